@@ -1,0 +1,30 @@
+"""HTTP API: flask-smorest blueprints under /api/v1, plus health and docs assets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+
+from booking.api import accounts, health, neighbourhoods, places
+from booking.api.base import ProblemApi
+
+
+def register_api(app: Flask) -> ProblemApi:
+    """Create the app's Api (OpenAPI document) and register every blueprint."""
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    for module in (accounts, neighbourhoods, places):
+        api.register_blueprint(module.blp)
+    app.register_blueprint(health.blp)
+    return api
+
+
+def schema_name(schema: Any) -> str:
+    """OpenAPI component name: the class name without 'Schema', '...Patch' when partial."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema") or cls.__name__
+    if not isinstance(schema, type) and schema.partial:
+        name += "Patch"
+    return name

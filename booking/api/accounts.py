@@ -1,0 +1,89 @@
+"""Accounts and personal API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from booking.api.auth import current_actor
+from booking.api.base import Blueprint, View
+from booking.extensions import limiter
+from booking.schemas.account import (
+    AccountWithTokenSchema,
+    MeSchema,
+    SignUpSchema,
+    TokenCreatedSchema,
+    TokenCreateSchema,
+    TokenSchema,
+)
+from booking.services import accounts, tokens
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and API tokens")
+SECURED = {"security": [{"bearerAuth": []}]}
+
+
+def _signup_limit() -> str:
+    return str(current_app.config["SIGNUP_RATE_LIMIT"])
+
+
+@blp.route("/accounts")
+class Accounts(View):
+    @limiter.limit(_signup_limit)
+    @blp.arguments(SignUpSchema)
+    @blp.response(201, AccountWithTokenSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Sign up as a person; the token (scopes read, book) is shown only in this response."""
+        account, _token, raw = accounts.sign_up(data["name"], data["email"])
+        return {"account": account, "token": raw}
+
+
+@blp.route("/accounts/me")
+class Me(View):
+    @blp.doc(**SECURED)
+    @blp.response(200, MeSchema)
+    def get(self) -> Any:
+        """Your own account, with roles and hosted places."""
+        return accounts.own_account(current_actor())
+
+
+@blp.route("/accounts/organisations")
+class Organisations(View):
+    @blp.doc(**SECURED)
+    @blp.arguments(SignUpSchema)
+    @blp.response(201, AccountWithTokenSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Create a partner organisation account with a first token (admin)."""
+        account, _token, raw = accounts.create_organisation(
+            current_actor(), data["name"], data["email"]
+        )
+        return {"account": account, "token": raw}
+
+
+@blp.route("/tokens")
+class Tokens(View):
+    @blp.doc(**SECURED)
+    @blp.response(200, TokenSchema(many=True))
+    def get(self) -> Any:
+        """Your live API tokens (never their secrets)."""
+        return tokens.list_tokens(current_actor())
+
+    @blp.doc(**SECURED)
+    @blp.arguments(TokenCreateSchema)
+    @blp.response(201, TokenCreatedSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create an API token with some scopes; its secret is shown only in this response."""
+        token, raw = tokens.create_token(
+            current_actor(), data["name"], data["scopes"], data["expires_at"]
+        )
+        token.token = raw  # type: ignore[attr-defined]
+        return token
+
+
+@blp.route("/tokens/<id:token_id>")
+class TokenById(View):
+    @blp.doc(**SECURED)
+    @blp.response(204)
+    def delete(self, token_id: int) -> None:
+        """Revoke one of your tokens."""
+        tokens.revoke_token(current_actor(), token_id)

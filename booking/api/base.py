@@ -1,0 +1,124 @@
+"""API plumbing: problem+json for HTTP errors, the transaction boundary, id converter."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+from booking.errors import problem_response
+
+log = logging.getLogger(__name__)
+
+# Database integer ids are 32-bit; anything larger cannot exist and must be a 404.
+MAX_ID = 2**31 - 1
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    428: "precondition_required",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
+class IdConverter(IntegerConverter):
+    """A positive 32-bit id in a URL; out-of-range ids do not match (404)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+def _flatten_messages(messages: dict[str, Any]) -> dict[str, Any]:
+    """webargs nests messages by location (json, query); the client wants fields."""
+    errors: dict[str, Any] = {}
+    for location_messages in messages.values():
+        if isinstance(location_messages, dict):
+            errors.update(location_messages)
+    return errors
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem; `code` is stable and machine-readable."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String()
+    errors = fields.Dict(metadata={"description": "field -> messages (422 only)"})
+
+
+class ProblemApi(Api):
+    """flask-smorest Api whose HTTP errors are problem+json with a stable code."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        """Render any HTTPException (404, 405, 413, 422 from webargs...) as a problem."""
+        status = error.code or 500
+        code = HTTP_CODES.get(status, "http_error")
+        data = getattr(error, "data", None) or {}
+        errors = _flatten_messages(data["messages"]) if "messages" in data else None
+        detail = error.description or error.name
+        if status == 422:
+            detail = "The request did not validate; see `errors` for each field."
+        elif status == 400 and "Invalid JSON" in str(data.get("messages", "")):
+            code, detail = "malformed_json", "The request body is not valid JSON."
+        elif status == 500:
+            detail = "An unexpected error occurred; it has been logged."
+        headers = {}
+        if status == 405:
+            # werkzeug sets Allow on its own response; carry it over.
+            headers["Allow"] = error.get_response().headers.get("Allow", "")
+        if status == 429:
+            retry_after = error.get_response().headers.get("Retry-After")
+            if retry_after:
+                headers["Retry-After"] = retry_after
+        return problem_response(status, code, error.name, detail, errors=errors, headers=headers)
+
+
+class Blueprint(SmorestBlueprint):
+    """Blueprint with the contract's pagination defaults (50 per page, at most 100)."""
+
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 100}
+
+
+def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
+    """One transaction per request: commit when the view returns, roll back on any error."""
+    from booking.extensions import db
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = view(*args, **kwargs)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        return result
+
+    return wrapper
+
+
+class View(MethodView):
+    """Base view: every method runs inside one transaction."""
+
+    decorators = [unit_of_work]

@@ -1,0 +1,56 @@
+"""The `booking` command group (a Flask CLI, also available as `flask`)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from booking.errors import DomainError
+from booking.extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when the database has no places.")
+@with_appcontext
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the demo data set (real place names, invented rooms and hours)."""
+    from booking.services.demo import database_is_empty, seed_demo
+
+    if if_empty and not database_is_empty():
+        click.echo("Database already has places; demo data not loaded.")
+        return
+    count = seed_demo()
+    db.session.commit()
+    click.echo(f"Loaded {count} demo places.")
+
+
+@click.command("create-admin")
+@click.option("--name", required=True, help="The admin's name.")
+@click.option("--email", required=True, help="The admin's email address.")
+@with_appcontext
+def create_admin_command(name: str, email: str) -> None:
+    """Create an administrator; the last line of output is the admin's API token."""
+    from booking.services.accounts import create_admin
+
+    try:
+        account, raw = create_admin(name, email)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.detail) from error
+    db.session.commit()
+    click.echo(f"Created admin account {account.id} <{account.email}>. Token (shown once):")
+    click.echo(raw)
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the project's commands to the app's CLI."""
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+
+
+def main() -> None:
+    """Entry point of the `booking` console script."""
+    from booking import create_app
+
+    FlaskGroup(create_app=create_app, help="Wijkruimte booking service.")()

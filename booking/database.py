@@ -1,0 +1,54 @@
+"""Database engine behaviour that the guarantees depend on."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_installed = False
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event decide how a transaction starts (see _on_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA busy_timeout = 15000")
+    cursor.close()
+
+
+def _on_begin(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    # A write transaction takes SQLite's write lock up front, so two writers can never
+    # both read "free" and then both insert; reads stay concurrent under WAL.
+    is_read = has_request_context() and request.method in READ_METHODS
+    connection.exec_driver_sql("BEGIN" if is_read else "BEGIN IMMEDIATE")
+
+
+def install_sqlite_transaction_mode() -> None:
+    """Register the SQLite connect/begin hooks once per process."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Engine, "connect", _on_connect)
+    event.listen(Engine, "begin", _on_begin)
+    _installed = True
+
+
+def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Render UTCDateTime as a plain timezone-aware DateTime in generated migrations."""
+    from booking.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

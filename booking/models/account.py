@@ -1,0 +1,73 @@
+"""Accounts (people and organisations) and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.base import Base, Timestamped, UTCDateTime
+
+if TYPE_CHECKING:
+    from booking.models.place import PlaceHost
+
+ACCOUNT_KINDS = ("person", "organisation")
+SCOPES = ("read", "book", "manage", "admin")
+
+
+class Account(Timestamped, Base):
+    """A person or a partner organisation that uses the API."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # Stored normalised (trimmed, lower case) so uniqueness ignores case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="person")
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="account", cascade="all, delete-orphan"
+    )
+    hosted: Mapped[list[PlaceHost]] = relationship(
+        back_populates="account", cascade="all, delete-orphan"
+    )
+
+    @property
+    def hosted_place_ids(self) -> list[int]:
+        """Ids of the places this account hosts."""
+        return sorted(host.place_id for host in self.hosted)
+
+    @property
+    def roles(self) -> list[str]:
+        """Roles derived from the account: admin, host, organisation, person."""
+        roles = [self.kind]
+        if self.hosted:
+            roles.append("host")
+        if self.is_admin:
+            roles.append("admin")
+        return roles
+
+
+class ApiToken(Timestamped, Base):
+    """A personal API token; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    account: Mapped[Account] = relationship(back_populates="tokens")

@@ -1,0 +1,68 @@
+"""Account and token schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from booking.models.account import ACCOUNT_KINDS, SCOPES
+from booking.schemas.common import Instant, Name, Timestamps
+
+
+class SignUpSchema(Schema):
+    """Sign-up input."""
+
+    name = Name(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class AccountSchema(Timestamps):
+    """An account as others may see it."""
+
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True, metadata={"enum": list(ACCOUNT_KINDS)})
+    is_admin = fields.Boolean(dump_only=True)
+
+
+class MeSchema(AccountSchema):
+    """One's own account with roles and hosted places."""
+
+    roles = fields.List(fields.String(), dump_only=True)
+    hosted_place_ids = fields.List(fields.Integer(), dump_only=True)
+
+
+class TokenCreateSchema(Schema):
+    """Input for a new personal API token."""
+
+    name = Name(80, required=True)
+    scopes = fields.List(
+        fields.String(validate=validate.OneOf(SCOPES)),
+        required=True,
+        validate=validate.Length(min=1, max=len(SCOPES)),
+    )
+    expires_at = Instant(load_default=None, allow_none=True)
+
+
+class TokenSchema(Timestamps):
+    """A token without its secret."""
+
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    prefix = fields.String(dump_only=True)
+    scopes = fields.List(fields.String(), dump_only=True)
+    expires_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    last_used_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class TokenCreatedSchema(TokenSchema):
+    """A new token, with its secret shown this once."""
+
+    token = fields.String(dump_only=True)
+
+
+class AccountWithTokenSchema(Schema):
+    """A new account and its first token, shown this once."""
+
+    account = fields.Nested(AccountSchema, dump_only=True)
+    token = fields.String(dump_only=True)

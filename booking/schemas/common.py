@@ -1,0 +1,84 @@
+"""Reusable fields and validators with the contract's bounds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import available_timezones
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from booking.api.base import MAX_ID
+
+SLUG = validate.Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and '-'."
+)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+_TIMEZONES = frozenset(available_timezones())
+
+
+def Id(**kwargs: Any) -> fields.Integer:
+    """A positive 32-bit database id."""
+    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+def Text(max_length: int, **kwargs: Any) -> fields.String:
+    """A string with a maximum length."""
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+def Name(max_length: int = 120, **kwargs: Any) -> fields.String:
+    """A non-blank string with a maximum length."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
+
+
+def Tags(max_items: int, **kwargs: Any) -> fields.List:
+    """A list of slug-like tags (target groups, facilities)."""
+    return fields.List(
+        fields.String(validate=[validate.Length(min=1, max=40), SLUG]),
+        validate=validate.Length(max=max_items),
+        **kwargs,
+    )
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def _in_supported_range(value: datetime) -> None:
+    if not EARLIEST <= value < LATEST:
+        raise ValidationError("Must be between 2000 and 2100.")
+
+
+def _known_timezone(value: str) -> None:
+    if value not in _TIMEZONES:
+        raise ValidationError("Not a known IANA timezone (e.g. Europe/Amsterdam).")
+
+
+def Instant(**kwargs: Any) -> fields.AwareDateTime:
+    """An RFC 3339 datetime that must carry an offset; naive input is a 422."""
+    return fields.AwareDateTime(format="iso", validate=_in_supported_range, **kwargs)
+
+
+def Timezone(**kwargs: Any) -> fields.String:
+    """An IANA timezone name."""
+    return fields.String(validate=[validate.Length(max=64), _known_timezone], **kwargs)
+
+
+class LocalDateTime(fields.DateTime):
+    """Dumps an instant with the UTC offset of its place (the object's `zone`)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        zone = getattr(obj, "zone", None) or UTC
+        return value.astimezone(zone).isoformat()
+
+
+class Timestamps(Schema):
+    """created_at and updated_at, read-only."""
+
+    created_at = fields.AwareDateTime(dump_only=True)
+    updated_at = fields.AwareDateTime(dump_only=True)

@@ -1,0 +1,235 @@
+"""Neighbourhood, place, room, closure and opening-hours schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from booking.schemas.common import (
+    SLUG,
+    Id,
+    Instant,
+    LocalDateTime,
+    Name,
+    Tags,
+    Text,
+    Timestamps,
+    Timezone,
+)
+
+PLACE_KINDS = (
+    "buurthuis",
+    "huiskamer",
+    "dienstencentrum",
+    "kerk",
+    "inloophuis",
+    "kringloop",
+    "wijkservicepunt",
+    "jongeren",
+    "leeszaal",
+    "wijktuin",
+    "bibliotheek",
+    "school",
+    "other",
+)
+
+
+class NeighbourhoodCreateSchema(Schema):
+    """Input for a neighbourhood."""
+
+    slug = fields.String(validate=[validate.Length(min=1, max=80), SLUG])
+    name = Name(required=True)
+    city = Name(required=True)
+
+
+class NeighbourhoodSchema(Timestamps):
+    """A neighbourhood."""
+
+    id = fields.Integer(dump_only=True)
+    slug = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    city = fields.String(dump_only=True)
+
+
+class PolicyInputSchema(Schema):
+    """Booking policy fields; null removes a room's override."""
+
+    granularity_minutes = fields.Integer(
+        strict=True, allow_none=True, validate=validate.OneOf([5, 10, 15, 20, 30, 60])
+    )
+    min_duration_minutes = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(5, 1440)
+    )
+    max_duration_minutes = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(5, 14 * 1440)
+    )
+    min_notice_minutes = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(0, 60 * 1440)
+    )
+    max_days_ahead = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, 730))
+    buffer_minutes = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 240))
+    requires_approval = fields.Boolean(allow_none=True)
+    max_active_bookings = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(1, 1000)
+    )
+
+
+class AddressSchema(Schema):
+    """A postal address."""
+
+    street = Text(160)
+    postcode = Text(16)
+    city = Text(120)
+
+
+class AccessibilitySchema(Schema):
+    """Accessibility features of a place."""
+
+    step_free = fields.Boolean()
+    ground_floor = fields.Boolean()
+    accessible_toilet = fields.Boolean()
+
+
+class PlaceCreateSchema(Schema):
+    """Input for a place; on PATCH every field is optional."""
+
+    slug = fields.String(validate=[validate.Length(min=1, max=80), SLUG])
+    name = Name(160, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(PLACE_KINDS))
+    neighbourhood_id = Id(allow_none=True)
+    address = fields.Nested(AddressSchema)
+    timezone = Timezone()
+    description = Text(5000)
+    target_groups = Tags(20)
+    accessibility = fields.Nested(AccessibilitySchema)
+    house_rules = Text(5000)
+    contact_email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    opening_hours = Name(1000)
+    policy = fields.Nested(PolicyInputSchema)
+
+
+class PolicySchema(Schema):
+    """A complete booking policy."""
+
+    granularity_minutes = fields.Integer()
+    min_duration_minutes = fields.Integer()
+    max_duration_minutes = fields.Integer()
+    min_notice_minutes = fields.Integer()
+    max_days_ahead = fields.Integer()
+    buffer_minutes = fields.Integer()
+    requires_approval = fields.Boolean()
+    max_active_bookings = fields.Integer()
+
+
+class PlaceSchema(Timestamps):
+    """A place."""
+
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    neighbourhood_id = fields.Integer(allow_none=True)
+    address = fields.Nested(AddressSchema)
+    timezone = fields.String()
+    description = fields.String()
+    target_groups = fields.List(fields.String())
+    accessibility = fields.Nested(AccessibilitySchema)
+    house_rules = fields.String()
+    contact_email = fields.String(allow_none=True)
+    opening_hours = fields.String()
+    policy = fields.Nested(PolicySchema)
+    is_demo = fields.Boolean()
+
+
+class PlaceQuerySchema(Schema):
+    """Filters of the place list."""
+
+    neighbourhood = fields.String(
+        validate=validate.Length(max=80), metadata={"description": "id or slug"}
+    )
+    kind = fields.String(validate=validate.OneOf(PLACE_KINDS))
+    target_group = fields.String(validate=validate.Length(max=40))
+    q = fields.String(validate=validate.Length(max=100))
+    step_free = fields.Boolean()
+
+
+class HostCreateSchema(Schema):
+    """Input to add a host."""
+
+    account_id = Id(required=True)
+
+
+class RoomCreateSchema(Schema):
+    """Input for a room; on PATCH every field is optional."""
+
+    name = Name(required=True)
+    capacity = fields.Integer(strict=True, required=True, validate=validate.Range(1, 5000))
+    facilities = Tags(30)
+    opening_hours = fields.String(allow_none=True, validate=validate.Length(min=1, max=1000))
+    policy = fields.Nested(PolicyInputSchema)
+    part_ids = fields.List(Id(), validate=validate.Length(max=12))
+    bookable = fields.Boolean()
+
+
+class RoomSchema(Timestamps):
+    """A room; `policy` holds only its overrides, `effective_policy` the result."""
+
+    id = fields.Integer()
+    place_id = fields.Integer()
+    name = fields.String()
+    capacity = fields.Integer()
+    facilities = fields.List(fields.String())
+    opening_hours = fields.String(allow_none=True)
+    policy = fields.Dict()
+    effective_policy = fields.Nested(PolicySchema)
+    part_ids = fields.List(fields.Integer())
+    bookable = fields.Boolean()
+
+
+class ClosureCreateSchema(Schema):
+    """Input for a closure; no room_ids closes the whole place."""
+
+    start = Instant(required=True)
+    end = Instant(required=True)
+    reason = Text(200, load_default="")
+    room_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
+
+
+class ClosureSchema(Timestamps):
+    """A closure, in the place's timezone."""
+
+    id = fields.Integer()
+    place_id = fields.Integer()
+    room_ids = fields.List(fields.Integer())
+    start = LocalDateTime()
+    end = LocalDateTime()
+    reason = fields.String()
+
+
+class ClosureQuerySchema(Schema):
+    """Filters of the closure list."""
+
+    include_past = fields.Boolean(
+        load_default=False, metadata={"description": "also closures that have ended"}
+    )
+
+
+class OpeningHoursQuerySchema(Schema):
+    """Window of resolved opening hours (dates in the place's timezone, inclusive)."""
+
+    from_ = fields.Date(data_key="from", metadata={"description": "first date; default today"})
+    to = fields.Date(metadata={"description": "last date, inclusive; default from + 6 days"})
+    room = Id(metadata={"description": "resolve for this room (its override and closures)"})
+
+
+class IntervalSchema(Schema):
+    """An open interval."""
+
+    start = fields.String()
+    end = fields.String()
+
+
+class OpeningDaySchema(Schema):
+    """Open intervals of one local date."""
+
+    date = fields.Date()
+    intervals = fields.List(fields.Nested(IntervalSchema))

@@ -1,0 +1,56 @@
+"""Accounts: sign-up, organisations, administrators."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from booking.errors import Conflict
+from booking.extensions import db
+from booking.models import Account, ApiToken
+from booking.services.authorization import Actor, require_account, require_admin
+from booking.services.tokens import issue_token
+
+PERSON_SCOPES = ["read", "book"]
+ADMIN_SCOPES = ["read", "book", "manage", "admin"]
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively and without surrounding blanks."""
+    return email.strip().lower()
+
+
+def _new_account(name: str, email: str, kind: str, *, is_admin: bool = False) -> Account:
+    email = normalise_email(email)
+    if db.session.scalar(select(Account.id).where(Account.email == email)) is not None:
+        raise Conflict("An account with this email address already exists.", code="email_taken")
+    account = Account(name=name.strip(), email=email, kind=kind, is_admin=is_admin)
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def sign_up(name: str, email: str) -> tuple[Account, ApiToken, str]:
+    """Create a person's account with a first token (scopes read and book)."""
+    account = _new_account(name, email, "person")
+    token, raw = issue_token(account, "sign-up", PERSON_SCOPES)
+    return account, token, raw
+
+
+def create_organisation(actor: Actor, name: str, email: str) -> tuple[Account, ApiToken, str]:
+    """Create a partner organisation's account and its first token (admin only)."""
+    require_admin(actor)
+    account = _new_account(name, email, "organisation")
+    token, raw = issue_token(account, "initial", PERSON_SCOPES)
+    return account, token, raw
+
+
+def create_admin(name: str, email: str) -> tuple[Account, str]:
+    """Create an administrator with a token holding every scope (for the CLI)."""
+    account = _new_account(name, email, "person", is_admin=True)
+    _, raw = issue_token(account, "create-admin", ADMIN_SCOPES)
+    return account, raw
+
+
+def own_account(actor: Actor) -> Account:
+    """The actor's own account."""
+    return require_account(actor)

@@ -1,0 +1,61 @@
+"""Helpers shared by the services: loading by id, pagination, slugs, date windows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+
+from booking.errors import Invalid, NotFound
+from booking.extensions import db
+
+T = TypeVar("T")
+
+
+def get_or_404(model: type[T], object_id: int, label: str | None = None) -> T:
+    """Load an object by primary key, or raise a 404 naming it."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        name = label or model.__name__.lower()
+        raise NotFound(f"{name.capitalize()} {object_id} does not exist.")
+    return found
+
+
+def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:
+    """One page of a select, and the total number of rows it matches."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size))
+    return list(rows), int(total or 0)
+
+
+def slugify(text: str, max_length: int = 70) -> str:
+    """A lower-case ASCII slug of the text."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "item"
+
+
+def unique_slug(model: Any, text: str, wanted: str | None = None) -> str:
+    """A slug for the text that no row of `model` has yet."""
+    base = slugify(wanted or text)
+    taken = set(db.session.scalars(select(model.slug).where(model.slug.like(f"{base}%"))))
+    slug, counter = base, 2
+    while slug in taken:
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+def check_date_range(first: date, last: date, max_days: int) -> None:
+    """422 unless first <= last and the inclusive span is at most max_days."""
+    if last < first:
+        raise Invalid("`to` is before `from`.", errors={"to": ["Must not be before `from`."]})
+    if last - first >= timedelta(days=max_days):
+        raise Invalid(
+            f"The date range may span at most {max_days} days.",
+            code="range_too_long",
+            errors={"to": [f"At most {max_days} days after `from`."]},
+        )

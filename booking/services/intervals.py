@@ -1,0 +1,49 @@
+"""Pure operations on half-open time intervals [start, end)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+Interval = tuple[datetime, datetime]
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sort and merge overlapping or touching intervals."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def subtract(intervals: Iterable[Interval], holes: Iterable[Interval]) -> list[Interval]:
+    """The parts of `intervals` not covered by any of `holes` (one sorted sweep)."""
+    result: list[Interval] = []
+    hole_list = merge(holes)
+    index = 0
+    for start, end in merge(intervals):
+        while index < len(hole_list) and hole_list[index][1] <= start:
+            index += 1
+        cursor = start
+        probe = index
+        while probe < len(hole_list) and hole_list[probe][0] < end:
+            hole_start, hole_end = hole_list[probe]
+            if hole_start > cursor:
+                result.append((cursor, hole_start))
+            cursor = max(cursor, hole_end)
+            if cursor >= end:
+                break
+            probe += 1
+        if cursor < end:
+            result.append((cursor, end))
+    return result
+
+
+def overlaps(a: Interval, b: Interval) -> bool:
+    """Whether two half-open intervals share at least one instant."""
+    return a[0] < b[1] and b[0] < a[1]

@@ -1,0 +1,160 @@
+"""Places: finding them, keeping them current, and their hosts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, String, cast, func, or_, select
+
+from booking.errors import Conflict, Invalid, NotFound
+from booking.extensions import db
+from booking.models import Account, Neighbourhood, Place, PlaceHost
+from booking.services.authorization import Actor, require_admin, require_place_manager
+from booking.services.common import fetch_page, get_or_404, unique_slug
+from booking.services.opening_hours import validate_opening_hours
+from booking.services.policy import DEFAULT_POLICY, check_policy, merge_policy
+
+DEFAULT_OPENING_HOURS = "Mo-Fr 09:00-17:00; PH off"
+
+
+@dataclass(frozen=True)
+class PlaceFilter:
+    """Filters of the place list; None means: do not filter."""
+
+    neighbourhood: str | None = None
+    kind: str | None = None
+    target_group: str | None = None
+    q: str | None = None
+    step_free: bool | None = None
+
+
+def _filtered(filters: PlaceFilter) -> Select[Any]:
+    stmt = select(Place).order_by(Place.name, Place.id)
+    if filters.neighbourhood:
+        if filters.neighbourhood.isdigit():
+            stmt = stmt.where(Place.neighbourhood_id == int(filters.neighbourhood))
+        else:
+            stmt = stmt.join(Neighbourhood).where(Neighbourhood.slug == filters.neighbourhood)
+    if filters.kind:
+        stmt = stmt.where(Place.kind == filters.kind)
+    if filters.step_free is not None:
+        stmt = stmt.where(Place.step_free == filters.step_free)
+    if filters.target_group:
+        # Target groups are slugs (no quotes), so the quoted token matches exactly one element.
+        token = f'"{filters.target_group}"'
+        stmt = stmt.where(cast(Place.target_groups, String).contains(token, autoescape=True))
+    if filters.q:
+        needle = filters.q.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Place.name).contains(needle, autoescape=True),
+                func.lower(Place.description).contains(needle, autoescape=True),
+                func.lower(Place.city).contains(needle, autoescape=True),
+            )
+        )
+    return stmt
+
+
+def list_places(filters: PlaceFilter, page: int, page_size: int) -> tuple[list[Place], int]:
+    """Places matching the filters, by name."""
+    return fetch_page(_filtered(filters), page, page_size)
+
+
+def get_place(place_id: int) -> Place:
+    """One place."""
+    return get_or_404(Place, place_id)
+
+
+def _check_neighbourhood(neighbourhood_id: int | None) -> None:
+    if neighbourhood_id is not None and db.session.get(Neighbourhood, neighbourhood_id) is None:
+        raise Invalid(
+            f"Neighbourhood {neighbourhood_id} does not exist.",
+            code="unknown_neighbourhood",
+            errors={"neighbourhood_id": ["Unknown neighbourhood."]},
+        )
+
+
+def _apply(place: Place, data: dict[str, Any]) -> None:
+    """Copy validated API fields onto the place, flattening nested objects."""
+    data = dict(data)
+    for key, value in (data.pop("address", None) or {}).items():
+        setattr(place, key, value)
+    for key, value in (data.pop("accessibility", None) or {}).items():
+        setattr(place, key, value)
+    if "policy" in data:
+        policy = merge_policy(place.policy or DEFAULT_POLICY, data.pop("policy") or {})
+        # A place's policy is always complete: removed keys fall back to the defaults.
+        policy = {**DEFAULT_POLICY, **policy}
+        check_policy(policy)
+        place.policy = policy
+    if "opening_hours" in data:
+        data["opening_hours"] = validate_opening_hours(data["opening_hours"])
+    if "neighbourhood_id" in data:
+        _check_neighbourhood(data["neighbourhood_id"])
+    if "slug" in data:
+        taken = db.session.scalar(select(Place.id).where(Place.slug == data["slug"]))
+        if taken is not None and taken != place.id:
+            raise Conflict(f"The slug '{data['slug']}' is already taken.", code="slug_taken")
+    for key, value in data.items():
+        setattr(place, key, value)
+
+
+def create_place(actor: Actor, data: dict[str, Any]) -> Place:
+    """Create a place (admin only); slug, opening hours and policy get sensible defaults."""
+    require_admin(actor)
+    place = Place(policy=dict(DEFAULT_POLICY), opening_hours=DEFAULT_OPENING_HOURS)
+    data = dict(data)
+    if not data.get("slug"):
+        data["slug"] = unique_slug(Place, data["name"])
+    _apply(place, data)
+    db.session.add(place)
+    db.session.flush()
+    return place
+
+
+def update_place(actor: Actor, place_id: int, data: dict[str, Any]) -> Place:
+    """Change a place (its hosts and admins)."""
+    place = get_place(place_id)
+    require_place_manager(actor, place)
+    _apply(place, data)
+    db.session.flush()
+    return place
+
+
+def delete_place(actor: Actor, place_id: int) -> None:
+    """Delete a place with its rooms, closures and host links (admin only)."""
+    require_admin(actor)
+    db.session.delete(get_place(place_id))
+
+
+def list_hosts(place: Place) -> list[Account]:
+    """The accounts that host a place."""
+    return [host.account for host in sorted(place.hosts, key=lambda h: h.account_id)]
+
+
+def add_host(actor: Actor, place_id: int, account_id: int) -> list[Account]:
+    """Make an account a host of the place (admin only); adding twice changes nothing."""
+    require_admin(actor)
+    place = get_place(place_id)
+    account = db.session.get(Account, account_id)
+    if account is None:
+        raise Invalid(
+            f"Account {account_id} does not exist.",
+            code="unknown_account",
+            errors={"account_id": ["Unknown account."]},
+        )
+    if db.session.get(PlaceHost, (place.id, account.id)) is None:
+        place.hosts.append(PlaceHost(account=account))
+        db.session.flush()
+    return list_hosts(place)
+
+
+def remove_host(actor: Actor, place_id: int, account_id: int) -> None:
+    """Remove an account from the hosts of the place (admin only)."""
+    require_admin(actor)
+    place = get_place(place_id)
+    host = db.session.get(PlaceHost, (place.id, account_id))
+    if host is None:
+        raise NotFound(f"Account {account_id} is not a host of place {place_id}.")
+    place.hosts.remove(host)

@@ -1,0 +1,121 @@
+"""Rooms of a place, including combinable rooms made of parts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from booking.errors import Conflict, Invalid
+from booking.extensions import db
+from booking.models import Place, Room
+from booking.services.authorization import Actor, require_place_manager
+from booking.services.common import get_or_404
+from booking.services.opening_hours import validate_opening_hours
+from booking.services.policy import check_policy, merge_policy
+
+MAX_PARTS = 12
+
+
+def list_rooms(place: Place) -> list[Room]:
+    """The rooms of a place."""
+    return list(db.session.scalars(select(Room).where(Room.place_id == place.id).order_by(Room.id)))
+
+
+def get_room(room_id: int) -> Room:
+    """One room."""
+    return get_or_404(Room, room_id)
+
+
+def atomic_rooms(room: Room) -> list[Room]:
+    """The atomic rooms a room occupies: its parts, or itself."""
+    return list(room.parts) or [room]
+
+
+def _resolve_parts(room: Room, part_ids: list[int]) -> list[Room]:
+    if not part_ids:
+        return []
+    if len(part_ids) > MAX_PARTS or len(set(part_ids)) != len(part_ids):
+        raise Invalid(
+            "A combinable room needs distinct parts, at most 12.",
+            code="invalid_parts",
+            errors={"part_ids": ["Distinct ids, at most 12."]},
+        )
+    if len(part_ids) == 1:
+        raise Invalid(
+            "A combinable room consists of at least two parts.",
+            code="invalid_parts",
+            errors={"part_ids": ["At least two parts, or none."]},
+        )
+    if room.id is not None and room.id in part_ids:
+        raise Invalid(
+            "A room cannot be a part of itself.",
+            code="invalid_parts",
+            errors={"part_ids": ["A room cannot be a part of itself."]},
+        )
+    if room.combinations:
+        raise Invalid(
+            "This room is itself a part of a combinable room and cannot have parts.",
+            code="invalid_parts",
+            errors={"part_ids": ["Parts cannot be nested."]},
+        )
+    parts = list(db.session.scalars(select(Room).where(Room.id.in_(part_ids)).order_by(Room.id)))
+    problems = []
+    found = {part.id for part in parts}
+    problems += [f"Room {pid} does not exist." for pid in part_ids if pid not in found]
+    problems += [
+        f"Room {part.id} belongs to another place."
+        for part in parts
+        if part.place_id != room.place_id
+    ]
+    problems += [f"Room {part.id} has parts itself." for part in parts if part.parts]
+    if problems:
+        raise Invalid(" ".join(problems), code="invalid_parts", errors={"part_ids": problems})
+    return parts
+
+
+def _apply(room: Room, data: dict[str, Any]) -> None:
+    data = dict(data)
+    if "part_ids" in data:
+        room.parts = _resolve_parts(room, data.pop("part_ids") or [])
+    if "policy" in data:
+        overrides = merge_policy(room.policy_overrides or {}, data.pop("policy") or {})
+        check_policy({**room.place.policy, **overrides})
+        room.policy_overrides = overrides
+    if data.get("opening_hours") is not None:
+        data["opening_hours"] = validate_opening_hours(data["opening_hours"])
+    for key, value in data.items():
+        setattr(room, key, value)
+
+
+def create_room(actor: Actor, place_id: int, data: dict[str, Any]) -> Room:
+    """Add a room to a place (its hosts and admins)."""
+    place = get_or_404(Place, place_id)
+    require_place_manager(actor, place)
+    room = Room(place=place, policy_overrides={})
+    _apply(room, data)
+    db.session.add(room)
+    db.session.flush()
+    return room
+
+
+def update_room(actor: Actor, room_id: int, data: dict[str, Any]) -> Room:
+    """Change a room (hosts of its place and admins)."""
+    room = get_room(room_id)
+    require_place_manager(actor, room.place)
+    _apply(room, data)
+    db.session.flush()
+    return room
+
+
+def delete_room(actor: Actor, room_id: int) -> None:
+    """Delete a room that is not part of a combinable room (hosts and admins)."""
+    room = get_room(room_id)
+    require_place_manager(actor, room.place)
+    if room.combinations:
+        names = ", ".join(combined.name for combined in room.combinations)
+        raise Conflict(
+            f"This room is a part of {names}; change or delete that first.",
+            code="room_is_part",
+        )
+    db.session.delete(room)

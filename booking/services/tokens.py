@@ -1,0 +1,131 @@
+"""Personal API tokens: issue, authenticate, list and revoke."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from booking.errors import Forbidden, NotFound, Unauthorized
+from booking.extensions import db
+from booking.models import Account, ApiToken, utcnow
+
+if TYPE_CHECKING:
+    from booking.services.authorization import Actor
+
+TOKEN_PREFIX = "wk_"  # noqa: S105 - a public marker, not a secret
+# 32 random bytes, url-safe base64 without padding: 43 characters.
+TOKEN_LENGTH = len(TOKEN_PREFIX) + 43
+DISPLAY_PREFIX_LENGTH = 10
+# Writing last_used_at on every request would turn reads into writes.
+LAST_USED_RESOLUTION = timedelta(minutes=15)
+MAX_TOKENS_PER_ACCOUNT = 50
+
+
+def hash_token(raw: str) -> str:
+    """The SHA-256 hex digest under which a token is stored."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def entitled_scopes(account: Account) -> set[str]:
+    """The scopes this account's tokens may carry."""
+    scopes = {"read", "book"}
+    if account.hosted or account.is_admin:
+        scopes.add("manage")
+    if account.is_admin:
+        scopes.add("admin")
+    return scopes
+
+
+def issue_token(
+    account: Account, name: str, scopes: list[str], expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for the account; the raw token is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        account=account,
+        name=name,
+        prefix=raw[:DISPLAY_PREFIX_LENGTH],
+        token_hash=hash_token(raw),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, raw
+
+
+def authenticate_token(raw: str) -> ApiToken:
+    """The live token matching `raw`, or 401."""
+    if len(raw) != TOKEN_LENGTH or not raw.startswith(TOKEN_PREFIX):
+        raise Unauthorized("The API token is not valid.", code="invalid_token")
+    digest = hash_token(raw)
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        raise Unauthorized("The API token is not valid.", code="invalid_token")
+    now = utcnow()
+    if token.revoked_at is not None:
+        raise Unauthorized("The API token has been revoked.", code="token_revoked")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise Unauthorized("The API token has expired.", code="token_expired")
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+    return token
+
+
+def create_token(
+    actor: Actor, name: str, scopes: list[str], expires_at: datetime | None
+) -> tuple[ApiToken, str]:
+    """Create a token for the actor's own account, within what the account is entitled to."""
+    from booking.services.authorization import require_account
+
+    account = require_account(actor)
+    if not actor.scopes & {"book", "manage", "admin"}:
+        raise Forbidden("A read-only token cannot create tokens.", code="insufficient_scope")
+    not_entitled = set(scopes) - entitled_scopes(account)
+    if not_entitled:
+        raise Forbidden(
+            f"This account may not hold the scopes: {', '.join(sorted(not_entitled))}.",
+            code="scope_not_allowed",
+        )
+    if "admin" in scopes and "admin" not in actor.scopes:
+        raise Forbidden(
+            "Only a token with the 'admin' scope can create admin tokens.",
+            code="insufficient_scope",
+        )
+    live = [t for t in account.tokens if t.revoked_at is None]
+    if len(live) >= MAX_TOKENS_PER_ACCOUNT:
+        raise Forbidden(
+            f"An account can hold at most {MAX_TOKENS_PER_ACCOUNT} live tokens; revoke one first.",
+            code="too_many_tokens",
+        )
+    return issue_token(account, name, scopes, expires_at)
+
+
+def list_tokens(actor: Actor) -> list[ApiToken]:
+    """The actor's own live tokens, newest first."""
+    from booking.services.authorization import require_account
+
+    account = require_account(actor)
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(actor: Actor, token_id: int) -> None:
+    """Revoke one of the actor's own tokens; someone else's token is a 404."""
+    from booking.services.authorization import require_account
+
+    account = require_account(actor)
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.account_id != account.id or token.revoked_at is not None:
+        raise NotFound(f"Token {token_id} does not exist.")
+    token.revoked_at = utcnow()
