@@ -1,0 +1,123 @@
+"""Test harness: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from BOOKING_TEST_POSTGRES_URL, or a throwaway database on a server that
+answers on 127.0.0.1:5432. With CI=true a missing PostgreSQL fails the run instead of skipping.
+Each test starts from an empty, migrated database (rows are deleted after every test).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from booking import create_app
+from booking.extensions import db
+from tests.factories import Factory
+
+LOCAL_POSTGRES = ("127.0.0.1", 5432)
+
+
+def _postgres_answers() -> bool:
+    try:
+        with socket.create_connection(LOCAL_POSTGRES, timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _admin_execute(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        host=LOCAL_POSTGRES[0], port=LOCAL_POSTGRES[1], user="postgres", dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database for the session on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    url = os.environ.get("BOOKING_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    if not _postgres_answers():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("PostgreSQL is required in CI but does not answer on 127.0.0.1:5432")
+        pytest.skip("PostgreSQL not available (set BOOKING_TEST_POSTGRES_URL)")
+    name = f"booking_test_{secrets.token_hex(4)}"
+    _admin_execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_test_app(database_url: str, **overrides: Any) -> Flask:
+    """An app on the given database with test settings."""
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+        "SIGNUP_RATE_LIMIT": "100000 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **overrides,
+    }
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    """The application, its database migrated from empty with `upgrade`."""
+    from flask_migrate import upgrade
+
+    application = make_test_app(database_url)
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def _empty_all_tables(application: Flask) -> None:
+    with application.app_context():
+        db.session.rollback()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        if db.engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                db.session.execute(text(f'DELETE FROM "{name}"'))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def clean_app(app: Flask) -> Iterator[Flask]:
+    """The application; the database is emptied after the test."""
+    yield app
+    _empty_all_tables(app)
+
+
+@pytest.fixture
+def client(clean_app: Flask) -> FlaskClient:
+    """A test client. Never hold an app context open around its requests."""
+    return clean_app.test_client()
+
+
+@pytest.fixture
+def make(clean_app: Flask) -> Factory:
+    """Factories that write real rows through the models and services."""
+    return Factory(clean_app)
