@@ -37,14 +37,19 @@ def _admin_execute(sql: str) -> None:
     import psycopg
 
     with psycopg.connect(
-        host=LOCAL_POSTGRES[0], port=LOCAL_POSTGRES[1], user="postgres", dbname="postgres",
+        host=LOCAL_POSTGRES[0],
+        port=LOCAL_POSTGRES[1],
+        user="postgres",
+        dbname="postgres",
         autocommit=True,
     ) as conn:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A fresh, empty database for the session on each backend."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"

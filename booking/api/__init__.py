@@ -8,6 +8,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
 from booking.api import accounts, health, neighbourhoods, places
+from booking.api.auth import authenticate_if_credentials
 from booking.api.base import ProblemApi
 
 
@@ -18,6 +19,9 @@ def register_api(app: Flask) -> ProblemApi:
     for module in (accounts, neighbourhoods, places):
         api.register_blueprint(module.blp)
     app.register_blueprint(health.blp)
+    # A token that was sent is checked even on public endpoints, so a broken or revoked
+    # token is reported (401) instead of silently treated as anonymous.
+    app.before_request(authenticate_if_credentials)
     return api
 
 

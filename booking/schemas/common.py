@@ -18,9 +18,9 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _TIMEZONES = frozenset(available_timezones())
 
 
-def Id(**kwargs: Any) -> fields.Integer:
-    """A positive 32-bit database id."""
-    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
+    """A positive 32-bit database id; JSON ids must be numbers, query ids are text."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 def Text(max_length: int, **kwargs: Any) -> fields.String:

@@ -218,7 +218,9 @@ class OpeningHoursQuerySchema(Schema):
 
     from_ = fields.Date(data_key="from", metadata={"description": "first date; default today"})
     to = fields.Date(metadata={"description": "last date, inclusive; default from + 6 days"})
-    room = Id(metadata={"description": "resolve for this room (its override and closures)"})
+    room = Id(
+        strict=False, metadata={"description": "resolve for this room (its override and closures)"}
+    )
 
 
 class IntervalSchema(Schema):

@@ -66,7 +66,7 @@ def _resolve_parts(room: Room, part_ids: list[int]) -> list[Room]:
     problems += [
         f"Room {part.id} belongs to another place."
         for part in parts
-        if part.place_id != room.place_id
+        if part.place_id != room.place.id
     ]
     problems += [f"Room {part.id} has parts itself." for part in parts if part.parts]
     if problems:
@@ -75,7 +75,11 @@ def _resolve_parts(room: Room, part_ids: list[int]) -> list[Room]:
 
 
 def _apply(room: Room, data: dict[str, Any]) -> None:
-    data = dict(data)
+    with db.session.no_autoflush:  # a new room is incomplete until every field is set
+        _apply_fields(room, dict(data))
+
+
+def _apply_fields(room: Room, data: dict[str, Any]) -> None:
     if "part_ids" in data:
         room.parts = _resolve_parts(room, data.pop("part_ids") or [])
     if "policy" in data:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from booking.errors import Forbidden, NotFound, Unauthorized
+from booking.errors import Forbidden, Invalid, NotFound, Unauthorized
 from booking.extensions import db
 from booking.models import Account, ApiToken, utcnow
 
@@ -84,6 +84,12 @@ def create_token(
     from booking.services.authorization import require_account
 
     account = require_account(actor)
+    if expires_at is not None and expires_at <= utcnow():
+        raise Invalid(
+            "A token cannot expire in the past.",
+            code="expiry_in_past",
+            errors={"expires_at": ["Must be in the future."]},
+        )
     if not actor.scopes & {"book", "manage", "admin"}:
         raise Forbidden("A read-only token cannot create tokens.", code="insufficient_scope")
     not_entitled = set(scopes) - entitled_scopes(account)

@@ -92,10 +92,18 @@ def sign_up(w: World) -> Request:
 
 
 def new_organisation(w: World) -> Request:
-    return ("POST", "/api/v1/accounts/organisations", {"name": "School", "email": f"org{next(_emails)}@x.nl"})
+    return (
+        "POST",
+        "/api/v1/accounts/organisations",
+        {"name": "School", "email": f"org{next(_emails)}@x.nl"},
+    )
 
 
-CLOSURE = {"start": "2027-02-01T00:00:00+01:00", "end": "2027-02-08T00:00:00+01:00", "reason": "Holiday"}
+CLOSURE = {
+    "start": "2027-02-01T00:00:00+01:00",
+    "end": "2027-02-08T00:00:00+01:00",
+    "reason": "Holiday",
+}
 
 ALL = dict.fromkeys(ROLES, 200)
 AUTHENTICATED = {**dict.fromkeys(ROLES, 200), "anonymous": 401}
@@ -114,26 +122,53 @@ CASES: list[tuple[str, Callable[[World], Request], dict[str, int]]] = [
     ("own account", fixed("GET", "/api/v1/accounts/me"), AUTHENTICATED),
     ("create organisation", new_organisation, admin_only(201)),
     ("list tokens", fixed("GET", "/api/v1/tokens"), AUTHENTICATED),
-    ("create token", fixed("POST", "/api/v1/tokens", {"name": "cli", "scopes": ["read"]}),
-     {**dict.fromkeys(ROLES, 201), "anonymous": 401}),
+    (
+        "create token",
+        fixed("POST", "/api/v1/tokens", {"name": "cli", "scopes": ["read"]}),
+        {**dict.fromkeys(ROLES, 201), "anonymous": 401},
+    ),
     ("list neighbourhoods", fixed("GET", "/api/v1/neighbourhoods"), ALL),
-    ("create neighbourhood", fixed("POST", "/api/v1/neighbourhoods", {"name": "Nieuw", "city": "Rotterdam"}), admin_only(201)),
+    (
+        "create neighbourhood",
+        fixed("POST", "/api/v1/neighbourhoods", {"name": "Nieuw", "city": "Rotterdam"}),
+        admin_only(201),
+    ),
     ("read neighbourhood", fixed("GET", "/api/v1/neighbourhoods/{w.neighbourhood}"), ALL),
-    ("change neighbourhood", fixed("PATCH", "/api/v1/neighbourhoods/{w.neighbourhood}", {"name": "Andere"}), admin_only(200)),
+    (
+        "change neighbourhood",
+        fixed("PATCH", "/api/v1/neighbourhoods/{w.neighbourhood}", {"name": "Andere"}),
+        admin_only(200),
+    ),
     ("list places", fixed("GET", "/api/v1/places"), ALL),
-    ("create place", fixed("POST", "/api/v1/places", {"name": "Nieuw huis", "kind": "huiskamer"}), admin_only(201)),
+    (
+        "create place",
+        fixed("POST", "/api/v1/places", {"name": "Nieuw huis", "kind": "huiskamer"}),
+        admin_only(201),
+    ),
     ("read place", fixed("GET", "/api/v1/places/{w.place}"), ALL),
-    ("change place", fixed("PATCH", "/api/v1/places/{w.place}", {"description": "Welkom"}), manager_only(200)),
+    (
+        "change place",
+        fixed("PATCH", "/api/v1/places/{w.place}", {"description": "Welkom"}),
+        manager_only(200),
+    ),
     ("delete place", new_place_delete, admin_only(204)),
     ("add host", new_host_add, admin_only(201)),
     ("remove host", new_host_delete, admin_only(204)),
     ("list rooms", fixed("GET", "/api/v1/places/{w.place}/rooms"), ALL),
-    ("create room", fixed("POST", "/api/v1/places/{w.place}/rooms", {"name": "Zaal", "capacity": 10}), manager_only(201)),
+    (
+        "create room",
+        fixed("POST", "/api/v1/places/{w.place}/rooms", {"name": "Zaal", "capacity": 10}),
+        manager_only(201),
+    ),
     ("read room", fixed("GET", "/api/v1/rooms/{w.room}"), ALL),
     ("change room", fixed("PATCH", "/api/v1/rooms/{w.room}", {"capacity": 12}), manager_only(200)),
     ("delete room", new_room_delete, manager_only(204)),
     ("list closures", fixed("GET", "/api/v1/places/{w.place}/closures"), ALL),
-    ("create closure", fixed("POST", "/api/v1/places/{w.place}/closures", CLOSURE), manager_only(201)),
+    (
+        "create closure",
+        fixed("POST", "/api/v1/places/{w.place}/closures", CLOSURE),
+        manager_only(201),
+    ),
     ("delete closure", new_closure_delete, manager_only(204)),
     ("opening hours", fixed("GET", "/api/v1/places/{w.place}/opening-hours"), ALL),
 ]
@@ -141,7 +176,11 @@ CASES: list[tuple[str, Callable[[World], Request], dict[str, int]]] = [
 
 @pytest.mark.parametrize(("name", "build", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_authorization_matrix(
-    client: FlaskClient, world: World, name: str, build: Callable[[World], Request], expected: dict[str, int]
+    client: FlaskClient,
+    world: World,
+    name: str,
+    build: Callable[[World], Request],
+    expected: dict[str, int],
 ) -> None:
     got = {}
     for role in ROLES:
@@ -153,16 +192,24 @@ def test_authorization_matrix(
     assert got == expected
 
 
-def test_a_host_token_without_manage_scope_cannot_manage(client: FlaskClient, make: Factory) -> None:
+def test_a_host_token_without_manage_scope_cannot_manage(
+    client: FlaskClient, make: Factory
+) -> None:
     place = make.place()
     host = make.account(hosts=[place], scopes=["read", "book"])
-    response = client.patch(f"/api/v1/places/{place}", json={"description": "x"}, headers=host.headers)
+    response = client.patch(
+        f"/api/v1/places/{place}", json={"description": "x"}, headers=host.headers
+    )
     assert response.status_code == 403
     assert response.json["code"] == "insufficient_scope"
 
 
-def test_an_admin_token_without_admin_scope_is_not_admin(client: FlaskClient, make: Factory) -> None:
+def test_an_admin_token_without_admin_scope_is_not_admin(
+    client: FlaskClient, make: Factory
+) -> None:
     admin = make.account(admin=True, scopes=["read", "book"])
-    response = client.post("/api/v1/neighbourhoods", json={"name": "N", "city": "R"}, headers=admin.headers)
+    response = client.post(
+        "/api/v1/neighbourhoods", json={"name": "N", "city": "R"}, headers=admin.headers
+    )
     assert response.status_code == 403
     assert response.json["code"] == "insufficient_scope"

@@ -31,14 +31,18 @@ def minutes(intervals: list[tuple[datetime, datetime]]) -> set[int]:
 
 
 @given(minute_intervals)
-def test_merge_covers_the_same_minutes_without_overlap_or_touching(pairs: list[tuple[int, int]]) -> None:
+def test_merge_covers_the_same_minutes_without_overlap_or_touching(
+    pairs: list[tuple[int, int]],
+) -> None:
     merged = merge(to_dt(pairs))
     assert minutes(merged) == minutes(to_dt(pairs))
     assert all(a[1] < b[0] for a, b in zip(merged, merged[1:], strict=False))
 
 
 @given(minute_intervals, minute_intervals)
-def test_subtract_equals_set_difference(base: list[tuple[int, int]], holes: list[tuple[int, int]]) -> None:
+def test_subtract_equals_set_difference(
+    base: list[tuple[int, int]], holes: list[tuple[int, int]]
+) -> None:
     result = subtract(to_dt(base), to_dt(holes))
     assert minutes(result) == minutes(to_dt(base)) - minutes(to_dt(holes))
     assert all(start < end for start, end in result)

@@ -45,7 +45,9 @@ def test_window_across_the_spring_gap_is_an_hour_shorter() -> None:
 
 def test_fall_back_day_keeps_wall_clock_and_window_is_an_hour_longer() -> None:
     # 25 October 2026: clocks go from 03:00 CEST back to 02:00 CET.
-    days = resolve_days("Su 01:00-04:00; Mo 09:00-17:00", AMS, date(2026, 10, 25), date(2026, 10, 26))
+    days = resolve_days(
+        "Su 01:00-04:00; Mo 09:00-17:00", AMS, date(2026, 10, 25), date(2026, 10, 26)
+    )
     [(start, end)] = days[0][1]
     assert (start, end) == (utc(2026, 10, 24, 23), utc(2026, 10, 25, 3))
     assert end - start == timedelta(hours=4)
