@@ -27,7 +27,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{sqlite_file}"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
-        "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "true").lower() != "false",
+        "RATELIMIT_ENABLED": (_env("RATELIMIT_ENABLED") or "true").lower() != "false",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGNUP_RATE_LIMIT": _env("SIGNUP_RATE_LIMIT", "20 per hour"),
         # A request body larger than this is refused with 413 before it is parsed.

@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app
 
 from booking.api.auth import current_actor
-from booking.api.base import Blueprint, View
+from booking.api.base import SECURED, Blueprint, View
 from booking.extensions import limiter
 from booking.schemas.account import (
     AccountWithTokenSchema,
@@ -20,7 +20,6 @@ from booking.schemas.account import (
 from booking.services import accounts, tokens
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and API tokens")
-SECURED = {"security": [{"bearerAuth": []}]}
 
 
 def _signup_limit() -> str:

@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 # Database integer ids are 32-bit; anything larger cannot exist and must be a 404.
 MAX_ID = 2**31 - 1
 
+# OpenAPI: the operation needs a bearer token.
+SECURED: dict[str, Any] = {"security": [{"bearerAuth": []}]}
+
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",

@@ -7,12 +7,11 @@ from typing import Any
 from flask_smorest.pagination import PaginationParameters
 
 from booking.api.auth import current_actor
-from booking.api.base import Blueprint, View
+from booking.api.base import SECURED, Blueprint, View
 from booking.schemas.place import NeighbourhoodCreateSchema, NeighbourhoodSchema
 from booking.services import neighbourhoods
 
 blp = Blueprint("neighbourhoods", __name__, url_prefix="/api/v1", description="Neighbourhoods")
-SECURED = {"security": [{"bearerAuth": []}]}
 
 
 @blp.route("/neighbourhoods")

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest.pagination import PaginationParameters
 
 from booking.api.auth import current_actor
-from booking.api.base import Blueprint, View
+from booking.api.base import SECURED, Blueprint, View
 from booking.models.base import utcnow
 from booking.schemas.account import AccountSchema
 from booking.schemas.place import (
@@ -28,7 +28,6 @@ from booking.services import closures, places, rooms
 blp = Blueprint(
     "places", __name__, url_prefix="/api/v1", description="Places, rooms, closures, opening hours"
 )
-SECURED = {"security": [{"bearerAuth": []}]}
 
 
 @blp.route("/places")

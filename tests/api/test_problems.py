@@ -16,7 +16,7 @@ def assert_problem(response, status: int, code: str) -> dict:  # type: ignore[no
     assert response.status_code == status, response.data
     assert response.mimetype == "application/problem+json"
     body = response.json
-    assert PROBLEM_KEYS <= set(body)
+    assert set(body) >= PROBLEM_KEYS
     assert body["status"] == status and body["code"] == code
     assert body["type"].endswith(code)
     return body

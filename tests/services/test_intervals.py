@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
@@ -36,7 +37,7 @@ def test_merge_covers_the_same_minutes_without_overlap_or_touching(
 ) -> None:
     merged = merge(to_dt(pairs))
     assert minutes(merged) == minutes(to_dt(pairs))
-    assert all(a[1] < b[0] for a, b in zip(merged, merged[1:], strict=False))
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(merged))
 
 
 @given(minute_intervals, minute_intervals)
