@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -50,6 +50,16 @@ def _not_blank(value: str) -> None:
 def _in_supported_range(value: datetime) -> None:
     if not EARLIEST <= value < LATEST:
         raise ValidationError("Must be between 2000 and 2100.")
+
+
+def _date_in_supported_range(value: date) -> None:
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise ValidationError("Must be between 2000 and 2100.")
+
+
+def Day(**kwargs: Any) -> fields.Date:
+    """An ISO date between 2000 and 2100."""
+    return fields.Date(validate=_date_in_supported_range, **kwargs)
 
 
 def _known_timezone(value: str) -> None:

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from booking.schemas.common import (
     SLUG,
+    Day,
     Id,
     Instant,
     LocalDateTime,
@@ -216,8 +217,8 @@ class ClosureQuerySchema(Schema):
 class OpeningHoursQuerySchema(Schema):
     """Window of resolved opening hours (dates in the place's timezone, inclusive)."""
 
-    from_ = fields.Date(data_key="from", metadata={"description": "first date; default today"})
-    to = fields.Date(metadata={"description": "last date, inclusive; default from + 6 days"})
+    from_ = Day(data_key="from", metadata={"description": "first date; default today"})
+    to = Day(metadata={"description": "last date, inclusive; default from + 6 days"})
     room = Id(
         strict=False, metadata={"description": "resolve for this room (its override and closures)"}
     )

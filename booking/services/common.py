@@ -14,6 +14,9 @@ from booking.extensions import db
 
 T = TypeVar("T")
 
+# Far beyond any real list, and small enough that OFFSET fits every database's integer.
+MAX_PAGE = 100_000
+
 
 def get_or_404(model: type[T], object_id: int, label: str | None = None) -> T:
     """Load an object by primary key, or raise a 404 naming it."""
@@ -26,6 +29,10 @@ def get_or_404(model: type[T], object_id: int, label: str | None = None) -> T:
 
 def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:
     """One page of a select, and the total number of rows it matches."""
+    if page > MAX_PAGE:
+        raise Invalid(
+            f"`page` may be at most {MAX_PAGE}.", errors={"page": [f"At most {MAX_PAGE}."]}
+        )
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size))
     return list(rows), int(total or 0)

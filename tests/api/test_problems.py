@@ -145,3 +145,20 @@ def test_sign_up_is_rate_limited(database_url: str) -> None:
     response = client.post("/api/v1/accounts", json={"name": "A", "email": "bad"})
     assert_problem(response, 429, "rate_limited")
     assert int(response.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("path", ["/api/v1/places", "/api/v1/neighbourhoods"])
+def test_absurd_page_numbers_are_422_not_500(client: FlaskClient, path: str) -> None:
+    response = client.get(f"{path}?page=99999999999999999999")
+    assert "page" in assert_problem(response, 422, "validation_error")["errors"]
+    assert client.get(f"{path}?page=1000").json == []
+
+
+@pytest.mark.parametrize(
+    "query", ["from=9999-12-30&to=9999-12-31", "from=0001-01-01&to=0001-01-02"]
+)
+def test_dates_at_the_edge_of_the_calendar_are_422(
+    client: FlaskClient, make: Factory, query: str
+) -> None:
+    response = client.get(f"/api/v1/places/{make.place()}/opening-hours?{query}")
+    assert assert_problem(response, 422, "validation_error")["errors"]
