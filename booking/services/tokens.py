@@ -6,16 +6,13 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from booking.errors import Forbidden, Invalid, NotFound, Unauthorized
 from booking.extensions import db
 from booking.models import Account, ApiToken, utcnow
-
-if TYPE_CHECKING:
-    from booking.services.authorization import Actor
+from booking.services.authorization import Actor, require_account
 
 TOKEN_PREFIX = "wk_"  # noqa: S105 - a public marker, not a secret
 # 32 random bytes, url-safe base64 without padding: 43 characters.
@@ -81,8 +78,6 @@ def create_token(
     actor: Actor, name: str, scopes: list[str], expires_at: datetime | None
 ) -> tuple[ApiToken, str]:
     """Create a token for the actor's own account, within what the account is entitled to."""
-    from booking.services.authorization import require_account
-
     account = require_account(actor)
     if expires_at is not None and expires_at <= utcnow():
         raise Invalid(
@@ -114,8 +109,6 @@ def create_token(
 
 def list_tokens(actor: Actor) -> list[ApiToken]:
     """The actor's own live tokens, newest first."""
-    from booking.services.authorization import require_account
-
     account = require_account(actor)
     return list(
         db.session.scalars(
@@ -128,8 +121,6 @@ def list_tokens(actor: Actor) -> list[ApiToken]:
 
 def revoke_token(actor: Actor, token_id: int) -> None:
     """Revoke one of the actor's own tokens; someone else's token is a 404."""
-    from booking.services.authorization import require_account
-
     account = require_account(actor)
     token = db.session.get(ApiToken, token_id)
     if token is None or token.account_id != account.id or token.revoked_at is not None:
