@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 
-from booking.errors import Invalid, NotFound
+from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
 
 T = TypeVar("T")
@@ -54,6 +54,13 @@ def unique_slug(model: Any, text: str, wanted: str | None = None) -> str:
         slug = f"{base}-{counter}"
         counter += 1
     return slug
+
+
+def ensure_slug_free(model: Any, slug: str, own_id: int | None = None) -> None:
+    """409 when another row of `model` already has this slug."""
+    found = db.session.scalar(select(model.id).where(model.slug == slug))
+    if found is not None and found != own_id:
+        raise Conflict(f"The slug '{slug}' is already taken.", code="slug_taken")
 
 
 def check_date_range(first: date, last: date, max_days: int) -> None:

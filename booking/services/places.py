@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import Select, String, cast, func, or_, select
 
-from booking.errors import Conflict, Invalid, NotFound
+from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Neighbourhood, Place, PlaceHost
 from booking.services.authorization import Actor, require_admin, require_place_manager
-from booking.services.common import fetch_page, get_or_404, unique_slug
+from booking.services.common import ensure_slug_free, fetch_page, get_or_404, unique_slug
 from booking.services.opening_hours import validate_opening_hours
 from booking.services.policy import DEFAULT_POLICY, check_policy, merge_policy
 
@@ -93,9 +93,7 @@ def _apply(place: Place, data: dict[str, Any]) -> None:
     if "neighbourhood_id" in data:
         _check_neighbourhood(data["neighbourhood_id"])
     if "slug" in data:
-        taken = db.session.scalar(select(Place.id).where(Place.slug == data["slug"]))
-        if taken is not None and taken != place.id:
-            raise Conflict(f"The slug '{data['slug']}' is already taken.", code="slug_taken")
+        ensure_slug_free(Place, data["slug"], place.id)
     for key, value in data.items():
         setattr(place, key, value)
 

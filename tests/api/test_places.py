@@ -176,3 +176,15 @@ def test_deleting_a_place_removes_its_rooms(client: FlaskClient, make: Factory) 
     room = make.room(place)
     assert client.delete(f"/api/v1/places/{place}", headers=admin.headers).status_code == 204
     assert client.get(f"/api/v1/rooms/{room}").status_code == 404
+
+
+def test_neighbourhood_slugs_are_unique_and_generated(client: FlaskClient, make: Factory) -> None:
+    admin = make.account(admin=True)
+
+    def create(body: dict):  # type: ignore[no-untyped-def]
+        return client.post("/api/v1/neighbourhoods", json=body, headers=admin.headers)
+
+    assert create({"name": "Centrum", "city": "Rotterdam"}).json["slug"] == "centrum"
+    assert create({"name": "Centrum", "city": "Delft"}).json["slug"] == "centrum-2"
+    response = create({"name": "Noord", "city": "Delft", "slug": "centrum"})
+    assert response.status_code == 409 and response.json["code"] == "slug_taken"
