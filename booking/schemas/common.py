@@ -13,8 +13,8 @@ from booking.api.base import MAX_ID
 SLUG = validate.Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and '-'."
 )
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+# Dates, and instants taken in UTC, must fall in these years (first inclusive, last exclusive).
+SUPPORTED_YEARS = range(2000, 2100)
 _TIMEZONES = frozenset(available_timezones())
 
 
@@ -47,19 +47,16 @@ def _not_blank(value: str) -> None:
         raise ValidationError("Must not be blank.")
 
 
-def _in_supported_range(value: datetime) -> None:
-    if not EARLIEST <= value < LATEST:
-        raise ValidationError("Must be between 2000 and 2100.")
-
-
-def _date_in_supported_range(value: date) -> None:
-    if not EARLIEST.date() <= value < LATEST.date():
+def _in_supported_range(value: date) -> None:
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC)
+    if value.year not in SUPPORTED_YEARS:
         raise ValidationError("Must be between 2000 and 2100.")
 
 
 def Day(**kwargs: Any) -> fields.Date:
     """An ISO date between 2000 and 2100."""
-    return fields.Date(validate=_date_in_supported_range, **kwargs)
+    return fields.Date(validate=_in_supported_range, **kwargs)
 
 
 def _known_timezone(value: str) -> None:
