@@ -15,11 +15,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from booking.errors import problem_response
+from booking.models.base import MAX_ID
 
 log = logging.getLogger(__name__)
-
-# Database integer ids are 32-bit; anything larger cannot exist and must be a 404.
-MAX_ID = 2**31 - 1
 
 # OpenAPI: the operation needs a bearer token.
 SECURED: dict[str, Any] = {"security": [{"bearerAuth": []}]}
@@ -43,7 +41,7 @@ HTTP_CODES = {
 
 
 class IdConverter(IntegerConverter):
-    """A positive 32-bit id in a URL; out-of-range ids do not match (404)."""
+    """A positive 32-bit id in a URL; an id beyond MAX_ID cannot exist, so it is a 404."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(map, min=1, max=MAX_ID)

@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from booking.api.base import MAX_ID
+from booking.models.base import MAX_ID
 
 SLUG = validate.Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and '-'."
