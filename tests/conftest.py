@@ -76,6 +76,7 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
         "SIGNUP_RATE_LIMIT": "100000 per minute",
+        "BOOKING_WRITE_RATE_LIMIT": "100000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         **overrides,
     }

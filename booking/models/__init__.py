@@ -2,6 +2,13 @@
 
 from booking.models.account import Account, ApiToken
 from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.booking import (
+    Booking,
+    BookingEvent,
+    IdempotencyKey,
+    Occupancy,
+    Series,
+)
 from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
 
@@ -9,11 +16,16 @@ __all__ = [
     "Account",
     "ApiToken",
     "Base",
+    "Booking",
+    "BookingEvent",
     "Closure",
+    "IdempotencyKey",
     "Neighbourhood",
+    "Occupancy",
     "Place",
     "PlaceHost",
     "Room",
+    "Series",
     "UTCDateTime",
     "utcnow",
 ]

@@ -89,3 +89,17 @@ class Timestamps(Schema):
 
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
+
+
+class WhenField(fields.Field):
+    """A query bound: a date (`2027-01-12`) or an RFC 3339 datetime with an offset."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = str(value)
+        parsed: date | datetime
+        if len(text) == 10:
+            parsed = fields.Date()._deserialize(text, attr, data)
+        else:
+            parsed = fields.AwareDateTime(format="iso")._deserialize(text, attr, data)
+        _in_supported_range(parsed)
+        return parsed

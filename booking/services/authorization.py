@@ -71,3 +71,11 @@ def require_place_manager(actor: Actor, place: Place) -> Account:
     if not is_host(account, place.id):
         raise Forbidden("Only the hosts of this place and admins may do this.", code="not_a_host")
     return require_scope(actor, "manage")
+
+
+def can_manage(actor: Actor, place_id: int) -> bool:
+    """Whether the actor may use host powers at the place (a host with `manage`, or an admin)."""
+    if actor.is_admin:
+        return True
+    account = actor.account
+    return account is not None and "manage" in actor.scopes and is_host(account, place_id)

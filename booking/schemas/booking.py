@@ -1,0 +1,141 @@
+"""Bookings and series: input, output and query schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from booking.models.booking import STATUSES, VISIBILITIES
+from booking.schemas.common import Id, Instant, LocalDateTime, Name, Text, Timestamps, WhenField
+
+MAX_ATTENDEES = 10_000
+
+
+class BookingCreateSchema(Schema):
+    """A booking request; times must carry an offset and be valid local times of the place."""
+
+    room_id = Id(required=True)
+    start = Instant(required=True)
+    end = Instant(required=True)
+    title = Name(200, required=True)
+    description = Text(2000)
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    expected_attendees = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(1, MAX_ATTENDEES)
+    )
+    outside_opening_hours = fields.Boolean(
+        metadata={"description": "hosts and admins only: book outside opening hours or closures"}
+    )
+
+
+class BookingSchema(Timestamps):
+    """A booking. Private bookings show outsiders only room and time (`details_hidden`)."""
+
+    id = fields.Integer()
+    room_id = fields.Integer()
+    place_id = fields.Integer()
+    start = LocalDateTime()
+    end = LocalDateTime()
+    title = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    visibility = fields.String()
+    status = fields.String(attribute="current_status")
+    expected_attendees = fields.Integer(allow_none=True)
+    series_id = fields.Integer(allow_none=True)
+    booked_by = fields.Integer(attribute="booked_by_id", allow_none=True)
+    outside_opening_hours = fields.Boolean(allow_none=True)
+    sequence = fields.Integer(allow_none=True)
+    details_hidden = fields.Boolean()
+
+
+class BookingQuerySchema(Schema):
+    """Filters of the booking list."""
+
+    room = Id(strict=False)
+    place = Id(strict=False)
+    from_ = WhenField(
+        data_key="from",
+        metadata={"description": "date (place's timezone) or RFC 3339 time; default now"},
+    )
+    to = WhenField(metadata={"description": "date (inclusive) or RFC 3339 time (exclusive)"})
+    status = fields.List(
+        fields.String(validate=validate.OneOf(STATUSES)), validate=validate.Length(max=5)
+    )
+    mine = fields.Boolean(load_default=False, metadata={"description": "only your own bookings"})
+
+
+class ReasonSchema(Schema):
+    """Why a booking is confirmed, declined or cancelled."""
+
+    reason = Text(500, load_default="")
+
+
+class BookingEventSchema(Schema):
+    """One change in a booking's history."""
+
+    at = LocalDateTime()
+    actor_id = fields.Integer(allow_none=True)
+    action = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(allow_none=True)
+    reason = fields.String()
+    changes = fields.Dict()
+
+
+class SeriesCreateSchema(BookingCreateSchema):
+    """A recurring booking: the first occurrence, an RRULE, and what to do with conflicts."""
+
+    rrule = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=300),
+        metadata={"example": "FREQ=WEEKLY;BYDAY=TU;COUNT=10"},
+    )
+    on_conflict = fields.String(load_default="fail", validate=validate.OneOf(["fail", "skip"]))
+    dry_run = fields.Boolean(load_default=False)
+
+
+class SeriesSchema(Timestamps):
+    """A series; `start` and `end` are its first occurrence as asked."""
+
+    id = fields.Integer(allow_none=True)
+    room_id = fields.Integer()
+    place_id = fields.Integer()
+    rrule = fields.String()
+    start = LocalDateTime()
+    end = LocalDateTime()
+    title = fields.String()
+    status = fields.String()
+    booked_by = fields.Integer(attribute="booked_by_id")
+    occurrences = fields.Integer()
+    booking_ids = fields.List(fields.Integer())
+
+
+class SkippedSchema(Schema):
+    """An occurrence that was not booked, and why."""
+
+    start = fields.String()
+    end = fields.String()
+    reason = fields.String()
+    detail = fields.String()
+
+
+class SeriesResultSchema(Schema):
+    """What `POST /series` did, or with `dry_run` would do."""
+
+    series = fields.Nested(SeriesSchema)
+    created = fields.List(fields.Nested(BookingSchema))
+    skipped = fields.List(fields.Nested(SkippedSchema))
+    dry_run = fields.Boolean()
+
+
+class SeriesCancelSchema(Schema):
+    """Cancel all occurrences that have not ended, or those from a time on."""
+
+    from_ = Instant(data_key="from", metadata={"description": "this and following"})
+    reason = Text(500, load_default="")
+
+
+class SeriesCancelResultSchema(Schema):
+    """The series and the occurrences that were cancelled."""
+
+    series = fields.Nested(SeriesSchema)
+    cancelled = fields.List(fields.Nested(BookingSchema))

@@ -1,0 +1,335 @@
+"""Bookings: create, move, confirm, decline, cancel, expire, and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from booking.errors import Conflict, Forbidden, Invalid
+from booking.extensions import db
+from booking.models import Booking, BookingEvent, Occupancy, Room, utcnow
+from booking.models.booking import (
+    ACTIVE_STATUSES,
+    CANCELLED,
+    CONFIRMED,
+    DECLINED,
+    EXPIRED,
+    PENDING,
+)
+from booking.services.authorization import Actor, can_manage, require_scope
+from booking.services.booking_access import (
+    BookingFilter,
+    RedactedBooking,
+    booking_query,
+    involved_booking,
+    present,
+    visible_booking,
+)
+from booking.services.booking_rules import (
+    SlotRequest,
+    check_local_times,
+    occupied_until,
+    raise_violations,
+)
+from booking.services.common import fetch_page, get_or_404
+from booking.services.slots import (
+    active_bookings_of,
+    calendar_for,
+    conflict_error,
+    flush_or_conflict,
+    judge,
+)
+
+# Fields of a booking that decide where and when it is, and so are re-checked on a move.
+SLOT_FIELDS = ("room_id", "start", "end", "expected_attendees", "outside_opening_hours")
+TEXT_FIELDS = ("title", "description", "visibility")
+
+
+def record(
+    booking: Booking,
+    actor: Actor | None,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Append one entry to the booking's history."""
+    account = actor.account if actor is not None else None
+    booking.events.append(
+        BookingEvent(
+            actor_id=account.id if account is not None else None,
+            at=utcnow(),
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            changes=changes or {},
+        )
+    )
+
+
+def expire_pending(now: datetime, place_id: int | None = None) -> int:
+    """Mark pending bookings whose start passed as expired and free their slots."""
+    stmt = select(Booking).where(Booking.status == PENDING, Booking.start <= now)
+    if place_id is not None:
+        stmt = stmt.where(Booking.place_id == place_id)
+    count = 0
+    for booking in db.session.scalars(stmt):
+        booking.status = EXPIRED
+        booking.sequence += 1
+        for occupancy in booking.occupancies:
+            occupancy.active = False
+        record(booking, None, "expired", PENDING, EXPIRED, "Not confirmed before it started.")
+        count += 1
+    if count:
+        db.session.flush()
+    return count
+
+
+def _check_slot(
+    actor: Actor,
+    room: Room,
+    request: SlotRequest,
+    booker_id: int,
+    now: datetime,
+    exclude_booking: int | None = None,
+) -> None:
+    """Raise the 422 for broken rules, or the 409 with alternatives for an overlap."""
+    calendar = calendar_for(
+        room, request.start, occupied_until(request.end, room.effective_policy["buffer_minutes"])
+    )
+    active = active_bookings_of(booker_id, room.place_id, now, exclude_booking)
+    verdict = judge(calendar, room, request, now, active, exclude_booking)
+    raise_violations(verdict.violations)
+    if verdict.conflicts:
+        raise conflict_error(calendar, room, request, verdict.conflicts, now, exclude_booking)
+
+
+def slot_request(
+    actor: Actor,
+    room: Room,
+    start: datetime,
+    end: datetime,
+    attendees: int | None,
+    outside_opening_hours: bool,
+) -> SlotRequest:
+    """The request with the actor's privileges; only managers may ignore opening hours."""
+    exempt = can_manage(actor, room.place_id)
+    if outside_opening_hours and not exempt:
+        raise Forbidden(
+            "Only hosts of the place and admins may book outside opening hours.",
+            code="not_a_host",
+        )
+    return SlotRequest(start, end, attendees, exempt, outside_opening_hours)
+
+
+def occupy(booking: Booking, room: Room) -> None:
+    """Give the booking one active occupancy per atomic room, buffer included."""
+    until = occupied_until(booking.end, booking.buffer_minutes)
+    parts = list(room.parts) or [room]
+    booking.occupancies = [
+        Occupancy(room_id=part.id, start=booking.start, end=until, active=True) for part in parts
+    ]
+
+
+def initial_status(room: Room, exempt: bool) -> str:
+    """Pending when the place wants to approve and the booker is not one of its managers."""
+    return PENDING if room.effective_policy["requires_approval"] and not exempt else CONFIRMED
+
+
+def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = None) -> Booking:
+    """Book a room (scope `book`): checked against every rule, pending or confirmed."""
+    now = now or utcnow()
+    account = require_scope(actor, "book")
+    room = get_or_404(Room, data["room_id"])
+    check_local_times(room.zone, start=data["start"], end=data["end"])
+    request = slot_request(
+        actor,
+        room,
+        data["start"],
+        data["end"],
+        data.get("expected_attendees"),
+        data.get("outside_opening_hours", False),
+    )
+    expire_pending(now, room.place_id)
+    _check_slot(actor, room, request, account.id, now)
+    booking = Booking(
+        room=room,
+        place_id=room.place_id,
+        booked_by_id=account.id,
+        start=request.start,
+        end=request.end,
+        title=data["title"],
+        description=data.get("description", ""),
+        visibility=data.get("visibility", "public"),
+        expected_attendees=request.attendees,
+        outside_opening_hours=request.ignore_opening_hours,
+        buffer_minutes=room.effective_policy["buffer_minutes"],
+        status=initial_status(room, request.exempt),
+        sequence=0,
+    )
+    occupy(booking, room)
+    record(booking, actor, "created", None, booking.status)
+    db.session.add(booking)
+    flush_or_conflict(room.id, request, now)
+    return booking
+
+
+def update_booking(
+    actor: Actor, booking_id: int, data: dict[str, Any], now: datetime | None = None
+) -> Booking:
+    """Change a booking (booker, hosts, admins); a move is re-checked like a new booking."""
+    now = now or utcnow()
+    booking = involved_booking(actor, booking_id, now, manager=False)
+    _require_active(booking, now)
+    changes = {
+        key: [_plain(getattr(booking, key)), _plain(value)]
+        for key, value in data.items()
+        if getattr(booking, key) != value
+    }
+    if not changes:
+        return booking
+    from_status = booking.status
+    if any(key in changes for key in SLOT_FIELDS):
+        _move(actor, booking, data, now)
+    for key in TEXT_FIELDS:
+        if key in data:
+            setattr(booking, key, data[key])
+    booking.sequence += 1
+    record(booking, actor, "changed", from_status, booking.status, changes=changes)
+    return booking
+
+
+def _move(actor: Actor, booking: Booking, data: dict[str, Any], now: datetime) -> None:
+    room = booking.room
+    if "room_id" in data and data["room_id"] != booking.room_id:
+        room = get_or_404(Room, data["room_id"])
+        if room.place_id != booking.place_id:
+            raise Invalid(
+                "A booking can only move to another room of the same place.",
+                code="other_place",
+                errors={"room_id": ["Not a room of the booking's place."]},
+            )
+    check_local_times(room.zone, start=data.get("start"), end=data.get("end"))
+    request = slot_request(
+        actor,
+        room,
+        data.get("start", booking.start),
+        data.get("end", booking.end),
+        data.get("expected_attendees", booking.expected_attendees),
+        data.get("outside_opening_hours", booking.outside_opening_hours),
+    )
+    expire_pending(now, room.place_id)
+    _check_slot(actor, room, request, booking.booked_by_id, now, exclude_booking=booking.id)
+    # Release the old slot first: the database checks each row as it is written.
+    for occupancy in booking.occupancies:
+        occupancy.active = False
+    db.session.flush()
+    booking.room = room
+    booking.start, booking.end = request.start, request.end
+    booking.expected_attendees = request.attendees
+    booking.outside_opening_hours = request.ignore_opening_hours
+    booking.buffer_minutes = room.effective_policy["buffer_minutes"]
+    occupy(booking, room)
+    if booking.status == CONFIRMED and initial_status(room, request.exempt) == PENDING:
+        # The host approved another time or room; they approve the new one too.
+        booking.status = PENDING
+    flush_or_conflict(room.id, request, now, exclude_booking=booking.id)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _require_active(booking: Booking, now: datetime) -> None:
+    status = booking.status_at(now)
+    if status == EXPIRED:
+        raise Conflict(
+            "This request was not confirmed before it started and has expired.",
+            code="booking_expired",
+        )
+    if status not in ACTIVE_STATUSES:
+        raise Conflict(f"This booking is {status} and can no longer change.", code="not_active")
+
+
+def _release(booking: Booking) -> None:
+    for occupancy in booking.occupancies:
+        occupancy.active = False
+
+
+def _transition(
+    actor: Actor, booking: Booking, to_status: str, action: str, reason: str
+) -> Booking:
+    from_status = booking.status
+    booking.status = to_status
+    booking.sequence += 1
+    if to_status not in ACTIVE_STATUSES:
+        _release(booking)
+    record(booking, actor, action, from_status, to_status, reason)
+    db.session.flush()
+    return booking
+
+
+def confirm_booking(
+    actor: Actor, booking_id: int, reason: str = "", now: datetime | None = None
+) -> Booking:
+    """Approve a pending request (hosts of the place, admins)."""
+    now = now or utcnow()
+    booking = involved_booking(actor, booking_id, now, manager=True)
+    _require_active(booking, now)
+    if booking.status != PENDING:
+        raise Conflict("Only a pending request can be confirmed.", code="invalid_transition")
+    return _transition(actor, booking, CONFIRMED, "confirmed", reason)
+
+
+def decline_booking(
+    actor: Actor, booking_id: int, reason: str = "", now: datetime | None = None
+) -> Booking:
+    """Refuse a pending request (hosts of the place, admins); the slot is freed."""
+    now = now or utcnow()
+    booking = involved_booking(actor, booking_id, now, manager=True)
+    _require_active(booking, now)
+    if booking.status != PENDING:
+        raise Conflict(
+            "Only a pending request can be declined; cancel a confirmed booking.",
+            code="invalid_transition",
+        )
+    return _transition(actor, booking, DECLINED, "declined", reason)
+
+
+def cancel_booking(
+    actor: Actor, booking_id: int, reason: str = "", now: datetime | None = None
+) -> Booking:
+    """Cancel a pending or confirmed booking that has not ended (booker, hosts, admins)."""
+    now = now or utcnow()
+    booking = involved_booking(actor, booking_id, now, manager=False)
+    _require_active(booking, now)
+    if booking.end <= now:
+        raise Conflict("This booking has already ended.", code="booking_ended")
+    return _transition(actor, booking, CANCELLED, "cancelled", reason)
+
+
+def get_booking(
+    actor: Actor, booking_id: int, now: datetime | None = None
+) -> Booking | RedactedBooking:
+    """A booking as the actor may see it (private ones show only room and time)."""
+    return visible_booking(actor, booking_id, now or utcnow())
+
+
+def list_bookings(
+    actor: Actor, filters: BookingFilter, page: int, page_size: int, now: datetime | None = None
+) -> tuple[list[Booking | RedactedBooking], int]:
+    """One page of the bookings the actor may see, each in the detail they may see."""
+    now = now or utcnow()
+    rows, total = fetch_page(booking_query(actor, filters, now), page, page_size)
+    shown = [present(actor, booking, now) for booking in rows]
+    return [item for item in shown if item is not None], total
+
+
+def booking_history(actor: Actor, booking_id: int) -> list[BookingEvent]:
+    """Every recorded change of a booking (booker, hosts, admins)."""
+    booking = involved_booking(actor, booking_id, utcnow(), manager=False, write=False)
+    return list(booking.events)

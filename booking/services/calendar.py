@@ -1,0 +1,100 @@
+"""A place's calendar over a window: opening hours, closures and occupancies, loaded once.
+
+Booking checks, series expansion and alternatives all ask the same questions of it
+(is this room open, what blocks it), so each window costs one query per kind of row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Closure, Occupancy, Place, Room
+from booking.services.intervals import Interval, merge, subtract
+from booking.services.opening_hours import open_intervals
+from booking.services.rooms import atomic_rooms
+
+# Opening hours are evaluated this far beyond the window, so a run that started
+# before the window (or ends after it) is seen whole.
+PADDING = timedelta(days=1)
+
+
+@dataclass
+class PlaceCalendar:
+    """Everything that decides whether a room of one place is free, inside a window."""
+
+    place: Place
+    start: datetime
+    end: datetime
+    rooms: list[Room]
+    closures: list[tuple[Interval, frozenset[int]]]
+    occupancies: list[tuple[int, int, Interval]]
+    _opening: dict[str, list[Interval]] = field(default_factory=dict)
+
+    def atoms(self, room: Room) -> frozenset[int]:
+        """Ids of the atomic rooms that `room` occupies."""
+        return frozenset(atom.id for atom in atomic_rooms(room))
+
+    def opening(self, room: Room) -> list[Interval]:
+        """The room's opening hours in the window, merged, closures not applied."""
+        expression = room.effective_opening_hours
+        if expression not in self._opening:
+            self._opening[expression] = merge(
+                open_intervals(
+                    expression, self.place.zone, self.start - PADDING, self.end + PADDING
+                )
+            )
+        return self._opening[expression]
+
+    def closed(self, room: Room) -> list[Interval]:
+        """Closures that apply to the room: whole-place ones and those sharing a part."""
+        atoms = self.atoms(room)
+        return [iv for iv, closed in self.closures if not closed or closed & atoms]
+
+    def open(self, room: Room) -> list[Interval]:
+        """The room's opening hours with its closures removed."""
+        return subtract(self.opening(room), self.closed(room))
+
+    def blocked(self, room: Room, exclude_booking: int | None = None) -> list[Interval]:
+        """Occupied intervals (buffers included) of the room's atomic parts."""
+        atoms = self.atoms(room)
+        return [
+            iv
+            for booking_id, room_id, iv in self.occupancies
+            if room_id in atoms and booking_id != exclude_booking
+        ]
+
+    def add(self, booking_id: int, room: Room, interval: Interval) -> None:
+        """Record an occupancy made in this transaction (series occurrences, one by one)."""
+        self.occupancies.extend((booking_id, atom, interval) for atom in self.atoms(room))
+
+
+def load_calendar(place: Place, start: datetime, end: datetime) -> PlaceCalendar:
+    """Load a place's rooms, closures and active occupancies overlapping [start, end)."""
+    rooms = list(db.session.scalars(select(Room).where(Room.place_id == place.id)))
+    closure_rows = db.session.scalars(
+        select(Closure).where(
+            Closure.place_id == place.id, Closure.start < end, Closure.end > start
+        )
+    )
+    closures = [
+        (
+            (closure.start, closure.end),
+            frozenset(atom.id for closed in closure.rooms for atom in atomic_rooms(closed)),
+        )
+        for closure in closure_rows
+    ]
+    room_ids = [room.id for room in rooms]
+    occupancy_rows = db.session.execute(
+        select(Occupancy.booking_id, Occupancy.room_id, Occupancy.start, Occupancy.end).where(
+            Occupancy.active,
+            Occupancy.room_id.in_(room_ids),
+            Occupancy.start < end,
+            Occupancy.end > start,
+        )
+    )
+    occupancies = [(row[0], row[1], (row[2], row[3])) for row in occupancy_rows]
+    return PlaceCalendar(place, start, end, rooms, closures, occupancies)

@@ -1,0 +1,223 @@
+"""Recurring series: expanded in local time, checked whole, written all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from booking.errors import Conflict, Invalid, NotFound
+from booking.extensions import db
+from booking.models import Booking, Room, Series, utcnow
+from booking.models.booking import ACTIVE_STATUSES, CANCELLED
+from booking.services.authorization import Actor, can_manage, require_scope
+from booking.services.booking_rules import SlotRequest, check_local_times, occupied_until
+from booking.services.bookings import (
+    expire_pending,
+    initial_status,
+    occupy,
+    record,
+    slot_request,
+)
+from booking.services.calendar import load_calendar
+from booking.services.common import get_or_404
+from booking.services.recurrence import local_occurrences, parse_rrule
+from booking.services.slots import MARGIN, active_bookings_of, is_overlap_violation, judge
+
+OVERLAP = "booking_conflict"
+
+
+@dataclass
+class SeriesOutcome:
+    """What a series request did (or, for a dry run, would do)."""
+
+    series: Series
+    created: list[Booking] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def _skip(zone: Any, start: datetime, end: datetime, reason: str, detail: str) -> dict[str, Any]:
+    return {
+        "start": start.astimezone(zone).isoformat(),
+        "end": end.astimezone(zone).isoformat(),
+        "reason": reason,
+        "detail": detail,
+    }
+
+
+def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = None) -> SeriesOutcome:
+    """Book a recurring series (scope `book`); `on_conflict` fail or skip, `dry_run` previews."""
+    now = now or utcnow()
+    account = require_scope(actor, "book")
+    room = get_or_404(Room, data["room_id"])
+    zone = room.zone
+    check_local_times(zone, start=data["start"], end=data["end"])
+    if data["end"] <= data["start"]:
+        raise Invalid("An occurrence must end after it starts.", errors={"end": ["After start."]})
+    template = slot_request(
+        actor,
+        room,
+        data["start"],
+        data["end"],
+        data.get("expected_attendees"),
+        data.get("outside_opening_hours", False),
+    )
+    rule = parse_rrule(data["rrule"], zone)
+    occurrences = local_occurrences(rule, data["start"], data["end"], zone)
+    expire_pending(now, room.place_id)
+    buffer = room.effective_policy["buffer_minutes"]
+    calendar = load_calendar(
+        room.place,
+        occurrences[0][0] - MARGIN,
+        occupied_until(max(end for _, end, _ in occurrences), buffer) + MARGIN,
+    )
+    active = active_bookings_of(account.id, room.place_id, now, None)
+    series = Series(
+        room=room,
+        place=room.place,
+        booked_by_id=account.id,
+        rrule=data["rrule"].strip().removeprefix("RRULE:"),
+        start=data["start"],
+        end=data["end"],
+        title=data["title"],
+        status="active",
+    )
+    outcome = SeriesOutcome(series, dry_run=data.get("dry_run", False))
+    for index, (start, end, problem) in enumerate(occurrences):
+        if problem:
+            outcome.skipped.append(_skip(zone, start, end, "nonexistent_local_time", problem))
+            continue
+        request = SlotRequest(
+            start, end, template.attendees, template.exempt, template.ignore_opening_hours
+        )
+        verdict = judge(calendar, room, request, now, active + len(outcome.created))
+        if verdict.violations:
+            first = verdict.violations[0]
+            outcome.skipped.append(_skip(zone, start, end, first.code, first.message))
+            continue
+        if verdict.conflicts:
+            detail = "The room is already booked for (part of) this time."
+            outcome.skipped.append(_skip(zone, start, end, OVERLAP, detail))
+            continue
+        # Later occurrences must not overlap this one either (a negative id: not in the db).
+        calendar.add(-1 - index, room, (start, occupied_until(end, buffer)))
+        outcome.created.append(_occurrence(series, room, account.id, data, request, buffer))
+    _refuse_if_failed(outcome, data.get("on_conflict", "fail"))
+    for booking in outcome.created:
+        booking.series = series
+    if outcome.dry_run:
+        return outcome
+    for booking in outcome.created:
+        occupy(booking, room)
+        record(booking, actor, "created", None, booking.status)
+    db.session.add(series)
+    _flush_series()
+    return outcome
+
+
+def _occurrence(
+    series: Series,
+    room: Room,
+    booked_by_id: int,
+    data: dict[str, Any],
+    request: SlotRequest,
+    buffer: int,
+) -> Booking:
+    # Not attached to the session until the whole series is known to fit.
+    return Booking(
+        room=room,
+        place=room.place,
+        place_id=room.place_id,
+        room_id=room.id,
+        booked_by_id=booked_by_id,
+        start=request.start,
+        end=request.end,
+        title=data["title"],
+        description=data.get("description", ""),
+        visibility=data.get("visibility", "public"),
+        expected_attendees=request.attendees,
+        outside_opening_hours=request.ignore_opening_hours,
+        buffer_minutes=buffer,
+        status=initial_status(room, request.exempt),
+        sequence=0,
+    )
+
+
+def _refuse_if_failed(outcome: SeriesOutcome, on_conflict: str) -> None:
+    if not outcome.skipped or (on_conflict == "skip" and outcome.created):
+        return
+    overlap = any(item["reason"] == OVERLAP for item in outcome.skipped)
+    error = Conflict if overlap else Invalid
+    count = len(outcome.skipped)
+    raise error(
+        f"{count} of {count + len(outcome.created)} occurrences cannot be booked; "
+        + ("nothing was written." if not outcome.dry_run else "nothing would be written.")
+        + (" Use on_conflict=skip to book the others." if outcome.created else ""),
+        code="series_conflict" if overlap else "series_invalid",
+        problems=outcome.skipped,
+    )
+
+
+def _flush_series() -> None:
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if not is_overlap_violation(error):
+            raise
+        db.session.rollback()
+        raise Conflict(
+            "Another booking took one of these slots just now; nothing was written. "
+            "Try again to see which.",
+            code="series_conflict",
+            problems=[],
+        ) from None
+
+
+def _involved_series(actor: Actor, series_id: int, write: bool) -> Series:
+    series = get_or_404(Series, series_id)
+    account = actor.account
+    if can_manage(actor, series.place_id):
+        return series
+    if account is not None and series.booked_by_id == account.id:
+        if write:
+            require_scope(actor, "book")
+        return series
+    raise NotFound(f"Series {series_id} does not exist.")
+
+
+def get_series(actor: Actor, series_id: int) -> Series:
+    """A series (its booker, hosts of the place, admins)."""
+    return _involved_series(actor, series_id, write=False)
+
+
+def cancel_series(
+    actor: Actor,
+    series_id: int,
+    from_: datetime | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> tuple[Series, list[Booking]]:
+    """Cancel every occurrence that has not ended, or those starting at or after `from_`."""
+    now = now or utcnow()
+    series = _involved_series(actor, series_id, write=True)
+    expire_pending(now, series.place_id)
+    cancelled = []
+    for booking in series.bookings:
+        if booking.status not in ACTIVE_STATUSES or booking.end <= now:
+            continue
+        if from_ is not None and booking.start < from_:
+            continue
+        previous = booking.status
+        booking.status = CANCELLED
+        booking.sequence += 1
+        for occupancy in booking.occupancies:
+            occupancy.active = False
+        record(booking, actor, "cancelled", previous, CANCELLED, reason)
+        cancelled.append(booking)
+    if not any(b.status in ACTIVE_STATUSES and b.end > now for b in series.bookings):
+        series.status = CANCELLED
+    db.session.flush()
+    return series, cancelled

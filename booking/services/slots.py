@@ -1,0 +1,199 @@
+"""Whether a room can take a booking at a time, and what to offer when it cannot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import islice, zip_longest
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from booking.errors import Conflict
+from booking.extensions import db
+from booking.models import Booking, Room
+from booking.models.booking import CONFIRMED, PENDING
+from booking.services.booking_rules import (
+    RoomRules,
+    SlotRequest,
+    Violation,
+    blocking,
+    occupied_until,
+    rule_violations,
+)
+from booking.services.calendar import PlaceCalendar, load_calendar
+from booking.services.common import get_or_404
+from booking.services.intervals import Interval
+from booking.services.opening_hours import local_midnight
+
+MAX_ALTERNATIVES = 5
+# Occupancies are looked up this far around a request: buffers are at most a day.
+MARGIN = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking one slot: broken rules, or overlapping occupancies."""
+
+    violations: list[Violation]
+    conflicts: list[Interval]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the slot can be booked."""
+        return not self.violations and not self.conflicts
+
+
+def active_bookings_of(account_id: int, place_id: int, now: datetime, exclude: int | None) -> int:
+    """How many active bookings the account holds at the place that have not ended."""
+    stmt = select(func.count(Booking.id)).where(
+        Booking.booked_by_id == account_id,
+        Booking.place_id == place_id,
+        Booking.end > now,
+        or_(
+            Booking.status == CONFIRMED,
+            (Booking.status == PENDING) & (Booking.start > now),
+        ),
+    )
+    if exclude is not None:
+        stmt = stmt.where(Booking.id != exclude)
+    return int(db.session.scalar(stmt) or 0)
+
+
+def room_rules(calendar: PlaceCalendar, room: Room, active_bookings: int) -> RoomRules:
+    """The rules context of one room from a loaded calendar."""
+    return RoomRules(
+        zone=calendar.place.zone,
+        policy=room.effective_policy,
+        capacity=room.capacity,
+        bookable=room.bookable,
+        opening=calendar.opening(room),
+        open_now=calendar.open(room),
+        active_bookings=active_bookings,
+    )
+
+
+def judge(
+    calendar: PlaceCalendar,
+    room: Room,
+    request: SlotRequest,
+    now: datetime,
+    active_bookings: int,
+    exclude_booking: int | None = None,
+) -> Verdict:
+    """Check a slot against the room's rules and its occupancies."""
+    rules = room_rules(calendar, room, active_bookings)
+    violations = rule_violations(request, rules, now)
+    if request.end <= request.start:
+        return Verdict(violations, [])
+    until = occupied_until(request.end, room.effective_policy["buffer_minutes"])
+    conflicts = blocking(calendar.blocked(room, exclude_booking), request.start, until)
+    return Verdict(violations, conflicts)
+
+
+def calendar_for(room: Room, start: datetime, end: datetime) -> PlaceCalendar:
+    """The room's place calendar around [start, end)."""
+    return load_calendar(room.place, start - MARGIN, end + MARGIN)
+
+
+def _day_grid(room: Room, start: datetime, duration: timedelta) -> Iterator[datetime]:
+    """Every aligned start on the local day of `start` (granularity of the room)."""
+    zone = room.zone
+    day = start.astimezone(zone).date()
+    step = timedelta(minutes=room.effective_policy["granularity_minutes"])
+    cursor, day_end = local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
+    while cursor + duration <= day_end:
+        yield cursor
+        cursor += step
+
+
+def alternatives(
+    calendar: PlaceCalendar,
+    room: Room,
+    request: SlotRequest,
+    now: datetime,
+    exclude_booking: int | None = None,
+) -> list[tuple[Room, Interval]]:
+    """Up to five free slots: this room earlier or later the same day, other rooms then."""
+    duration = request.end - request.start
+
+    def fits(candidate: Room, start: datetime) -> bool:
+        moved = SlotRequest(start, start + duration, request.attendees, request.exempt)
+        # Quota does not depend on the slot; leave it to the real request.
+        return judge(calendar, candidate, moved, now, 0, exclude_booking).ok
+
+    grid = list(_day_grid(room, request.start, duration))
+    earlier = list(islice((s for s in reversed(grid) if s < request.start and fits(room, s)), 5))
+    later = list(islice((s for s in grid if s > request.start and fits(room, s)), 5))
+    others = [
+        other
+        for other in sorted(calendar.rooms, key=lambda r: r.id)
+        if other.id != room.id and fits(other, request.start)
+    ]
+    # Nearest shift each way first, then other rooms at the asked time, then further shifts.
+    shifts = [s for pair in zip_longest(earlier, later) for s in pair if s is not None]
+    found = [(room, (s, s + duration)) for s in shifts[:2]]
+    found += [(other, (request.start, request.end)) for other in others]
+    found += [(room, (s, s + duration)) for s in shifts[2:]]
+    return found[:MAX_ALTERNATIVES]
+
+
+def conflict_error(
+    calendar: PlaceCalendar,
+    room: Room,
+    request: SlotRequest,
+    conflicts: list[Interval],
+    now: datetime,
+    exclude_booking: int | None = None,
+) -> Conflict:
+    """409 `booking_conflict` with the blocking intervals and alternatives (no private data)."""
+    zone = room.zone
+    offers = alternatives(calendar, room, request, now, exclude_booking)
+    return Conflict(
+        "The room is already booked for (part of) this time.",
+        code="booking_conflict",
+        conflicts=[
+            {"start": s.astimezone(zone).isoformat(), "end": e.astimezone(zone).isoformat()}
+            for s, e in conflicts
+        ],
+        alternatives=[
+            {
+                "room_id": other.id,
+                "start": s.astimezone(zone).isoformat(),
+                "end": e.astimezone(zone).isoformat(),
+            }
+            for other, (s, e) in offers
+        ],
+    )
+
+
+def is_overlap_violation(error: IntegrityError) -> bool:
+    """Whether the database refused an overlapping occupancy (exclusion constraint, trigger)."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return sqlstate == "23P01" or "occupancy_overlap" in str(error.orig)
+
+
+def flush_or_conflict(
+    room_id: int, request: SlotRequest, now: datetime, exclude_booking: int | None = None
+) -> None:
+    """Flush; an overlap that slipped past the check (a concurrent writer) becomes a 409."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if not is_overlap_violation(error):
+            raise
+        # The transaction is aborted; start over to describe what is there now.
+        db.session.rollback()
+        room = get_or_404(Room, room_id)
+        calendar = calendar_for(room, request.start, occupied_until(request.end, _buffer_of(room)))
+        verdict = judge(calendar, room, request, now, 0, exclude_booking)
+        raise conflict_error(
+            calendar, room, request, verdict.conflicts, now, exclude_booking
+        ) from None
+
+
+def _buffer_of(room: Room) -> int:
+    buffer: Any = room.effective_policy["buffer_minutes"]
+    return int(buffer)
