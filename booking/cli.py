@@ -43,10 +43,23 @@ def create_admin_command(name: str, email: str) -> None:
     click.echo(raw)
 
 
+@click.command("expire-pending")
+@with_appcontext
+def expire_pending_command() -> None:
+    """Mark pending requests whose start has passed as expired (safe to run from cron)."""
+    from booking.models import utcnow
+    from booking.services.bookings import expire_pending
+
+    count = expire_pending(utcnow())
+    db.session.commit()
+    click.echo(f"Expired {count} pending booking(s).")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(expire_pending_command)
 
 
 def main() -> None:

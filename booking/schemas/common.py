@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import available_timezones
@@ -95,7 +96,8 @@ class WhenField(fields.Field):
     """A query bound: a date (`2027-01-12`) or an RFC 3339 datetime with an offset."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        text = str(value)
+        # An unencoded "+01:00" in a query string arrives as " 01:00".
+        text = re.sub(r" (\d\d:\d\d)$", r"+\1", str(value))
         parsed: date | datetime
         if len(text) == 10:
             parsed = fields.Date()._deserialize(text, attr, data)

@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 
 from booking.config import DEFAULT_TIMEZONE
-from booking.errors import Forbidden, NotFound, Unauthorized
+from booking.errors import Conflict, Forbidden, NotFound, Unauthorized
+from booking.extensions import db
 from booking.models import Booking, Place, PlaceHost, Room
 from booking.models.booking import CONFIRMED, EXPIRED, PENDING
 from booking.services.authorization import Actor, can_manage, require_scope
@@ -177,3 +178,17 @@ def booking_query(actor: Actor, filters: BookingFilter, now: datetime) -> Select
     if filters.status:
         stmt = stmt.where(status_condition(list(filters.status), now))
     return stmt.order_by(Booking.start, Booking.id)
+
+
+def refuse_if_booked(now: datetime, what: str, *conditions: ColumnElement[bool]) -> None:
+    """409 `has_active_bookings` while bookings matching `conditions` still hold future slots."""
+    count = db.session.scalar(
+        select(func.count(Booking.id)).where(
+            *conditions, Booking.end > now, status_condition([PENDING, CONFIRMED], now)
+        )
+    )
+    if count:
+        raise Conflict(
+            f"{what} has {count} active booking(s) that have not ended; cancel or move them first.",
+            code="has_active_bookings",
+        )

@@ -52,7 +52,7 @@ class RoomRules:
     active_bookings: int
 
 
-def local_time_problem(value: datetime, zone: ZoneInfo) -> str | None:
+def local_time_problem(value: datetime, zone: ZoneInfo) -> tuple[str, str] | None:
     """Why an input instant cannot be read as a wall-clock time of the place, if it cannot.
 
     A UTC instant (`Z` or `+00:00`) is always accepted. Any other offset means "this local
@@ -74,14 +74,16 @@ def local_time_problem(value: datetime, zone: ZoneInfo) -> str | None:
     )
     if not exists:
         return (
+            "nonexistent_local_time",
             f"{wall:%Y-%m-%d %H:%M} does not exist in {zone.key} (the clocks skip it); "
-            "choose another time."
+            "choose another time.",
         )
     if offset not in candidates:
         right = sorted(_format_offset(c) for c in candidates if c is not None)
         return (
+            "wrong_utc_offset",
             f"{wall:%Y-%m-%d %H:%M} in {zone.key} has the UTC offset {' or '.join(right)}, "
-            f"not {_format_offset(offset)}; send that offset, or the time in UTC."
+            f"not {_format_offset(offset)}; send that offset, or the time in UTC.",
         )
     return None
 
@@ -93,17 +95,21 @@ def _format_offset(offset: timedelta) -> str:
 
 
 def check_local_times(zone: ZoneInfo, **values: datetime | None) -> None:
-    """422 `nonexistent_local_time` for any input instant that is no valid local time."""
-    errors = {
-        field: [problem]
+    """422 for any input instant that is not a valid local time of the place.
+
+    The code is `nonexistent_local_time` (the spring gap) or `wrong_utc_offset`.
+    """
+    problems = {
+        field: problem
         for field, value in values.items()
         if value is not None and (problem := local_time_problem(value, zone))
     }
-    if errors:
+    if problems:
+        codes = [code for code, _ in problems.values()]
         raise Invalid(
-            " ".join(message for messages in errors.values() for message in messages),
-            code="nonexistent_local_time",
-            errors=errors,
+            " ".join(message for _, message in problems.values()),
+            code=codes[0],
+            errors={field: [message] for field, (_, message) in problems.items()},
         )
 
 

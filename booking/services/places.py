@@ -9,8 +9,9 @@ from sqlalchemy import Select, String, cast, func, or_, select
 
 from booking.errors import Invalid, NotFound
 from booking.extensions import db
-from booking.models import Account, Neighbourhood, Place, PlaceHost
+from booking.models import Account, Booking, Neighbourhood, Place, PlaceHost, utcnow
 from booking.services.authorization import Actor, require_admin, require_place_manager
+from booking.services.booking_access import refuse_if_booked
 from booking.services.common import ensure_slug_free, fetch_page, get_or_404, unique_slug
 from booking.services.opening_hours import validate_opening_hours
 from booking.services.policy import DEFAULT_POLICY, check_policy, merge_policy
@@ -123,7 +124,9 @@ def update_place(actor: Actor, place_id: int, data: dict[str, Any]) -> Place:
 def delete_place(actor: Actor, place_id: int) -> None:
     """Delete a place with its rooms, closures and host links (admin only)."""
     require_admin(actor)
-    db.session.delete(get_place(place_id))
+    place = get_place(place_id)
+    refuse_if_booked(utcnow(), "This place", Booking.place_id == place.id)
+    db.session.delete(place)
 
 
 def list_hosts(place: Place) -> list[Account]:

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from booking.errors import Conflict, Invalid
 from booking.extensions import db
-from booking.models import Place, Room
+from booking.models import Booking, Place, Room, utcnow
 from booking.services.authorization import Actor, require_place_manager
+from booking.services.booking_access import refuse_if_booked
 from booking.services.common import get_or_404
 from booking.services.opening_hours import validate_opening_hours
 from booking.services.policy import check_policy, merge_policy
@@ -81,7 +82,10 @@ def _apply(room: Room, data: dict[str, Any]) -> None:
 
 def _apply_fields(room: Room, data: dict[str, Any]) -> None:
     if "part_ids" in data:
-        room.parts = _resolve_parts(room, data.pop("part_ids") or [])
+        parts = _resolve_parts(room, data.pop("part_ids") or [])
+        if room.id is not None and [p.id for p in parts] != room.part_ids:
+            refuse_if_booked(utcnow(), "This room", Booking.room_id == room.id)
+        room.parts = parts
     if "policy" in data:
         overrides = merge_policy(room.policy_overrides or {}, data.pop("policy") or {})
         check_policy({**room.place.policy, **overrides})
@@ -122,4 +126,5 @@ def delete_room(actor: Actor, room_id: int) -> None:
             f"This room is a part of {names}; change or delete that first.",
             code="room_is_part",
         )
+    refuse_if_booked(utcnow(), "This room", Booking.room_id == room.id)
     db.session.delete(room)
