@@ -40,6 +40,7 @@ from booking.services.slots import (
     conflict_error,
     flush_or_conflict,
     judge,
+    room_calendar,
 )
 
 # Fields of a booking that decide where and when it is, and so are re-checked on a move.
@@ -98,14 +99,14 @@ def _check_slot(
     exclude_booking: int | None = None,
 ) -> None:
     """Raise the 422 for broken rules, or the 409 with alternatives for an overlap."""
-    calendar = calendar_for(
-        room, request.start, occupied_until(request.end, room.effective_policy["buffer_minutes"])
-    )
+    until = occupied_until(request.end, room.effective_policy["buffer_minutes"])
+    calendar = room_calendar(room, request.start, until)
     active = active_bookings_of(booker_id, room.place_id, now, exclude_booking)
     verdict = judge(calendar, room, request, now, active, exclude_booking)
     raise_violations(verdict.violations)
     if verdict.conflicts:
-        raise conflict_error(calendar, room, request, verdict.conflicts, now, exclude_booking)
+        everything = calendar_for(room, request.start, until)
+        raise conflict_error(everything, room, request, verdict.conflicts, now, exclude_booking)
 
 
 def slot_request(

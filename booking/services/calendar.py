@@ -6,8 +6,11 @@ Booking checks, series expansion and alternatives all ask the same questions of 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy import select
 
@@ -29,10 +32,16 @@ class PlaceCalendar:
     place: Place
     start: datetime
     end: datetime
-    rooms: list[Room]
     closures: list[tuple[Interval, frozenset[int]]]
     occupancies: list[tuple[int, int, Interval]]
     _opening: dict[str, list[Interval]] = field(default_factory=dict)
+
+    @cached_property
+    def rooms(self) -> list[Room]:
+        """The place's rooms, loaded only when asked (alternatives need them, checks do not)."""
+        return list(
+            db.session.scalars(select(Room).where(Room.place_id == self.place.id).order_by(Room.id))
+        )
 
     def atoms(self, room: Room) -> frozenset[int]:
         """Ids of the atomic rooms that `room` occupies."""
@@ -72,9 +81,14 @@ class PlaceCalendar:
         self.occupancies.extend((booking_id, atom, interval) for atom in self.atoms(room))
 
 
-def load_calendar(place: Place, start: datetime, end: datetime) -> PlaceCalendar:
-    """Load a place's rooms, closures and active occupancies overlapping [start, end)."""
-    rooms = list(db.session.scalars(select(Room).where(Room.place_id == place.id)))
+def load_calendar(
+    place: Place, start: datetime, end: datetime, atom_ids: Collection[int] | None = None
+) -> PlaceCalendar:
+    """Load a place's closures and active occupancies overlapping [start, end).
+
+    With `atom_ids`, only the occupancies of those atomic rooms are loaded: enough to
+    check one room, not to look for alternatives in the others.
+    """
     closure_rows = db.session.scalars(
         select(Closure).where(
             Closure.place_id == place.id, Closure.start < end, Closure.end > start
@@ -87,7 +101,11 @@ def load_calendar(place: Place, start: datetime, end: datetime) -> PlaceCalendar
         )
         for closure in closure_rows
     ]
-    room_ids = [room.id for room in rooms]
+    room_ids: Any = (
+        list(atom_ids)
+        if atom_ids is not None
+        else select(Room.id).where(Room.place_id == place.id).scalar_subquery()
+    )
     occupancy_rows = db.session.execute(
         select(Occupancy.booking_id, Occupancy.room_id, Occupancy.start, Occupancy.end).where(
             Occupancy.active,
@@ -97,4 +115,4 @@ def load_calendar(place: Place, start: datetime, end: datetime) -> PlaceCalendar
         )
     )
     occupancies = [(row[0], row[1], (row[2], row[3])) for row in occupancy_rows]
-    return PlaceCalendar(place, start, end, rooms, closures, occupancies)
+    return PlaceCalendar(place, start, end, closures, occupancies)

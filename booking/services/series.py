@@ -21,10 +21,9 @@ from booking.services.bookings import (
     record,
     slot_request,
 )
-from booking.services.calendar import load_calendar
 from booking.services.common import get_or_404
 from booking.services.recurrence import local_occurrences, parse_rrule
-from booking.services.slots import MARGIN, active_bookings_of, is_overlap_violation, judge
+from booking.services.slots import active_bookings_of, is_overlap_violation, judge, room_calendar
 
 OVERLAP = "booking_conflict"
 
@@ -69,10 +68,10 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
     occurrences = local_occurrences(rule, data["start"], data["end"], zone)
     expire_pending(now, room.place_id)
     buffer = room.effective_policy["buffer_minutes"]
-    calendar = load_calendar(
-        room.place,
-        occurrences[0][0] - MARGIN,
-        occupied_until(max(end for _, end, _ in occurrences), buffer) + MARGIN,
+    calendar = room_calendar(
+        room,
+        occurrences[0][0],
+        occupied_until(max(end for _, end, _ in occurrences), buffer),
     )
     active = active_bookings_of(account.id, room.place_id, now, None)
     series = Series(

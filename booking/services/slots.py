@@ -27,6 +27,7 @@ from booking.services.calendar import PlaceCalendar, load_calendar
 from booking.services.common import get_or_404
 from booking.services.intervals import Interval
 from booking.services.opening_hours import local_midnight
+from booking.services.rooms import atomic_rooms
 
 MAX_ALTERNATIVES = 5
 # Occupancies are looked up this far around a request: buffers are at most a day.
@@ -94,8 +95,14 @@ def judge(
 
 
 def calendar_for(room: Room, start: datetime, end: datetime) -> PlaceCalendar:
-    """The room's place calendar around [start, end)."""
+    """The room's place calendar around [start, end), every room (for alternatives)."""
     return load_calendar(room.place, start - MARGIN, end + MARGIN)
+
+
+def room_calendar(room: Room, start: datetime, end: datetime) -> PlaceCalendar:
+    """Just enough calendar to check `room` over [start, end)."""
+    atoms = [atom.id for atom in atomic_rooms(room)]
+    return load_calendar(room.place, start, end, atoms)
 
 
 def _day_grid(room: Room, start: datetime, duration: timedelta) -> Iterator[datetime]:

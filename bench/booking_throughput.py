@@ -1,0 +1,231 @@
+"""Booking-create throughput against /healthz throughput, on gunicorn, SQLite and PostgreSQL.
+
+Both are measured in one run on the same server (same worker count, same client
+concurrency), so the ratio says what a booking costs beyond serving a request at all:
+the rules, the calendar queries, the occupancy rows and the serialized write.
+
+    .venv/bin/python bench/booking_throughput.py [--requests 1500] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+ROOMS = 40
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    import psycopg
+
+    name = f"booking_bench_{secrets.token_hex(4)}"
+    admin = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres"}
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(**admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{folder}/bench.db"
+
+
+def prepare(url: str, accounts: int) -> tuple[list[int], list[str]]:
+    """Migrate, and create one always-open place with rooms and accounts with tokens."""
+    env = {**os.environ, "BOOKING_DATABASE_URL": url}
+    subprocess.run(
+        [BIN / "booking", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    from booking import create_app
+    from booking.extensions import db
+    from booking.models import Account, Place, Room
+    from booking.services.policy import DEFAULT_POLICY
+    from booking.services.tokens import issue_token
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        policy = {**DEFAULT_POLICY, "max_active_bookings": 100_000, "max_days_ahead": 3650}
+        place = Place(
+            slug="bench", name="Bench", kind="buurthuis", opening_hours="24/7", policy=policy
+        )
+        rooms = [Room(place=place, name=f"Room {i}", capacity=20) for i in range(ROOMS)]
+        db.session.add_all([place, *rooms])
+        tokens = []
+        for i in range(accounts):
+            account = Account(name=f"Bench {i}", email=f"bench{i}@example.nl", kind="organisation")
+            db.session.add(account)
+            tokens.append(issue_token(account, "bench", ["read", "book"])[1])
+        db.session.commit()
+        room_ids = [room.id for room in rooms]
+        db.engine.dispose()
+    return room_ids, tokens
+
+
+@contextmanager
+def gunicorn(url: str, workers: int) -> Iterator[int]:
+    port = free_port()
+    env = {**os.environ, "BOOKING_DATABASE_URL": url, "BOOKING_RATELIMIT_ENABLED": "false"}
+    process = subprocess.Popen(
+        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if request(port, "GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, token: str = ""
+) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def throughput(
+    count: int, concurrency: int, send: Callable[[int], int]
+) -> tuple[float, dict[int, int]]:
+    """Requests per second for `count` calls of send(i) from `concurrency` threads."""
+    lock = threading.Lock()
+    next_index = [0]
+    codes: dict[int, int] = {}
+
+    def worker() -> None:
+        while True:
+            with lock:
+                index = next_index[0]
+                next_index[0] += 1
+            if index >= count:
+                return
+            status = send(index)
+            with lock:
+                codes[status] = codes.get(status, 0) + 1
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return count / (time.perf_counter() - started), codes
+
+
+def booking_body(index: int, rooms: list[int], first_day: date) -> bytes:
+    """A distinct, free, one-hour slot per index: room, then hour, then day."""
+    room = rooms[index % len(rooms)]
+    hour = (index // len(rooms)) % 20 + 2
+    day = first_day + timedelta(days=index // (len(rooms) * 20))
+    start = datetime.combine(day, clock(hour), tzinfo=AMSTERDAM)
+    return json.dumps(
+        {
+            "room_id": room,
+            "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat(),
+            "title": f"Bench {index}",
+        }
+    ).encode()
+
+
+def measure(backend: str, url: str, args: argparse.Namespace) -> dict[str, float]:
+    rooms, tokens = prepare(url, args.concurrency)
+    first_day = datetime.now(AMSTERDAM).date() + timedelta(days=2)
+    with gunicorn(url, args.workers) as port:
+        throughput(50, args.concurrency, lambda i: request(port, "GET", "/healthz")[0])  # warm-up
+        health, health_codes = throughput(
+            args.requests, args.concurrency, lambda i: request(port, "GET", "/healthz")[0]
+        )
+        create, create_codes = throughput(
+            args.requests,
+            args.concurrency,
+            lambda i: request(
+                port,
+                "POST",
+                "/api/v1/bookings",
+                booking_body(i, rooms, first_day),
+                tokens[i % len(tokens)],
+            )[0],
+        )
+    assert health_codes == {200: args.requests}, health_codes
+    assert create_codes == {201: args.requests}, create_codes
+    return {"healthz": health, "create": create, "ratio": create / health}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    databases = {"sqlite": sqlite_database, "postgresql": postgres_database}
+    print(
+        f"gunicorn {args.workers} sync workers, {args.concurrency} client threads, "
+        f"{args.requests} requests per measurement"
+    )
+    for backend in args.backends.split(","):
+        with databases[backend]() as url:
+            result = measure(backend, url, args)
+        print(
+            f"{backend:>10}: /healthz {result['healthz']:7.0f} req/s | "
+            f"POST /bookings {result['create']:6.0f} req/s | "
+            f"ratio create/healthz {result['ratio']:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
