@@ -12,7 +12,7 @@ from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
 from booking.models import Booking, Room, Series, utcnow
 from booking.models.booking import ACTIVE_STATUSES, CANCELLED
-from booking.services.authorization import Actor, can_manage, require_scope
+from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.booking_rules import SlotRequest, check_local_times, occupied_until
 from booking.services.bookings import (
     expire_pending,
@@ -177,10 +177,10 @@ def _flush_series() -> None:
 
 def _involved_series(actor: Actor, series_id: int, write: bool) -> Series:
     series = get_or_404(Series, series_id)
-    account = actor.account
+    account = require_account(actor)
     if can_manage(actor, series.place_id):
         return series
-    if account is not None and series.booked_by_id == account.id:
+    if series.booked_by_id == account.id:
         if write:
             require_scope(actor, "book")
         return series

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from tests.booking_helpers import local, upcoming
 from tests.factories import ANONYMOUS_HEADERS, Caller, Factory
 
 ROLES = ("anonymous", "person", "host", "other_host", "organisation", "admin")
@@ -21,6 +22,7 @@ class World:
     """Two places with their own hosts, and everything else the endpoints need."""
 
     make: Factory
+    client: FlaskClient
     place: int
     other_place: int
     room: int
@@ -33,7 +35,7 @@ class World:
 
 
 @pytest.fixture
-def world(make: Factory) -> World:
+def world(make: Factory, client: FlaskClient) -> World:
     place = make.place()
     other_place = make.place()
     callers: dict[str, Caller | None] = {
@@ -46,6 +48,7 @@ def world(make: Factory) -> World:
     }
     return World(
         make=make,
+        client=client,
         place=place,
         other_place=other_place,
         room=make.room(place),
@@ -99,6 +102,51 @@ def new_organisation(w: World) -> Request:
     )
 
 
+def _booking_body(w: World) -> dict[str, Any]:
+    """A free hour: each request gets a fresh, always-open room of the world's place."""
+    room = w.make.room(w.place, opening_hours="24/7")
+    day = upcoming(10)
+    return {
+        "room_id": room,
+        "title": "Matrix",
+        "start": local(day, "10:00"),
+        "end": local(day, "11:00"),
+    }
+
+
+def _booked(w: World) -> int:
+    caller = w.callers["person"]
+    assert caller is not None
+    response = w.client.post("/api/v1/bookings", json=_booking_body(w), headers=caller.headers)
+    assert response.status_code == 201, response.json
+    return int(response.json["id"])
+
+
+def _series(w: World) -> int:
+    caller = w.callers["person"]
+    assert caller is not None
+    body = {**_booking_body(w), "rrule": "FREQ=DAILY;COUNT=2"}
+    response = w.client.post("/api/v1/series", json=body, headers=caller.headers)
+    assert response.status_code == 201, response.json
+    return int(response.json["series"]["id"])
+
+
+def new_booking(w: World) -> Request:
+    return ("POST", "/api/v1/bookings", _booking_body(w))
+
+
+def new_series(w: World) -> Request:
+    return ("POST", "/api/v1/series", {**_booking_body(w), "rrule": "FREQ=WEEKLY;COUNT=2"})
+
+
+def on_booking(method: str, suffix: str = "", body: Any = None) -> Callable[[World], Request]:
+    return lambda w: (method, f"/api/v1/bookings/{_booked(w)}{suffix}", body)
+
+
+def on_series(method: str, suffix: str = "", body: Any = None) -> Callable[[World], Request]:
+    return lambda w: (method, f"/api/v1/series/{_series(w)}{suffix}", body)
+
+
 CLOSURE = {
     "start": "2027-02-01T00:00:00+01:00",
     "end": "2027-02-08T00:00:00+01:00",
@@ -115,6 +163,11 @@ def admin_only(ok: int) -> dict[str, int]:
 
 def manager_only(ok: int) -> dict[str, int]:
     return {**admin_only(ok), "host": ok}
+
+
+def involved(ok: int) -> dict[str, int]:
+    """The booker ("person"), the host of the place and admins."""
+    return {**manager_only(ok), "person": ok}
 
 
 CASES: list[tuple[str, Callable[[World], Request], dict[str, int]]] = [
@@ -171,6 +224,22 @@ CASES: list[tuple[str, Callable[[World], Request], dict[str, int]]] = [
     ),
     ("delete closure", new_closure_delete, manager_only(204)),
     ("opening hours", fixed("GET", "/api/v1/places/{w.place}/opening-hours"), ALL),
+    ("list bookings", fixed("GET", "/api/v1/bookings"), ALL),
+    ("create booking", new_booking, {**dict.fromkeys(ROLES, 201), "anonymous": 401}),
+    ("read booking", on_booking("GET"), ALL),
+    ("change booking", on_booking("PATCH", "", {"title": "Anders"}), involved(200)),
+    # The booking is already confirmed: those who may confirm get 409.
+    ("confirm booking", on_booking("POST", "/confirm", {}), manager_only(409)),
+    ("decline booking", on_booking("POST", "/decline", {}), manager_only(409)),
+    ("cancel booking", on_booking("POST", "/cancel", {}), involved(200)),
+    ("booking history", on_booking("GET", "/history"), involved(200)),
+    ("create series", new_series, {**dict.fromkeys(ROLES, 201), "anonymous": 401}),
+    ("read series", on_series("GET"), {**involved(200), "other_host": 404, "organisation": 404}),
+    (
+        "cancel series",
+        on_series("POST", "/cancel", {}),
+        {**involved(200), "other_host": 404, "organisation": 404},
+    ),
 ]
 
 
