@@ -10,12 +10,12 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
-from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from booking.errors import problem_response
 from booking.models.base import MAX_ID
+from booking.schemas.common import ProblemSchema
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +54,6 @@ def _flatten_messages(messages: dict[str, Any]) -> dict[str, Any]:
         if isinstance(location_messages, dict):
             errors.update(location_messages)
     return errors
-
-
-class ProblemSchema(Schema):
-    """An RFC 9457 problem; `code` is stable and machine-readable."""
-
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    code = fields.String()
-    errors = fields.Dict(metadata={"description": "field -> messages (422 only)"})
 
 
 class ProblemApi(Api):

@@ -5,7 +5,16 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from booking.models.booking import STATUSES, VISIBILITIES
-from booking.schemas.common import Id, Instant, LocalDateTime, Name, Text, Timestamps, WhenField
+from booking.schemas.common import (
+    Id,
+    Instant,
+    LocalDateTime,
+    Name,
+    ProblemSchema,
+    Text,
+    Timestamps,
+    WhenField,
+)
 
 MAX_ATTENDEES = 10_000
 
@@ -54,9 +63,17 @@ class BookingQuerySchema(Schema):
     place = Id(strict=False)
     from_ = WhenField(
         data_key="from",
-        metadata={"description": "date (place's timezone) or RFC 3339 time; default now"},
+        metadata={
+            "type": "string",
+            "description": "date (place's timezone) or RFC 3339 time; default now",
+        },
     )
-    to = WhenField(metadata={"description": "date (inclusive) or RFC 3339 time (exclusive)"})
+    to = WhenField(
+        metadata={
+            "type": "string",
+            "description": "date (inclusive) or RFC 3339 time (exclusive)",
+        }
+    )
     status = fields.List(
         fields.String(validate=validate.OneOf(STATUSES)), validate=validate.Length(max=5)
     )
@@ -139,3 +156,29 @@ class SeriesCancelResultSchema(Schema):
 
     series = fields.Nested(SeriesSchema)
     cancelled = fields.List(fields.Nested(BookingSchema))
+
+
+class SlotSchema(Schema):
+    """A time interval in the place's timezone."""
+
+    start = fields.String()
+    end = fields.String()
+
+
+class AlternativeSchema(SlotSchema):
+    """A free slot offered instead."""
+
+    room_id = fields.Integer()
+
+
+class BookingConflictSchema(ProblemSchema):
+    """409 `booking_conflict`: what is in the way (no private details) and free alternatives."""
+
+    conflicts = fields.List(fields.Nested(SlotSchema))
+    alternatives = fields.List(fields.Nested(AlternativeSchema))
+
+
+class SeriesProblemSchema(ProblemSchema):
+    """409 `series_conflict` / 422 `series_invalid`: every occurrence that cannot be booked."""
+
+    problems = fields.List(fields.Nested(SkippedSchema))

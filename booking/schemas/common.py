@@ -105,3 +105,17 @@ class WhenField(fields.Field):
             parsed = fields.AwareDateTime(format="iso")._deserialize(text, attr, data)
         _in_supported_range(parsed)
         return parsed
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem; `code` is stable and machine-readable."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String()
+    errors = fields.Dict(metadata={"description": "field -> messages (422 only)"})
+    violations = fields.List(
+        fields.String(), metadata={"description": "every broken booking rule's code (422)"}
+    )
