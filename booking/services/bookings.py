@@ -38,6 +38,7 @@ from booking.services.slots import (
     active_bookings_of,
     calendar_for,
     conflict_error,
+    conflict_now,
     flush_or_conflict,
     judge,
     room_calendar,
@@ -141,6 +142,29 @@ def initial_status(room: Room, exempt: bool) -> str:
     return PENDING if room.effective_policy["requires_approval"] and not exempt else CONFIRMED
 
 
+def new_booking(
+    room: Room, booked_by_id: int, data: dict[str, Any], request: SlotRequest
+) -> Booking:
+    """A booking object for a checked request; the caller adds it to the session (or not)."""
+    return Booking(
+        room=room,
+        place=room.place,
+        room_id=room.id,
+        place_id=room.place_id,
+        booked_by_id=booked_by_id,
+        start=request.start,
+        end=request.end,
+        title=data["title"],
+        description=data.get("description", ""),
+        visibility=data.get("visibility", "public"),
+        expected_attendees=request.attendees,
+        outside_opening_hours=request.ignore_opening_hours,
+        buffer_minutes=room.effective_policy["buffer_minutes"],
+        status=initial_status(room, request.exempt),
+        sequence=0,
+    )
+
+
 def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = None) -> Booking:
     """Book a room (scope `book`): checked against every rule, pending or confirmed."""
     now = now or utcnow()
@@ -157,25 +181,11 @@ def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = No
     )
     expire_pending(now, room.place_id)
     _check_slot(actor, room, request, account.id, now)
-    booking = Booking(
-        room=room,
-        place_id=room.place_id,
-        booked_by_id=account.id,
-        start=request.start,
-        end=request.end,
-        title=data["title"],
-        description=data.get("description", ""),
-        visibility=data.get("visibility", "public"),
-        expected_attendees=request.attendees,
-        outside_opening_hours=request.ignore_opening_hours,
-        buffer_minutes=room.effective_policy["buffer_minutes"],
-        status=initial_status(room, request.exempt),
-        sequence=0,
-    )
+    booking = new_booking(room, account.id, data, request)
     occupy(booking, room)
     record(booking, actor, "created", None, booking.status)
     db.session.add(booking)
-    flush_or_conflict(room.id, request, now)
+    flush_or_conflict(lambda: conflict_now(room.id, request, now))
     return booking
 
 
@@ -238,7 +248,7 @@ def _move(actor: Actor, booking: Booking, data: dict[str, Any], now: datetime) -
     if booking.status == CONFIRMED and initial_status(room, request.exempt) == PENDING:
         # The host approved another time or room; they approve the new one too.
         booking.status = PENDING
-    flush_or_conflict(room.id, request, now, exclude_booking=booking.id)
+    flush_or_conflict(lambda: conflict_now(room.id, request, now, booking.id))
 
 
 def _plain(value: Any) -> Any:
@@ -274,31 +284,32 @@ def _transition(
     return booking
 
 
-def confirm_booking(
-    actor: Actor, booking_id: int, reason: str = "", now: datetime | None = None
+def _decide(
+    actor: Actor, booking_id: int, reason: str, now: datetime | None, to_status: str
 ) -> Booking:
-    """Approve a pending request (hosts of the place, admins)."""
     now = now or utcnow()
     booking = involved_booking(actor, booking_id, now, manager=True)
     _require_active(booking, now)
     if booking.status != PENDING:
-        raise Conflict("Only a pending request can be confirmed.", code="invalid_transition")
-    return _transition(actor, booking, CONFIRMED, "confirmed", reason)
+        raise Conflict(
+            f"Only a pending request can be {to_status}; this booking is {booking.status}.",
+            code="invalid_transition",
+        )
+    return _transition(actor, booking, to_status, to_status, reason)
+
+
+def confirm_booking(
+    actor: Actor, booking_id: int, reason: str = "", now: datetime | None = None
+) -> Booking:
+    """Approve a pending request (hosts of the place, admins)."""
+    return _decide(actor, booking_id, reason, now, CONFIRMED)
 
 
 def decline_booking(
     actor: Actor, booking_id: int, reason: str = "", now: datetime | None = None
 ) -> Booking:
     """Refuse a pending request (hosts of the place, admins); the slot is freed."""
-    now = now or utcnow()
-    booking = involved_booking(actor, booking_id, now, manager=True)
-    _require_active(booking, now)
-    if booking.status != PENDING:
-        raise Conflict(
-            "Only a pending request can be declined; cancel a confirmed booking.",
-            code="invalid_transition",
-        )
-    return _transition(actor, booking, DECLINED, "declined", reason)
+    return _decide(actor, booking_id, reason, now, DECLINED)
 
 
 def cancel_booking(

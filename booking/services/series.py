@@ -6,24 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
 from booking.models import Booking, Room, Series, utcnow
 from booking.models.booking import ACTIVE_STATUSES, CANCELLED
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.booking_rules import SlotRequest, check_local_times, occupied_until
-from booking.services.bookings import (
-    expire_pending,
-    initial_status,
-    occupy,
-    record,
-    slot_request,
-)
+from booking.services.bookings import expire_pending, new_booking, occupy, record, slot_request
 from booking.services.common import get_or_404
 from booking.services.recurrence import local_occurrences, parse_rrule
-from booking.services.slots import active_bookings_of, is_overlap_violation, judge, room_calendar
+from booking.services.slots import active_bookings_of, flush_or_conflict, judge, room_calendar
 
 OVERLAP = "booking_conflict"
 
@@ -103,7 +95,8 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
             continue
         # Later occurrences must not overlap this one either (a negative id: not in the db).
         calendar.add(-1 - index, room, (start, occupied_until(end, buffer)))
-        outcome.created.append(_occurrence(series, room, account.id, data, request, buffer))
+        # Not in the session until the whole series is known to fit.
+        outcome.created.append(new_booking(room, account.id, data, request))
     _refuse_if_failed(outcome, data.get("on_conflict", "fail"))
     for booking in outcome.created:
         booking.series = series
@@ -113,36 +106,15 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
         occupy(booking, room)
         record(booking, actor, "created", None, booking.status)
     db.session.add(series)
-    _flush_series()
-    return outcome
-
-
-def _occurrence(
-    series: Series,
-    room: Room,
-    booked_by_id: int,
-    data: dict[str, Any],
-    request: SlotRequest,
-    buffer: int,
-) -> Booking:
-    # Not attached to the session until the whole series is known to fit.
-    return Booking(
-        room=room,
-        place=room.place,
-        place_id=room.place_id,
-        room_id=room.id,
-        booked_by_id=booked_by_id,
-        start=request.start,
-        end=request.end,
-        title=data["title"],
-        description=data.get("description", ""),
-        visibility=data.get("visibility", "public"),
-        expected_attendees=request.attendees,
-        outside_opening_hours=request.ignore_opening_hours,
-        buffer_minutes=buffer,
-        status=initial_status(room, request.exempt),
-        sequence=0,
+    flush_or_conflict(
+        lambda: Conflict(
+            "Another booking took one of these slots just now; nothing was written. "
+            "Try again to see which.",
+            code="series_conflict",
+            problems=[],
+        )
     )
+    return outcome
 
 
 def _refuse_if_failed(outcome: SeriesOutcome, on_conflict: str) -> None:
@@ -158,21 +130,6 @@ def _refuse_if_failed(outcome: SeriesOutcome, on_conflict: str) -> None:
         code="series_conflict" if overlap else "series_invalid",
         problems=outcome.skipped,
     )
-
-
-def _flush_series() -> None:
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        if not is_overlap_violation(error):
-            raise
-        db.session.rollback()
-        raise Conflict(
-            "Another booking took one of these slots just now; nothing was written. "
-            "Try again to see which.",
-            code="series_conflict",
-            problems=[],
-        ) from None
 
 
 def _involved_series(actor: Actor, series_id: int, write: bool) -> Series:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice, zip_longest
-from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from booking.errors import Conflict
+from booking.errors import Conflict, DomainError
 from booking.extensions import db
 from booking.models import Booking, Room
 from booking.models.booking import CONFIRMED, PENDING
@@ -182,25 +181,27 @@ def is_overlap_violation(error: IntegrityError) -> bool:
     return sqlstate == "23P01" or "occupancy_overlap" in str(error.orig)
 
 
-def flush_or_conflict(
-    room_id: int, request: SlotRequest, now: datetime, exclude_booking: int | None = None
-) -> None:
-    """Flush; an overlap that slipped past the check (a concurrent writer) becomes a 409."""
+def flush_or_conflict(describe: Callable[[], DomainError]) -> None:
+    """Flush; an overlap that slipped past the check (a concurrent writer) becomes an error.
+
+    The transaction is aborted by then, so it is rolled back before `describe` looks at
+    what is there now.
+    """
     try:
         db.session.flush()
     except IntegrityError as error:
         if not is_overlap_violation(error):
             raise
-        # The transaction is aborted; start over to describe what is there now.
         db.session.rollback()
-        room = get_or_404(Room, room_id)
-        calendar = calendar_for(room, request.start, occupied_until(request.end, _buffer_of(room)))
-        verdict = judge(calendar, room, request, now, 0, exclude_booking)
-        raise conflict_error(
-            calendar, room, request, verdict.conflicts, now, exclude_booking
-        ) from None
+        raise describe() from None
 
 
-def _buffer_of(room: Room) -> int:
-    buffer: Any = room.effective_policy["buffer_minutes"]
-    return int(buffer)
+def conflict_now(
+    room_id: int, request: SlotRequest, now: datetime, exclude_booking: int | None = None
+) -> Conflict:
+    """The 409 for a request, from the committed state of the database."""
+    room = get_or_404(Room, room_id)
+    until = occupied_until(request.end, room.effective_policy["buffer_minutes"])
+    calendar = calendar_for(room, request.start, until)
+    verdict = judge(calendar, room, request, now, 0, exclude_booking)
+    return conflict_error(calendar, room, request, verdict.conflicts, now, exclude_booking)
