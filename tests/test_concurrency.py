@@ -7,16 +7,11 @@ database holds no overlapping active occupancies afterwards. Runs on SQLite and 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,10 +22,8 @@ from booking.extensions import db
 from booking.services.policy import DEFAULT_POLICY
 from tests.booking_helpers import local, upcoming
 from tests.factories import Caller, Factory
-from tests.test_serve import free_port
+from tests.gunicorn import gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 THREADS = 32
 ROUNDS = 20
 COMBINED_ROUNDS = 10
@@ -46,36 +39,9 @@ OVERLAPS = text(
 @pytest.fixture
 def server(clean_app: Flask, database_url: str) -> Iterator[str]:
     """gunicorn with 4 sync workers on the test database; its base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "BOOKING_DATABASE_URL": database_url,
-        "BOOKING_RATELIMIT_ENABLED": "false",
-    }
-    process = subprocess.Popen(
-        [BIN / "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                assert process.poll() is None, process.stderr.read() if process.stderr else ""
-                assert time.monotonic() < deadline, "gunicorn did not come up"
-                time.sleep(0.2)
+    env = {"BOOKING_DATABASE_URL": database_url, "BOOKING_RATELIMIT_ENABLED": "false"}
+    with gunicorn(env, workers=4) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        if process.stderr:
-            process.stderr.close()
 
 
 def _post(url: str, body: dict[str, Any], caller: Caller) -> int:
