@@ -34,6 +34,7 @@ from booking.services.booking_rules import (
     raise_violations,
 )
 from booking.services.common import fetch_page, get_or_404
+from booking.services.rooms import atomic_rooms
 from booking.services.slots import (
     active_bookings_of,
     calendar_for,
@@ -80,11 +81,7 @@ def expire_pending(now: datetime, place_id: int | None = None) -> int:
         stmt = stmt.where(Booking.place_id == place_id)
     count = 0
     for booking in db.session.scalars(stmt):
-        booking.status = EXPIRED
-        booking.sequence += 1
-        for occupancy in booking.occupancies:
-            occupancy.active = False
-        record(booking, None, "expired", PENDING, EXPIRED, "Not confirmed before it started.")
+        transition(None, booking, EXPIRED, "expired", "Not confirmed before it started.")
         count += 1
     if count:
         db.session.flush()
@@ -92,7 +89,6 @@ def expire_pending(now: datetime, place_id: int | None = None) -> int:
 
 
 def _check_slot(
-    actor: Actor,
     room: Room,
     request: SlotRequest,
     booker_id: int,
@@ -131,9 +127,9 @@ def slot_request(
 def occupy(booking: Booking, room: Room) -> None:
     """Give the booking one active occupancy per atomic room, buffer included."""
     until = occupied_until(booking.end, booking.buffer_minutes)
-    parts = list(room.parts) or [room]
     booking.occupancies = [
-        Occupancy(room_id=part.id, start=booking.start, end=until, active=True) for part in parts
+        Occupancy(room_id=atom.id, start=booking.start, end=until, active=True)
+        for atom in atomic_rooms(room)
     ]
 
 
@@ -180,7 +176,7 @@ def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = No
         data.get("outside_opening_hours", False),
     )
     expire_pending(now, room.place_id)
-    _check_slot(actor, room, request, account.id, now)
+    _check_slot(room, request, account.id, now)
     booking = new_booking(room, account.id, data, request)
     occupy(booking, room)
     record(booking, actor, "created", None, booking.status)
@@ -234,10 +230,9 @@ def _move(actor: Actor, booking: Booking, data: dict[str, Any], now: datetime) -
         data.get("outside_opening_hours", booking.outside_opening_hours),
     )
     expire_pending(now, room.place_id)
-    _check_slot(actor, room, request, booking.booked_by_id, now, exclude_booking=booking.id)
+    _check_slot(room, request, booking.booked_by_id, now, exclude_booking=booking.id)
     # Release the old slot first: the database checks each row as it is written.
-    for occupancy in booking.occupancies:
-        occupancy.active = False
+    release(booking)
     db.session.flush()
     booking.room = room
     booking.start, booking.end = request.start, request.end
@@ -266,22 +261,22 @@ def _require_active(booking: Booking, now: datetime) -> None:
         raise Conflict(f"This booking is {status} and can no longer change.", code="not_active")
 
 
-def _release(booking: Booking) -> None:
+def release(booking: Booking) -> None:
+    """Free the booking's slot: its occupancies stop counting."""
     for occupancy in booking.occupancies:
         occupancy.active = False
 
 
-def _transition(
-    actor: Actor, booking: Booking, to_status: str, action: str, reason: str
-) -> Booking:
+def transition(
+    actor: Actor | None, booking: Booking, to_status: str, action: str, reason: str = ""
+) -> None:
+    """Change the status, raise the sequence, free the slot if it ends, and record it."""
     from_status = booking.status
     booking.status = to_status
     booking.sequence += 1
     if to_status not in ACTIVE_STATUSES:
-        _release(booking)
+        release(booking)
     record(booking, actor, action, from_status, to_status, reason)
-    db.session.flush()
-    return booking
 
 
 def _decide(
@@ -295,7 +290,9 @@ def _decide(
             f"Only a pending request can be {to_status}; this booking is {booking.status}.",
             code="invalid_transition",
         )
-    return _transition(actor, booking, to_status, to_status, reason)
+    transition(actor, booking, to_status, to_status, reason)
+    db.session.flush()
+    return booking
 
 
 def confirm_booking(
@@ -321,7 +318,9 @@ def cancel_booking(
     _require_active(booking, now)
     if booking.end <= now:
         raise Conflict("This booking has already ended.", code="booking_ended")
-    return _transition(actor, booking, CANCELLED, "cancelled", reason)
+    transition(actor, booking, CANCELLED, "cancelled", reason)
+    db.session.flush()
+    return booking
 
 
 def get_booking(

@@ -12,7 +12,14 @@ from booking.models import Booking, Room, Series, utcnow
 from booking.models.booking import ACTIVE_STATUSES, CANCELLED
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.booking_rules import SlotRequest, check_local_times, occupied_until
-from booking.services.bookings import expire_pending, new_booking, occupy, record, slot_request
+from booking.services.bookings import (
+    expire_pending,
+    new_booking,
+    occupy,
+    record,
+    slot_request,
+    transition,
+)
 from booking.services.common import get_or_404
 from booking.services.recurrence import local_occurrences, parse_rrule
 from booking.services.slots import active_bookings_of, flush_or_conflict, judge, room_calendar
@@ -166,12 +173,7 @@ def cancel_series(
             continue
         if from_ is not None and booking.start < from_:
             continue
-        previous = booking.status
-        booking.status = CANCELLED
-        booking.sequence += 1
-        for occupancy in booking.occupancies:
-            occupancy.active = False
-        record(booking, actor, "cancelled", previous, CANCELLED, reason)
+        transition(actor, booking, CANCELLED, "cancelled", reason)
         cancelled.append(booking)
     if not any(b.status in ACTIVE_STATUSES and b.end > now for b in series.bookings):
         series.status = CANCELLED
