@@ -79,3 +79,11 @@ def can_manage(actor: Actor, place_id: int) -> bool:
         return True
     account = actor.account
     return account is not None and "manage" in actor.scopes and is_host(account, place_id)
+
+
+def managed_place_ids(actor: Actor) -> frozenset[int]:
+    """Ids of the places the actor hosts with the `manage` scope (one query, for lists)."""
+    account = actor.account
+    if account is None or "manage" not in actor.scopes:
+        return frozenset()
+    return frozenset(account.hosted_place_ids)

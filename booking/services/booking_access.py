@@ -12,9 +12,9 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from booking.config import DEFAULT_TIMEZONE
 from booking.errors import Conflict, Forbidden, NotFound, Unauthorized
 from booking.extensions import db
-from booking.models import Booking, Place, PlaceHost, Room
+from booking.models import Booking, Place, Room
 from booking.models.booking import CONFIRMED, EXPIRED, PENDING
-from booking.services.authorization import Actor, can_manage, require_scope
+from booking.services.authorization import Actor, can_manage, managed_place_ids, require_scope
 from booking.services.common import get_or_404
 from booking.services.opening_hours import local_midnight
 
@@ -52,18 +52,24 @@ class RedactedBooking:
         return None
 
 
-def access(actor: Actor, booking: Booking) -> Access:
-    """The actor's relation to a booking."""
+def access(actor: Actor, booking: Booking, managed: frozenset[int] | None = None) -> Access:
+    """The actor's relation to a booking; `managed` saves a query per booking in lists."""
     account = actor.account
+    if managed is None:
+        manager = can_manage(actor, booking.place_id)
+    else:
+        manager = actor.is_admin or booking.place_id in managed
     return Access(
-        manager=can_manage(actor, booking.place_id),
+        manager=manager,
         booker=account is not None and booking.booked_by_id == account.id,
     )
 
 
-def present(actor: Actor, booking: Booking, now: datetime) -> Booking | RedactedBooking | None:
+def present(
+    actor: Actor, booking: Booking, now: datetime, managed: frozenset[int] | None = None
+) -> Booking | RedactedBooking | None:
     """The booking as the actor may see it, or None when it is hidden from them."""
-    if access(actor, booking).involved:
+    if access(actor, booking, managed).involved:
         return booking
     if booking.status_at(now) != CONFIRMED:
         return None
@@ -110,9 +116,9 @@ def _visible_to(actor: Actor) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [Booking.status == CONFIRMED]
     if account is not None:
         conditions.append(Booking.booked_by_id == account.id)
-        if "manage" in actor.scopes:
-            hosted = select(PlaceHost.place_id).where(PlaceHost.account_id == account.id)
-            conditions.append(Booking.place_id.in_(hosted))
+        managed = managed_place_ids(actor)
+        if managed:
+            conditions.append(Booking.place_id.in_(managed))
     return or_(*conditions)
 
 

@@ -18,7 +18,7 @@ from booking.models.booking import (
     EXPIRED,
     PENDING,
 )
-from booking.services.authorization import Actor, can_manage, require_scope
+from booking.services.authorization import Actor, can_manage, managed_place_ids, require_scope
 from booking.services.booking_access import (
     BookingFilter,
     RedactedBooking,
@@ -336,7 +336,8 @@ def list_bookings(
     """One page of the bookings the actor may see, each in the detail they may see."""
     now = now or utcnow()
     rows, total = fetch_page(booking_query(actor, filters, now), page, page_size)
-    shown = [present(actor, booking, now) for booking in rows]
+    managed = managed_place_ids(actor)
+    shown = [present(actor, booking, now, managed) for booking in rows]
     return [item for item in shown if item is not None], total
 
 
