@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from booking.errors import Forbidden, Invalid, NotFound, Unauthorized
 from booking.extensions import db
@@ -16,6 +18,8 @@ from booking.services.authorization import Actor, require_account
 
 TOKEN_PREFIX = "wk_"  # noqa: S105 - a public marker, not a secret
 # 32 random bytes, url-safe base64 without padding: 43 characters.
+log = logging.getLogger(__name__)
+
 TOKEN_LENGTH = len(TOKEN_PREFIX) + 43
 DISPLAY_PREFIX_LENGTH = 10
 # Writing last_used_at on every request would turn reads into writes.
@@ -70,8 +74,22 @@ def authenticate_token(raw: str) -> ApiToken:
     if token.expires_at is not None and token.expires_at <= now:
         raise Unauthorized("The API token has expired.", code="token_expired")
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
+        _touch(token, now)
     return token
+
+
+def _touch(token: ApiToken, now: datetime) -> None:
+    """Record the use, best effort: a busy database must not fail the request.
+
+    A read request on SQLite holds a snapshot; if another writer committed since, the
+    write cannot happen in this transaction (SQLITE_BUSY_SNAPSHOT). The savepoint keeps
+    the rest of the request going; the next request records the use instead.
+    """
+    try:
+        with db.session.begin_nested():
+            token.last_used_at = now
+    except OperationalError:
+        log.info("last_used_at of token %s not recorded: database busy", token.id)
 
 
 def create_token(
