@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.errors import Conflict
 from booking.extensions import db
 from booking.models import Booking, Occupancy
-from booking.services.slots import is_overlap_violation
+from booking.services.booking_rules import SlotRequest
+from booking.services.slots import conflict_now, flush_or_conflict, is_overlap_violation
 from tests.factories import Factory
 
 T0 = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
@@ -90,3 +93,45 @@ def test_reactivating_an_overlapping_row_is_refused(make: Factory) -> None:
         db.session.rollback()
 
     make.run(scenario)
+
+
+def test_an_overlap_that_slips_past_the_check_is_a_409_with_what_is_there(
+    make: Factory,
+) -> None:
+    """As when a concurrent writer commits between the check and the insert."""
+    place = make.place(opening_hours="24/7")
+    room = make.room(place)
+    booker = make.account()
+    existing = _booking(make, room, place, booker.id)
+
+    def scenario() -> Conflict:
+        _occupy(existing, room, T0, T0 + timedelta(hours=1))
+        db.session.commit()
+        late = Booking(
+            room_id=room,
+            place_id=place,
+            booked_by_id=booker.id,
+            start=T0,
+            end=T0 + timedelta(hours=1),
+            title="Te laat",
+            status="confirmed",
+        )
+        late.occupancies = [Occupancy(room_id=room, start=T0, end=T0 + timedelta(hours=1))]
+        db.session.add(late)
+        request = SlotRequest(T0, T0 + timedelta(hours=1))
+        now = T0 - timedelta(days=7)
+        with pytest.raises(Conflict) as caught:
+            flush_or_conflict(lambda: conflict_now(room, request, now))
+        # The failed insert was rolled back; the committed booking is what is in the way.
+        assert db.session.scalar(select(func.count(Booking.id))) == 1
+        return caught.value
+
+    error = make.run(scenario)
+    assert error.code == "booking_conflict" and error.status == 409
+    zone = ZoneInfo("Europe/Amsterdam")
+    assert error.extra["conflicts"] == [
+        {
+            "start": T0.astimezone(zone).isoformat(),
+            "end": (T0 + timedelta(hours=1)).astimezone(zone).isoformat(),
+        }
+    ]
