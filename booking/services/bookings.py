@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from booking.errors import Conflict, Forbidden, Invalid
 from booking.extensions import db
-from booking.models import Booking, BookingEvent, Occupancy, Room, utcnow
+from booking.models import Account, Booking, BookingEvent, Occupancy, Room, utcnow
 from booking.models.booking import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -161,9 +161,8 @@ def new_booking(
     )
 
 
-def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = None) -> Booking:
-    """Book a room (scope `book`): checked against every rule, pending or confirmed."""
-    now = now or utcnow()
+def requested_slot(actor: Actor, data: dict[str, Any]) -> tuple[Account, Room, SlotRequest]:
+    """The booker (scope `book`), the room and the request of a booking or series body."""
     account = require_scope(actor, "book")
     room = get_or_404(Room, data["room_id"])
     check_local_times(room.zone, start=data["start"], end=data["end"])
@@ -175,6 +174,13 @@ def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = No
         data.get("expected_attendees"),
         data.get("outside_opening_hours", False),
     )
+    return account, room, request
+
+
+def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = None) -> Booking:
+    """Book a room (scope `book`): checked against every rule, pending or confirmed."""
+    now = now or utcnow()
+    account, room, request = requested_slot(actor, data)
     expire_pending(now, room.place_id)
     _check_slot(room, request, account.id, now)
     booking = new_booking(room, account.id, data, request)

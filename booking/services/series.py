@@ -8,16 +8,16 @@ from typing import Any
 
 from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
-from booking.models import Booking, Room, Series, utcnow
+from booking.models import Booking, Series, utcnow
 from booking.models.booking import ACTIVE_STATUSES, CANCELLED
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
-from booking.services.booking_rules import SlotRequest, check_local_times, occupied_until
+from booking.services.booking_rules import SlotRequest, occupied_until
 from booking.services.bookings import (
     expire_pending,
     new_booking,
     occupy,
     record,
-    slot_request,
+    requested_slot,
     transition,
 )
 from booking.services.common import get_or_404
@@ -49,20 +49,10 @@ def _skip(zone: Any, start: datetime, end: datetime, reason: str, detail: str) -
 def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = None) -> SeriesOutcome:
     """Book a recurring series (scope `book`); `on_conflict` fail or skip, `dry_run` previews."""
     now = now or utcnow()
-    account = require_scope(actor, "book")
-    room = get_or_404(Room, data["room_id"])
+    account, room, template = requested_slot(actor, data)
     zone = room.zone
-    check_local_times(zone, start=data["start"], end=data["end"])
     if data["end"] <= data["start"]:
         raise Invalid("An occurrence must end after it starts.", errors={"end": ["After start."]})
-    template = slot_request(
-        actor,
-        room,
-        data["start"],
-        data["end"],
-        data.get("expected_attendees"),
-        data.get("outside_opening_hours", False),
-    )
     rule = parse_rrule(data["rrule"], zone)
     occurrences = local_occurrences(rule, data["start"], data["end"], zone)
     expire_pending(now, room.place_id)
