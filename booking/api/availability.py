@@ -1,0 +1,51 @@
+"""Availability: free intervals of rooms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest.pagination import PaginationParameters
+
+from booking.api.base import Blueprint, View
+from booking.schemas.availability import (
+    AvailabilityQuerySchema,
+    FreeSlotSchema,
+    RoomAvailabilityQuerySchema,
+)
+from booking.services.availability import AvailabilityFilter, find_availability
+
+blp = Blueprint("availability", __name__, url_prefix="/api/v1", description="Free time in rooms")
+
+
+def _page(items: list[Any], pagination_parameters: PaginationParameters) -> list[Any]:
+    pagination_parameters.item_count = len(items)
+    first = (pagination_parameters.page - 1) * pagination_parameters.page_size
+    return items[first : first + pagination_parameters.page_size]
+
+
+def _filter(args: dict[str, Any], **fixed: Any) -> AvailabilityFilter:
+    values = {**args, **fixed}
+    values["facilities"] = tuple(values.get("facilities", ()))
+    return AvailabilityFilter(**values)
+
+
+@blp.route("/availability")
+class Availability(View):
+    @blp.arguments(AvailabilityQuerySchema, location="query")
+    @blp.response(200, FreeSlotSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+        """Free intervals of bookable rooms: opening hours minus closures and bookings."""
+        return _page(find_availability(_filter(args)), pagination_parameters)
+
+
+@blp.route("/rooms/<id:room_id>/availability")
+class RoomAvailability(View):
+    @blp.arguments(RoomAvailabilityQuerySchema, location="query")
+    @blp.response(200, FreeSlotSchema(many=True))
+    @blp.paginate()
+    def get(
+        self, args: dict[str, Any], pagination_parameters: PaginationParameters, room_id: int
+    ) -> Any:
+        """Free intervals of one room."""
+        return _page(find_availability(_filter(args, room=room_id)), pagination_parameters)

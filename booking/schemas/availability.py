@@ -1,0 +1,51 @@
+"""Availability search: query and result schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from booking.schemas.common import SLUG, Id, LocalDateTime, WhenField
+
+
+class AvailabilityQuerySchema(Schema):
+    """Where and when to look for free time, and what the room must offer."""
+
+    from_ = WhenField(
+        data_key="from",
+        metadata={"type": "string", "description": "date (place's timezone) or time; default now"},
+    )
+    to = WhenField(
+        metadata={
+            "type": "string",
+            "description": "date (inclusive) or time (exclusive); default from + 7 days; "
+            "at most 62 days after from",
+        }
+    )
+    min_duration = fields.Integer(
+        validate=validate.Range(5, 1440),
+        metadata={"description": "minutes; at least the room's own minimum"},
+    )
+    capacity = fields.Integer(validate=validate.Range(1, 10_000))
+    facilities = fields.List(
+        fields.String(validate=[validate.Length(min=1, max=40), SLUG]),
+        validate=validate.Length(max=20),
+    )
+    neighbourhood = Id(strict=False)
+    place = Id(strict=False)
+    room = Id(strict=False)
+
+
+class RoomAvailabilityQuerySchema(AvailabilityQuerySchema):
+    """The same, for one room."""
+
+    class Meta:
+        exclude = ("capacity", "facilities", "neighbourhood", "place", "room")
+
+
+class FreeSlotSchema(Schema):
+    """A maximal free interval of a room, in the place's timezone."""
+
+    room_id = fields.Integer()
+    place_id = fields.Integer()
+    start = LocalDateTime()
+    end = LocalDateTime()

@@ -1,0 +1,220 @@
+"""Free time per room: opening hours minus closures minus occupancies, as bookable intervals.
+
+`free_intervals` is a pure function of one room's data. `find_availability` loads every
+room that matches the filters with one query for rooms, one for closures and one for the
+occupancies in the window, evaluates each distinct opening-hours string once per place,
+and sweeps each room in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from booking.errors import Invalid
+from booking.extensions import db
+from booking.models import Closure, Occupancy, Place, Room, utcnow
+from booking.services.common import get_or_404
+from booking.services.intervals import Interval, merge, subtract
+from booking.services.opening_hours import local_midnight, open_intervals
+from booking.services.rooms import atomic_rooms
+
+MAX_DAYS = 62
+DEFAULT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    """A maximal bookable interval of one room."""
+
+    room_id: int
+    place_id: int
+    start: datetime
+    end: datetime
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class AvailabilityFilter:
+    """What to search: a window (dates in each place's timezone) and what the room needs."""
+
+    from_: date | datetime | None = None
+    to: date | datetime | None = None
+    min_duration: int | None = None
+    capacity: int | None = None
+    facilities: tuple[str, ...] = ()
+    neighbourhood: int | None = None
+    place: int | None = None
+    room: int | None = None
+
+
+def _ceil_to_grid(value: datetime, zone: ZoneInfo, minutes: int) -> datetime:
+    local = value.astimezone(zone)
+    past = (local.hour * 60 + local.minute) % minutes
+    if past == 0 and local.second == 0 and local.microsecond == 0:
+        return value
+    trimmed = value - timedelta(minutes=past, seconds=local.second, microseconds=local.microsecond)
+    return trimmed + timedelta(minutes=minutes)
+
+
+def _floor_to_grid(value: datetime, zone: ZoneInfo, minutes: int) -> datetime:
+    local = value.astimezone(zone)
+    past = (local.hour * 60 + local.minute) % minutes
+    return value - timedelta(minutes=past, seconds=local.second, microseconds=local.microsecond)
+
+
+def free_intervals(
+    opening: Iterable[Interval],
+    closures: Iterable[Interval],
+    occupancies: Iterable[Interval],
+    *,
+    buffer: timedelta,
+    earliest: datetime,
+    latest: datetime,
+    zone: ZoneInfo,
+    granularity: int,
+    min_length: timedelta,
+) -> list[Interval]:
+    """Maximal intervals in which any booking of at least `min_length` would be accepted.
+
+    An occupancy [s, e) blocks [s - buffer, e): a new booking needs its own buffer before
+    the next one starts. Results lie within [earliest, latest) and on the room's grid.
+    """
+    blocked = [*closures, *((start - buffer, end) for start, end in occupancies)]
+    result = []
+    for start, end in subtract(merge(opening), blocked):
+        start = _ceil_to_grid(max(start, earliest), zone, granularity)
+        end = _floor_to_grid(min(end, latest), zone, granularity)
+        if end - start >= min_length and end > start:
+            result.append((start, end))
+    return result
+
+
+def _window(filters: AvailabilityFilter, zone: ZoneInfo, now: datetime) -> Interval:
+    first = filters.from_
+    last = filters.to
+    if first is None:
+        first = now
+    start = first if isinstance(first, datetime) else local_midnight(first, zone)
+    if last is None:
+        end = start + timedelta(days=DEFAULT_DAYS)
+    elif isinstance(last, datetime):
+        end = last
+    else:
+        end = local_midnight(last + timedelta(days=1), zone)
+    return start, end
+
+
+def _check_window(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise Invalid("`to` must be after `from`.", errors={"to": ["Must be after `from`."]})
+    if end - start > timedelta(days=MAX_DAYS):
+        raise Invalid(
+            f"Availability covers at most {MAX_DAYS} days.",
+            code="range_too_long",
+            errors={"to": [f"At most {MAX_DAYS} days after `from`."]},
+        )
+
+
+def _rooms(filters: AvailabilityFilter) -> list[Room]:
+    stmt = (
+        select(Room)
+        .join(Place, Room.place_id == Place.id)
+        .where(Room.bookable)
+        .options(selectinload(Room.parts), selectinload(Room.place))
+        .order_by(Room.place_id, Room.id)
+    )
+    if filters.room is not None:
+        stmt = stmt.where(Room.id == filters.room)
+    if filters.place is not None:
+        stmt = stmt.where(Room.place_id == filters.place)
+    if filters.neighbourhood is not None:
+        stmt = stmt.where(Place.neighbourhood_id == filters.neighbourhood)
+    if filters.capacity is not None:
+        stmt = stmt.where(Room.capacity >= filters.capacity)
+    rooms = list(db.session.scalars(stmt))
+    wanted = set(filters.facilities)
+    return [room for room in rooms if wanted <= set(room.facilities)]
+
+
+def find_availability(filters: AvailabilityFilter, now: datetime | None = None) -> list[FreeSlot]:
+    """Free intervals of every matching room, by place, room and time."""
+    now = now or utcnow()
+    rooms = _rooms(filters)
+    if filters.room is not None and not rooms:
+        get_or_404(Room, filters.room)  # 404 when it does not exist; else it is not bookable
+    windows = {room.place_id: _window(filters, room.zone, now) for room in rooms}
+    for start, end in windows.values() or [_window(filters, ZoneInfo("UTC"), now)]:
+        _check_window(start, end)
+    if not rooms:
+        return []
+    query_start = min(start for start, _ in windows.values())
+    query_end = max(end for _, end in windows.values())
+    max_buffer = timedelta(minutes=max(r.effective_policy["buffer_minutes"] for r in rooms))
+    atoms = {atom.id for room in rooms for atom in atomic_rooms(room)}
+    occupied = _occupancies(atoms, query_start, query_end + max_buffer)
+    closed = _closures({room.place_id for room in rooms}, query_start, query_end)
+    opening: dict[tuple[int, str], list[Interval]] = {}
+    slots = []
+    for room in rooms:
+        start, end = windows[room.place_id]
+        expression = room.effective_opening_hours
+        key = (room.place_id, expression)
+        if key not in opening:
+            opening[key] = open_intervals(expression, room.zone, start, end)
+        policy = room.effective_policy
+        room_atoms = {atom.id for atom in atomic_rooms(room)}
+        min_minutes = max(filters.min_duration or 0, policy["min_duration_minutes"])
+        free = free_intervals(
+            opening[key],
+            [
+                iv
+                for iv, closed_atoms in closed[room.place_id]
+                if not closed_atoms or closed_atoms & room_atoms
+            ],
+            [iv for atom in room_atoms for iv in occupied[atom]],
+            buffer=timedelta(minutes=policy["buffer_minutes"]),
+            earliest=max(start, now + timedelta(minutes=policy["min_notice_minutes"])),
+            latest=min(end, now + timedelta(days=policy["max_days_ahead"])),
+            zone=room.zone,
+            granularity=policy["granularity_minutes"],
+            min_length=timedelta(minutes=min_minutes),
+        )
+        slots += [FreeSlot(room.id, room.place_id, s, e, room.zone) for s, e in free]
+    return slots
+
+
+def _occupancies(atoms: set[int], start: datetime, end: datetime) -> dict[int, list[Interval]]:
+    rows = db.session.execute(
+        select(Occupancy.room_id, Occupancy.start, Occupancy.end).where(
+            Occupancy.active,
+            Occupancy.room_id.in_(atoms),
+            Occupancy.start < end,
+            Occupancy.end > start,
+        )
+    )
+    found: dict[int, list[Interval]] = defaultdict(list)
+    for room_id, occupied_start, occupied_end in rows:
+        found[room_id].append((occupied_start, occupied_end))
+    return found
+
+
+def _closures(
+    place_ids: set[int], start: datetime, end: datetime
+) -> dict[int, list[tuple[Interval, frozenset[int]]]]:
+    rows = db.session.scalars(
+        select(Closure)
+        .where(Closure.place_id.in_(place_ids), Closure.start < end, Closure.end > start)
+        .options(selectinload(Closure.rooms).selectinload(Room.parts))
+    )
+    found: dict[int, list[tuple[Interval, frozenset[int]]]] = defaultdict(list)
+    for closure in rows:
+        atoms = frozenset(atom.id for room in closure.rooms for atom in atomic_rooms(room))
+        found[closure.place_id].append(((closure.start, closure.end), atoms))
+    return found
