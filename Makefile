@@ -18,6 +18,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Mozilla's ical.js, pinned in package.json / package-lock.json, for the feed tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## run: migrate the SQLite database under instance/, load the demo data if empty, serve on :8000
 run: install
 	$(BIN)/booking db upgrade
@@ -25,7 +30,7 @@ run: install
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## test: the whole suite on SQLite, and on PostgreSQL when one is reachable (required with CI=true)
-test: install
+test: install node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -32,6 +32,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SIGNUP_RATE_LIMIT": _env("SIGNUP_RATE_LIMIT", "20 per hour"),
         # Shared by every booking and series write of one token (or one address).
         "BOOKING_WRITE_RATE_LIMIT": _env("WRITE_RATE_LIMIT", "120 per minute"),
+        # Per client address; calendar services poll many feeds from few addresses.
+        "FEED_RATE_LIMIT": _env("FEED_RATE_LIMIT", "600 per minute"),
         # A request body larger than this is refused with 413 before it is parsed.
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", ""),

@@ -77,6 +77,7 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "TESTING": True,
         "SIGNUP_RATE_LIMIT": "100000 per minute",
         "BOOKING_WRITE_RATE_LIMIT": "100000 per minute",
+        "FEED_RATE_LIMIT": "100000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         **overrides,
     }

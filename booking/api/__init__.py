@@ -7,16 +7,25 @@ from typing import Any
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
-from booking.api import accounts, availability, bookings, health, neighbourhoods, places
+from booking.api import (
+    accounts,
+    availability,
+    bookings,
+    feed_tokens,
+    health,
+    neighbourhoods,
+    places,
+)
 from booking.api.auth import authenticate_if_credentials
 from booking.api.base import ProblemApi
+from booking.feeds import routes as feeds
 
 
 def register_api(app: Flask) -> ProblemApi:
     """Create the app's Api (OpenAPI document) and register every blueprint."""
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": plugin})
-    for module in (accounts, neighbourhoods, places, bookings, availability):
+    for module in (accounts, neighbourhoods, places, bookings, availability, feed_tokens, feeds):
         api.register_blueprint(module.blp)
     app.register_blueprint(health.blp)
     # A token that was sent is checked even on public endpoints, so a broken or revoked

@@ -9,6 +9,7 @@ from booking.models.booking import (
     Occupancy,
     Series,
 )
+from booking.models.feed import FeedToken
 from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
 
@@ -19,6 +20,7 @@ __all__ = [
     "Booking",
     "BookingEvent",
     "Closure",
+    "FeedToken",
     "IdempotencyKey",
     "Neighbourhood",
     "Occupancy",

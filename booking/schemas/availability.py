@@ -49,3 +49,12 @@ class FreeSlotSchema(Schema):
     place_id = fields.Integer()
     start = LocalDateTime()
     end = LocalDateTime()
+
+
+class FeedQuerySchema(Schema):
+    """Options of an availability feed."""
+
+    min_duration = fields.Integer(
+        validate=validate.Range(5, 1440),
+        metadata={"description": "only free slots at least this many minutes long"},
+    )

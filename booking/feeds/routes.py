@@ -1,0 +1,127 @@
+"""Feed URLs: text/calendar with ETag and Last-Modified; conditional requests get 304."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request
+from flask_limiter.util import get_remote_address
+
+from booking.api.base import Blueprint, View
+from booking.extensions import limiter
+from booking.feeds import sources
+from booking.feeds.render import render_feed
+from booking.schemas.availability import FeedQuerySchema
+from booking.services.feed_tokens import feed_token_for
+
+blp = Blueprint("feeds", __name__, url_prefix="/feeds", description="Calendar feeds (iCalendar)")
+
+CALENDAR_DOC: dict[str, Any] = {
+    "responses": {
+        "200": {
+            "description": "An iCalendar feed",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        },
+        "304": {"description": "Not modified since the ETag or date the client sent"},
+    }
+}
+
+
+def _feed_limit() -> str:
+    return str(current_app.config["FEED_RATE_LIMIT"])
+
+
+feed_limit = limiter.shared_limit(_feed_limit, scope="feeds", key_func=get_remote_address)
+
+
+def serve(feed: sources.Feed, filename: str) -> Response:
+    """Answer 304 when the client's copy is current, else render the feed."""
+    etag = feed.etag
+    last_modified = feed.last_modified.replace(microsecond=0)
+    if request.if_none_match:
+        fresh = request.if_none_match.contains(etag)
+    else:
+        since = request.if_modified_since
+        fresh = since is not None and last_modified <= since
+    response = (
+        Response(status=304)
+        if fresh
+        else Response(render_feed(feed.info, feed.events()), mimetype="text/calendar")
+    )
+    if not fresh:
+        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.headers["Cache-Control"] = (
+        "private, max-age=300" if feed.private else "public, max-age=300"
+    )
+    return response
+
+
+@blp.route("/places/<id:place_id>.ics")
+class PlaceFeed(View):
+    decorators = [*View.decorators, feed_limit]
+
+    @blp.doc(**CALENDAR_DOC)
+    def get(self, place_id: int) -> Response:
+        """A place's bookings as a calendar (private bookings as busy blocks)."""
+        return serve(sources.place_feed(place_id), f"place-{place_id}.ics")
+
+
+@blp.route("/rooms/<id:room_id>.ics")
+class RoomFeed(View):
+    decorators = [*View.decorators, feed_limit]
+
+    @blp.doc(**CALENDAR_DOC)
+    def get(self, room_id: int) -> Response:
+        """A room's bookings, including those of combined rooms that occupy it."""
+        return serve(sources.room_feed(room_id), f"room-{room_id}.ics")
+
+
+@blp.route("/neighbourhoods/<id:neighbourhood_id>.ics")
+class NeighbourhoodFeed(View):
+    decorators = [*View.decorators, feed_limit]
+
+    @blp.doc(**CALENDAR_DOC)
+    def get(self, neighbourhood_id: int) -> Response:
+        """Public activities at every place in a neighbourhood."""
+        return serve(
+            sources.neighbourhood_feed(neighbourhood_id), f"neighbourhood-{neighbourhood_id}.ics"
+        )
+
+
+@blp.route("/availability/places/<id:place_id>.ics")
+class PlaceAvailabilityFeed(View):
+    decorators = [*View.decorators, feed_limit]
+
+    @blp.doc(**CALENDAR_DOC)
+    @blp.arguments(FeedQuerySchema, location="query")
+    def get(self, args: dict[str, Any], place_id: int) -> Response:
+        """Free rooms at a place for the next eight weeks, as transparent events."""
+        feed = sources.availability_feed(place_id=place_id, min_duration=args.get("min_duration"))
+        return serve(feed, f"free-place-{place_id}.ics")
+
+
+@blp.route("/availability/neighbourhoods/<id:neighbourhood_id>.ics")
+class NeighbourhoodAvailabilityFeed(View):
+    decorators = [*View.decorators, feed_limit]
+
+    @blp.doc(**CALENDAR_DOC)
+    @blp.arguments(FeedQuerySchema, location="query")
+    def get(self, args: dict[str, Any], neighbourhood_id: int) -> Response:
+        """Free rooms in a neighbourhood for the next eight weeks, as transparent events."""
+        feed = sources.availability_feed(
+            neighbourhood_id=neighbourhood_id, min_duration=args.get("min_duration")
+        )
+        return serve(feed, f"free-neighbourhood-{neighbourhood_id}.ics")
+
+
+@blp.route("/private/<string(maxlength=100):token>.ics")
+class PrivateFeed(View):
+    decorators = [*View.decorators, feed_limit]
+
+    @blp.doc(**CALENDAR_DOC)
+    def get(self, token: str) -> Response:
+        """Everything the token's owner may see; revoked tokens answer 404."""
+        return serve(sources.private_feed(feed_token_for(token)), "wijkruimte.ics")

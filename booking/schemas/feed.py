@@ -1,0 +1,31 @@
+"""Private feed tokens."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from booking.schemas.common import Text, Timestamps
+
+
+class FeedTokenCreateSchema(Schema):
+    """A name to recognise the feed by (e.g. the calendar app it is for)."""
+
+    name = Text(100, load_default="")
+
+
+class FeedTokenSchema(Timestamps):
+    """A private feed, without its secret."""
+
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "the first characters, to recognise it"})
+    include_hosted = fields.Boolean(
+        metadata={"description": "the feed also shows the places you host"}
+    )
+
+
+class FeedTokenCreatedSchema(FeedTokenSchema):
+    """A new private feed: the token and its URL are shown only in this response."""
+
+    token = fields.String()
+    url = fields.String()

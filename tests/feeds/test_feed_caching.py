@@ -1,0 +1,111 @@
+"""Conditional requests, the 1 MB cap, and the feed rate limit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from booking.extensions import db
+from booking.feeds import sources
+from booking.feeds.render import FeedEvent, FeedInfo, render_feed
+from booking.models import Booking, BookingEvent
+from tests.booking_helpers import book, upcoming
+from tests.conftest import _empty_all_tables, make_test_app
+from tests.factories import Factory
+
+
+def test_etag_and_last_modified_give_304(client: FlaskClient, make: Factory) -> None:
+    place = make.place(opening_hours="24/7")
+    room = make.room(place)
+    booker = make.account()
+    book(client, booker, room, upcoming(3), "10:00", "11:00")
+    url = f"/feeds/places/{place}.ics"
+    first = client.get(url)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    # The validator is known from a cheap query, without rendering the feed.
+    assert make.run(lambda: f'"{sources.place_feed(place).etag}"') == etag
+    not_modified = client.get(url, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.data == b""
+    assert not_modified.headers["ETag"] == etag
+    assert client.get(url, headers={"If-None-Match": '"other", ' + etag}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+    earlier = format_datetime(datetime.now(UTC) - timedelta(days=2), usegmt=True)
+    assert client.get(url, headers={"If-Modified-Since": earlier}).status_code == 200
+    # A change gives a new validator.
+    book(client, booker, room, upcoming(4), "10:00", "11:00")
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_a_cancellation_changes_the_feed(client: FlaskClient, make: Factory) -> None:
+    place = make.place(opening_hours="24/7")
+    room = make.room(place)
+    booker = make.account()
+    booking = book(client, booker, room, upcoming(3), "10:00", "11:00").json
+    url = f"/feeds/rooms/{room}.ics"
+    etag = client.get(url).headers["ETag"]
+    client.post(f"/api/v1/bookings/{booking['id']}/cancel", json={}, headers=booker.headers)
+    after = client.get(url, headers={"If-None-Match": etag})
+    assert after.status_code == 200 and b"STATUS:CANCELLED" in after.data
+    assert b"SEQUENCE:1" in after.data
+
+
+def test_a_feed_over_1_mb_drops_the_oldest_events(client: FlaskClient, make: Factory) -> None:
+    place = make.place(opening_hours="24/7")
+    room = make.room(place)
+    booker = make.account()
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+
+    def fill() -> None:
+        for n in range(1200):
+            booking = Booking(
+                room_id=room,
+                place_id=place,
+                booked_by_id=booker.id,
+                start=start + timedelta(hours=n),
+                end=start + timedelta(hours=n, minutes=30),
+                title=f"Activiteit {n}",
+                description="Lange beschrijving. " * 45,
+                status="confirmed",
+            )
+            booking.events.append(BookingEvent(action="created", to_status="confirmed"))
+            db.session.add(booking)
+        db.session.commit()
+
+    make.run(fill)
+    raw = client.get(f"/feeds/places/{place}.ics").data
+    assert 900_000 < len(raw) <= 1_000_000
+    assert raw.split(b"\r\n").count(b"BEGIN:VEVENT") < 1200
+    unfolded = raw.replace(b"\r\n ", b"")
+    assert b"Only the newest" in unfolded and b"of 1200 events are shown" in unfolded
+    assert b"SUMMARY:Activiteit 1199\r\n" in raw and b"SUMMARY:Activiteit 0\r\n" not in raw
+
+
+def test_render_keeps_every_event_under_the_cap() -> None:
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    events = [
+        FeedEvent(f"e{n}", now + timedelta(hours=n), now + timedelta(hours=n + 1), "x", now)
+        for n in range(10)
+    ]
+    whole = render_feed(FeedInfo("Test", "Europe/Amsterdam"), events)
+    assert whole.split(b"\r\n").count(b"BEGIN:VEVENT") == 10 and b"X-WR-CALDESC" not in whole
+    capped = render_feed(FeedInfo("Test", "Europe/Amsterdam"), events, max_bytes=len(whole) - 1)
+    assert len(capped) <= len(whole) - 1
+    assert b"UID:e9\r\n" in capped and b"UID:e0\r\n" not in capped
+
+
+def test_feeds_are_rate_limited(database_url: str, app: Flask) -> None:
+    limited = make_test_app(database_url, FEED_RATE_LIMIT="2 per minute")
+    try:
+        place = Factory(limited).place()
+        client = limited.test_client()
+        codes = [client.get(f"/feeds/places/{place}.ics").status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+    finally:
+        _empty_all_tables(limited)
+        with limited.app_context():
+            db.engine.dispose()
