@@ -10,64 +10,32 @@ the rules, the calendar queries, the occupancy rows and the serialized write.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import os
-import secrets
-import socket
-import subprocess
 import sys
-import tempfile
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (
+    gunicorn,
+    migrate,
+    postgres_database,
+    request,
+    sqlite_database,
+    throughput,
+)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ROOMS = 40
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    import psycopg
-
-    name = f"booking_bench_{secrets.token_hex(4)}"
-    admin = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres"}
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(**admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as folder:
-        yield f"sqlite:///{folder}/bench.db"
-
-
 def prepare(url: str, accounts: int) -> tuple[list[int], list[str]]:
     """Migrate, and create one always-open place with rooms and accounts with tokens."""
-    env = {**os.environ, "BOOKING_DATABASE_URL": url}
-    subprocess.run(
-        [BIN / "booking", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+    migrate(url)
     from booking import create_app
     from booking.extensions import db
     from booking.models import Account, Place, Room
@@ -91,76 +59,6 @@ def prepare(url: str, accounts: int) -> tuple[list[int], list[str]]:
         room_ids = [room.id for room in rooms]
         db.engine.dispose()
     return room_ids, tokens
-
-
-@contextmanager
-def gunicorn(url: str, workers: int) -> Iterator[int]:
-    port = free_port()
-    env = {**os.environ, "BOOKING_DATABASE_URL": url, "BOOKING_RATELIMIT_ENABLED": "false"}
-    process = subprocess.Popen(
-        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request(port, "GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def request(
-    port: int, method: str, path: str, body: bytes | None = None, token: str = ""
-) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def throughput(
-    count: int, concurrency: int, send: Callable[[int], int]
-) -> tuple[float, dict[int, int]]:
-    """Requests per second for `count` calls of send(i) from `concurrency` threads."""
-    lock = threading.Lock()
-    next_index = [0]
-    codes: dict[int, int] = {}
-
-    def worker() -> None:
-        while True:
-            with lock:
-                index = next_index[0]
-                next_index[0] += 1
-            if index >= count:
-                return
-            status = send(index)
-            with lock:
-                codes[status] = codes.get(status, 0) + 1
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return count / (time.perf_counter() - started), codes
 
 
 def booking_body(index: int, rooms: list[int], first_day: date) -> bytes:

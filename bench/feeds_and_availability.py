@@ -1,0 +1,256 @@
+"""Availability search, feed rendering and conditional feed requests, in one run.
+
+(a) availability of 300 rooms in 50 places over 30 days with about 30,000 bookings,
+    against the bare SQL query that fetches those occupancies (ratio of times);
+(b) rendering a 1,000-event feed (milliseconds, through the whole feed path and the
+    pure renderer alone);
+(c) a conditional feed request answered with 304, against /healthz, as a throughput ratio
+    on gunicorn with 4 workers.
+
+    .venv/bin/python bench/feeds_and_availability.py [--backends sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (
+    gunicorn,
+    migrate,
+    postgres_database,
+    request,
+    sqlite_database,
+    throughput,
+)
+
+PLACES, ROOMS_PER_PLACE, DAYS, BOOKINGS = 50, 6, 30, 30_000
+FEED_EVENTS = 1_000
+
+
+def best_of(runs: int, work: Callable[[], object]) -> float:
+    """The median of several timings of `work`, in seconds."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def populate(url: str, start: datetime) -> tuple[int, int]:
+    """50 places x 6 rooms open 08:00-22:00, 30,000 bookings; a place with 1,000 more."""
+    from sqlalchemy import insert
+
+    from booking import create_app
+    from booking.extensions import db
+    from booking.models import Account, Booking, Occupancy, Place, Room
+    from booking.services.policy import DEFAULT_POLICY
+
+    rng = random.Random(7)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        account = Account(name="Bench", email="bench@example.nl", kind="organisation")
+        policy = {**DEFAULT_POLICY, "max_days_ahead": 365, "min_notice_minutes": 0}
+        places = [
+            Place(
+                slug=f"p{i}",
+                name=f"Place {i}",
+                kind="buurthuis",
+                opening_hours="Mo-Su 08:00-22:00; PH off",
+                policy=policy,
+            )
+            for i in range(PLACES + 1)
+        ]
+        rooms = [Room(place=p, name=f"R{j}", capacity=20) for p in places[:-1] for j in range(6)]
+        feed_room = Room(place=places[-1], name="Feed room", capacity=20)
+        db.session.add_all([account, *places, *rooms, feed_room])
+        db.session.commit()
+        now = datetime.now(UTC)
+        bookings, occupancies = [], []
+        # Per room and day, non-overlapping bookings: about 30,000 in all.
+        per_room_day = BOOKINGS // (len(rooms) * DAYS) + 1
+        next_id = 1
+        for room in rooms:
+            for day in range(DAYS):
+                hour = 8
+                for _ in range(per_room_day):
+                    if next_id > BOOKINGS:
+                        break
+                    hour += rng.randint(0, 1)
+                    length = rng.choice([1, 2])
+                    if hour + length > 22:
+                        break
+                    b_start = start + timedelta(days=day, hours=hour - 8)
+                    b_end = b_start + timedelta(hours=length)
+                    bookings.append(_booking(next_id, room, account.id, b_start, b_end, now))
+                    occupancies.append(_occupancy(next_id, room.id, b_start, b_end))
+                    next_id += 1
+                    hour += length
+        for n in range(FEED_EVENTS):
+            b_start = start + timedelta(hours=n)
+            bookings.append(
+                _booking(
+                    next_id, feed_room, account.id, b_start, b_start + timedelta(minutes=45), now
+                )
+            )
+            occupancies.append(
+                _occupancy(next_id, feed_room.id, b_start, b_start + timedelta(minutes=45))
+            )
+            next_id += 1
+        db.session.execute(insert(Booking), bookings)
+        db.session.execute(insert(Occupancy), occupancies)
+        db.session.commit()
+        feed_place = places[-1].id
+        db.engine.dispose()
+    return next_id - 1 - FEED_EVENTS, feed_place
+
+
+def _booking(
+    booking_id: int, room: object, account_id: int, start: datetime, end: datetime, now: datetime
+) -> dict[str, object]:
+    return {
+        "id": booking_id,
+        "room_id": room.id,  # type: ignore[attr-defined]
+        "place_id": room.place_id,  # type: ignore[attr-defined]
+        "booked_by_id": account_id,
+        "start": start,
+        "end": end,
+        "title": f"Activiteit {booking_id}, met; tekens \\ erin",
+        "description": "Een beschrijving van de activiteit.",
+        "visibility": "public",
+        "status": "confirmed",
+        "buffer_minutes": 0,
+        "outside_opening_hours": False,
+        "sequence": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _occupancy(booking_id: int, room_id: int, start: datetime, end: datetime) -> dict[str, object]:
+    return {
+        "booking_id": booking_id,
+        "room_id": room_id,
+        "start": start,
+        "end": end,
+        "active": True,
+    }
+
+
+def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
+    from sqlalchemy import text
+
+    from booking import create_app
+    from booking.extensions import db
+    from booking.feeds.render import FeedInfo, render_feed
+    from booking.feeds.sources import place_feed
+    from booking.services.availability import AvailabilityFilter, find_availability
+
+    migrate(url)
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(
+        hour=7, minute=0, second=0, microsecond=0
+    )
+    bookings, feed_place = populate(url, start)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    result: dict[str, float] = {"bookings": bookings}
+    with app.app_context():
+        end = start + timedelta(days=DAYS)
+        bare = text(
+            'SELECT room_id, start, "end" FROM occupancies'
+            ' WHERE active AND start < :end AND "end" > :start'
+        )
+        rows = len(db.session.execute(bare, {"start": start, "end": end}).all())
+        result["rows"] = rows
+        result["sql"] = best_of(
+            5, lambda: db.session.execute(bare, {"start": start, "end": end}).all()
+        )
+        filters = AvailabilityFilter(from_=start, to=end)
+        slots = find_availability(filters, now=start - timedelta(days=1))
+        result["slots"] = len(slots)
+        result["availability"] = best_of(
+            5, lambda: find_availability(filters, now=start - timedelta(days=1))
+        )
+        feed = place_feed(feed_place)
+        result["feed_path"] = best_of(5, lambda: render_feed(feed.info, feed.events()))
+        events = feed.events()
+        result["feed_events"] = len(events)
+        result["render_only"] = best_of(
+            5, lambda: render_feed(FeedInfo("B", "Europe/Amsterdam"), events)
+        )
+        result["feed_bytes"] = len(render_feed(feed.info, events))
+        db.session.remove()
+        db.engine.dispose()
+    with gunicorn(url, 4) as port:
+        etag = _etag(port, feed_place)
+        throughput(50, args.concurrency, lambda i: request(port, "GET", "/healthz")[0])
+        health, codes = throughput(
+            args.requests, args.concurrency, lambda i: request(port, "GET", "/healthz")[0]
+        )
+        assert codes == {200: args.requests}, codes
+        conditional, codes = throughput(
+            args.requests,
+            args.concurrency,
+            lambda i: request(
+                port, "GET", f"/feeds/places/{feed_place}.ics", headers={"If-None-Match": etag}
+            )[0],
+        )
+        assert codes == {304: args.requests}, codes
+        result["healthz"], result["conditional"] = health, conditional
+    return result
+
+
+def _etag(port: int, place: int) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", f"/feeds/places/{place}.ics")
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 200, response.status
+        return str(response.getheader("ETag"))
+    finally:
+        connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    databases = {"sqlite": sqlite_database, "postgresql": postgres_database}
+    for backend in args.backends.split(","):
+        with databases[backend]() as url:
+            r = measure(url, args)
+        print(f"{backend}:")
+        print(
+            f"  (a) availability, {PLACES * ROOMS_PER_PLACE} rooms x {DAYS} days, "
+            f"{int(r['bookings'])} bookings ({int(r['rows'])} rows): "
+            f"{r['availability'] * 1000:.0f} ms for {int(r['slots'])} free intervals vs bare SQL "
+            f"{r['sql'] * 1000:.0f} ms -> ratio {r['availability'] / r['sql']:.1f}"
+        )
+        print(
+            f"  (b) feed of {int(r['feed_events'])} events ({r['feed_bytes'] / 1024:.0f} KiB): "
+            f"{r['feed_path'] * 1000:.0f} ms with its query, "
+            f"{r['render_only'] * 1000:.0f} ms rendering alone"
+        )
+        print(
+            f"  (c) 304 on If-None-Match {r['conditional']:.0f} req/s vs /healthz "
+            f"{r['healthz']:.0f} req/s -> ratio {r['conditional'] / r['healthz']:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
