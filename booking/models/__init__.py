@@ -10,6 +10,7 @@ from booking.models.booking import (
     Series,
 )
 from booking.models.feed import FeedToken
+from booking.models.initiative import Initiative, InitiativeTransition
 from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
 
@@ -22,6 +23,8 @@ __all__ = [
     "Closure",
     "FeedToken",
     "IdempotencyKey",
+    "Initiative",
+    "InitiativeTransition",
     "Neighbourhood",
     "Occupancy",
     "Place",

@@ -40,6 +40,9 @@ class Series(Timestamped, Base):
     booked_by_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="RESTRICT"), index=True
     )
+    initiative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="SET NULL"), index=True
+    )
     rrule: Mapped[str] = mapped_column(String(300))
     # The first occurrence; later ones keep its local wall-clock times.
     start: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -86,6 +89,9 @@ class Booking(Timestamped, Base):
     )
     booked_by_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="RESTRICT"), index=True
+    )
+    initiative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="SET NULL"), index=True
     )
     start: Mapped[datetime] = mapped_column(UTCDateTime)
     end: Mapped[datetime] = mapped_column(UTCDateTime)
