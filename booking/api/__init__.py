@@ -13,8 +13,10 @@ from booking.api import (
     bookings,
     feed_tokens,
     health,
+    initiatives,
     neighbourhoods,
     places,
+    reports,
 )
 from booking.api.auth import authenticate_if_credentials
 from booking.api.base import ProblemApi
@@ -25,7 +27,17 @@ def register_api(app: Flask) -> ProblemApi:
     """Create the app's Api (OpenAPI document) and register every blueprint."""
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": plugin})
-    for module in (accounts, neighbourhoods, places, bookings, availability, feed_tokens, feeds):
+    for module in (
+        accounts,
+        neighbourhoods,
+        places,
+        bookings,
+        availability,
+        initiatives,
+        reports,
+        feed_tokens,
+        feeds,
+    ):
         api.register_blueprint(module.blp)
     app.register_blueprint(health.blp)
     # A token that was sent is checked even on public endpoints, so a broken or revoked

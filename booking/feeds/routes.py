@@ -91,6 +91,16 @@ class NeighbourhoodFeed(View):
         )
 
 
+@blp.route("/initiatives/<id:initiative_id>.ics")
+class InitiativeFeed(View):
+    decorators = [*View.decorators, feed_limit]
+
+    @blp.doc(**CALENDAR_DOC)
+    def get(self, initiative_id: int) -> Response:
+        """An initiative's public activities."""
+        return serve(sources.initiative_feed(initiative_id), f"initiative-{initiative_id}.ics")
+
+
 @blp.route("/availability/places/<id:place_id>.ics")
 class PlaceAvailabilityFeed(View):
     decorators = [*View.decorators, feed_limit]

@@ -25,6 +25,7 @@ from booking.models import (
     BookingEvent,
     Closure,
     FeedToken,
+    Initiative,
     Neighbourhood,
     Place,
     Room,
@@ -248,6 +249,22 @@ def neighbourhood_feed(neighbourhood_id: int, now: datetime | None = None) -> Fe
         info,
         [Booking.place_id.in_(places), Booking.visibility == "public"],
         Place.neighbourhood_id == neighbourhood.id,
+        now or utcnow(),
+    )
+
+
+def initiative_feed(initiative_id: int, now: datetime | None = None) -> Feed:
+    """Public confirmed activities of an initiative, wherever they take place."""
+    initiative = get_or_404(Initiative, initiative_id)
+    places = select(Booking.place_id).where(Booking.initiative_id == initiative.id)
+    info = FeedInfo(
+        initiative.title, DEFAULT_TIMEZONE, f"Activities of the initiative {initiative.title}."
+    )
+    return _public_feed(
+        ("initiative", initiative.id, initiative.updated_at),
+        info,
+        [Booking.initiative_id == initiative.id, Booking.visibility == "public"],
+        Place.id.in_(places),
         now or utcnow(),
     )
 

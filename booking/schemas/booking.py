@@ -34,6 +34,10 @@ class BookingCreateSchema(Schema):
     outside_opening_hours = fields.Boolean(
         metadata={"description": "hosts and admins only: book outside opening hours or closures"}
     )
+    initiative_id = Id(
+        allow_none=True,
+        metadata={"description": "its initiator, partners, hosts of the place and admins may link"},
+    )
 
 
 class BookingSchema(Timestamps):
@@ -49,6 +53,7 @@ class BookingSchema(Timestamps):
     visibility = fields.String()
     status = fields.String(attribute="current_status")
     expected_attendees = fields.Integer(allow_none=True)
+    initiative_id = fields.Integer(allow_none=True)
     series_id = fields.Integer(allow_none=True)
     booked_by = fields.Integer(attribute="booked_by_id", allow_none=True)
     outside_opening_hours = fields.Boolean(allow_none=True)
@@ -121,6 +126,7 @@ class SeriesSchema(Timestamps):
     end = LocalDateTime()
     title = fields.String()
     status = fields.String()
+    initiative_id = fields.Integer(allow_none=True)
     booked_by = fields.Integer(attribute="booked_by_id")
     occurrences = fields.Integer()
     booking_ids = fields.List(fields.Integer())

@@ -34,6 +34,7 @@ from booking.services.booking_rules import (
     raise_violations,
 )
 from booking.services.common import fetch_page, get_or_404
+from booking.services.initiatives import linkable_initiative
 from booking.services.rooms import atomic_rooms
 from booking.services.slots import (
     active_bookings_of,
@@ -148,6 +149,7 @@ def new_booking(
         room_id=room.id,
         place_id=room.place_id,
         booked_by_id=booked_by_id,
+        initiative_id=data.get("initiative_id"),
         start=request.start,
         end=request.end,
         title=data["title"],
@@ -166,6 +168,7 @@ def requested_slot(actor: Actor, data: dict[str, Any]) -> tuple[Account, Room, S
     account = require_scope(actor, "book")
     room = get_or_404(Room, data["room_id"])
     check_local_times(room.zone, start=data["start"], end=data["end"])
+    linkable_initiative(actor, data.get("initiative_id"), room.place_id)
     request = slot_request(
         actor,
         room,
@@ -208,6 +211,8 @@ def update_booking(
     from_status = booking.status
     if any(key in changes for key in SLOT_FIELDS):
         _move(actor, booking, data, now)
+    if "initiative_id" in changes:
+        booking.initiative_id = linkable_initiative(actor, data["initiative_id"], booking.place_id)
     for key in TEXT_FIELDS:
         if key in data:
             setattr(booking, key, data[key])

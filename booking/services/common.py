@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 
 from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
@@ -73,3 +73,15 @@ def check_date_range(first: date, last: date, max_days: int) -> None:
             code="range_too_long",
             errors={"to": [f"At most {max_days} days after `from`."]},
         )
+
+
+def list_contains(column: Any, slug: str) -> ColumnElement[bool]:
+    """Rows whose JSON list of slugs holds `slug` (portable across SQLite and PostgreSQL)."""
+    # Slugs have no quotes, so the quoted token matches exactly one whole element.
+    return cast(column, String).contains(f'"{slug}"', autoescape=True)
+
+
+def text_matches(q: str, *columns: Any) -> ColumnElement[bool]:
+    """Rows where any of the text columns contains `q`, ignoring case."""
+    needle = q.lower()
+    return or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns))

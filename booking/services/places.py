@@ -5,14 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, select
 
 from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Booking, Neighbourhood, Place, PlaceHost, utcnow
 from booking.services.authorization import Actor, require_admin, require_place_manager
 from booking.services.booking_access import refuse_if_booked
-from booking.services.common import ensure_slug_free, fetch_page, get_or_404, unique_slug
+from booking.services.common import (
+    ensure_slug_free,
+    fetch_page,
+    get_or_404,
+    list_contains,
+    text_matches,
+    unique_slug,
+)
 from booking.services.opening_hours import validate_opening_hours
 from booking.services.policy import DEFAULT_POLICY, check_policy, merge_policy
 
@@ -42,18 +49,9 @@ def _filtered(filters: PlaceFilter) -> Select[Any]:
     if filters.step_free is not None:
         stmt = stmt.where(Place.step_free == filters.step_free)
     if filters.target_group:
-        # Target groups are slugs (no quotes), so the quoted token matches exactly one element.
-        token = f'"{filters.target_group}"'
-        stmt = stmt.where(cast(Place.target_groups, String).contains(token, autoescape=True))
+        stmt = stmt.where(list_contains(Place.target_groups, filters.target_group))
     if filters.q:
-        needle = filters.q.lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(Place.name).contains(needle, autoescape=True),
-                func.lower(Place.description).contains(needle, autoescape=True),
-                func.lower(Place.city).contains(needle, autoescape=True),
-            )
-        )
+        stmt = stmt.where(text_matches(filters.q, Place.name, Place.description, Place.city))
     return stmt
 
 
@@ -67,7 +65,8 @@ def get_place(place_id: int) -> Place:
     return get_or_404(Place, place_id)
 
 
-def _check_neighbourhood(neighbourhood_id: int | None) -> None:
+def check_neighbourhood(neighbourhood_id: int | None) -> None:
+    """422 when a given neighbourhood id does not exist."""
     if neighbourhood_id is not None and db.session.get(Neighbourhood, neighbourhood_id) is None:
         raise Invalid(
             f"Neighbourhood {neighbourhood_id} does not exist.",
@@ -92,7 +91,7 @@ def _apply(place: Place, data: dict[str, Any]) -> None:
     if "opening_hours" in data:
         data["opening_hours"] = validate_opening_hours(data["opening_hours"])
     if "neighbourhood_id" in data:
-        _check_neighbourhood(data["neighbourhood_id"])
+        check_neighbourhood(data["neighbourhood_id"])
     if "slug" in data:
         ensure_slug_free(Place, data["slug"], place.id)
     for key, value in data.items():

@@ -71,6 +71,7 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
         start=data["start"],
         end=data["end"],
         title=data["title"],
+        initiative_id=data.get("initiative_id"),
         status="active",
     )
     outcome = SeriesOutcome(series, dry_run=data.get("dry_run", False))

@@ -1,0 +1,163 @@
+"""Initiatives: input, output, queries, transitions and suggestions."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from booking.models.initiative import INITIATIVE_STATUSES, OUTCOMES, TIMES_OF_DAY
+from booking.schemas.booking import BookingSchema
+from booking.schemas.common import (
+    SLUG,
+    Day,
+    Id,
+    LocalDateTime,
+    Name,
+    Tags,
+    Text,
+    Timestamps,
+    WhenField,
+)
+
+WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+
+
+class NeedsSchema(Schema):
+    """What the initiative needs from a room and a time."""
+
+    capacity = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, 10_000))
+    facilities = Tags(20, load_default=list)
+    duration_minutes = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(15, 720)
+    )
+    weekdays = fields.List(
+        fields.String(validate=validate.OneOf(WEEKDAYS)),
+        validate=validate.Length(max=7),
+        load_default=list,
+        metadata={"description": 'preferred weekdays, e.g. ["tu", "th"]; empty = any'},
+    )
+    time_of_day = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(TIMES_OF_DAY),
+        metadata={"description": "morning 08-12, afternoon 12-17, evening 17-22"},
+    )
+
+
+class InitiativeCreateSchema(Schema):
+    """A new initiative; it starts as an idea, its initiator is the caller."""
+
+    title = Name(200, required=True)
+    summary = Text(500)
+    description = Text(5000)
+    partner_ids = fields.List(Id(), validate=validate.Length(max=20))
+    target_groups = Tags(20)
+    neighbourhood_id = Id(allow_none=True)
+    needs = fields.Nested(NeedsSchema)
+    trial_starts_on = Day(allow_none=True)
+    trial_ends_on = Day(allow_none=True)
+    lessons = Text(5000)
+
+
+class TransitionRecordSchema(Schema):
+    """One step in an initiative's life."""
+
+    at = fields.AwareDateTime()
+    actor_id = fields.Integer(allow_none=True)
+    from_status = fields.String()
+    to_status = fields.String()
+    outcome = fields.String(allow_none=True)
+    note = fields.String()
+
+
+class InitiativeSchema(Timestamps):
+    """An initiative."""
+
+    id = fields.Integer()
+    title = fields.String()
+    summary = fields.String()
+    description = fields.String()
+    status = fields.String()
+    initiator_id = fields.Integer()
+    partner_ids = fields.List(fields.Integer())
+    target_groups = fields.List(fields.String())
+    neighbourhood_id = fields.Integer(allow_none=True)
+    needs = fields.Dict()
+    trial_starts_on = fields.Date(allow_none=True)
+    trial_ends_on = fields.Date(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    lessons = fields.String()
+
+
+class PlaceRefSchema(Schema):
+    """A place, briefly."""
+
+    id = fields.Integer()
+    name = fields.String()
+
+
+class InitiativeDetailSchema(InitiativeSchema):
+    """An initiative with its activities, the places it used, and its history."""
+
+    upcoming = fields.List(fields.Nested(BookingSchema))
+    past = fields.List(fields.Nested(BookingSchema))
+    places = fields.List(fields.Nested(PlaceRefSchema))
+    transitions = fields.List(fields.Nested(TransitionRecordSchema))
+
+
+class InitiativeQuerySchema(Schema):
+    """Filters of the initiative list."""
+
+    status = fields.String(validate=validate.OneOf(INITIATIVE_STATUSES))
+    neighbourhood = Id(strict=False)
+    target_group = fields.String(validate=[validate.Length(max=40), SLUG])
+    place = Id(strict=False, metadata={"description": "initiatives with activities there"})
+    partner = Id(strict=False)
+    q = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class TransitionSchema(Schema):
+    """Where to move the initiative; an outcome is required to end it."""
+
+    to = fields.String(required=True, validate=validate.OneOf(INITIATIVE_STATUSES))
+    outcome = fields.String(allow_none=True, validate=validate.OneOf(OUTCOMES))
+    note = Text(1000, load_default="")
+
+
+class SuggestionQuerySchema(Schema):
+    """The window to look in (default: from the trial's start, two weeks)."""
+
+    from_ = WhenField(data_key="from", metadata={"type": "string"})
+    to = WhenField(metadata={"type": "string"})
+
+
+class RankReasonSchema(Schema):
+    """Why a suggestion ranks where it does."""
+
+    code = fields.String()
+    points = fields.Integer()
+    detail = fields.String()
+
+
+class SuggestedSeriesSchema(Schema):
+    """A body for POST /series that books this slot weekly for the trial."""
+
+    room_id = fields.Integer()
+    start = fields.String()
+    end = fields.String()
+    title = fields.String()
+    rrule = fields.String()
+    initiative_id = fields.Integer()
+    on_conflict = fields.String()
+
+
+class SuggestionSchema(Schema):
+    """A free slot that fits every need, with its score and the reasons for it."""
+
+    room_id = fields.Integer()
+    place_id = fields.Integer()
+    place_name = fields.String()
+    room_name = fields.String()
+    start = LocalDateTime()
+    end = LocalDateTime()
+    score = fields.Integer()
+    reasons = fields.List(fields.Nested(RankReasonSchema))
+    series = fields.Nested(SuggestedSeriesSchema)
