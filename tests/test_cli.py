@@ -45,3 +45,32 @@ def test_seed_demo_loads_the_real_names_once(clean_app: Flask, client: FlaskClie
             f"/api/v1/places/{place['id']}/opening-hours?from=2027-01-04&to=2027-01-10"
         ).json
         assert any(day["intervals"] for day in days), place["name"]
+
+
+def test_the_demo_has_initiatives_in_every_state_with_bookings(
+    clean_app: Flask, client: FlaskClient
+) -> None:
+    from tests.booking_helpers import upcoming
+    from tests.factories import Factory
+
+    assert clean_app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    initiatives = client.get("/api/v1/initiatives").json
+    assert {i["status"] for i in initiatives} == {"idea", "trial", "running", "ended"}
+    for item in initiatives:
+        detail = client.get(f"/api/v1/initiatives/{item['id']}").json
+        if item["status"] == "idea":
+            assert detail["upcoming"] == detail["past"] == []
+        elif item["status"] == "ended":
+            assert detail["past"] and not detail["upcoming"] and detail["outcome"] == "moved"
+        else:
+            assert detail["upcoming"] and detail["places"]
+    running = next(i for i in initiatives if i["status"] == "running")
+    assert client.get(f"/api/v1/initiatives/{running['id']}").json["past"]
+    idea = next(i for i in initiatives if i["status"] == "idea")
+    assert client.get(f"/api/v1/initiatives/{idea['id']}/suggestions").json
+    admin = Factory(clean_app).account(admin=True)
+    report = client.get(
+        f"/api/v1/reports/usage?from={upcoming(-80)}&to={upcoming(80)}", headers=admin.headers
+    ).json
+    assert sum(place["activities"] for place in report) == 25
+    assert sum(place["initiatives"] for place in report) >= 3

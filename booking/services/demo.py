@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.models import Neighbourhood, Place, Room
 from booking.services.common import slugify, unique_slug
+from booking.services.demo_initiatives import seed_demo_initiatives
 from booking.services.policy import DEFAULT_POLICY
 
 DEMO_NOTE = (
@@ -147,6 +148,9 @@ def seed_demo() -> int:
                 )
             )
     db.session.flush()
+    seed_demo_initiatives(
+        list(db.session.scalars(select(Place).where(Place.is_demo).order_by(Place.id)))
+    )
     return len(rows)
 
 
