@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 
-from booking.api.base import Blueprint, View
+from booking.api.base import Blueprint, View, page_of
 from booking.schemas.availability import (
     AvailabilityQuerySchema,
     FreeSlotSchema,
@@ -15,12 +15,6 @@ from booking.schemas.availability import (
 from booking.services.availability import AvailabilityFilter, find_availability
 
 blp = Blueprint("availability", __name__, url_prefix="/api/v1", description="Free time in rooms")
-
-
-def _page(items: list[Any], pagination_parameters: PaginationParameters) -> list[Any]:
-    pagination_parameters.item_count = len(items)
-    first = (pagination_parameters.page - 1) * pagination_parameters.page_size
-    return items[first : first + pagination_parameters.page_size]
 
 
 def _filter(args: dict[str, Any], **fixed: Any) -> AvailabilityFilter:
@@ -36,7 +30,7 @@ class Availability(View):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """Free intervals of bookable rooms: opening hours minus closures and bookings."""
-        return _page(find_availability(_filter(args)), pagination_parameters)
+        return page_of(find_availability(_filter(args)), pagination_parameters)
 
 
 @blp.route("/rooms/<id:room_id>/availability")
@@ -48,4 +42,4 @@ class RoomAvailability(View):
         self, args: dict[str, Any], pagination_parameters: PaginationParameters, room_id: int
     ) -> Any:
         """Free intervals of one room."""
-        return _page(find_availability(_filter(args, room=room_id)), pagination_parameters)
+        return page_of(find_availability(_filter(args, room=room_id)), pagination_parameters)

@@ -85,6 +85,13 @@ class ProblemApi(Api):
         return problem_response(status, code, error.name, detail, errors=errors, headers=headers)
 
 
+def page_of(items: list[Any], pagination: Any) -> list[Any]:
+    """One page of a computed (not queried) list; sets the X-Pagination total."""
+    pagination.item_count = len(items)
+    first = (pagination.page - 1) * pagination.page_size
+    return items[first : first + pagination.page_size]
+
+
 class Blueprint(SmorestBlueprint):
     """Blueprint with the contract's pagination defaults (50 per page, at most 100)."""
 
