@@ -147,11 +147,23 @@ def _involved_rows(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _version(conditions: list[ColumnElement[bool]]) -> tuple[int, datetime | None]:
-    count, latest = db.session.execute(
-        select(func.count(Booking.id), func.max(Booking.updated_at)).where(*conditions)
-    ).one()
-    return int(count), latest
+def _version(
+    conditions: list[ColumnElement[bool]], place_ids: ColumnElement[bool] | None = None
+) -> tuple[int, datetime | None, datetime | None, datetime | None]:
+    """In one query: how many bookings, their last change, and the places' and rooms' last
+    change (names and addresses are in the feed)."""
+    columns: list[Any] = [func.count(Booking.id), func.max(Booking.updated_at)]
+    if place_ids is not None:
+        columns.append(select(func.max(Place.updated_at)).where(place_ids).scalar_subquery())
+        columns.append(
+            select(func.max(Room.updated_at))
+            .join(Place, Room.place_id == Place.id)
+            .where(place_ids)
+            .scalar_subquery()
+        )
+    row = db.session.execute(select(*columns).where(*conditions)).one()
+    stamps = (row[2], row[3]) if place_ids is not None else (None, None)
+    return int(row[0]), row[1], *stamps
 
 
 def _rows(conditions: list[ColumnElement[bool]]) -> list[Booking]:
@@ -169,18 +181,6 @@ def _rows(conditions: list[ColumnElement[bool]]) -> list[Booking]:
     )
 
 
-def _places_stamp(place_ids: ColumnElement[bool]) -> tuple[datetime | None, datetime | None]:
-    """When the places and their rooms last changed (names and addresses are in the feed)."""
-    return (
-        db.session.scalar(select(func.max(Place.updated_at)).where(place_ids)),
-        db.session.scalar(
-            select(func.max(Room.updated_at))
-            .join(Place, Room.place_id == Place.id)
-            .where(place_ids)
-        ),
-    )
-
-
 def _public_feed(
     key: tuple[Any, ...],
     info: FeedInfo,
@@ -190,8 +190,7 @@ def _public_feed(
 ) -> Feed:
     day = _bucket(now, timedelta(days=1))
     conditions = [*conditions, *_in_window(day), _public_rows(day)]
-    count, latest = _version(conditions)
-    stamps = _places_stamp(place_ids)
+    count, latest, *stamps = _version(conditions, place_ids)
     return Feed(
         info=info,
         version=(*key, day, count, latest, *stamps),
@@ -291,14 +290,14 @@ def availability_feed(
     places = select(Place.id).where(where)
     end = hour + timedelta(days=AVAILABILITY_DAYS)
     bookings = _version(
-        [Booking.place_id.in_(places), Booking.start < end + timedelta(days=1), Booking.end > hour]
+        [Booking.place_id.in_(places), Booking.start < end + timedelta(days=1), Booking.end > hour],
+        where,
     )
     closures = db.session.execute(
         select(func.count(Closure.id), func.max(Closure.updated_at)).where(
             Closure.place_id.in_(places), Closure.start < end, Closure.end > hour
         )
     ).one()
-    stamps = _places_stamp(where)
     filters = AvailabilityFilter(
         from_=hour,
         to=end,
@@ -335,9 +334,8 @@ def availability_feed(
             hour,
             *bookings,
             *closures,
-            *stamps,
         ),
-        last_modified=_latest(hour, bookings[1], closures[1], *stamps),
+        last_modified=_latest(hour, bookings[1], closures[1], *bookings[2:]),
         private=False,
         events=events,
     )
@@ -351,8 +349,7 @@ def private_feed(token: FeedToken, now: datetime | None = None) -> Feed:
     mine = Booking.booked_by_id == account.id
     scope = or_(mine, Booking.place_id.in_(hosted)) if hosted else mine
     conditions = [scope, *_in_window(hour), _involved_rows(hour)]
-    count, latest = _version(conditions)
-    stamps = _places_stamp(Place.id.in_(hosted)) if hosted else (None, None)
+    count, latest, *stamps = _version(conditions, Place.id.in_(hosted) if hosted else None)
     hosted_set = set(hosted)
 
     def events() -> list[FeedEvent]:
