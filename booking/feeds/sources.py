@@ -34,7 +34,7 @@ from booking.models import (
 from booking.models.booking import CANCELLED, CONFIRMED, PENDING
 from booking.services.availability import AvailabilityFilter, find_availability
 from booking.services.common import get_or_404
-from booking.services.rooms import atomic_rooms
+from booking.services.rooms import atom_ids
 
 PAST = timedelta(days=30)
 AHEAD = timedelta(days=365)
@@ -216,10 +216,8 @@ def place_feed(place_id: int, now: datetime | None = None) -> Feed:
 def room_feed(room_id: int, now: datetime | None = None) -> Feed:
     """Confirmed bookings that occupy a room: its own, and those of rooms sharing a part."""
     room = get_or_404(Room, room_id)
-    atoms = {atom.id for atom in atomic_rooms(room)}
-    related = [
-        other.id for other in room.place.rooms if atoms & {atom.id for atom in atomic_rooms(other)}
-    ]
+    atoms = atom_ids(room)
+    related = [other.id for other in room.place.rooms if atoms & atom_ids(other)]
     info = FeedInfo(
         f"{room.name}, {room.place.name}",
         room.place.timezone,

@@ -20,10 +20,11 @@ from sqlalchemy.orm import selectinload
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Occupancy, Place, Room, utcnow
+from booking.services.closures import ClosedSpan, closed_span, closing
 from booking.services.common import get_or_404
 from booking.services.intervals import Interval, merge, subtract
 from booking.services.opening_hours import local_midnight, open_intervals
-from booking.services.rooms import atomic_rooms
+from booking.services.rooms import atom_ids
 
 MAX_DAYS = 62
 DEFAULT_DAYS = 7
@@ -157,7 +158,7 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
     query_start = min(start for start, _ in windows.values())
     query_end = max(end for _, end in windows.values())
     max_buffer = timedelta(minutes=max(r.effective_policy["buffer_minutes"] for r in rooms))
-    atoms = {atom.id for room in rooms for atom in atomic_rooms(room)}
+    atoms = atom_ids(*rooms)
     occupied = _occupancies(atoms, query_start, query_end + max_buffer)
     closed = _closures({room.place_id for room in rooms}, query_start, query_end)
     opening: dict[tuple[int, str], list[Interval]] = {}
@@ -169,15 +170,11 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
         if key not in opening:
             opening[key] = open_intervals(expression, room.zone, start, end)
         policy = room.effective_policy
-        room_atoms = {atom.id for atom in atomic_rooms(room)}
+        room_atoms = atom_ids(room)
         min_minutes = max(filters.min_duration or 0, policy["min_duration_minutes"])
         free = free_intervals(
             opening[key],
-            [
-                iv
-                for iv, closed_atoms in closed[room.place_id]
-                if not closed_atoms or closed_atoms & room_atoms
-            ],
+            closing(closed[room.place_id], room_atoms),
             [iv for atom in room_atoms for iv in occupied[atom]],
             buffer=timedelta(minutes=policy["buffer_minutes"]),
             earliest=max(start, now + timedelta(minutes=policy["min_notice_minutes"])),
@@ -190,7 +187,9 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
     return slots
 
 
-def _occupancies(atoms: set[int], start: datetime, end: datetime) -> dict[int, list[Interval]]:
+def _occupancies(
+    atoms: frozenset[int], start: datetime, end: datetime
+) -> dict[int, list[Interval]]:
     rows = db.session.execute(
         select(Occupancy.room_id, Occupancy.start, Occupancy.end).where(
             Occupancy.active,
@@ -205,16 +204,13 @@ def _occupancies(atoms: set[int], start: datetime, end: datetime) -> dict[int, l
     return found
 
 
-def _closures(
-    place_ids: set[int], start: datetime, end: datetime
-) -> dict[int, list[tuple[Interval, frozenset[int]]]]:
+def _closures(place_ids: set[int], start: datetime, end: datetime) -> dict[int, list[ClosedSpan]]:
     rows = db.session.scalars(
         select(Closure)
         .where(Closure.place_id.in_(place_ids), Closure.start < end, Closure.end > start)
         .options(selectinload(Closure.rooms).selectinload(Room.parts))
     )
-    found: dict[int, list[tuple[Interval, frozenset[int]]]] = defaultdict(list)
+    found: dict[int, list[ClosedSpan]] = defaultdict(list)
     for closure in rows:
-        atoms = frozenset(atom.id for room in closure.rooms for atom in atomic_rooms(room))
-        found[closure.place_id].append(((closure.start, closure.end), atoms))
+        found[closure.place_id].append(closed_span(closure))
     return found

@@ -16,9 +16,10 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Closure, Occupancy, Place, Room
+from booking.services.closures import ClosedSpan, closed_span, closing
 from booking.services.intervals import Interval, merge, subtract
 from booking.services.opening_hours import open_intervals
-from booking.services.rooms import atomic_rooms
+from booking.services.rooms import atom_ids
 
 # Opening hours are evaluated this far beyond the window, so a run that started
 # before the window (or ends after it) is seen whole.
@@ -32,7 +33,7 @@ class PlaceCalendar:
     place: Place
     start: datetime
     end: datetime
-    closures: list[tuple[Interval, frozenset[int]]]
+    closures: list[ClosedSpan]
     occupancies: list[tuple[int, int, Interval]]
     _opening: dict[str, list[Interval]] = field(default_factory=dict)
 
@@ -45,7 +46,7 @@ class PlaceCalendar:
 
     def atoms(self, room: Room) -> frozenset[int]:
         """Ids of the atomic rooms that `room` occupies."""
-        return frozenset(atom.id for atom in atomic_rooms(room))
+        return atom_ids(room)
 
     def opening(self, room: Room) -> list[Interval]:
         """The room's opening hours in the window, merged, closures not applied."""
@@ -60,8 +61,7 @@ class PlaceCalendar:
 
     def closed(self, room: Room) -> list[Interval]:
         """Closures that apply to the room: whole-place ones and those sharing a part."""
-        atoms = self.atoms(room)
-        return [iv for iv, closed in self.closures if not closed or closed & atoms]
+        return closing(self.closures, self.atoms(room))
 
     def open(self, room: Room) -> list[Interval]:
         """The room's opening hours with its closures removed."""
@@ -94,13 +94,7 @@ def load_calendar(
             Closure.place_id == place.id, Closure.start < end, Closure.end > start
         )
     )
-    closures = [
-        (
-            (closure.start, closure.end),
-            frozenset(atom.id for closed in closure.rooms for atom in atomic_rooms(closed)),
-        )
-        for closure in closure_rows
-    ]
+    closures = [closed_span(closure) for closure in closure_rows]
     room_ids: Any = (
         list(atom_ids)
         if atom_ids is not None

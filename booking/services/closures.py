@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from booking.services.authorization import Actor, require_place_manager
 from booking.services.common import check_date_range, fetch_page, get_or_404
 from booking.services.intervals import Interval
 from booking.services.opening_hours import local_midnight, resolve_days
-from booking.services.rooms import atomic_rooms
+from booking.services.rooms import atom_ids
 
 MAX_CLOSURE_DAYS = 366
 MAX_OPENING_HOURS_DAYS = 92
@@ -74,26 +75,35 @@ def delete_closure(actor: Actor, closure_id: int) -> None:
     db.session.delete(closure)
 
 
-def closure_intervals(
-    place: Place, room: Room | None, start: datetime, end: datetime
-) -> list[Interval]:
-    """Closures that close the place (or this room) inside [start, end).
+# A closure's interval and the atomic rooms it closes (empty: the whole place).
+ClosedSpan = tuple[Interval, frozenset[int]]
+
+
+def closed_span(closure: Closure) -> ClosedSpan:
+    """A closure as its interval and the atomic rooms it closes."""
+    return (closure.start, closure.end), atom_ids(*closure.rooms)
+
+
+def closing(spans: Iterable[ClosedSpan], room_atoms: frozenset[int]) -> list[Interval]:
+    """The spans that close a room with these atoms.
 
     A closure of some rooms closes every room that shares an atomic part with them, so
     closing part A closes the hall that contains it, and closing the hall closes part A.
     """
+    return [span for span, closed in spans if not closed or closed & room_atoms]
+
+
+def closure_intervals(
+    place: Place, room: Room | None, start: datetime, end: datetime
+) -> list[Interval]:
+    """Closures that close the place (or this room) inside [start, end)."""
     closures = db.session.scalars(
         select(Closure).where(
             Closure.place_id == place.id, Closure.start < end, Closure.end > start
         )
     )
-    atoms = {atom.id for atom in atomic_rooms(room)} if room is not None else set()
-    result = []
-    for closure in closures:
-        closed_atoms = {atom.id for closed in closure.rooms for atom in atomic_rooms(closed)}
-        if not closure.rooms or atoms & closed_atoms:
-            result.append((closure.start, closure.end))
-    return result
+    atoms = atom_ids(room) if room is not None else frozenset()
+    return closing((closed_span(closure) for closure in closures), atoms)
 
 
 def opening_hours_by_day(

@@ -22,10 +22,11 @@ from booking.extensions import db
 from booking.models import Booking, Closure, Initiative, Place, Room
 from booking.models.booking import CANCELLED, CONFIRMED, DECLINED
 from booking.services.authorization import Actor, managed_place_ids, require_account
+from booking.services.closures import closed_span, closing
 from booking.services.common import check_date_range
 from booking.services.intervals import Interval, merge, subtract
 from booking.services.opening_hours import local_midnight, open_intervals
-from booking.services.rooms import atomic_rooms
+from booking.services.rooms import atom_ids
 
 MAX_DAYS = 366
 HOUR = timedelta(hours=1)
@@ -108,7 +109,7 @@ def _place_usage(place: Place, first: date, last: date, groups: dict[int, list[s
         last=last,
     )
     closures = [
-        ((c.start, c.end), {atom.id for room in c.rooms for atom in atomic_rooms(room)})
+        closed_span(c)
         for c in db.session.scalars(
             select(Closure).where(
                 Closure.place_id == place.id, Closure.start < window[1], Closure.end > window[0]
@@ -117,10 +118,7 @@ def _place_usage(place: Place, first: date, last: date, groups: dict[int, list[s
     ]
     rooms: dict[int, RoomUsage] = {}
     for room in sorted(place.rooms, key=lambda r: r.id):
-        atoms = {atom.id for atom in atomic_rooms(room)}
-        closed = [
-            span for span, closed_atoms in closures if not closed_atoms or closed_atoms & atoms
-        ]
+        closed = closing(closures, atom_ids(room))
         opened = open_intervals(room.effective_opening_hours, zone, *window)
         rooms[room.id] = RoomUsage(
             room_id=room.id, name=room.name, open_hours=_hours(subtract(opened, closed))

@@ -33,6 +33,11 @@ def atomic_rooms(room: Room) -> list[Room]:
     return list(room.parts) or [room]
 
 
+def atom_ids(*rooms: Room) -> frozenset[int]:
+    """Ids of the atomic rooms that the given rooms occupy together."""
+    return frozenset(atom.id for room in rooms for atom in atomic_rooms(room))
+
+
 def _resolve_parts(room: Room, part_ids: list[int]) -> list[Room]:
     if not part_ids:
         return []

@@ -26,7 +26,7 @@ from booking.services.calendar import PlaceCalendar, load_calendar
 from booking.services.common import get_or_404
 from booking.services.intervals import Interval
 from booking.services.opening_hours import local_midnight
-from booking.services.rooms import atomic_rooms
+from booking.services.rooms import atom_ids
 
 MAX_ALTERNATIVES = 5
 # Occupancies are looked up this far around a request: buffers are at most a day.
@@ -100,8 +100,7 @@ def calendar_for(room: Room, start: datetime, end: datetime) -> PlaceCalendar:
 
 def room_calendar(room: Room, start: datetime, end: datetime) -> PlaceCalendar:
     """Just enough calendar to check `room` over [start, end)."""
-    atoms = [atom.id for atom in atomic_rooms(room)]
-    return load_calendar(room.place, start, end, atoms)
+    return load_calendar(room.place, start, end, atom_ids(room))
 
 
 def _day_grid(room: Room, start: datetime, duration: timedelta) -> Iterator[datetime]:
