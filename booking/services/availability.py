@@ -23,7 +23,7 @@ from booking.models import Closure, Occupancy, Place, Room, utcnow
 from booking.services.closures import ClosedSpan, closed_span, closing
 from booking.services.common import get_or_404
 from booking.services.intervals import Interval, merge, subtract
-from booking.services.opening_hours import local_midnight, open_intervals
+from booking.services.opening_hours import bound_instant, open_intervals
 from booking.services.rooms import atom_ids
 
 MAX_DAYS = 62
@@ -98,18 +98,10 @@ def free_intervals(
 
 
 def _window(filters: AvailabilityFilter, zone: ZoneInfo, now: datetime) -> Interval:
-    first = filters.from_
-    last = filters.to
-    if first is None:
-        first = now
-    start = first if isinstance(first, datetime) else local_midnight(first, zone)
-    if last is None:
-        end = start + timedelta(days=DEFAULT_DAYS)
-    elif isinstance(last, datetime):
-        end = last
-    else:
-        end = local_midnight(last + timedelta(days=1), zone)
-    return start, end
+    start = bound_instant(filters.from_ or now, zone, end=False)
+    if filters.to is None:
+        return start, start + timedelta(days=DEFAULT_DAYS)
+    return start, bound_instant(filters.to, zone, end=True)
 
 
 def _check_window(start: datetime, end: datetime) -> None:

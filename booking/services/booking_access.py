@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from booking.models import Booking, Place, Room
 from booking.models.booking import CONFIRMED, EXPIRED, PENDING
 from booking.services.authorization import Actor, can_manage, managed_place_ids, require_scope
 from booking.services.common import get_or_404
-from booking.services.opening_hours import local_midnight
+from booking.services.opening_hours import bound_instant
 
 
 @dataclass(frozen=True)
@@ -158,13 +158,6 @@ def _filter_zone(filters: BookingFilter) -> ZoneInfo:
     return ZoneInfo(DEFAULT_TIMEZONE)
 
 
-def _instant(value: date | datetime, zone: ZoneInfo, *, end: bool) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    # A date `to` is inclusive: the window ends at the next local midnight.
-    return local_midnight(value + timedelta(days=1) if end else value, zone)
-
-
 def booking_query(actor: Actor, filters: BookingFilter, now: datetime) -> Select[Any]:
     """The bookings the actor may see that match the filters, by start."""
     stmt = select(Booking).where(_visible_to(actor))
@@ -177,10 +170,10 @@ def booking_query(actor: Actor, filters: BookingFilter, now: datetime) -> Select
     if filters.place is not None:
         stmt = stmt.where(Booking.place_id == filters.place)
     zone = _filter_zone(filters)
-    start = _instant(filters.from_, zone, end=False) if filters.from_ is not None else now
+    start = bound_instant(filters.from_, zone, end=False) if filters.from_ is not None else now
     stmt = stmt.where(Booking.end > start)
     if filters.to is not None:
-        stmt = stmt.where(Booking.start < _instant(filters.to, zone, end=True))
+        stmt = stmt.where(Booking.start < bound_instant(filters.to, zone, end=True))
     if filters.status:
         stmt = stmt.where(status_condition(list(filters.status), now))
     return stmt.order_by(Booking.start, Booking.id)

@@ -49,6 +49,14 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
+def bound_instant(value: date | datetime, zone: ZoneInfo, *, end: bool) -> datetime:
+    """A query bound as an instant: a datetime as given; a date at local midnight, where a
+    date `to` is inclusive (the window ends at the next local midnight)."""
+    if isinstance(value, datetime):
+        return value
+    return local_midnight(value + timedelta(days=1) if end else value, zone)
+
+
 def open_intervals(
     expression: str, zone: ZoneInfo, start: datetime, end: datetime
 ) -> list[Interval]:

@@ -25,7 +25,7 @@ from booking.services.authorization import Actor, managed_place_ids, require_acc
 from booking.services.closures import closed_span, closing
 from booking.services.common import check_date_range
 from booking.services.intervals import Interval, merge, subtract
-from booking.services.opening_hours import local_midnight, open_intervals
+from booking.services.opening_hours import bound_instant, open_intervals
 from booking.services.rooms import atom_ids
 
 MAX_DAYS = 366
@@ -100,7 +100,7 @@ def _count(usage: Usage, booking: Booking, hours: float, groups: list[str]) -> N
 
 def _place_usage(place: Place, first: date, last: date, groups: dict[int, list[str]]) -> PlaceUsage:
     zone = place.zone
-    window = (local_midnight(first, zone), local_midnight(last + timedelta(days=1), zone))
+    window = (bound_instant(first, zone, end=False), bound_instant(last, zone, end=True))
     usage = PlaceUsage(
         place_id=place.id,
         name=place.name,
