@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -98,19 +101,39 @@ class Blueprint(SmorestBlueprint):
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 100}
 
 
+# PostgreSQL aborts one of two transactions that wait on each other (deadlock_detected),
+# e.g. two inserts checking the exclusion constraint against each other's new rows, or a
+# transaction it cannot serialise. Nothing was written; running the request again is safe.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+ATTEMPTS = 3
+
+
 def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
-    """One transaction per request: commit when the view returns, roll back on any error."""
+    """One transaction per request: commit when the view returns, roll back on any error.
+
+    A transaction the database aborted to break a deadlock is run again (at most three
+    times), so a lost race becomes the answer it should be (often a 409), not a 500.
+    """
     from booking.extensions import db
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            result = view(*args, **kwargs)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        return result
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                result = view(*args, **kwargs)
+                db.session.commit()
+                return result
+            except OperationalError as error:
+                db.session.rollback()
+                sqlstate = getattr(error.orig, "sqlstate", None)
+                if sqlstate not in RETRYABLE_SQLSTATES or attempt == ATTEMPTS:
+                    raise
+                log.info("transaction aborted (%s); attempt %d of %d", sqlstate, attempt, ATTEMPTS)
+                time.sleep(random.uniform(0.005, 0.03) * attempt)  # noqa: S311 - jitter
+            except BaseException:
+                db.session.rollback()
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
 
