@@ -71,7 +71,7 @@ class Tokens(View):
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, TokenCreatedSchema)
     def post(self, data: dict[str, Any]) -> Any:
-        """Create an API token with some scopes; its secret is shown only in this response."""
+        """Mint a token from yours (no more scopes, no later expiry); its secret is shown once."""
         token, raw = tokens.create_token(
             current_actor(), data["name"], data["scopes"], data["expires_at"]
         )
@@ -86,3 +86,17 @@ class TokenById(View):
     def delete(self, token_id: int) -> None:
         """Revoke one of your tokens."""
         tokens.revoke_token(current_actor(), token_id)
+
+
+@blp.route("/accounts/<id:account_id>/tokens")
+class AccountTokens(View):
+    @blp.doc(**SECURED)
+    @blp.arguments(TokenCreateSchema)
+    @blp.response(201, TokenCreatedSchema)
+    def post(self, data: dict[str, Any], account_id: int) -> Any:
+        """Issue a token to another account, to hand over (admin); e.g. `manage` for a host."""
+        token, raw = tokens.issue_token_for(
+            current_actor(), account_id, data["name"], data["scopes"], data["expires_at"]
+        )
+        token.token = raw  # type: ignore[attr-defined]
+        return token

@@ -69,5 +69,9 @@ class ApiToken(Timestamped, Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The token that minted this one; revoking a token revokes everything it minted.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
+    )
 
     account: Mapped[Account] = relationship(back_populates="tokens")

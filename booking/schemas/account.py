@@ -53,6 +53,11 @@ class TokenSchema(Timestamps):
     scopes = fields.List(fields.String(), dump_only=True)
     expires_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     last_used_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    parent_id = fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the token that minted this one; it ends when that one ends"},
+    )
 
 
 class TokenCreatedSchema(TokenSchema):

@@ -8,13 +8,13 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from booking.errors import Forbidden, Invalid, NotFound, Unauthorized
 from booking.extensions import db
 from booking.models import Account, ApiToken, utcnow
-from booking.services.authorization import Actor, require_account
+from booking.services.authorization import Actor, require_account, require_admin
 
 TOKEN_PREFIX = "wk_"  # noqa: S105 - a public marker, not a secret
 # 32 random bytes, url-safe base64 without padding: 43 characters.
@@ -43,7 +43,12 @@ def entitled_scopes(account: Account) -> set[str]:
 
 
 def issue_token(
-    account: Account, name: str, scopes: list[str], expires_at: datetime | None = None
+    account: Account,
+    name: str,
+    scopes: list[str],
+    expires_at: datetime | None = None,
+    *,
+    parent: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for the account; the raw token is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -54,6 +59,7 @@ def issue_token(
         token_hash=hash_token(raw),
         scopes=sorted(set(scopes)),
         expires_at=expires_at,
+        parent_id=parent.id if parent else None,
     )
     db.session.add(token)
     db.session.flush()
@@ -95,34 +101,83 @@ def _touch(token: ApiToken, now: datetime) -> None:
 def create_token(
     actor: Actor, name: str, scopes: list[str], expires_at: datetime | None
 ) -> tuple[ApiToken, str]:
-    """Create a token for the actor's own account, within what the account is entitled to."""
+    """Mint a child of the caller's token: never more scopes, never a later expiry.
+
+    New entitlements (e.g. `manage` for a new host) come only from a sign-in that proves
+    the account's e-mail, or from an admin (`issue_token_for`).
+    """
     account = require_account(actor)
+    parent = db.session.get(ApiToken, actor.token_id) if actor.token_id else None
+    if parent is None:
+        raise Unauthorized("This endpoint needs an API token.")
+    _refuse_past(expires_at)
+    if not actor.scopes & {"book", "manage", "admin"}:
+        raise Forbidden("A read-only token cannot create tokens.", code="insufficient_scope")
+    beyond_parent = set(scopes) - set(parent.scopes)
+    if beyond_parent:
+        raise Forbidden(
+            "A token can only mint tokens with a subset of its own scopes; this one lacks: "
+            f"{', '.join(sorted(beyond_parent))}.",
+            code="scope_not_allowed",
+        )
+    _refuse_unentitled(account, scopes)
+    if parent.expires_at is not None:
+        if expires_at is None:
+            expires_at = parent.expires_at  # a child never outlives its parent
+        elif expires_at > parent.expires_at:
+            raise Invalid(
+                "A token cannot expire after the token that creates it "
+                f"({parent.expires_at.isoformat()}).",
+                code="expiry_after_parent",
+                errors={"expires_at": [f"Must be at or before {parent.expires_at.isoformat()}."]},
+            )
+    _refuse_too_many(account)
+    return issue_token(account, name, scopes, expires_at, parent=parent)
+
+
+def issue_token_for(
+    actor: Actor, account_id: int, name: str, scopes: list[str], expires_at: datetime | None
+) -> tuple[ApiToken, str]:
+    """An admin issues a token to another account, within that account's entitlements."""
+    require_admin(actor)
+    account = db.session.get(Account, account_id)
+    if account is None:
+        raise NotFound(f"Account {account_id} does not exist.")
+    _refuse_past(expires_at)
+    _refuse_unentitled(account, scopes)
+    _refuse_too_many(account)
+    return issue_token(account, name, scopes, expires_at)
+
+
+def _refuse_past(expires_at: datetime | None) -> None:
     if expires_at is not None and expires_at <= utcnow():
         raise Invalid(
             "A token cannot expire in the past.",
             code="expiry_in_past",
             errors={"expires_at": ["Must be in the future."]},
         )
-    if not actor.scopes & {"book", "manage", "admin"}:
-        raise Forbidden("A read-only token cannot create tokens.", code="insufficient_scope")
+
+
+def _refuse_unentitled(account: Account, scopes: list[str]) -> None:
     not_entitled = set(scopes) - entitled_scopes(account)
     if not_entitled:
         raise Forbidden(
             f"This account may not hold the scopes: {', '.join(sorted(not_entitled))}.",
             code="scope_not_allowed",
         )
-    if "admin" in scopes and "admin" not in actor.scopes:
-        raise Forbidden(
-            "Only a token with the 'admin' scope can create admin tokens.",
-            code="insufficient_scope",
-        )
-    live = [t for t in account.tokens if t.revoked_at is None]
-    if len(live) >= MAX_TOKENS_PER_ACCOUNT:
+
+
+def _refuse_too_many(account: Account) -> None:
+    live = db.session.scalar(
+        select(func.count())
+        .select_from(ApiToken)
+        .where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))
+    )
+    if (live or 0) >= MAX_TOKENS_PER_ACCOUNT:
         raise Forbidden(
             f"An account can hold at most {MAX_TOKENS_PER_ACCOUNT} live tokens; revoke one first.",
             code="too_many_tokens",
         )
-    return issue_token(account, name, scopes, expires_at)
 
 
 def list_tokens(actor: Actor) -> list[ApiToken]:
@@ -143,4 +198,21 @@ def revoke_token(actor: Actor, token_id: int) -> None:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.account_id != account.id or token.revoked_at is not None:
         raise NotFound(f"Token {token_id} does not exist.")
-    token.revoked_at = utcnow()
+    revoke_with_descendants(token)
+
+
+def revoke_with_descendants(token: ApiToken) -> int:
+    """Revoke a token and every token minted from it, at any depth; returns how many."""
+    now = utcnow()
+    ids = [token.id]
+    revoked = 0
+    while ids:
+        result = db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id.in_(ids), ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        revoked += getattr(result, "rowcount", 0)
+        ids = list(db.session.scalars(select(ApiToken.id).where(ApiToken.parent_id.in_(ids))))
+    return revoked
