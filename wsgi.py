@@ -1,5 +1,9 @@
-"""WSGI entry point for gunicorn: `gunicorn wsgi:app`."""
+"""WSGI entry point for gunicorn: `gunicorn wsgi:app` (production unless BOOKING_ENV says not)."""
 
-from booking import create_app
+import os
+
+os.environ.setdefault("BOOKING_ENV", "production")
+
+from booking import create_app  # noqa: E402 - the environment must be set first
 
 app = create_app()

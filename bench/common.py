@@ -49,7 +49,12 @@ def sqlite_database() -> Iterator[str]:
 @contextmanager
 def gunicorn(url: str, workers: int) -> Iterator[int]:
     port = free_port()
-    env = {**os.environ, "BOOKING_DATABASE_URL": url, "BOOKING_RATELIMIT_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "BOOKING_DATABASE_URL": url,
+        "BOOKING_RATELIMIT_ENABLED": "false",
+        "BOOKING_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+    }
     process = subprocess.Popen(
         [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,

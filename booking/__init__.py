@@ -21,12 +21,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 
+    from flask_cors import CORS
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
     from booking import database
     from booking.api import register_api
     from booking.api.base import IdConverter
+    from booking.api.guards import install_guards
+    from booking.api.headers import install_headers
     from booking.cli import register_commands
-    from booking.errors import DomainError, render_domain_error
+    from booking.errors import DomainError, render_database_unavailable, render_domain_error
     from booking.extensions import db, limiter, migrate
+    from booking.ratelimits import install_fail_open_reporting
 
     app.url_map.converters["id"] = IdConverter
     database.install_sqlite_transaction_mode()
@@ -39,8 +46,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         render_as_batch=True,
         render_item=database.render_migration_item,
     )
+    # Registered before the limiter: guards run before its check (a bad token is a 401
+    # and the write budget is keyed on the authenticated token), headers after its own.
+    install_guards(app)
+    install_headers(app)
     limiter.init_app(app)
+    install_fail_open_reporting(app)
     register_api(app)
+    CORS(
+        app,
+        resources={r"/api/v1/.*": {}, r"/feeds/(?!private/).*": {}},
+        origins=app.config["CORS_ORIGINS"],
+        methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "Accept-Language", "If-None-Match", "If-Modified-Since"],
+        expose_headers=["ETag", "Last-Modified", "X-Pagination"],
+        supports_credentials=False,
+        max_age=3600,
+    )
     app.register_error_handler(DomainError, render_domain_error)
+    app.register_error_handler(OperationalError, render_database_unavailable)
+    app.register_error_handler(PoolTimeout, render_database_unavailable)
     register_commands(app)
     return app

@@ -19,13 +19,38 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
+
+
+class ConfigurationError(RuntimeError):
+    """The service cannot start with this configuration."""
+
+
+def engine_options(url: str, connect_timeout: int, statement_timeout_ms: int) -> dict[str, Any]:
+    """Engine settings that make a sick database fail fast instead of pinning workers."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options["pool_timeout"] = connect_timeout
+        options["connect_args"] = {
+            "connect_timeout": connect_timeout,
+            "options": f"-c statement_timeout={statement_timeout_ms}",
+        }
+    return options
+
+
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config from the environment, then apply explicit overrides."""
     sqlite_file = Path(instance_path) / "booking.db"
+    database_url = _env("DATABASE_URL", f"sqlite:///{sqlite_file}") or ""
     config: dict[str, Any] = {
+        # production (the default of wsgi.py, so of gunicorn) or development (`make run`).
+        "ENV": _env("ENV", "development"),
         "SECRET_KEY": _env("SECRET_KEY", "dev-only-not-secret"),
-        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{sqlite_file}"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # A request waits at most this long for a connection, and a statement at most
+        # DB_STATEMENT_TIMEOUT_MS, so an unreachable or stalled database is a quick 503.
+        "DB_CONNECT_TIMEOUT": _env_int("DB_CONNECT_TIMEOUT", 3),
+        "DB_STATEMENT_TIMEOUT_MS": _env_int("DB_STATEMENT_TIMEOUT_MS", 5000),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": (_env("RATELIMIT_ENABLED") or "true").lower() != "false",
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -36,7 +61,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "FEED_RATE_LIMIT": _env("FEED_RATE_LIMIT", "600 per minute"),
         # A request body larger than this is refused with 413 before it is parsed.
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
+        # Every absolute URL (feeds, mails) starts with this, never with the Host header.
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", ""),
+        # Origins (comma-separated) whose pages may read the public API and feeds.
+        "CORS_ORIGINS": [o.strip() for o in (_env("CORS_ORIGINS") or "").split(",") if o.strip()],
         # flask-smorest / OpenAPI
         "API_TITLE": "Wijkruimte API",
         "API_VERSION": "v1",
@@ -56,4 +84,31 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     }
     if overrides:
         config.update(overrides)
+    config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        engine_options(
+            config["SQLALCHEMY_DATABASE_URI"],
+            config["DB_CONNECT_TIMEOUT"],
+            config["DB_STATEMENT_TIMEOUT_MS"],
+        ),
+    )
+    _settle_base_url(config)
+    from booking.ratelimits import limiter_config
+
+    for key, value in limiter_config(config["RATELIMIT_STORAGE_URI"]).items():
+        config.setdefault(key, value)
     return config
+
+
+def _settle_base_url(config: dict[str, Any]) -> None:
+    """Production needs an explicit public URL; development defaults to `make run`'s."""
+    if config["PUBLIC_BASE_URL"]:
+        config["PUBLIC_BASE_URL"] = str(config["PUBLIC_BASE_URL"]).rstrip("/")
+        return
+    if config["ENV"] == "production":
+        raise ConfigurationError(
+            "BOOKING_PUBLIC_BASE_URL is required in production (for example "
+            "https://wijkruimte.example.nl): feed and mail links are built from it, never "
+            "from a request's Host header. For local use set BOOKING_ENV=development."
+        )
+    config["PUBLIC_BASE_URL"] = DEVELOPMENT_BASE_URL

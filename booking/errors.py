@@ -111,3 +111,20 @@ def render_domain_error(error: DomainError) -> Response:
         extra=error.extra,
         headers=headers,
     )
+
+
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def render_database_unavailable(error: Exception) -> Response:
+    """An unreachable, stalled or overloaded database: 503, so clients and balancers retry."""
+    import logging
+
+    logging.getLogger(__name__).warning("database unavailable: %s", type(error).__name__)
+    return problem_response(
+        503,
+        "database_unavailable",
+        "Service unavailable",
+        "The database did not answer in time; try again in a few seconds.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )

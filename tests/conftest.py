@@ -79,6 +79,7 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "BOOKING_WRITE_RATE_LIMIT": "100000 per minute",
         "FEED_RATE_LIMIT": "100000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "PUBLIC_BASE_URL": "http://localhost",
         **overrides,
     }
     return create_app(config)

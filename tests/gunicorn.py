@@ -27,14 +27,14 @@ def free_port() -> int:
 def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
     """gunicorn serving wsgi:app with `env` added; yields its base URL once /healthz answers."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, "BOOKING_PUBLIC_BASE_URL": base, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -12,20 +12,41 @@ from tests.gunicorn import BIN, ROOT, gunicorn
 
 
 def test_gunicorn_serves_the_demo_places(tmp_path: Path) -> None:
-    env = {**os.environ, "BOOKING_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    env = {
+        **os.environ,
+        "BOOKING_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "BOOKING_ENV": "development",
+    }
     for command in (["db", "upgrade"], ["seed-demo", "--if-empty"]):
         subprocess.run(
             [BIN / "booking", *command], cwd=ROOT, env=env, check=True, capture_output=True
         )
     with gunicorn(env, workers=2) as base:
         with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
-            assert json.load(r) == {"status": "ok", "database": "ok"}
+            assert json.load(r) == {"status": "ok"}
+        with urllib.request.urlopen(f"{base}/readyz", timeout=2) as r:
+            assert json.load(r) == {"status": "ok", "database": "ok", "migrations": "head"}
         with urllib.request.urlopen(f"{base}/api/v1/places?page_size=5", timeout=5) as r:
             places = json.load(r)
             assert len(places) == 5 and json.loads(r.headers["X-Pagination"])["total"] == 32
         with urllib.request.urlopen(f"{base}/api/v1/docs", timeout=5) as r:
             page = r.read().decode()
             assert "/api/v1/docs/assets/swagger-ui-bundle.js" in page and "//cdn" not in page
+            csp = r.headers["Content-Security-Policy"]
+            assert "script-src 'self' 'sha256-" in csp and "unsafe-inline" not in csp.split(";")[1]
         with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=5) as r:
             spec = json.load(r)
             assert "/api/v1/places/{place_id}/opening-hours" in spec["paths"]
+
+
+def test_production_refuses_to_start_without_a_public_base_url(tmp_path: Path) -> None:
+    env = {
+        key: value for key, value in os.environ.items() if key != "BOOKING_PUBLIC_BASE_URL"
+    }
+    env["BOOKING_DATABASE_URL"] = f"sqlite:///{tmp_path / 'prod.db'}"
+    env.pop("BOOKING_ENV", None)  # wsgi.py makes production the default
+    started = subprocess.run(
+        [BIN / "python", "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert started.returncode != 0
+    assert "BOOKING_PUBLIC_BASE_URL is required in production" in started.stderr

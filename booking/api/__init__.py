@@ -18,7 +18,6 @@ from booking.api import (
     places,
     reports,
 )
-from booking.api.auth import authenticate_if_credentials
 from booking.api.base import ProblemApi
 from booking.feeds import routes as feeds
 
@@ -40,9 +39,6 @@ def register_api(app: Flask) -> ProblemApi:
     ):
         api.register_blueprint(module.blp)
     app.register_blueprint(health.blp)
-    # A token that was sent is checked even on public endpoints, so a broken or revoked
-    # token is reported (401) instead of silently treated as anonymous.
-    app.before_request(authenticate_if_credentials)
     return api
 
 

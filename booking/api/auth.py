@@ -17,12 +17,6 @@ def current_actor() -> Actor:
     return actor
 
 
-def authenticate_if_credentials() -> None:
-    """Resolve the caller up front whenever an Authorization header is present."""
-    if "Authorization" in request.headers:
-        current_actor()
-
-
 def _actor_from_header(header: str | None) -> Actor:
     if not header:
         return Actor.anonymous()

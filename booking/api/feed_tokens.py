@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
@@ -15,10 +15,8 @@ blp = Blueprint("feed_tokens", __name__, url_prefix="/api/v1", description="Priv
 
 
 def feed_url(raw: str) -> str:
-    """The absolute URL of a private feed (PUBLIC_BASE_URL, else this request's host)."""
-    path = url_for("feeds.PrivateFeed", token=raw)
-    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
-    return base.rstrip("/") + path
+    """The absolute URL of a private feed, under PUBLIC_BASE_URL (never the Host header)."""
+    return str(current_app.config["PUBLIC_BASE_URL"]) + url_for("feeds.PrivateFeed", token=raw)
 
 
 @blp.route("/feed-tokens")

@@ -1,28 +1,67 @@
-"""Health check and the offline assets of the interactive API docs."""
+"""Liveness, readiness, and the offline assets of the interactive API docs."""
 
 from __future__ import annotations
 
+import functools
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import swagger_ui_bundle
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, Flask, current_app, send_from_directory
 from sqlalchemy import text
 
 from booking.extensions import db
 
 blp = Blueprint("health", __name__)
 
+READY_WITHIN_SECONDS = 1.0
+# Checks run here so a stalled database cannot hold the request past READY_WITHIN_SECONDS;
+# two threads bound how many stalled checks can pile up.
+_checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readyz")
+
 
 @blp.get("/healthz")
 def healthz() -> tuple[dict[str, Any], int]:
-    """Liveness and database reachability."""
+    """Liveness: the process answers. Asks nothing of the database."""
+    return {"status": "ok"}, 200
+
+
+@blp.get("/readyz")
+def readyz() -> tuple[dict[str, Any], int]:
+    """Readiness: the database answers within a second and its schema is at the head."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
-        db.session.execute(text("SELECT 1"))
-        db.session.rollback()
+        revisions = _checks.submit(_schema_revisions, app).result(READY_WITHIN_SECONDS)
+    except FutureTimeout:
+        return {"status": "unavailable", "database": "timeout"}, 503
     except Exception:  # the check must answer, whatever the database says
-        db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}, 200
+    heads = migration_heads(app.extensions["migrate"].directory)
+    if revisions != heads:
+        return {
+            "status": "unavailable",
+            "database": "ok",
+            "migrations": {"current": sorted(revisions), "head": sorted(heads)},
+        }, 503
+    return {"status": "ok", "database": "ok", "migrations": "head"}, 200
+
+
+def _schema_revisions(app: Flask) -> set[str]:
+    with app.app_context(), db.engine.connect() as connection:
+        rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+        return {row[0] for row in rows}
+
+
+@functools.cache
+def migration_heads(directory: str) -> set[str]:
+    """The head revisions of the migrations shipped with this code."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", directory)
+    return set(ScriptDirectory.from_config(config).get_heads())
 
 
 @blp.get("/api/v1/docs/assets/<path:filename>")

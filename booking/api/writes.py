@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -63,10 +62,14 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _caller_key() -> str:
-    """Rate-limit per token when one is sent (hashed: keys may sit in Redis), else per IP."""
-    header = request.headers.get("Authorization")
-    if header:
-        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:32]
+    """Rate-limit per authenticated token, else per address.
+
+    Keyed on the token's id, not the header's text: `bearer`, `BEARER` and extra blanks
+    spell the same token and must share one budget.
+    """
+    actor = current_actor()
+    if actor.token_id is not None:
+        return f"token:{actor.token_id}"
     return "ip:" + get_remote_address()
 
 

@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 from marshmallow import Schema, ValidationError, fields, validate
 
 from booking.models.base import MAX_ID
+from booking.text import one_line
 
 SLUG = validate.Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and '-'."
@@ -30,7 +31,7 @@ def Text(max_length: int, **kwargs: Any) -> fields.String:
 
 
 def Name(max_length: int = 120, **kwargs: Any) -> fields.String:
-    """A non-blank string with a maximum length."""
+    """A string with a maximum length that is not blank once line breaks are removed."""
     return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
 
 
@@ -44,8 +45,9 @@ def Tags(max_items: int, **kwargs: Any) -> fields.List:
 
 
 def _not_blank(value: str) -> None:
-    if not value.strip():
+    if not one_line(value):
         raise ValidationError("Must not be blank.")
+
 
 
 def _in_supported_range(value: date) -> None:

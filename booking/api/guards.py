@@ -1,0 +1,222 @@
+"""Checks every request passes before any view parses it.
+
+In order: a sent token is authenticated; a protected operation without one is a 401 before
+its body is read or anything is looked up; query parameters must be known to the operation
+(and repeated only where it takes a list); text may not carry NUL, lone surrogates or
+non-characters; a JSON body may not nest deeper than MAX_JSON_DEPTH nor hold numbers beyond
+what any field takes. Each refusal is a problem+json 4xx with nothing written.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, request
+from marshmallow import Schema, fields
+
+from booking.api.auth import current_actor
+from booking.errors import DomainError, Invalid, Unauthorized
+from booking.text import first_forbidden_character
+
+MAX_JSON_DEPTH = 32
+# The longest integer any field takes is a 32-bit id (10 digits); leave room for a sign.
+MAX_INTEGER_DIGITS = 20
+JSON_MIMETYPES = ("application/json", "application/merge-patch+json")
+
+
+class MalformedJson(DomainError):
+    """The body is not JSON this service can read."""
+
+    status = 400
+    code = "malformed_json"
+    title = "Bad request"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a view declares: whether it needs a token, and its query parameters."""
+
+    protected: bool
+    query: frozenset[str]
+    repeatable: frozenset[str]
+
+
+def _schema_instance(schema: Any) -> Schema:
+    return schema() if isinstance(schema, type) else schema
+
+
+@functools.cache
+def _operation(view_function: Any, method: str) -> Operation | None:
+    view_class = getattr(view_function, "view_class", None)
+    handler = getattr(view_class, method.lower(), None) if view_class else view_function
+    apidoc = getattr(handler, "_apidoc", None)
+    if apidoc is None:
+        return None
+    protected = "security" in apidoc.get("manual_doc", {})
+    query: set[str] = set()
+    repeatable: set[str] = set()
+    parameters = [
+        *apidoc.get("arguments", {}).get("parameters", []),
+        *([apidoc["pagination"]["parameters"]] if "pagination" in apidoc else []),
+    ]
+    for parameter in parameters:
+        if parameter.get("in") != "query":
+            continue
+        schema = _schema_instance(parameter["schema"])
+        for name, field in schema.fields.items():
+            if field.dump_only:
+                continue
+            key = field.data_key or name
+            query.add(key)
+            if isinstance(field, fields.List):
+                repeatable.add(key)
+    return Operation(protected, frozenset(query), frozenset(repeatable))
+
+
+def check_request() -> None:
+    """Run every guard on the incoming request (registered as a before_request hook)."""
+    if request.method == "OPTIONS" or request.endpoint is None:
+        return
+    actor = current_actor() if "Authorization" in request.headers else None
+    view_function = current_app.view_functions.get(request.endpoint)
+    operation = _operation(view_function, request.method) if view_function else None
+    if operation and operation.protected and actor is None:
+        raise Unauthorized("This endpoint needs an API token.")
+    _check_query(operation)
+    if request.mimetype in JSON_MIMETYPES and request.content_length != 0:
+        check_json_body(request.get_data(cache=True))
+
+
+def _check_query(operation: Operation | None) -> None:
+    args = request.args
+    for key in args:
+        for value in args.getlist(key):
+            for text, where in ((key, "parameter name"), (value, "value")):
+                bad = first_forbidden_character(text)
+                if bad is not None:
+                    raise Invalid(
+                        f"The query {where} {key[:40]!r} holds a character that is not "
+                        f"allowed ({bad}).",
+                        code="invalid_character",
+                        errors={key[:40]: [f"Contains {bad}."]},
+                    )
+    if operation is None or not request.path.startswith("/api/"):
+        return
+    unknown = sorted(set(args) - operation.query)
+    if unknown:
+        known = ", ".join(sorted(operation.query)) or "none"
+        raise Invalid(
+            f"Unknown query parameter(s): {', '.join(unknown)}. This endpoint takes: {known}.",
+            code="unknown_parameter",
+            errors={name: ["Unknown parameter."] for name in unknown},
+            unknown=unknown,
+        )
+    repeated = sorted(k for k in args if len(args.getlist(k)) > 1 and k not in operation.repeatable)
+    if repeated:
+        raise Invalid(
+            f"Query parameter(s) given more than once: {', '.join(repeated)}.",
+            code="repeated_parameter",
+            errors={name: ["Give this parameter once."] for name in repeated},
+        )
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_INTEGER_DIGITS:
+        raise _NumberTooLarge(text)
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    if len(text) > 40 or not math.isfinite(value := float(text)):
+        raise _NumberTooLarge(text)
+    return value
+
+
+def _no_constants(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON")
+
+
+class _NumberTooLarge(ValueError):
+    pass
+
+
+def json_depth_exceeds(body: bytes, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than `limit` (strings are skipped)."""
+    depth = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def check_json_body(body: bytes) -> None:
+    """Refuse a body too deep, with absurd numbers, or with forbidden characters."""
+    if json_depth_exceeds(body, MAX_JSON_DEPTH):
+        raise MalformedJson(
+            f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.", code="json_too_deep"
+        )
+    try:
+        data = json.loads(
+            body,
+            parse_int=_bounded_int,
+            parse_float=_finite_float,
+            parse_constant=_no_constants,
+        )
+    except _NumberTooLarge as error:
+        raise Invalid(
+            f"A number in the body is larger than any field takes ({str(error)[:20]}...).",
+            code="number_too_large",
+        ) from None
+    except ValueError:
+        raise MalformedJson("The request body is not valid JSON.") from None
+    problem = _first_forbidden_text(data, "")
+    if problem:
+        path, bad = problem
+        raise Invalid(
+            f"The text at {path or 'the top level'} holds a character that is not allowed ({bad}).",
+            code="invalid_character",
+            errors={path or "_body": [f"Contains {bad}."]},
+        )
+
+
+def _first_forbidden_text(value: Any, path: str) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        bad = first_forbidden_character(value)
+        return (path, bad) if bad else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            bad = first_forbidden_character(key)
+            if bad:
+                return (path or "_body", bad)
+            found = _first_forbidden_text(item, f"{path}.{key}" if path else key)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _first_forbidden_text(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
+
+
+def install_guards(app: Flask) -> None:
+    """Register the guards; call before Flask-Limiter is bound so they run first."""
+    app.before_request(check_request)

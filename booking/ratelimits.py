@@ -1,0 +1,41 @@
+"""Rate limits fail open: a limit storage (Redis) that is away must not take the service down."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from booking.metrics import RATE_LIMIT_STORAGE_ERRORS
+
+# A stalled Redis must cost a request a moment, not a worker.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
+class FailOpenReporter(logging.Filter):
+    """Turns Flask-Limiter's swallowed storage errors into one counted warning line each."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and "Swallowing error" in record.getMessage():
+            RATE_LIMIT_STORAGE_ERRORS.inc()
+            error = record.exc_info[1] if record.exc_info else None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = "rate-limit storage unavailable, request served without a limit: %r"
+            record.args = (error,)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def limiter_config(storage_uri: str) -> dict[str, Any]:
+    """Flask-Limiter settings: swallow storage errors, bounded waits for Redis."""
+    options = dict(REDIS_TIMEOUTS) if storage_uri.startswith(("redis", "rediss")) else {}
+    return {"RATELIMIT_SWALLOW_ERRORS": True, "RATELIMIT_STORAGE_OPTIONS": options}
+
+
+def install_fail_open_reporting(app: Flask) -> None:
+    """Count and log each request that a missing limit storage let through."""
+    from booking.extensions import limiter
+
+    if not any(isinstance(f, FailOpenReporter) for f in limiter.logger.filters):
+        limiter.logger.addFilter(FailOpenReporter())
