@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("BOOKING_ENV", "production")
 
-from booking import create_app  # noqa: E402 - the environment must be set first
+from booking import create_app  # after the environment default above
 
 app = create_app()

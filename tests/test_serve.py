@@ -40,9 +40,7 @@ def test_gunicorn_serves_the_demo_places(tmp_path: Path) -> None:
 
 
 def test_production_refuses_to_start_without_a_public_base_url(tmp_path: Path) -> None:
-    env = {
-        key: value for key, value in os.environ.items() if key != "BOOKING_PUBLIC_BASE_URL"
-    }
+    env = {key: value for key, value in os.environ.items() if key != "BOOKING_PUBLIC_BASE_URL"}
     env["BOOKING_DATABASE_URL"] = f"sqlite:///{tmp_path / 'prod.db'}"
     env.pop("BOOKING_ENV", None)  # wsgi.py makes production the default
     started = subprocess.run(

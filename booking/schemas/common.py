@@ -49,7 +49,6 @@ def _not_blank(value: str) -> None:
         raise ValidationError("Must not be blank.")
 
 
-
 def _in_supported_range(value: date) -> None:
     if isinstance(value, datetime):
         value = value.astimezone(UTC)
