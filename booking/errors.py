@@ -128,3 +128,49 @@ def render_database_unavailable(error: Exception) -> Response:
         "The database did not answer in time; try again in a few seconds.",
         headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
     )
+
+
+# The 409 code of each unique constraint (named by the models' naming convention).
+UNIQUE_CONSTRAINT_CODES = {
+    "uq_accounts_email": "email_taken",
+    "uq_places_slug": "slug_taken",
+    "uq_neighbourhoods_slug": "slug_taken",
+    "pk_place_hosts": "already_a_host",
+}
+
+
+def _constraint_name(error: Any) -> str:
+    """The violated constraint: from PostgreSQL's diagnostics, or SQLite's message."""
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return str(diag.constraint_name)
+    message = str(error.orig)
+    if "UNIQUE constraint failed: " in message:
+        columns = message.split("UNIQUE constraint failed: ", 1)[1].split(", ")
+        table, column = columns[0].split(".", 1)
+        return f"uq_{table}_{column}" if len(columns) == 1 else f"pk_{table}"
+    return ""
+
+
+def is_unique_violation(error: Any) -> bool:
+    """Whether an IntegrityError is a duplicate key (PostgreSQL 23505, SQLite UNIQUE)."""
+    return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(
+        error.orig
+    )
+
+
+def integrity_conflict(error: Any) -> DomainError:
+    """An integrity error the services did not foresee, as a 409 with a stable code."""
+    if is_unique_violation(error):
+        name = _constraint_name(error)
+        code = UNIQUE_CONSTRAINT_CODES.get(name, "already_exists")
+        return Conflict("That already exists (it was created at the same moment).", code=code)
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate == "23P01" or "occupancy_overlap" in str(error.orig):
+        return Conflict("The room is already booked at that time.", code="booking_conflict")
+    if sqlstate == "23503" or "FOREIGN KEY constraint failed" in str(error.orig):
+        return Conflict(
+            "Something this refers to was changed or removed at the same moment.",
+            code="reference_conflict",
+        )
+    return Conflict("The change conflicts with the stored data.", code="conflict")

@@ -6,10 +6,6 @@ database holds no overlapping active occupancies afterwards. Runs on SQLite and 
 
 from __future__ import annotations
 
-import json
-import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -23,6 +19,7 @@ from booking.services.policy import DEFAULT_POLICY
 from tests.booking_helpers import local, upcoming
 from tests.factories import Caller, Factory
 from tests.gunicorn import gunicorn
+from tests.http import all_at_once, send
 
 THREADS = 32
 ROUNDS = 20
@@ -44,35 +41,12 @@ def server(clean_app: Flask, database_url: str) -> Iterator[str]:
         yield base
 
 
-def _post(url: str, body: dict[str, Any], caller: Caller) -> int:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={**caller.headers, "Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
-
-
 def _round(base: str, bodies: list[dict[str, Any]], callers: list[Caller]) -> list[int]:
     """Fire one request per thread at the same moment; the status codes in thread order."""
-    barrier = threading.Barrier(len(bodies))
-    codes: list[int] = [0] * len(bodies)
-
-    def fire(index: int) -> None:
-        barrier.wait()
-        codes[index] = _post(f"{base}/api/v1/bookings", bodies[index], callers[index])
-
-    threads = [threading.Thread(target=fire, args=(i,)) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return codes
+    return all_at_once(
+        len(bodies),
+        lambda i: send("POST", f"{base}/api/v1/bookings", bodies[i], callers[i].headers)[0],
+    )
 
 
 def test_concurrent_requests_for_one_slot(server: str, make: Factory) -> None:

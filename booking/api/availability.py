@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 
-from booking.api.base import Blueprint, View, page_of
+from booking.api.base import Blueprint, View, page_of, tupled
 from booking.schemas.availability import (
     AvailabilityQuerySchema,
     FreeSlotSchema,
@@ -18,9 +18,7 @@ blp = Blueprint("availability", __name__, url_prefix="/api/v1", description="Fre
 
 
 def _filter(args: dict[str, Any], **fixed: Any) -> AvailabilityFilter:
-    values = {**args, **fixed}
-    values["facilities"] = tuple(values.get("facilities", ()))
-    return AvailabilityFilter(**values)
+    return AvailabilityFilter(**tupled({**args, **fixed}))
 
 
 @blp.route("/availability")
@@ -42,4 +40,4 @@ class RoomAvailability(View):
         self, args: dict[str, Any], pagination_parameters: PaginationParameters, room_id: int
     ) -> Any:
         """Free intervals of one room."""
-        return page_of(find_availability(_filter(args, room=room_id)), pagination_parameters)
+        return page_of(find_availability(_filter(args, room=(room_id,))), pagination_parameters)

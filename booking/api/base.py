@@ -12,11 +12,11 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from booking.errors import problem_response
+from booking.errors import integrity_conflict, is_unique_violation, problem_response
 from booking.models.base import MAX_ID
 from booking.schemas.common import ProblemSchema
 
@@ -88,6 +88,11 @@ class ProblemApi(Api):
         return problem_response(status, code, error.name, detail, errors=errors, headers=headers)
 
 
+def tupled(args: dict[str, Any]) -> dict[str, Any]:
+    """Query arguments with every repeated filter (a list) as a tuple, for a filter dataclass."""
+    return {key: tuple(value) if isinstance(value, list) else value for key, value in args.items()}
+
+
 def page_of(items: list[Any], pagination: Any) -> list[Any]:
     """One page of a computed (not queried) list; sets the X-Pagination total."""
     pagination.item_count = len(items)
@@ -112,7 +117,10 @@ def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
     """One transaction per request: commit when the view returns, roll back on any error.
 
     A transaction the database aborted to break a deadlock is run again (at most three
-    times), so a lost race becomes the answer it should be (often a 409), not a 500.
+    times), so a lost race becomes the answer it should be (often a 409), not a 500. So is
+    one that lost a race for a unique key (two sign-ups with one e-mail, two places whose
+    generated slugs collide): run again, the service's own check sees the winner's row and
+    answers its 409, or generates another slug.
     """
     from booking.extensions import db
 
@@ -124,18 +132,30 @@ def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
                 db.session.commit()
                 return result
             except OperationalError as error:
-                db.session.rollback()
+                _rollback(db)
                 sqlstate = getattr(error.orig, "sqlstate", None)
                 if sqlstate not in RETRYABLE_SQLSTATES or attempt == ATTEMPTS:
                     raise
                 log.info("transaction aborted (%s); attempt %d of %d", sqlstate, attempt, ATTEMPTS)
-                time.sleep(random.uniform(0.005, 0.03) * attempt)  # noqa: S311 - jitter
+            except IntegrityError as error:
+                _rollback(db)
+                if not is_unique_violation(error) or attempt == ATTEMPTS:
+                    raise integrity_conflict(error) from None
+                log.info("lost a unique-key race; attempt %d of %d", attempt, ATTEMPTS)
             except BaseException:
-                db.session.rollback()
+                _rollback(db)
                 raise
+            time.sleep(random.uniform(0.005, 0.03) * attempt)  # noqa: S311 - jitter
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
+
+
+def _rollback(db: Any) -> None:
+    try:
+        db.session.rollback()
+    except OperationalError:  # the connection is gone; the pool replaces it
+        log.warning("rollback failed: connection lost")
 
 
 class View(MethodView):

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest.pagination import PaginationParameters
 
 from booking.api.auth import current_actor
-from booking.api.base import SECURED, Blueprint, View
+from booking.api.base import SECURED, Blueprint, View, tupled
 from booking.api.writes import IDEMPOTENCY_DOC, booking_write_limit, idempotent
 from booking.schemas.booking import (
     BookingConflictSchema,
@@ -36,7 +36,7 @@ class Bookings(View):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """List bookings: public ones for everyone, plus your own and those at places you host."""
-        filters = BookingFilter(**{**args, "status": tuple(args.get("status", ()))})
+        filters = BookingFilter(**tupled(args))
         items, total = bookings.list_bookings(
             current_actor(), filters, pagination_parameters.page, pagination_parameters.page_size
         )

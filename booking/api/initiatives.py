@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest.pagination import PaginationParameters
 
 from booking.api.auth import current_actor
-from booking.api.base import SECURED, Blueprint, View
+from booking.api.base import SECURED, Blueprint, View, tupled
 from booking.schemas.initiative import (
     InitiativeCreateSchema,
     InitiativeDetailSchema,
@@ -48,7 +48,7 @@ class Initiatives(View):
     def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """Find initiatives by status, neighbourhood, target group, place, partner or text."""
         items, total = initiatives.list_initiatives(
-            initiatives.InitiativeFilter(**args),
+            initiatives.InitiativeFilter(**tupled(args)),
             pagination_parameters.page,
             pagination_parameters.page_size,
         )

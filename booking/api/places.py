@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest.pagination import PaginationParameters
 
 from booking.api.auth import current_actor
-from booking.api.base import SECURED, Blueprint, View
+from booking.api.base import SECURED, Blueprint, View, tupled
 from booking.models.base import utcnow
 from booking.schemas.account import AccountSchema
 from booking.schemas.place import (
@@ -38,7 +38,9 @@ class Places(View):
     def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """Find places by neighbourhood, kind, target group, text or step-free access."""
         items, total = places.list_places(
-            places.PlaceFilter(**args), pagination_parameters.page, pagination_parameters.page_size
+            places.PlaceFilter(**tupled(args)),
+            pagination_parameters.page,
+            pagination_parameters.page_size,
         )
         pagination_parameters.item_count = total
         return items

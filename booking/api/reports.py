@@ -22,7 +22,13 @@ class UsageReport(View):
     @blp.alt_response(200, description="format=csv", content_type="text/csv", success=True)
     def get(self, args: dict[str, Any]) -> Any:
         """Open hours, booked hours, occupancy and activities per place and room (JSON or CSV)."""
-        report = usage_report(current_actor(), args["from_"], args["to"], args.get("neighbourhood"))
+        report = usage_report(
+            current_actor(),
+            args["from_"],
+            args["to"],
+            tuple(args.get("neighbourhood", ())),
+            tuple(args.get("place", ())),
+        )
         if args["format"] == "csv":
             name = f"usage-{args['from_']:%Y%m%d}-{args['to']:%Y%m%d}.csv"
             return Response(

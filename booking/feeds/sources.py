@@ -300,8 +300,8 @@ def availability_feed(
         from_=hour,
         to=end,
         min_duration=min_duration,
-        place=place_id,
-        neighbourhood=neighbourhood_id,
+        place=(place_id,) if place_id is not None else (),
+        neighbourhood=(neighbourhood_id,) if neighbourhood_id is not None else (),
     )
 
     def events() -> list[FeedEvent]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from booking.schemas.common import SLUG, Id, LocalDateTime, WhenField
+from booking.schemas.common import SLUG, Ids, LocalDateTime, WhenField
 
 
 class AvailabilityQuerySchema(Schema):
@@ -30,9 +30,9 @@ class AvailabilityQuerySchema(Schema):
         fields.String(validate=[validate.Length(min=1, max=40), SLUG]),
         validate=validate.Length(max=20),
     )
-    neighbourhood = Id(strict=False)
-    place = Id(strict=False)
-    room = Id(strict=False)
+    neighbourhood = Ids(metadata={"description": "repeat for any of several"})
+    place = Ids(metadata={"description": "repeat for any of several"})
+    room = Ids(metadata={"description": "repeat for any of several"})
 
 
 class RoomAvailabilityQuerySchema(AvailabilityQuerySchema):

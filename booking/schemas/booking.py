@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from booking.models.booking import STATUSES, VISIBILITIES
 from booking.schemas.common import (
     Id,
+    Ids,
     Instant,
     LocalDateTime,
     Name,
@@ -64,8 +65,9 @@ class BookingSchema(Timestamps):
 class BookingQuerySchema(Schema):
     """Filters of the booking list."""
 
-    room = Id(strict=False)
-    place = Id(strict=False)
+    room = Ids(metadata={"description": "repeat for any of several"})
+    place = Ids(metadata={"description": "repeat for any of several"})
+    initiative = Ids(metadata={"description": "repeat for any of several"})
     from_ = WhenField(
         data_key="from",
         metadata={

@@ -25,6 +25,19 @@ def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
     return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
+MAX_FILTER_VALUES = 50
+
+
+def Ids(**kwargs: Any) -> fields.List:
+    """A query filter that may repeat (`place=1&place=2`): any of these ids."""
+    return fields.List(Id(strict=False), validate=validate.Length(max=MAX_FILTER_VALUES), **kwargs)
+
+
+def Repeated(field: fields.Field, **kwargs: Any) -> fields.List:
+    """A query filter that may repeat: any of these values."""
+    return fields.List(field, validate=validate.Length(max=MAX_FILTER_VALUES), **kwargs)
+
+
 def Text(max_length: int, **kwargs: Any) -> fields.String:
     """A string with a maximum length."""
     return fields.String(validate=validate.Length(max=max_length), **kwargs)

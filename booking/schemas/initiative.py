@@ -10,8 +10,10 @@ from booking.schemas.common import (
     SLUG,
     Day,
     Id,
+    Ids,
     LocalDateTime,
     Name,
+    Repeated,
     Tags,
     Text,
     Timestamps,
@@ -106,11 +108,11 @@ class InitiativeDetailSchema(InitiativeSchema):
 class InitiativeQuerySchema(Schema):
     """Filters of the initiative list."""
 
-    status = fields.String(validate=validate.OneOf(INITIATIVE_STATUSES))
-    neighbourhood = Id(strict=False)
-    target_group = fields.String(validate=[validate.Length(max=40), SLUG])
-    place = Id(strict=False, metadata={"description": "initiatives with activities there"})
-    partner = Id(strict=False)
+    status = Repeated(fields.String(validate=validate.OneOf(INITIATIVE_STATUSES)))
+    neighbourhood = Ids()
+    target_group = Repeated(fields.String(validate=[validate.Length(max=40), SLUG]))
+    place = Ids(metadata={"description": "initiatives with activities there"})
+    partner = Ids()
     q = fields.String(validate=validate.Length(min=1, max=100))
 
 

@@ -11,6 +11,7 @@ from booking.schemas.common import (
     Instant,
     LocalDateTime,
     Name,
+    Repeated,
     Tags,
     Text,
     Timestamps,
@@ -144,11 +145,15 @@ class PlaceSchema(Timestamps):
 class PlaceQuerySchema(Schema):
     """Filters of the place list."""
 
-    neighbourhood = fields.String(
-        validate=validate.Length(max=80), metadata={"description": "id or slug"}
+    neighbourhood = Repeated(
+        fields.String(validate=validate.Length(min=1, max=80)),
+        metadata={"description": "id or slug; repeat for any of several"},
     )
-    kind = fields.String(validate=validate.OneOf(PLACE_KINDS))
-    target_group = fields.String(validate=validate.Length(max=40))
+    kind = Repeated(fields.String(validate=validate.OneOf(PLACE_KINDS)))
+    target_group = Repeated(
+        fields.String(validate=validate.Length(min=1, max=40)),
+        metadata={"description": "places that welcome any of these groups"},
+    )
     q = fields.String(validate=validate.Length(max=100))
     step_free = fields.Boolean()
 

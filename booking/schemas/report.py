@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from booking.schemas.common import Day, Id
+from booking.schemas.common import Day, Ids
 
 
 class UsageQuerySchema(Schema):
@@ -12,7 +12,8 @@ class UsageQuerySchema(Schema):
 
     from_ = Day(data_key="from", required=True)
     to = Day(required=True)
-    neighbourhood = Id(strict=False)
+    neighbourhood = Ids(metadata={"description": "repeat for any of several"})
+    place = Ids(metadata={"description": "repeat for any of several"})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
 

@@ -50,9 +50,10 @@ class AvailabilityFilter:
     min_duration: int | None = None
     capacity: int | None = None
     facilities: tuple[str, ...] = ()
-    neighbourhood: int | None = None
-    place: int | None = None
-    room: int | None = None
+    # Each filter takes any of several ids; empty means: do not filter.
+    neighbourhood: tuple[int, ...] = ()
+    place: tuple[int, ...] = ()
+    room: tuple[int, ...] = ()
 
 
 def _ceil_to_grid(value: datetime, zone: ZoneInfo, minutes: int) -> datetime:
@@ -123,12 +124,12 @@ def _rooms(filters: AvailabilityFilter) -> list[Room]:
         .options(selectinload(Room.parts), selectinload(Room.place))
         .order_by(Room.place_id, Room.id)
     )
-    if filters.room is not None:
-        stmt = stmt.where(Room.id == filters.room)
-    if filters.place is not None:
-        stmt = stmt.where(Room.place_id == filters.place)
-    if filters.neighbourhood is not None:
-        stmt = stmt.where(Place.neighbourhood_id == filters.neighbourhood)
+    if filters.room:
+        stmt = stmt.where(Room.id.in_(filters.room))
+    if filters.place:
+        stmt = stmt.where(Room.place_id.in_(filters.place))
+    if filters.neighbourhood:
+        stmt = stmt.where(Place.neighbourhood_id.in_(filters.neighbourhood))
     if filters.capacity is not None:
         stmt = stmt.where(Room.capacity >= filters.capacity)
     rooms = list(db.session.scalars(stmt))
@@ -140,8 +141,8 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
     """Free intervals of every matching room, by place, room and time."""
     now = now or utcnow()
     rooms = _rooms(filters)
-    if filters.room is not None and not rooms:
-        get_or_404(Room, filters.room)  # 404 when it does not exist; else it is not bookable
+    if len(filters.room) == 1 and not rooms:
+        get_or_404(Room, filters.room[0])  # 404 when it does not exist; else it is not bookable
     windows = {room.place_id: _window(filters, room.zone, now) for room in rooms}
     for start, end in windows.values() or [_window(filters, ZoneInfo("UTC"), now)]:
         _check_window(start, end)

@@ -141,8 +141,10 @@ def status_condition(statuses: list[str], now: datetime) -> ColumnElement[bool]:
 class BookingFilter:
     """Filters of the booking list; dates are read in the place's (or default) timezone."""
 
-    room: int | None = None
-    place: int | None = None
+    # Each filter takes any of several ids; empty means: do not filter.
+    room: tuple[int, ...] = ()
+    place: tuple[int, ...] = ()
+    initiative: tuple[int, ...] = ()
     from_: date | datetime | None = None
     to: date | datetime | None = None
     status: tuple[str, ...] = ()
@@ -150,11 +152,12 @@ class BookingFilter:
 
 
 def _filter_zone(filters: BookingFilter) -> ZoneInfo:
-    if filters.room is not None:
-        room = get_or_404(Room, filters.room)
+    # Several places of one installation share a timezone in practice; the first one decides.
+    if filters.room:
+        room = get_or_404(Room, filters.room[0])
         return room.zone
-    if filters.place is not None:
-        return get_or_404(Place, filters.place).zone
+    if filters.place:
+        return get_or_404(Place, filters.place[0]).zone
     return ZoneInfo(DEFAULT_TIMEZONE)
 
 
@@ -165,10 +168,12 @@ def booking_query(actor: Actor, filters: BookingFilter, now: datetime) -> Select
         if actor.account is None:
             raise Unauthorized("`mine` needs an API token.")
         stmt = stmt.where(Booking.booked_by_id == actor.account.id)
-    if filters.room is not None:
-        stmt = stmt.where(Booking.room_id == filters.room)
-    if filters.place is not None:
-        stmt = stmt.where(Booking.place_id == filters.place)
+    if filters.room:
+        stmt = stmt.where(Booking.room_id.in_(filters.room))
+    if filters.place:
+        stmt = stmt.where(Booking.place_id.in_(filters.place))
+    if filters.initiative:
+        stmt = stmt.where(Booking.initiative_id.in_(filters.initiative))
     zone = _filter_zone(filters)
     start = bound_instant(filters.from_, zone, end=False) if filters.from_ is not None else now
     stmt = stmt.where(Booking.end > start)

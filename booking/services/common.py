@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
-from booking.errors import Conflict, Invalid, NotFound
+from booking.errors import Conflict, Invalid, NotFound, is_unique_violation
 from booking.extensions import db
 
 T = TypeVar("T")
@@ -54,6 +55,29 @@ def unique_slug(model: Any, text: str, wanted: str | None = None) -> str:
         slug = f"{base}-{counter}"
         counter += 1
     return slug
+
+
+SLUG_ATTEMPTS = 50
+
+
+def add_with_generated_slug(row: Any, text: str) -> None:
+    """Add a row under the first free slug for `text`, even while others take slugs too.
+
+    Each candidate is claimed by a flush in a savepoint: when a concurrent writer committed
+    the same slug first, only the savepoint is undone and the next free one is tried.
+    """
+    model = type(row)
+    for _ in range(SLUG_ATTEMPTS):
+        row.slug = unique_slug(model, text)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+                db.session.flush()
+            return
+        except IntegrityError as error:
+            if not is_unique_violation(error) or "slug" not in str(error.orig):
+                raise
+    raise Conflict("No free slug could be found; give one explicitly.", code="slug_taken")
 
 
 def ensure_slug_free(model: Any, slug: str, own_id: int | None = None) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, or_, select
 
 from booking.errors import Conflict, Forbidden, Invalid
 from booking.extensions import db
@@ -26,33 +26,36 @@ MAX_ACTIVITIES = 100
 class InitiativeFilter:
     """Filters of the initiative list."""
 
-    status: str | None = None
-    neighbourhood: int | None = None
-    target_group: str | None = None
-    place: int | None = None
-    partner: int | None = None
+    # Each filter takes any of several values; empty means: do not filter.
+    status: tuple[str, ...] = ()
+    neighbourhood: tuple[int, ...] = ()
+    target_group: tuple[str, ...] = ()
+    place: tuple[int, ...] = ()
+    partner: tuple[int, ...] = ()
     q: str | None = None
 
 
 def _query(filters: InitiativeFilter) -> Select[Any]:
     stmt = select(Initiative).order_by(Initiative.id.desc())
     if filters.status:
-        stmt = stmt.where(Initiative.status == filters.status)
-    if filters.neighbourhood is not None:
-        stmt = stmt.where(Initiative.neighbourhood_id == filters.neighbourhood)
+        stmt = stmt.where(Initiative.status.in_(filters.status))
+    if filters.neighbourhood:
+        stmt = stmt.where(Initiative.neighbourhood_id.in_(filters.neighbourhood))
     if filters.target_group:
-        stmt = stmt.where(list_contains(Initiative.target_groups, filters.target_group))
-    if filters.place is not None:
+        stmt = stmt.where(
+            or_(*(list_contains(Initiative.target_groups, g) for g in filters.target_group))
+        )
+    if filters.place:
         stmt = stmt.where(
             exists().where(
-                Booking.initiative_id == Initiative.id, Booking.place_id == filters.place
+                Booking.initiative_id == Initiative.id, Booking.place_id.in_(filters.place)
             )
         )
-    if filters.partner is not None:
+    if filters.partner:
         stmt = stmt.where(
             exists().where(
                 initiative_partners.c.initiative_id == Initiative.id,
-                initiative_partners.c.account_id == filters.partner,
+                initiative_partners.c.account_id.in_(filters.partner),
             )
         )
     if filters.q:

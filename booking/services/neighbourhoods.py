@@ -9,7 +9,12 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Neighbourhood
 from booking.services.authorization import Actor, require_admin
-from booking.services.common import ensure_slug_free, fetch_page, get_or_404, unique_slug
+from booking.services.common import (
+    add_with_generated_slug,
+    ensure_slug_free,
+    fetch_page,
+    get_or_404,
+)
 
 
 def list_neighbourhoods(page: int, page_size: int) -> tuple[list[Neighbourhood], int]:
@@ -26,14 +31,14 @@ def get_neighbourhood(neighbourhood_id: int) -> Neighbourhood:
 def create_neighbourhood(actor: Actor, data: dict[str, Any]) -> Neighbourhood:
     """Create a neighbourhood (admin only)."""
     require_admin(actor)
-    slug = data.get("slug")
-    if slug:
-        ensure_slug_free(Neighbourhood, slug)
+    neighbourhood = Neighbourhood(name=data["name"], city=data["city"])
+    if data.get("slug"):
+        ensure_slug_free(Neighbourhood, data["slug"])
+        neighbourhood.slug = data["slug"]
+        db.session.add(neighbourhood)
+        db.session.flush()
     else:
-        slug = unique_slug(Neighbourhood, data["name"])
-    neighbourhood = Neighbourhood(slug=slug, name=data["name"], city=data["city"])
-    db.session.add(neighbourhood)
-    db.session.flush()
+        add_with_generated_slug(neighbourhood, data["name"])
     return neighbourhood
 
 

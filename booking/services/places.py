@@ -5,20 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Booking, Neighbourhood, Place, PlaceHost, utcnow
+from booking.models.base import MAX_ID
 from booking.services.authorization import Actor, require_admin, require_place_manager
 from booking.services.booking_access import refuse_if_booked
 from booking.services.common import (
+    add_with_generated_slug,
     ensure_slug_free,
     fetch_page,
     get_or_404,
     list_contains,
     text_matches,
-    unique_slug,
 )
 from booking.services.opening_hours import validate_opening_hours
 from booking.services.policy import DEFAULT_POLICY, check_policy, merge_policy
@@ -30,9 +31,9 @@ DEFAULT_OPENING_HOURS = "Mo-Fr 09:00-17:00; PH off"
 class PlaceFilter:
     """Filters of the place list; None means: do not filter."""
 
-    neighbourhood: str | None = None
-    kind: str | None = None
-    target_group: str | None = None
+    neighbourhood: tuple[str, ...] = ()  # ids or slugs
+    kind: tuple[str, ...] = ()
+    target_group: tuple[str, ...] = ()
     q: str | None = None
     step_free: bool | None = None
 
@@ -40,16 +41,20 @@ class PlaceFilter:
 def _filtered(filters: PlaceFilter) -> Select[Any]:
     stmt = select(Place).order_by(Place.name, Place.id)
     if filters.neighbourhood:
-        if filters.neighbourhood.isdigit():
-            stmt = stmt.where(Place.neighbourhood_id == int(filters.neighbourhood))
-        else:
-            stmt = stmt.join(Neighbourhood).where(Neighbourhood.slug == filters.neighbourhood)
+        ids = [int(v) for v in filters.neighbourhood if v.isascii() and v.isdigit()]
+        slugs = [v for v in filters.neighbourhood if not (v.isascii() and v.isdigit())]
+        ids = [i for i in ids if i <= MAX_ID]  # a larger id cannot exist
+        stmt = stmt.outerjoin(Neighbourhood).where(
+            or_(Place.neighbourhood_id.in_(ids), Neighbourhood.slug.in_(slugs))
+        )
     if filters.kind:
-        stmt = stmt.where(Place.kind == filters.kind)
+        stmt = stmt.where(Place.kind.in_(filters.kind))
     if filters.step_free is not None:
         stmt = stmt.where(Place.step_free == filters.step_free)
     if filters.target_group:
-        stmt = stmt.where(list_contains(Place.target_groups, filters.target_group))
+        stmt = stmt.where(
+            or_(*(list_contains(Place.target_groups, g) for g in filters.target_group))
+        )
     if filters.q:
         stmt = stmt.where(text_matches(filters.q, Place.name, Place.description, Place.city))
     return stmt
@@ -103,11 +108,15 @@ def create_place(actor: Actor, data: dict[str, Any]) -> Place:
     require_admin(actor)
     place = Place(policy=dict(DEFAULT_POLICY), opening_hours=DEFAULT_OPENING_HOURS)
     data = dict(data)
-    if not data.get("slug"):
-        data["slug"] = unique_slug(Place, data["name"])
+    generate = not data.get("slug")
+    if generate:
+        data.pop("slug", None)
     _apply(place, data)
-    db.session.add(place)
-    db.session.flush()
+    if generate:
+        add_with_generated_slug(place, data["name"])
+    else:
+        db.session.add(place)
+        db.session.flush()
     return place
 
 

@@ -140,7 +140,11 @@ def _place_usage(place: Place, first: date, last: date, groups: dict[int, list[s
 
 
 def usage_report(
-    actor: Actor, first: date, last: date, neighbourhood: int | None = None
+    actor: Actor,
+    first: date,
+    last: date,
+    neighbourhood: tuple[int, ...] = (),
+    place: tuple[int, ...] = (),
 ) -> list[PlaceUsage]:
     """Usage of the places the actor may report on: admins all, hosts their own."""
     require_account(actor)
@@ -158,8 +162,10 @@ def usage_report(
                 code="not_a_host",
             )
         stmt = stmt.where(Place.id.in_(hosted))
-    if neighbourhood is not None:
-        stmt = stmt.where(Place.neighbourhood_id == neighbourhood)
+    if neighbourhood:
+        stmt = stmt.where(Place.neighbourhood_id.in_(neighbourhood))
+    if place:
+        stmt = stmt.where(Place.id.in_(place))
     groups = {
         initiative.id: list(initiative.target_groups)
         for initiative in db.session.scalars(select(Initiative))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice, zip_longest
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from booking.errors import Conflict, DomainError
@@ -47,7 +47,17 @@ class Verdict:
 
 
 def active_bookings_of(account_id: int, place_id: int, now: datetime, exclude: int | None) -> int:
-    """How many active bookings the account holds at the place that have not ended."""
+    """How many active bookings the account holds at the place that have not ended.
+
+    On PostgreSQL this first takes a transaction lock on (account, place): two concurrent
+    requests of one account would otherwise both count below the quota and both insert.
+    SQLite needs none; its write transactions already run one at a time.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:account, :place)"),
+            {"account": account_id, "place": place_id},
+        )
     stmt = select(func.count(Booking.id)).where(
         Booking.booked_by_id == account_id,
         Booking.place_id == place_id,

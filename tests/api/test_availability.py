@@ -189,7 +189,9 @@ def test_availability_matches_a_brute_force_on_real_rows(
     try:
         active = make.run(fill)
         found = make.run(
-            lambda: find_availability(AvailabilityFilter(from_=start, to=end, place=place), now=NOW)
+            lambda: find_availability(
+                AvailabilityFilter(from_=start, to=end, place=(place,)), now=NOW
+            )
         )
         opened = open_intervals(opening, AMSTERDAM, start, end)
         for name, room_id in ids.items():

@@ -303,10 +303,10 @@ def test_availability_feeds(
     client: FlaskClient, make: Factory, data: DataSet, tmp_path: Path
 ) -> None:
     for url, filters in (
-        (f"/feeds/availability/places/{data.place}.ics?min_duration=90", {"place": data.place}),
+        (f"/feeds/availability/places/{data.place}.ics?min_duration=90", {"place": (data.place,)}),
         (
             f"/feeds/availability/neighbourhoods/{data.neighbourhood}.ics?min_duration=90",
-            {"neighbourhood": data.neighbourhood},
+            {"neighbourhood": (data.neighbourhood,)},
         ),
     ):
         raw = fetch(client, url)
