@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+THREADS ?= 8
 
 .PHONY: run test lint install clean
 
@@ -24,10 +24,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 ## run: migrate the SQLite database under instance/, load the demo data if empty, serve on :8000
+## (one process with threads, so the in-memory rate limits hold exactly; see README for Redis)
 run: install
 	$(BIN)/booking db upgrade
 	$(BIN)/booking seed-demo --if-empty
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	BOOKING_ENV=development $(BIN)/gunicorn --workers 1 --threads $(THREADS) \
+		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## test: the whole suite on SQLite, and on PostgreSQL when one is reachable (required with CI=true)
 test: install node_modules/.installed

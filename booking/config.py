@@ -52,6 +52,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "DB_CONNECT_TIMEOUT": _env_int("DB_CONNECT_TIMEOUT", 3),
         "DB_STATEMENT_TIMEOUT_MS": _env_int("DB_STATEMENT_TIMEOUT_MS", 5000),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
+        # Keeps the keys of several installations (or test runs) apart in one Redis.
+        "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", "wijkruimte"),
         "RATELIMIT_ENABLED": (_env("RATELIMIT_ENABLED") or "true").lower() != "false",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGNUP_RATE_LIMIT": _env("SIGNUP_RATE_LIMIT", "20 per hour"),

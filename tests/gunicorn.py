@@ -24,12 +24,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
+def gunicorn(env: dict[str, str], workers: int, threads: int = 1) -> Iterator[str]:
     """gunicorn serving wsgi:app with `env` added; yields its base URL once /healthz answers."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        [
+            BIN / "gunicorn",
+            *("--workers", str(workers), "--threads", str(threads)),
+            *("--bind", f"127.0.0.1:{port}", "wsgi:app"),
+        ],
         cwd=ROOT,
         env={**os.environ, "BOOKING_PUBLIC_BASE_URL": base, **env},
         stdout=subprocess.DEVNULL,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from booking.errors import DomainError, Invalid, Unauthorized
 from booking.text import first_forbidden_character
 
 MAX_JSON_DEPTH = 32
+_ASCII_INTEGER = re.compile(r"-?[0-9]{1,18}")
 # The longest integer any field takes is a 32-bit id (10 digits); leave room for a sign.
 MAX_INTEGER_DIGITS = 20
 JSON_MIMETYPES = ("application/json", "application/merge-patch+json")
@@ -43,6 +45,7 @@ class Operation:
     protected: bool
     query: frozenset[str]
     repeatable: frozenset[str]
+    integers: frozenset[str]
 
 
 def _schema_instance(schema: Any) -> Schema:
@@ -59,6 +62,7 @@ def _operation(view_function: Any, method: str) -> Operation | None:
     protected = "security" in apidoc.get("manual_doc", {})
     query: set[str] = set()
     repeatable: set[str] = set()
+    integers: set[str] = set()
     parameters = [
         *apidoc.get("arguments", {}).get("parameters", []),
         *([apidoc["pagination"]["parameters"]] if "pagination" in apidoc else []),
@@ -74,7 +78,10 @@ def _operation(view_function: Any, method: str) -> Operation | None:
             query.add(key)
             if isinstance(field, fields.List):
                 repeatable.add(key)
-    return Operation(protected, frozenset(query), frozenset(repeatable))
+                field = field.inner
+            if isinstance(field, fields.Integer):
+                integers.add(key)
+    return Operation(protected, frozenset(query), frozenset(repeatable), frozenset(integers))
 
 
 def check_request() -> None:
@@ -104,8 +111,21 @@ def _check_query(operation: Operation | None) -> None:
                         code="invalid_character",
                         errors={key[:40]: [f"Contains {bad}."]},
                     )
-    if operation is None or not request.path.startswith("/api/"):
+    if operation is None:
         return
+    not_digits = sorted(
+        k
+        for k in operation.integers & set(args)
+        if not all(_ASCII_INTEGER.fullmatch(v) for v in args.getlist(k))
+    )
+    if not_digits:
+        raise Invalid(
+            f"Give {', '.join(not_digits)} as a whole number in ASCII digits (0-9).",
+            code="validation_error",
+            errors={name: ["Not a valid integer."] for name in not_digits},
+        )
+    if not request.path.startswith("/api/"):
+        return  # calendar clients may add parameters of their own to a feed URL
     unknown = sorted(set(args) - operation.query)
     if unknown:
         known = ", ".join(sorted(operation.query)) or "none"

@@ -1,0 +1,158 @@
+"""Rate limits: one budget per token however it is spelt, exact across processes through
+Redis, and open (served, logged, counted) while Redis is away."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from booking.metrics import RATE_LIMIT_STORAGE_ERRORS
+from tests.conftest import discard_app, make_test_app
+from tests.factories import Factory
+from tests.gunicorn import gunicorn
+from tests.http import all_at_once, send
+from tests.tcp_proxy import TcpProxy
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(REDIS, timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def needs_redis() -> None:
+    """Redis on 6379; required with CI=true, as PostgreSQL is."""
+    if not _redis_answers():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Redis is required in CI but does not answer on 127.0.0.1:6379")
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+
+
+@pytest.fixture
+def limited(database_url: str, app: Flask) -> Iterator[Flask]:
+    """The app with a sign-up limit of 3 per minute and a write limit of 3 per minute."""
+    application = make_test_app(
+        database_url,
+        SIGNUP_RATE_LIMIT="3 per minute",
+        BOOKING_WRITE_RATE_LIMIT="3 per minute",
+        RATELIMIT_KEY_PREFIX=secrets.token_hex(4),
+    )
+    yield application
+    discard_app(application)
+
+
+def test_every_spelling_of_one_token_shares_one_budget(limited: Flask) -> None:
+    caller = Factory(limited).account()
+    client = limited.test_client()
+    spellings = [f"Bearer {caller.token}", f"bearer {caller.token}", f"BEARER   {caller.token}"]
+    codes = []
+    for header in [*spellings, spellings[0]]:
+        response = client.post(
+            "/api/v1/bookings", json={"title": "x"}, headers={"Authorization": header}
+        )
+        codes.append(response.status_code)
+        if response.status_code != 429:
+            assert "Retry-After" not in response.headers
+    assert codes == [422, 422, 422, 429]
+    assert response.headers["Retry-After"]
+
+
+def test_no_retry_after_on_ordinary_answers(limited: Flask) -> None:
+    client = limited.test_client()
+    for _ in range(3):
+        response = client.post("/api/v1/accounts", json={"name": "A", "email": "a@example.nl"})
+        assert response.status_code in (201, 409) and "Retry-After" not in response.headers
+    response = client.post("/api/v1/accounts", json={"name": "A", "email": "a@example.nl"})
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    response = client.get("/api/v1/places")
+    assert response.status_code == 200 and "Retry-After" not in response.headers
+
+
+@pytest.mark.usefixtures("needs_redis")
+def test_a_redis_outage_fails_open_and_limits_return_with_redis(
+    database_url: str, app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    proxy = TcpProxy(REDIS).start()
+    application = make_test_app(
+        database_url,
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{proxy.port}",
+        SIGNUP_RATE_LIMIT="2 per minute",
+        RATELIMIT_KEY_PREFIX=secrets.token_hex(4),
+    )
+    client = application.test_client()
+    # The limiter is one object per process; a fresh address keeps this test's counts apart
+    # from earlier runs that Redis still remembers.
+    address = f"127.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+
+    def sign_up(n: int) -> int:
+        body = {"name": "Ann", "email": f"ann{n}-{secrets.token_hex(3)}@example.nl"}
+        response = client.post("/api/v1/accounts", json=body, environ_base={"REMOTE_ADDR": address})
+        return response.status_code
+
+    try:
+        assert [sign_up(n) for n in range(3)] == [201, 201, 429]
+        proxy.stop()
+        before = RATE_LIMIT_STORAGE_ERRORS._value.get()
+        with caplog.at_level(logging.WARNING, logger="flask-limiter"):
+            assert [sign_up(n) for n in range(3, 6)] == [201, 201, 201]
+            assert client.get("/feeds/places/1.ics").status_code == 404  # served, not 500
+        assert RATE_LIMIT_STORAGE_ERRORS._value.get() >= before + 3
+        assert any("rate-limit storage unavailable" in r.getMessage() for r in caplog.records)
+        assert all(
+            r.levelno == logging.WARNING for r in caplog.records if r.name == "flask-limiter"
+        )
+        proxy.start()  # Redis is back on the same address, with the counts it kept
+        assert sign_up(6) == 429
+    finally:
+        proxy.stop()
+        discard_app(application)
+        # Point the process-wide limiter back at memory for the tests that follow.
+        discard_app(make_test_app(database_url))
+
+
+@pytest.mark.usefixtures("needs_redis")
+def test_limits_are_exact_across_workers_with_redis(clean_app: Flask, database_url: str) -> None:
+    env = {
+        "BOOKING_DATABASE_URL": database_url,
+        "BOOKING_RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379",
+        "BOOKING_SIGNUP_RATE_LIMIT": "10 per minute",
+    }
+    with gunicorn({**env, "BOOKING_RATELIMIT_KEY_PREFIX": secrets.token_hex(4)}, 4) as base:
+        answers = all_at_once(
+            30,
+            lambda i: send(
+                "POST",
+                f"{base}/api/v1/accounts",
+                {"name": "Ann", "email": f"ann{i}@example.nl"},
+            )[0],
+        )
+    assert Counter(answers) == {201: 10, 429: 20}
+
+
+def test_one_process_with_threads_is_exact_with_memory_storage(
+    clean_app: Flask, database_url: str
+) -> None:
+    """What `make run` does: one gunicorn worker with threads, so memory:// is exact."""
+    env = {"BOOKING_DATABASE_URL": database_url, "BOOKING_SIGNUP_RATE_LIMIT": "10 per minute"}
+    with gunicorn(env, workers=1, threads=8) as base:
+        answers = all_at_once(
+            30,
+            lambda i: send(
+                "POST",
+                f"{base}/api/v1/accounts",
+                {"name": "Bob", "email": f"bob{i}@example.nl"},
+            )[0],
+        )
+    assert Counter(answers) == {201: 10, 429: 20}
