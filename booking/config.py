@@ -26,9 +26,14 @@ class ConfigurationError(RuntimeError):
     """The service cannot start with this configuration."""
 
 
-def engine_options(url: str, connect_timeout: int, statement_timeout_ms: int) -> dict[str, Any]:
+def engine_options(
+    url: str, connect_timeout: int, statement_timeout_ms: int, sqlite_busy_timeout: float
+) -> dict[str, Any]:
     """Engine settings that make a sick database fail fast instead of pinning workers."""
     options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        # How long a writer waits for SQLite's write lock before the request is a 503.
+        options["connect_args"] = {"timeout": sqlite_busy_timeout}
     if url.startswith("postgresql"):
         options["pool_timeout"] = connect_timeout
         options["connect_args"] = {
@@ -51,6 +56,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # DB_STATEMENT_TIMEOUT_MS, so an unreachable or stalled database is a quick 503.
         "DB_CONNECT_TIMEOUT": _env_int("DB_CONNECT_TIMEOUT", 3),
         "DB_STATEMENT_TIMEOUT_MS": _env_int("DB_STATEMENT_TIMEOUT_MS", 5000),
+        "SQLITE_BUSY_TIMEOUT": float(_env("SQLITE_BUSY_TIMEOUT") or 15),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
         # Keeps the keys of several installations (or test runs) apart in one Redis.
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", "wijkruimte"),
@@ -92,6 +98,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
             config["SQLALCHEMY_DATABASE_URI"],
             config["DB_CONNECT_TIMEOUT"],
             config["DB_STATEMENT_TIMEOUT_MS"],
+            config["SQLITE_BUSY_TIMEOUT"],
         ),
     )
     _settle_base_url(config)
