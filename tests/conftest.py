@@ -21,6 +21,7 @@ from sqlalchemy import text
 from booking import create_app
 from booking.extensions import db
 from tests.factories import Factory
+from tests.venue import venue  # noqa: F401 - the fixture, for every test package
 
 LOCAL_POSTGRES = ("127.0.0.1", 5432)
 

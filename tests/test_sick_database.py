@@ -126,7 +126,6 @@ def test_readyz_reports_a_schema_behind_the_code(clean_app: Flask, database_url:
     client = clean_app.test_client()
     assert client.get("/readyz").json == {"status": "ok", "database": "ok", "migrations": "head"}
 
-
     with clean_app.app_context():
         db.session.execute(text("UPDATE alembic_version SET version_num = '0004_initiatives'"))
         db.session.commit()

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
+
+from booking.text import clean_multiline, one_line
 
 PRODID = "-//Wijkruimte//Wijkruimte booking//NL"
 MAX_FEED_BYTES = 1_000_000
 # Calendar clients may poll hourly (REFRESH-INTERVAL and X-PUBLISHED-TTL say the same).
 REFRESH = timedelta(hours=1)
 _END = b"END:VCALENDAR\r\n"
-# Control characters other than tab and newline have no place in calendar text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,18 @@ class FeedInfo:
     description: str = ""
 
 
-def clean(text: str) -> str:
-    """Text as icalendar should escape it: one kind of line break, no control characters."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+def clean(text: str) -> vText:
+    """Multi-line TEXT: every kind of line break a plain newline (escaped as \\n), no controls.
+
+    U+2028, U+2029 and U+0085 count as line breaks: left alone, some parsers drop the
+    property and others start a new line (and so a new property) there.
+    """
+    return vText(clean_multiline(text))
+
+
+def line(text: str) -> vText:
+    """Single-line TEXT (titles, places, calendar names): line breaks become spaces."""
+    return vText(one_line(text))
 
 
 def _event(item: FeedEvent) -> bytes:
@@ -57,11 +65,11 @@ def _event(item: FeedEvent) -> bytes:
     event.add("dtstart", item.start)
     event.add("dtend", item.end)
     event.add("sequence", item.sequence)
-    event.add("summary", clean(item.summary))
+    event.add("summary", line(item.summary))
     if item.description:
         event.add("description", clean(item.description))
     if item.location:
-        event.add("location", clean(item.location))
+        event.add("location", line(item.location))
     if item.status:
         event.add("status", item.status)
     event.add("transp", "TRANSPARENT" if item.transparent else "OPAQUE")
@@ -76,7 +84,7 @@ def _calendar(info: FeedInfo, description: str) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("method", "PUBLISH")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", clean(info.name))
+    calendar.add("x-wr-calname", line(info.name))
     calendar.add("x-wr-timezone", info.timezone)
     if description:
         calendar.add("x-wr-caldesc", clean(description))

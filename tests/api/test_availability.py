@@ -19,10 +19,10 @@ from booking.services.availability import AvailabilityFilter, find_availability
 from booking.services.bookings import cancel_booking, create_booking
 from booking.services.opening_hours import open_intervals
 from booking.services.policy import DEFAULT_POLICY
-from tests.api.conftest import Venue
 from tests.booking_helpers import AMSTERDAM, book, local, upcoming
 from tests.factories import Factory
 from tests.services.test_availability import brute_force
+from tests.venue import Venue
 
 
 def test_free_time_is_opening_hours_minus_bookings(client: FlaskClient, venue: Venue) -> None:

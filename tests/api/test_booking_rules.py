@@ -8,8 +8,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from booking.models import utcnow
-from tests.api.conftest import Venue
 from tests.booking_helpers import AMSTERDAM, book, local, upcoming
+from tests.venue import Venue
 
 
 def test_a_booking_is_confirmed_and_reads_back_in_local_time(

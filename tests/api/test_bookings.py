@@ -13,8 +13,8 @@ from booking.extensions import db
 from booking.models import Booking, Occupancy, utcnow
 from booking.services.authorization import Actor
 from booking.services.bookings import create_booking, expire_pending
-from tests.api.conftest import Venue
 from tests.booking_helpers import book, local, upcoming
+from tests.venue import Venue
 
 
 def test_conflict_names_the_blocked_time_and_offers_free_alternatives(

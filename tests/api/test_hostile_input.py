@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Booking, Initiative, Place
-from tests.api.conftest import Venue
 from tests.booking_helpers import local, upcoming
 from tests.factories import Factory
+from tests.venue import Venue
 
 PROBLEM = "application/problem+json"
 

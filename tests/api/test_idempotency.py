@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Booking, IdempotencyKey
-from tests.api.conftest import Venue
 from tests.booking_helpers import local, upcoming
 from tests.conftest import _empty_all_tables, make_test_app
 from tests.factories import Factory
+from tests.venue import Venue
 
 
 def _body(venue: Venue, clock: str = "10:00", **changes: object) -> dict[str, object]:

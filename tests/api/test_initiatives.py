@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from booking.extensions import db
 from booking.models import Initiative
 from booking.models.initiative import INITIATIVE_STATUSES, TRANSITIONS
-from tests.api.conftest import Venue
 from tests.booking_helpers import book, local, upcoming
 from tests.factories import Caller
+from tests.venue import Venue
 
 
 def create(client: FlaskClient, caller: Caller, **fields: Any) -> dict[str, Any]:

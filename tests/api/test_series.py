@@ -13,8 +13,8 @@ from booking.extensions import db
 from booking.models import Account, Booking
 from booking.services.authorization import Actor
 from booking.services.series import create_series
-from tests.api.conftest import Venue
 from tests.booking_helpers import AMSTERDAM, book, local, upcoming
+from tests.venue import Venue
 
 
 def post_series(client: FlaskClient, venue: Venue, day: date, rrule: str, **fields: Any) -> Any:

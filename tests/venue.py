@@ -1,4 +1,4 @@
-"""A place with rooms and people in every role, for the booking tests."""
+"""A place with rooms and people in every role (the `venue` fixture, shared by all tests)."""
 
 from __future__ import annotations
 
