@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.gunicorn import BIN, ROOT, gunicorn
+from tests.http import send
 
 
 def test_gunicorn_serves_the_demo_places(tmp_path: Path) -> None:
@@ -48,3 +49,28 @@ def test_production_refuses_to_start_without_a_public_base_url(tmp_path: Path) -
     )
     assert started.returncode != 0
     assert "BOOKING_PUBLIC_BASE_URL is required in production" in started.stderr
+
+
+def test_the_access_log_never_shows_a_private_feed_token(tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    env = {"BOOKING_DATABASE_URL": f"sqlite:///{tmp_path / 'log.db'}", "BOOKING_ENV": "development"}
+    subprocess.run(
+        [BIN / "booking", "db", "upgrade"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
+    with gunicorn({**env, "GUNICORN_CMD_ARGS": f"--access-logfile {log}"}, workers=1) as base:
+        signed_up = send(
+            "POST", f"{base}/api/v1/accounts", {"name": "Ann", "email": "ann@example.nl"}
+        )[2]
+        headers = {"Authorization": f"Bearer {signed_up['token']}"}
+        created = send("POST", f"{base}/api/v1/feed-tokens", {"name": "agenda"}, headers)[2]
+        secret = created["token"]
+        assert created["url"].startswith(base)
+        assert send("GET", created["url"])[0] == 200
+        assert send("GET", created["url"] + "?x=1")[0] == 200
+    text = log.read_text()
+    assert "/feeds/private/[redacted].ics" in text
+    assert secret not in text and secret[:20] not in text

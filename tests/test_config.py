@@ -1,0 +1,44 @@
+"""Configuration: production needs a public URL; timeouts reach the database engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from booking.config import DEVELOPMENT_BASE_URL, ConfigurationError, load_config
+
+
+def test_production_needs_a_public_base_url(tmp_path: object) -> None:
+    with pytest.raises(ConfigurationError, match="BOOKING_PUBLIC_BASE_URL is required"):
+        load_config(str(tmp_path), {"ENV": "production", "PUBLIC_BASE_URL": ""})
+    config = load_config(
+        str(tmp_path), {"ENV": "production", "PUBLIC_BASE_URL": "https://wijk.example.nl/"}
+    )
+    assert config["PUBLIC_BASE_URL"] == "https://wijk.example.nl"
+
+
+def test_development_defaults_to_the_address_of_make_run(tmp_path: object) -> None:
+    config = load_config(str(tmp_path), {"ENV": "development", "PUBLIC_BASE_URL": ""})
+    assert config["PUBLIC_BASE_URL"] == DEVELOPMENT_BASE_URL
+
+
+def test_postgresql_gets_connect_statement_and_pool_timeouts(tmp_path: object) -> None:
+    config = load_config(
+        str(tmp_path),
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/db",
+            "DB_CONNECT_TIMEOUT": 2,
+            "DB_STATEMENT_TIMEOUT_MS": 1500,
+        },
+    )
+    options = config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_timeout"] == 2
+    assert options["connect_args"] == {
+        "connect_timeout": 2,
+        "options": "-c statement_timeout=1500",
+    }
+
+
+def test_redis_storage_gets_short_timeouts_and_fails_open(tmp_path: object) -> None:
+    config = load_config(str(tmp_path), {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"})
+    assert config["RATELIMIT_SWALLOW_ERRORS"] is True
+    assert config["RATELIMIT_STORAGE_OPTIONS"]["socket_timeout"] <= 1
