@@ -8,3 +8,5 @@ graceful_timeout = 20
 keepalive = 5
 # Private feed URLs carry a token: the access log shows them redacted.
 logger_class = "booking.access_log.RedactingLogger"
+# The longest request line gunicorn reads (its maximum); filters may repeat.
+limit_request_line = 8190

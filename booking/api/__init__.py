@@ -19,6 +19,7 @@ from booking.api import (
     reports,
 )
 from booking.api.base import ProblemApi
+from booking.api.openapi import document_problems
 from booking.feeds import routes as feeds
 
 
@@ -39,6 +40,7 @@ def register_api(app: Flask) -> ProblemApi:
     ):
         api.register_blueprint(module.blp)
     app.register_blueprint(health.blp)
+    document_problems(api)
     return api
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from booking.api.openapi import ProblemDocsMixin
 from booking.errors import integrity_conflict, is_unique_violation, problem_response
 from booking.models.base import MAX_ID
 from booking.schemas.common import ProblemSchema
@@ -59,7 +60,7 @@ def _flatten_messages(messages: dict[str, Any]) -> dict[str, Any]:
     return errors
 
 
-class ProblemApi(Api):
+class ProblemApi(ProblemDocsMixin, Api):
     """flask-smorest Api whose HTTP errors are problem+json with a stable code."""
 
     ERROR_SCHEMA = ProblemSchema

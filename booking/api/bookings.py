@@ -9,6 +9,7 @@ from flask_smorest.pagination import PaginationParameters
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View, tupled
 from booking.api.writes import IDEMPOTENCY_DOC, booking_write_limit, idempotent
+from booking.errors import PROBLEM_MIMETYPE
 from booking.schemas.booking import (
     BookingConflictSchema,
     BookingCreateSchema,
@@ -48,7 +49,12 @@ class Bookings(View):
     @blp.doc(**SECURED, **IDEMPOTENCY_DOC)
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema)
-    @blp.alt_response(409, schema=BookingConflictSchema, description="booking_conflict")
+    @blp.alt_response(
+        409,
+        schema=BookingConflictSchema,
+        description="booking_conflict",
+        content_type=PROBLEM_MIMETYPE,
+    )
     def post(self, data: dict[str, Any]) -> Any:
         """Book a room; 409 `booking_conflict` names what is in the way and alternatives."""
         return bookings.create_booking(current_actor(), data)
@@ -65,7 +71,12 @@ class BookingById(View):
     @blp.doc(**SECURED)
     @blp.arguments(BookingCreateSchema(partial=True))
     @blp.response(200, BookingSchema)
-    @blp.alt_response(409, schema=BookingConflictSchema, description="booking_conflict")
+    @blp.alt_response(
+        409,
+        schema=BookingConflictSchema,
+        description="booking_conflict",
+        content_type=PROBLEM_MIMETYPE,
+    )
     def patch(self, data: dict[str, Any], booking_id: int) -> Any:
         """Change or move a booking (booker, hosts, admins); a move is checked again."""
         return bookings.update_booking(current_actor(), booking_id, data)
@@ -121,8 +132,18 @@ class SeriesCollection(View):
     @blp.arguments(SeriesCreateSchema)
     @blp.response(201, SeriesResultSchema)
     @blp.alt_response(200, schema=SeriesResultSchema, description="dry run: nothing written")
-    @blp.alt_response(409, schema=SeriesProblemSchema, description="series_conflict")
-    @blp.alt_response(422, schema=SeriesProblemSchema, description="series_invalid, or input")
+    @blp.alt_response(
+        409,
+        schema=SeriesProblemSchema,
+        description="series_conflict",
+        content_type=PROBLEM_MIMETYPE,
+    )
+    @blp.alt_response(
+        422,
+        schema=SeriesProblemSchema,
+        description="series_invalid, or input",
+        content_type=PROBLEM_MIMETYPE,
+    )
     def post(self, data: dict[str, Any]) -> Any:
         """Book a recurring series, all or nothing (or skip what conflicts); dry_run previews."""
         outcome = series.create_series(current_actor(), data)

@@ -28,7 +28,7 @@ class FeedTokens(View):
         return feed_tokens.list_feed_tokens(current_actor())
 
     @blp.doc(**SECURED)
-    @blp.arguments(FeedTokenCreateSchema)
+    @blp.arguments(FeedTokenCreateSchema, required=False)
     @blp.response(201, FeedTokenCreatedSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Create a private feed URL; hosts' feeds include their places' requests."""

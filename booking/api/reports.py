@@ -14,12 +14,24 @@ from booking.services.reports import usage_csv, usage_report
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Usage reports")
 
 
+# Two representations of one answer: JSON by default, CSV with format=csv.
+USAGE_RESPONSE: dict[str, Any] = {
+    "description": "Usage per place and room",
+    "content": {
+        "application/json": {
+            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/PlaceUsage"}}
+        },
+        "text/csv": {"schema": {"type": "string"}},
+    },
+}
+
+
 @blp.route("/reports/usage")
 class UsageReport(View):
     @blp.doc(**SECURED)
     @blp.arguments(UsageQuerySchema, location="query")
     @blp.response(200, PlaceUsageSchema(many=True))
-    @blp.alt_response(200, description="format=csv", content_type="text/csv", success=True)
+    @blp.doc(responses={"200": USAGE_RESPONSE})
     def get(self, args: dict[str, Any]) -> Any:
         """Open hours, booked hours, occupancy and activities per place and room (JSON or CSV)."""
         report = usage_report(

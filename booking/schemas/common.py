@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import available_timezones
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from booking.models.base import MAX_ID
 from booking.text import one_line
@@ -63,6 +63,9 @@ def _not_blank(value: str) -> None:
 
 
 def _in_supported_range(value: date) -> None:
+    # Check the local year first: converting 0001-01-01T00:00+18:00 to UTC overflows.
+    if value.year not in SUPPORTED_YEARS:
+        raise ValidationError("Must be between 2000 and 2100.")
     if isinstance(value, datetime):
         value = value.astimezone(UTC)
     if value.year not in SUPPORTED_YEARS:
@@ -106,8 +109,18 @@ class Timestamps(Schema):
     updated_at = fields.AwareDateTime(dump_only=True)
 
 
+WHEN_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+ -][0-9]{2}:[0-9]{2}))?$"
+)
+
+
 class WhenField(fields.Field):
     """A query bound: a date (`2027-01-12`) or an RFC 3339 datetime with an offset."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"type": "string", "pattern": WHEN_PATTERN, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         # An unencoded "+01:00" in a query string arrives as " 01:00".
@@ -122,7 +135,14 @@ class WhenField(fields.Field):
 
 
 class ProblemSchema(Schema):
-    """An RFC 9457 problem; `code` is stable and machine-readable."""
+    """An RFC 9457 problem; `code` is stable and machine-readable.
+
+    Problems may carry members of their own (`conflicts`, `alternatives`, and `unknown`:
+    the unknown query parameters), so the document allows more properties than these.
+    """
+
+    class Meta:
+        unknown = INCLUDE
 
     type = fields.String()
     title = fields.String()

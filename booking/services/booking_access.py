@@ -152,12 +152,16 @@ class BookingFilter:
 
 
 def _filter_zone(filters: BookingFilter) -> ZoneInfo:
-    # Several places of one installation share a timezone in practice; the first one decides.
-    if filters.room:
-        room = get_or_404(Room, filters.room[0])
-        return room.zone
-    if filters.place:
-        return get_or_404(Place, filters.place[0]).zone
+    # Places of one installation share a timezone in practice; the first one found decides.
+    # An id that does not exist only filters everything out, as any filter value would.
+    for room_id in filters.room:
+        room = db.session.get(Room, room_id)
+        if room is not None:
+            return room.zone
+    for place_id in filters.place:
+        place = db.session.get(Place, place_id)
+        if place is not None:
+            return place.zone
     return ZoneInfo(DEFAULT_TIMEZONE)
 
 

@@ -224,3 +224,16 @@ class TestQueryParameters:
         )
         assert report.status_code == 200
         assert {row["place_id"] for row in report.json} == {venue.place, other}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/bookings?from=0001-01-01T14%3A57%3A42.62%2B18%3A37",  # found by schemathesis
+        "/api/v1/availability?from=9999-12-31T23%3A59%3A59-23%3A59",
+        "/api/v1/bookings?to=0001-01-01",
+    ],
+)
+def test_times_at_the_edge_of_the_calendar_are_a_422(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 422 and response.mimetype == PROBLEM
