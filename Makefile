@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 THREADS ?= 8
 
-.PHONY: run test lint install clean
+.PHONY: run test lint fuzz install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: install node_modules/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## fuzz: schemathesis against gunicorn + PostgreSQL, every operation, as admin, host, person
+## and anonymous; 0 failures expected (FUZZ_EXAMPLES per operation and phase)
+FUZZ_EXAMPLES ?= 50
+fuzz: install
+	$(BIN)/python -m tests.fuzz.run --max-examples $(FUZZ_EXAMPLES)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
