@@ -55,7 +55,8 @@ def _schema_instance(schema: Any) -> Schema:
 @functools.cache
 def _operation(view_function: Any, method: str) -> Operation | None:
     view_class = getattr(view_function, "view_class", None)
-    handler = getattr(view_class, method.lower(), None) if view_class else view_function
+    name = "get" if method == "HEAD" else method.lower()  # Flask answers HEAD with GET
+    handler = getattr(view_class, name, None) if view_class else view_function
     apidoc = getattr(handler, "_apidoc", None)
     if apidoc is None:
         return None

@@ -237,3 +237,8 @@ class TestQueryParameters:
 def test_times_at_the_edge_of_the_calendar_are_a_422(client: FlaskClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 422 and response.mimetype == PROBLEM
+
+
+def test_head_is_guarded_like_get(client: FlaskClient) -> None:
+    assert client.head("/api/v1/places?colour=red").status_code == 422
+    assert client.head("/api/v1/tokens").status_code == 401
