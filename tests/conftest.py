@@ -26,9 +26,10 @@ from tests.venue import venue  # noqa: F401 - the fixture, for every test packag
 LOCAL_POSTGRES = ("127.0.0.1", 5432)
 
 
-def _postgres_answers() -> bool:
+def answers(address: tuple[str, int]) -> bool:
+    """Whether a TCP server accepts connections at the address."""
     try:
-        with socket.create_connection(LOCAL_POSTGRES, timeout=1):
+        with socket.create_connection(address, timeout=1):
             return True
     except OSError:
         return False
@@ -59,7 +60,7 @@ def database_url(
     if url:
         yield url
         return
-    if not _postgres_answers():
+    if not answers(LOCAL_POSTGRES):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("PostgreSQL is required in CI but does not answer on 127.0.0.1:5432")
         pytest.skip("PostgreSQL not available (set BOOKING_TEST_POSTGRES_URL)")
