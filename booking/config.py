@@ -63,6 +63,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_ENABLED": (_env("RATELIMIT_ENABLED") or "true").lower() != "false",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGNUP_RATE_LIMIT": _env("SIGNUP_RATE_LIMIT", "20 per hour"),
+        # Sign-in codes: requests per client address and per e-mail address, and redemptions.
+        "EMAIL_LINK_RATE_LIMIT": _env("EMAIL_LINK_RATE_LIMIT", "10 per hour"),
         # Shared by every booking and series write of one token (or one address).
         "BOOKING_WRITE_RATE_LIMIT": _env("WRITE_RATE_LIMIT", "120 per minute"),
         # Per client address; calendar services poll many feeds from few addresses.

@@ -80,6 +80,7 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SIGNUP_RATE_LIMIT": "100000 per minute",
         "BOOKING_WRITE_RATE_LIMIT": "100000 per minute",
         "FEED_RATE_LIMIT": "100000 per minute",
+        "EMAIL_LINK_RATE_LIMIT": "100000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         "PUBLIC_BASE_URL": "http://localhost",
         **overrides,

@@ -9,6 +9,7 @@ from flask import Flask
 
 from booking.api import (
     accounts,
+    admin,
     availability,
     bookings,
     feed_tokens,
@@ -37,6 +38,7 @@ def register_api(app: Flask) -> ProblemApi:
         reports,
         feed_tokens,
         feeds,
+        admin,
     ):
         api.register_blueprint(module.blp)
     app.register_blueprint(health.blp)

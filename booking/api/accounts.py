@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
 from booking.extensions import limiter
 from booking.schemas.account import (
     AccountWithTokenSchema,
+    EmailLinkSchema,
+    MeChangeSchema,
     MeSchema,
+    RedeemSchema,
     SignUpSchema,
     TokenCreatedSchema,
     TokenCreateSchema,
     TokenSchema,
 )
-from booking.services import accounts, tokens
+from booking.services import accounts, sign_in, tokens
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and API tokens")
 
@@ -42,8 +46,15 @@ class Me(View):
     @blp.doc(**SECURED)
     @blp.response(200, MeSchema)
     def get(self) -> Any:
-        """Your own account, with roles and hosted places."""
+        """Your own account, with roles, hosted places and mail preferences."""
         return accounts.own_account(current_actor())
+
+    @blp.doc(**SECURED)
+    @blp.arguments(MeChangeSchema)
+    @blp.response(200, MeSchema)
+    def patch(self, data: dict[str, Any]) -> Any:
+        """Change your name, the language of your mails, or turn mails about bookings off."""
+        return accounts.change_own_account(current_actor(), data)
 
 
 @blp.route("/accounts/organisations")
@@ -100,3 +111,37 @@ class AccountTokens(View):
         )
         token.token = raw  # type: ignore[attr-defined]
         return token
+
+
+def _email_link_limit() -> str:
+    return str(current_app.config["EMAIL_LINK_RATE_LIMIT"])
+
+
+def _email_key() -> str:
+    """Rate-limit key for the address a code is mailed to (hashed: keys may sit in Redis)."""
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    text = email.strip().lower() if isinstance(email, str) else ""
+    return "email:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@blp.route("/auth/email-link")
+class EmailLink(View):
+    @limiter.limit(_email_link_limit)
+    @limiter.limit(_email_link_limit, key_func=_email_key)
+    @blp.arguments(EmailLinkSchema)
+    @blp.response(202)
+    def post(self, data: dict[str, Any]) -> None:
+        """Mail a one-time sign-in code (30 minutes); always 202, whether an account exists."""
+        sign_in.request_link(data["email"])
+
+
+@blp.route("/auth/email-link/redeem")
+class RedeemEmailLink(View):
+    @limiter.limit(_email_link_limit)
+    @blp.arguments(RedeemSchema)
+    @blp.response(201, AccountWithTokenSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Trade the mailed code for a token with your account's entitlements (never admin)."""
+        account, _token, raw = sign_in.redeem(data["code"])
+        return {"account": account, "token": raw}

@@ -10,6 +10,7 @@ from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View, tupled
 from booking.api.writes import IDEMPOTENCY_DOC, booking_write_limit, idempotent
 from booking.errors import PROBLEM_MIMETYPE
+from booking.models.booking import CONFIRMED, DECLINED
 from booking.schemas.booking import (
     BookingConflictSchema,
     BookingCreateSchema,
@@ -20,6 +21,8 @@ from booking.schemas.booking import (
     SeriesCancelResultSchema,
     SeriesCancelSchema,
     SeriesCreateSchema,
+    SeriesDecisionResultSchema,
+    SeriesDecisionSchema,
     SeriesProblemSchema,
     SeriesResultSchema,
     SeriesSchema,
@@ -177,3 +180,32 @@ class CancelSeries(View):
             current_actor(), series_id, data.get("from_"), data["reason"]
         )
         return {"series": found, "cancelled": cancelled}
+
+
+def _decide_series(series_id: int, data: dict[str, Any], to_status: str) -> dict[str, Any]:
+    found, decided = series.decide_series(
+        current_actor(), series_id, to_status, data.get("from_"), data["reason"]
+    )
+    return {"series": found, "decided": decided}
+
+
+@blp.route("/series/<id:series_id>/confirm")
+class ConfirmSeries(View):
+    @booking_write_limit
+    @blp.doc(**SECURED)
+    @blp.arguments(SeriesDecisionSchema)
+    @blp.response(200, SeriesDecisionResultSchema)
+    def post(self, data: dict[str, Any], series_id: int) -> Any:
+        """Confirm every pending occurrence (hosts, admins); the booker gets one mail."""
+        return _decide_series(series_id, data, CONFIRMED)
+
+
+@blp.route("/series/<id:series_id>/decline")
+class DeclineSeries(View):
+    @booking_write_limit
+    @blp.doc(**SECURED)
+    @blp.arguments(SeriesDecisionSchema)
+    @blp.response(200, SeriesDecisionResultSchema)
+    def post(self, data: dict[str, Any], series_id: int) -> Any:
+        """Decline every pending occurrence (hosts, admins), with a reason; one mail."""
+        return _decide_series(series_id, data, DECLINED)

@@ -9,7 +9,7 @@ from flask_smorest.pagination import PaginationParameters
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View, tupled
 from booking.models.base import utcnow
-from booking.schemas.account import AccountSchema
+from booking.schemas.account import AccountSchema, HostSchema
 from booking.schemas.place import (
     ClosureCreateSchema,
     ClosureQuerySchema,
@@ -17,9 +17,11 @@ from booking.schemas.place import (
     HostCreateSchema,
     OpeningDaySchema,
     OpeningHoursQuerySchema,
+    PlaceChangeSchema,
     PlaceCreateSchema,
     PlaceQuerySchema,
     PlaceSchema,
+    RoomChangeSchema,
     RoomCreateSchema,
     RoomSchema,
 )
@@ -61,7 +63,7 @@ class PlaceById(View):
         return places.get_place(place_id)
 
     @blp.doc(**SECURED)
-    @blp.arguments(PlaceCreateSchema(partial=True))
+    @blp.arguments(PlaceChangeSchema(partial=True))
     @blp.response(200, PlaceSchema)
     def patch(self, data: dict[str, Any], place_id: int) -> Any:
         """Change a place (its hosts, admin); `policy` is merged key by key."""
@@ -76,6 +78,12 @@ class PlaceById(View):
 
 @blp.route("/places/<id:place_id>/hosts")
 class PlaceHosts(View):
+    @blp.doc(**SECURED)
+    @blp.response(200, HostSchema(many=True))
+    def get(self, place_id: int) -> Any:
+        """The hosts of a place with their e-mail (its hosts, admins)."""
+        return places.place_hosts(current_actor(), place_id)
+
     @blp.doc(**SECURED)
     @blp.arguments(HostCreateSchema)
     @blp.response(201, AccountSchema(many=True))
@@ -116,7 +124,7 @@ class RoomById(View):
         return rooms.get_room(room_id)
 
     @blp.doc(**SECURED)
-    @blp.arguments(RoomCreateSchema(partial=True))
+    @blp.arguments(RoomChangeSchema(partial=True))
     @blp.response(200, RoomSchema)
     def patch(self, data: dict[str, Any], room_id: int) -> Any:
         """Change a room (hosts of its place, admin); `policy` is merged, null removes a key."""
@@ -149,7 +157,7 @@ class PlaceClosures(View):
     @blp.arguments(ClosureCreateSchema)
     @blp.response(201, ClosureSchema)
     def post(self, data: dict[str, Any], place_id: int) -> Any:
-        """Close the place, or some rooms, for a period (its hosts, admin)."""
+        """Close the place or some rooms for a period (hosts, admin); lists the bookings it hits."""
         return closures.create_closure(current_actor(), place_id, **data)
 
 

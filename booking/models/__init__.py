@@ -11,6 +11,7 @@ from booking.models.booking import (
 )
 from booking.models.feed import FeedToken
 from booking.models.initiative import Initiative, InitiativeTransition
+from booking.models.outbox import OutboxEvent, OutboxMessage, SignInCode
 from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
 
@@ -27,10 +28,13 @@ __all__ = [
     "InitiativeTransition",
     "Neighbourhood",
     "Occupancy",
+    "OutboxEvent",
+    "OutboxMessage",
     "Place",
     "PlaceHost",
     "Room",
     "Series",
+    "SignInCode",
     "UTCDateTime",
     "utcnow",
 ]

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 ACCOUNT_KINDS = ("person", "organisation")
 SCOPES = ("read", "book", "manage", "admin")
+LOCALES = ("nl", "en")
 
 
 class Account(Timestamped, Base):
@@ -29,6 +30,9 @@ class Account(Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(20), default="person")
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # The language of mails (nl or en).
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
+    email_notifications: Mapped[bool] = mapped_column(default=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="account", cascade="all, delete-orphan"

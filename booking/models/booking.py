@@ -134,6 +134,19 @@ class Booking(Timestamped, Base):
             return EXPIRED
         return self.status
 
+    # Set per request on bookings shown to their booker, a host or an admin: only they see
+    # the booker's e-mail address.
+    show_contact = False
+
+    @property
+    def booker(self) -> dict[str, Any]:
+        """Who booked it: id and name, and the e-mail for those involved."""
+        account = self.booked_by
+        shown: dict[str, Any] = {"id": account.id, "name": account.name}
+        if self.show_contact:
+            shown["email"] = account.email
+        return shown
+
     @property
     def current_status(self) -> str:
         """The status as read now."""

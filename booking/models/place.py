@@ -52,6 +52,8 @@ class Place(Timestamped, Base):
     accessible_toilet: Mapped[bool] = mapped_column(default=False)
     house_rules: Mapped[str] = mapped_column(Text, default="")
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    website: Mapped[str | None] = mapped_column(String(300))
     opening_hours: Mapped[str] = mapped_column(String(1000))
     policy: Mapped[dict[str, Any]] = mapped_column(JSON)
     is_demo: Mapped[bool] = mapped_column(default=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from booking.models.account import ACCOUNT_KINDS, SCOPES
+from booking.models.account import ACCOUNT_KINDS, LOCALES, SCOPES
 from booking.schemas.common import Instant, Name, Timestamps
 
 
@@ -26,10 +26,44 @@ class AccountSchema(Timestamps):
 
 
 class MeSchema(AccountSchema):
-    """One's own account with roles and hosted places."""
+    """One's own account with roles, hosted places and mail preferences."""
 
     roles = fields.List(fields.String(), dump_only=True)
     hosted_place_ids = fields.List(fields.Integer(), dump_only=True)
+    locale = fields.String(dump_only=True, metadata={"enum": list(LOCALES)})
+    email_notifications = fields.Boolean(dump_only=True)
+
+
+class MeChangeSchema(Schema):
+    """What a person may change of their own account."""
+
+    name = Name()
+    locale = fields.String(
+        validate=validate.OneOf(LOCALES), metadata={"description": "language of mails"}
+    )
+    email_notifications = fields.Boolean(
+        metadata={"description": "false: no mails about bookings (sign-in codes still come)"}
+    )
+
+
+class HostSchema(Schema):
+    """A host of a place, with the address to reach them."""
+
+    account_id = fields.Integer(attribute="id")
+    name = fields.String()
+    email = fields.String()
+
+
+class EmailLinkSchema(Schema):
+    """Where to mail a sign-in code."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class RedeemSchema(Schema):
+    """A sign-in code from the mail."""
+
+    code = fields.String(required=True, validate=validate.Length(min=4, max=40))
 
 
 class TokenCreateSchema(Schema):

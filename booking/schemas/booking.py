@@ -41,6 +41,14 @@ class BookingCreateSchema(Schema):
     )
 
 
+class BookerSchema(Schema):
+    """Who booked: the e-mail only for the booker, the place's hosts and admins."""
+
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+
+
 class BookingSchema(Timestamps):
     """A booking. Private bookings show outsiders only room and time (`details_hidden`)."""
 
@@ -57,6 +65,11 @@ class BookingSchema(Timestamps):
     initiative_id = fields.Integer(allow_none=True)
     series_id = fields.Integer(allow_none=True)
     booked_by = fields.Integer(attribute="booked_by_id", allow_none=True)
+    booker = fields.Nested(
+        BookerSchema,
+        allow_none=True,
+        metadata={"description": "e-mail only for the booker, the place's hosts and admins"},
+    )
     outside_opening_hours = fields.Boolean(allow_none=True)
     sequence = fields.Integer(allow_none=True)
     details_hidden = fields.Boolean()
@@ -164,6 +177,20 @@ class SeriesCancelResultSchema(Schema):
 
     series = fields.Nested(SeriesSchema)
     cancelled = fields.List(fields.Nested(BookingSchema))
+
+
+class SeriesDecisionSchema(Schema):
+    """Confirm or decline every pending occurrence, or those from a time on."""
+
+    from_ = Instant(data_key="from", metadata={"description": "this and following"})
+    reason = Text(500, load_default="")
+
+
+class SeriesDecisionResultSchema(Schema):
+    """The series and the occurrences that were decided."""
+
+    series = fields.Nested(SeriesSchema)
+    decided = fields.List(fields.Nested(BookingSchema))
 
 
 class SlotSchema(Schema):

@@ -98,7 +98,7 @@ class LocalDateTime(fields.DateTime):
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if value is None:
             return None
-        zone = getattr(obj, "zone", None) or UTC
+        zone = (obj.get("zone") if isinstance(obj, dict) else getattr(obj, "zone", None)) or UTC
         return value.astimezone(zone).isoformat()
 
 

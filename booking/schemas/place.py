@@ -83,6 +83,9 @@ class AddressSchema(Schema):
     city = Text(120)
 
 
+PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,30}$", error="Digits, spaces, ( ) - and a leading +.")
+
+
 class AccessibilitySchema(Schema):
     """Accessibility features of a place."""
 
@@ -105,8 +108,24 @@ class PlaceCreateSchema(Schema):
     accessibility = fields.Nested(AccessibilitySchema)
     house_rules = Text(5000)
     contact_email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    phone = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^\+?[0-9 ()-]{6,30}$", error="Not a phone number."),
+    )
+    website = fields.Url(
+        allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=300)
+    )
     opening_hours = Name(1000)
     policy = fields.Nested(PolicyInputSchema)
+
+
+class PlaceChangeSchema(PlaceCreateSchema):
+    """A change to a place; new opening hours may cancel the bookings they no longer cover."""
+
+    cancel_affected = fields.Boolean(
+        load_only=True,
+        metadata={"description": "cancel the active bookings the new hours no longer cover"},
+    )
 
 
 class PolicySchema(Schema):
@@ -137,9 +156,15 @@ class PlaceSchema(Timestamps):
     accessibility = fields.Nested(AccessibilitySchema)
     house_rules = fields.String()
     contact_email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
     opening_hours = fields.String()
     policy = fields.Nested(PolicySchema)
     is_demo = fields.Boolean()
+    affected_bookings = fields.List(
+        fields.Nested(lambda: AffectedBookingSchema()),
+        metadata={"description": "after new opening hours: the bookings they no longer cover"},
+    )
 
 
 class PlaceQuerySchema(Schema):
@@ -176,6 +201,15 @@ class RoomCreateSchema(Schema):
     bookable = fields.Boolean()
 
 
+class RoomChangeSchema(RoomCreateSchema):
+    """A change to a room; new hours or `bookable: false` may cancel the bookings they hit."""
+
+    cancel_affected = fields.Boolean(
+        load_only=True,
+        metadata={"description": "cancel the active bookings the change leaves out"},
+    )
+
+
 class RoomSchema(Timestamps):
     """A room; `policy` holds only its overrides, `effective_policy` the result."""
 
@@ -189,6 +223,10 @@ class RoomSchema(Timestamps):
     effective_policy = fields.Nested(PolicySchema)
     part_ids = fields.List(fields.Integer())
     bookable = fields.Boolean()
+    affected_bookings = fields.List(
+        fields.Nested(lambda: AffectedBookingSchema()),
+        metadata={"description": "after new hours or bookable=false: the bookings hit"},
+    )
 
 
 class ClosureCreateSchema(Schema):
@@ -198,6 +236,24 @@ class ClosureCreateSchema(Schema):
     end = Instant(required=True)
     reason = Text(200, load_default="")
     room_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
+    cancel_affected = fields.Boolean(
+        load_default=False,
+        metadata={"description": "cancel the active bookings it covers (their bookers are told)"},
+    )
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "only show which bookings it would hit"}
+    )
+
+
+class AffectedBookingSchema(Schema):
+    """An active booking that a change hits, in the place's timezone."""
+
+    id = fields.Integer()
+    room_id = fields.Integer()
+    start = fields.String()
+    end = fields.String()
+    title = fields.String()
+    status = fields.String()
 
 
 class ClosureSchema(Timestamps):
@@ -209,6 +265,11 @@ class ClosureSchema(Timestamps):
     start = LocalDateTime()
     end = LocalDateTime()
     reason = fields.String()
+    dry_run = fields.Boolean()
+    affected_bookings = fields.List(
+        fields.Nested(AffectedBookingSchema),
+        metadata={"description": "on creation: the active bookings it covers"},
+    )
 
 
 class ClosureQuerySchema(Schema):

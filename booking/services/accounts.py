@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from booking.errors import Conflict
@@ -54,3 +56,15 @@ def create_admin(name: str, email: str) -> tuple[Account, str]:
 def own_account(actor: Actor) -> Account:
     """The actor's own account."""
     return require_account(actor)
+
+
+def change_own_account(actor: Actor, data: dict[str, Any]) -> Account:
+    """Change one's name, mail language or whether mails about bookings come."""
+    account = require_account(actor)
+    if "name" in data:
+        account.name = data["name"].strip()
+    for key in ("locale", "email_notifications"):
+        if key in data:
+            setattr(account, key, data[key])
+    db.session.flush()
+    return account

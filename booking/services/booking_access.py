@@ -70,6 +70,7 @@ def present(
 ) -> Booking | RedactedBooking | None:
     """The booking as the actor may see it, or None when it is hidden from them."""
     if access(actor, booking, managed).involved:
+        booking.show_contact = True
         return booking
     if booking.status_at(now) != CONFIRMED:
         return None
@@ -96,10 +97,12 @@ def involved_booking(
     booking = get_or_404(Booking, booking_id)
     relation = access(actor, booking)
     if relation.manager:
+        booking.show_contact = True
         return booking
     if relation.booker and not manager:
         if write:
             require_scope(actor, "book")
+        booking.show_contact = True
         return booking
     if present(actor, booking, now) is None:
         raise NotFound(f"Booking {booking_id} does not exist.")

@@ -18,6 +18,7 @@ from booking.models.booking import (
     EXPIRED,
     PENDING,
 )
+from booking.services import outbox
 from booking.services.authorization import Actor, can_manage, managed_place_ids, require_scope
 from booking.services.booking_access import (
     BookingFilter,
@@ -83,6 +84,7 @@ def expire_pending(now: datetime, place_id: int | None = None) -> int:
     count = 0
     for booking in db.session.scalars(stmt):
         transition(None, booking, EXPIRED, "expired", "Not confirmed before it started.")
+        outbox.booking_event("booking.expired", booking, None, by=outbox.BY_SYSTEM)
         count += 1
     if count:
         db.session.flush()
@@ -191,6 +193,9 @@ def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = No
     record(booking, actor, "created", None, booking.status)
     db.session.add(booking)
     flush_or_conflict(lambda: conflict_now(room.id, request, now))
+    created = "booking.requested" if booking.status == PENDING else "booking.confirmed"
+    outbox.booking_event(created, booking, actor)
+    booking.show_contact = True  # the booker is answered
     return booking
 
 
@@ -209,7 +214,8 @@ def update_booking(
     if not changes:
         return booking
     from_status = booking.status
-    if any(key in changes for key in SLOT_FIELDS):
+    moved = any(key in changes for key in SLOT_FIELDS)
+    if moved:
         _move(actor, booking, data, now)
     if "initiative_id" in changes:
         booking.initiative_id = linkable_initiative(actor, data["initiative_id"], booking.place_id)
@@ -218,6 +224,9 @@ def update_booking(
             setattr(booking, key, data[key])
     booking.sequence += 1
     record(booking, actor, "changed", from_status, booking.status, changes=changes)
+    if moved:
+        was = {key: changes[key][0] for key in ("start", "end", "room_id") if key in changes}
+        outbox.booking_event("booking.moved", booking, actor, previous=was)
     return booking
 
 
@@ -302,7 +311,7 @@ def _decide(
             code="invalid_transition",
         )
     transition(actor, booking, to_status, to_status, reason)
-    db.session.flush()
+    outbox.booking_event(f"booking.{to_status}", booking, actor, reason)
     return booking
 
 
@@ -323,15 +332,25 @@ def decline_booking(
 def cancel_booking(
     actor: Actor, booking_id: int, reason: str = "", now: datetime | None = None
 ) -> Booking:
-    """Cancel a pending or confirmed booking that has not ended (booker, hosts, admins)."""
+    """Cancel a pending or confirmed booking that has not ended (booker, hosts, admins).
+
+    Cancelling a cancelled booking answers it unchanged, so a retry after a timeout is safe.
+    """
     now = now or utcnow()
     booking = involved_booking(actor, booking_id, now, manager=False)
+    if booking.status == CANCELLED:
+        return booking
     _require_active(booking, now)
     if booking.end <= now:
         raise Conflict("This booking has already ended.", code="booking_ended")
-    transition(actor, booking, CANCELLED, "cancelled", reason)
-    db.session.flush()
+    cancel(actor, booking, reason)
     return booking
+
+
+def cancel(actor: Actor | None, booking: Booking, reason: str, by: str | None = None) -> None:
+    """Cancel one active booking, free its slot and tell whom it concerns."""
+    transition(actor, booking, CANCELLED, "cancelled", reason)
+    outbox.booking_event("booking.cancelled", booking, actor, reason, by=by)
 
 
 def get_booking(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Place, Room, utcnow
+from booking.services import affected, outbox
 from booking.services.authorization import Actor, require_place_manager
 from booking.services.common import check_date_range, fetch_page, get_or_404
 from booking.services.intervals import Interval
@@ -38,8 +40,15 @@ def create_closure(
     end: datetime,
     reason: str,
     room_ids: list[int],
-) -> Closure:
-    """Close a whole place, or some of its rooms, for a period (hosts and admins)."""
+    cancel_affected: bool = False,
+    dry_run: bool = False,
+) -> Closure | dict[str, Any]:
+    """Close a whole place, or some of its rooms, for a period (hosts and admins).
+
+    The answer lists the active bookings the closure hits. With `cancel_affected` they are
+    cancelled with the closure's reason (each booker is mailed); without, the hosts are
+    mailed the list. A dry run answers the same without writing anything.
+    """
     place = get_or_404(Place, place_id)
     account = require_place_manager(actor, place)
     if end <= start:
@@ -60,11 +69,28 @@ def create_closure(
             code="unknown_room",
             errors={"room_ids": [f"Room {rid} is not a room of this place." for rid in wrong]},
         )
+    hit = affected.hit_by_closure(place, rooms, start, end, utcnow())
+    if dry_run:
+        return {
+            "id": None,
+            "place_id": place.id,
+            "room_ids": sorted(room.id for room in rooms),
+            "start": start,
+            "end": end,
+            "reason": reason,
+            "zone": place.zone,
+            "dry_run": True,
+            "affected_bookings": [affected.summary(booking) for booking in hit],
+        }
     closure = Closure(
         place=place, start=start, end=end, reason=reason, rooms=rooms, created_by_id=account.id
     )
     db.session.add(closure)
     db.session.flush()
+    closure.affected_bookings = affected.settle(  # type: ignore[attr-defined]
+        actor, hit, cancel_affected, reason, outbox.BY_CLOSURE
+    )
+    outbox.closure_event(closure, hit, cancel_affected, actor)
     return closure
 
 

@@ -13,6 +13,7 @@ from booking.extensions import db
 from booking.models import Account, Booking, Initiative, InitiativeTransition, Place, utcnow
 from booking.models.booking import CONFIRMED
 from booking.models.initiative import ENDED, IDEA, TRANSITIONS, initiative_partners
+from booking.services import outbox
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.booking_access import RedactedBooking, present
 from booking.services.common import fetch_page, get_or_404, list_contains, text_matches
@@ -178,10 +179,23 @@ def transition(
             note=note,
         )
     )
+    from_status = initiative.status
     initiative.status = to
     if outcome:
         initiative.outcome = outcome
     db.session.flush()
+    outbox.emit(
+        "initiative.transitioned",
+        {
+            "initiative_id": initiative.id,
+            "title": initiative.title,
+            "from": from_status,
+            "to": to,
+            "outcome": outcome,
+            "note": note,
+            "actor_id": account.id,
+        },
+    )
     return initiative
 
 

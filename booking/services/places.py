@@ -11,6 +11,7 @@ from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Booking, Neighbourhood, Place, PlaceHost, utcnow
 from booking.models.base import MAX_ID
+from booking.services import affected, outbox
 from booking.services.authorization import Actor, require_admin, require_place_manager
 from booking.services.booking_access import refuse_if_booked
 from booking.services.common import (
@@ -121,11 +122,25 @@ def create_place(actor: Actor, data: dict[str, Any]) -> Place:
 
 
 def update_place(actor: Actor, place_id: int, data: dict[str, Any]) -> Place:
-    """Change a place (its hosts and admins)."""
+    """Change a place (its hosts and admins).
+
+    New opening hours answer with `affected_bookings`: the active bookings they no longer
+    cover. With `cancel_affected` those are cancelled (each booker is mailed); without, the
+    hosts are mailed the list.
+    """
     place = get_place(place_id)
     require_place_manager(actor, place)
+    data = dict(data)
+    cancel_them = data.pop("cancel_affected", False)
     _apply(place, data)
     db.session.flush()
+    if "opening_hours" in data:
+        hit = affected.outside_opening_hours(place, utcnow())
+        place.affected_bookings = affected.settle(  # type: ignore[attr-defined]
+            actor, hit, cancel_them, "De openingstijden zijn veranderd.", outbox.BY_HOST
+        )
+        if not cancel_them:
+            affected.tell_hosts(place, "opening_hours", hit, actor)
     return place
 
 
@@ -140,6 +155,13 @@ def delete_place(actor: Actor, place_id: int) -> None:
 def list_hosts(place: Place) -> list[Account]:
     """The accounts that host a place."""
     return [host.account for host in sorted(place.hosts, key=lambda h: h.account_id)]
+
+
+def place_hosts(actor: Actor, place_id: int) -> list[Account]:
+    """The hosts of a place, for its hosts and admins (they see each other's e-mail)."""
+    place = get_place(place_id)
+    require_place_manager(actor, place)
+    return list_hosts(place)
 
 
 def add_host(actor: Actor, place_id: int, account_id: int) -> list[Account]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from booking.errors import Conflict, Invalid
 from booking.extensions import db
 from booking.models import Booking, Place, Room, utcnow
+from booking.services import outbox
 from booking.services.authorization import Actor, require_place_manager
 from booking.services.booking_access import refuse_if_booked
 from booking.services.common import get_or_404
@@ -113,11 +114,38 @@ def create_room(actor: Actor, place_id: int, data: dict[str, Any]) -> Room:
 
 
 def update_room(actor: Actor, room_id: int, data: dict[str, Any]) -> Room:
-    """Change a room (hosts of its place and admins)."""
+    """Change a room (hosts of its place and admins).
+
+    New opening hours, or `bookable: false`, answer with `affected_bookings` (see
+    `update_place`); `cancel_affected` cancels them.
+    """
+    from booking.services import affected  # it builds on this module's atom_ids
+
     room = get_room(room_id)
     require_place_manager(actor, room.place)
+    data = dict(data)
+    cancel_them = data.pop("cancel_affected", False)
+    was_bookable = room.bookable
     _apply(room, data)
     db.session.flush()
+    now = utcnow()
+    hit = []
+    what = ""
+    if was_bookable and data.get("bookable") is False:
+        hit, what = affected.bookings_of_room(room, now), "not_bookable"
+    elif "opening_hours" in data:
+        hit, what = affected.outside_opening_hours(room.place, now, room), "opening_hours"
+    if what:
+        reason = (
+            "De ruimte is niet meer te boeken."
+            if what == "not_bookable"
+            else "De openingstijden zijn veranderd."
+        )
+        room.affected_bookings = affected.settle(  # type: ignore[attr-defined]
+            actor, hit, cancel_them, reason, outbox.BY_HOST
+        )
+        if not cancel_them:
+            affected.tell_hosts(room.place, what, hit, actor)
     return room
 
 

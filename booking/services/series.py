@@ -9,8 +9,15 @@ from typing import Any
 from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
 from booking.models import Booking, Series, utcnow
-from booking.models.booking import ACTIVE_STATUSES, CANCELLED
-from booking.services.authorization import Actor, can_manage, require_account, require_scope
+from booking.models.booking import ACTIVE_STATUSES, CANCELLED, DECLINED, PENDING
+from booking.services import outbox
+from booking.services.authorization import (
+    Actor,
+    can_manage,
+    require_account,
+    require_place_manager,
+    require_scope,
+)
 from booking.services.booking_rules import SlotRequest, occupied_until
 from booking.services.bookings import (
     expire_pending,
@@ -98,6 +105,7 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
     _refuse_if_failed(outcome, data.get("on_conflict", "fail"))
     for booking in outcome.created:
         booking.series = series
+        booking.show_contact = True  # the booker is answered
     if outcome.dry_run:
         return outcome
     for booking in outcome.created:
@@ -112,6 +120,7 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
             problems=[],
         )
     )
+    outbox.series_event("series.created", series, outcome.created, actor)
     return outcome
 
 
@@ -168,5 +177,38 @@ def cancel_series(
         cancelled.append(booking)
     if not any(b.status in ACTIVE_STATUSES and b.end > now for b in series.bookings):
         series.status = CANCELLED
+    if cancelled:
+        outbox.series_event("series.cancelled", series, cancelled, actor, reason)
     db.session.flush()
     return series, cancelled
+
+
+def decide_series(
+    actor: Actor,
+    series_id: int,
+    to_status: str,
+    from_: datetime | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> tuple[Series, list[Booking]]:
+    """Confirm or decline every pending occurrence (from `from_` on), with one message."""
+    now = now or utcnow()
+    series = get_or_404(Series, series_id)
+    require_place_manager(actor, series.place)
+    expire_pending(now, series.place_id)
+    decided = []
+    for booking in series.bookings:
+        if booking.status != PENDING or booking.start <= now:
+            continue
+        if from_ is not None and booking.start < from_:
+            continue
+        transition(actor, booking, to_status, to_status, reason)
+        decided.append(booking)
+    if not decided:
+        raise Conflict("This series has no pending occurrences to decide.", code="nothing_pending")
+    if to_status == DECLINED and not any(
+        b.status in ACTIVE_STATUSES and b.end > now for b in series.bookings
+    ):
+        series.status = DECLINED
+    outbox.series_event(f"series.{to_status}", series, decided, actor, reason)
+    return series, decided

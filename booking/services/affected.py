@@ -1,0 +1,122 @@
+"""Bookings that a change of a place hits: a closure over them, opening hours that no longer
+cover them, a room that stops being bookable. The change answers with them, and may cancel
+them (each booker is told) or leave them for the hosts to decide (the hosts are told)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from booking.extensions import db
+from booking.models import Booking, Occupancy, Place, Room
+from booking.models.booking import ACTIVE_STATUSES
+from booking.services import outbox
+from booking.services.authorization import Actor
+from booking.services.intervals import Interval, merge
+from booking.services.opening_hours import open_intervals
+from booking.services.rooms import atom_ids
+
+
+def _active_future(now: datetime) -> Any:
+    return select(Booking).where(Booking.status.in_(ACTIVE_STATUSES), Booking.end > now)
+
+
+def hit_by_closure(
+    place: Place, rooms: list[Room], start: datetime, end: datetime, now: datetime
+) -> list[Booking]:
+    """Active bookings that have not ended and that a closure of `rooms` (all: none) covers.
+
+    Closing a part closes the hall it belongs to, and closing the hall closes its parts, so
+    the test is on the atomic rooms a booking occupies.
+    """
+    stmt = _active_future(now).where(
+        Booking.place_id == place.id, Booking.start < end, Booking.end > start
+    )
+    if rooms:
+        atoms = atom_ids(*rooms)
+        stmt = stmt.where(
+            exists().where(Occupancy.booking_id == Booking.id, Occupancy.room_id.in_(atoms))
+        )
+    return list(db.session.scalars(stmt.order_by(Booking.start, Booking.id)))
+
+
+def outside_opening_hours(place: Place, now: datetime, room: Room | None = None) -> list[Booking]:
+    """Active bookings that have not ended and that the rooms' hours no longer cover.
+
+    Bookings a host placed outside the hours on purpose are left out; they never needed them.
+    """
+    stmt = _active_future(now).where(
+        Booking.place_id == place.id, Booking.outside_opening_hours.is_(False)
+    )
+    if room is not None:
+        stmt = stmt.where(Booking.room_id == room.id)
+    bookings = list(
+        db.session.scalars(stmt.options(selectinload(Booking.room)).order_by(Booking.start))
+    )
+    if not bookings:
+        return []
+    first = min(b.start for b in bookings) - timedelta(days=1)
+    last = max(b.end for b in bookings) + timedelta(days=1)
+    opening: dict[str, list[Interval]] = {}
+    hit = []
+    for booking in bookings:
+        expression = booking.room.effective_opening_hours
+        if expression not in opening:
+            opening[expression] = merge(open_intervals(expression, place.zone, first, last))
+        if not _covered((booking.start, booking.end), opening[expression]):
+            hit.append(booking)
+    return hit
+
+
+def bookings_of_room(room: Room, now: datetime) -> list[Booking]:
+    """Active bookings of a room that have not ended (it stops being bookable)."""
+    stmt = _active_future(now).where(Booking.room_id == room.id)
+    return list(db.session.scalars(stmt.order_by(Booking.start, Booking.id)))
+
+
+def _covered(span: Interval, intervals: Iterable[Interval]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in intervals)
+
+
+def settle(
+    actor: Actor, bookings: list[Booking], cancel_them: bool, reason: str, by: str
+) -> list[dict[str, Any]]:
+    """Cancel the bookings (each booker is told) or leave them; their summaries either way."""
+    from booking.services.bookings import cancel
+
+    if cancel_them:
+        for booking in bookings:
+            cancel(actor, booking, reason, by=by)
+    return [summary(booking) for booking in bookings]
+
+
+def summary(booking: Booking) -> dict[str, Any]:
+    """What a host needs to see of an affected booking."""
+    zone = booking.place.zone
+    return {
+        "id": booking.id,
+        "room_id": booking.room_id,
+        "start": booking.start.astimezone(zone).isoformat(),
+        "end": booking.end.astimezone(zone).isoformat(),
+        "title": booking.title,
+        "status": booking.status,
+    }
+
+
+def tell_hosts(place: Place, what: str, bookings: list[Booking], actor: Actor) -> None:
+    """The hosts hear of bookings a change left standing outside what is now possible."""
+    if not bookings:
+        return
+    outbox.emit(
+        outbox.AFFECTED_BY_CHANGE,
+        {
+            "place_id": place.id,
+            "what": what,
+            "actor_id": actor.account.id if actor.account else None,
+            "affected": [outbox.booking_snapshot(booking) for booking in bookings],
+        },
+    )

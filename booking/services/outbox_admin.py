@@ -1,0 +1,41 @@
+"""What administrators see of the outbox: messages waiting, delivered or given up on."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from booking.extensions import db
+from booking.models import OutboxEvent, OutboxMessage
+from booking.models.outbox import MESSAGE_DELIVERED, MESSAGE_FAILED, MESSAGE_PENDING
+from booking.services.authorization import Actor, require_admin
+from booking.services.common import fetch_page
+
+
+def list_messages(
+    actor: Actor, status: str | None, page: int, page_size: int
+) -> tuple[list[OutboxMessage], int]:
+    """Messages by status (default: not delivered), newest first (admins)."""
+    require_admin(actor)
+    statuses = [status] if status else [MESSAGE_PENDING, MESSAGE_FAILED]
+    stmt = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.in_(statuses))
+        .order_by(OutboxMessage.id.desc())
+    )
+    return fetch_page(stmt, page, page_size)
+
+
+def counts() -> dict[str, int]:
+    """How many messages are in each state, and how many events wait to be dispatched."""
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    found = {MESSAGE_PENDING: 0, MESSAGE_DELIVERED: 0, MESSAGE_FAILED: 0}
+    found.update({status: int(count) for status, count in rows})
+    found["undispatched_events"] = int(
+        db.session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.dispatched_at.is_(None))
+        )
+        or 0
+    )
+    return found
