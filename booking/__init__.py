@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from booking.cli import register_commands
     from booking.errors import DomainError, render_database_unavailable, render_domain_error
     from booking.extensions import db, limiter, migrate
+    from booking.i18n import install_babel
     from booking.ratelimits import install_fail_open_reporting
 
     app.url_map.converters["id"] = IdConverter
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     install_fail_open_reporting(app)
     register_api(app)
+    install_babel(app)
     CORS(
         app,
         resources={r"/api/v1/.*": {}, r"/feeds/(?!private/).*": {}},

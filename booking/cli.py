@@ -55,11 +55,55 @@ def expire_pending_command() -> None:
     click.echo(f"Expired {count} pending booking(s).")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit (cron, tests).")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds to wait when idle.")
+@with_appcontext
+def worker_command(once: bool, poll: float) -> None:
+    """Deliver the outbox (mail); SIGTERM finishes the current delivery and stops."""
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from booking.notify.worker import run_forever, run_once
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    if once:
+        done = run_once(app, stop)
+        click.echo(
+            f"Dispatched {done.dispatched} event(s); delivered {done.delivered}, "
+            f"retrying {done.retried}, failed {done.failed} message(s)."
+        )
+        return
+    run_forever(app, stop, poll)
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """Look at the outbox."""
+
+
+@outbox_group.command("status")
+@with_appcontext
+def outbox_status_command() -> None:
+    """How many messages wait, were delivered, or failed; and events not yet dispatched."""
+    from booking.services.outbox_admin import counts
+
+    for key, value in counts().items():
+        click.echo(f"{key}: {value}")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(expire_pending_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(outbox_group)
 
 
 def main() -> None:

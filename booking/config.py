@@ -71,6 +71,12 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "FEED_RATE_LIMIT": _env("FEED_RATE_LIMIT", "600 per minute"),
         # A request body larger than this is refused with 413 before it is parsed.
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
+        # Mail: smtp://user:pass@host:587?starttls=true or smtps://...; empty: .eml files
+        # under instance/mail/ (development).
+        "SMTP_URL": _env("SMTP_URL", ""),
+        "MAIL_FROM": _env("MAIL_FROM", "Wijkruimte <noreply@wijkruimte.local>"),
+        # A worker owns a claimed message this long; after that (it died) it is sent again.
+        "OUTBOX_LEASE_SECONDS": _env_int("OUTBOX_LEASE_SECONDS", 120),
         # Every absolute URL (feeds, mails) starts with this, never with the Host header.
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", ""),
         # Origins (comma-separated) whose pages may read the public API and feeds.

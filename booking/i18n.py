@@ -1,0 +1,46 @@
+"""Languages: Dutch first, English on request. Flask-Babel catalogues, shared by mails, feeds
+and pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from flask import Flask, has_request_context, request
+from flask_babel import Babel
+
+from booking.models.account import LOCALES
+
+DEFAULT_LOCALE = "nl"
+EN_DASH = "\u2013"  # typographic span between times
+
+
+def select_locale() -> str:
+    """`?lang=en` or `?lang=nl` on a request; Dutch otherwise."""
+    if has_request_context():
+        wanted = request.args.get("lang", "")
+        if wanted in LOCALES:
+            return wanted
+    return DEFAULT_LOCALE
+
+
+def install_babel(app: Flask) -> None:
+    """Bind Flask-Babel to the app with the catalogues under booking/translations."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam")
+    Babel(app, locale_selector=select_locale)
+
+
+def when(start: datetime, end: datetime, zone: ZoneInfo, locale: str) -> str:
+    """A time span the way people write it: 'dinsdag 12 januari, 19:00-21:00' (an en dash)."""
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    day = format_date(local_start, "EEEE d MMMM", locale=locale)
+    if local_start.year != datetime.now(zone).year:
+        day = format_date(local_start, "EEEE d MMMM y", locale=locale)
+    start_time = format_time(local_start, "HH:mm", locale=locale)
+    end_time = format_time(local_end, "HH:mm", locale=locale)
+    if local_end.date() != local_start.date():
+        end_day = format_date(local_end, "EEEE d MMMM", locale=locale)
+        return f"{day}, {start_time} {EN_DASH} {end_day}, {end_time}"
+    return f"{day}, {start_time}{EN_DASH}{end_time}"

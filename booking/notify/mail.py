@@ -1,0 +1,98 @@
+"""One outbox message as an e-mail: text and HTML in the recipient's language, a stable
+Message-ID, and a calendar file for bookings that changed in someone's agenda."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from booking.extensions import db
+from booking.feeds.render import FeedEvent, FeedInfo, render_feed
+from booking.feeds.sources import booking_uid, involved_event
+from booking.models import Account, Booking, OutboxEvent, OutboxMessage
+from booking.notify.messages import compose
+from booking.notify.recipients import Recipient
+
+# Bookings whose place in the recipient's calendar changes: the mail carries the event.
+WITH_CALENDAR = {
+    "booking.confirmed": "CONFIRMED",
+    "booking.moved": None,  # as it stands: confirmed, or tentative while pending
+    "booking.cancelled": "CANCELLED",
+}
+
+
+def message_id(event_id: int, recipient: str) -> str:
+    """The same Message-ID for every attempt of one event to one address."""
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "wijkruimte.local"
+    digest = hashlib.sha256(recipient.lower().encode()).hexdigest()[:16]
+    return f"<event-{event_id}.{digest}@{host}>"
+
+
+def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
+    """The e-mail for one message."""
+    recipient = Recipient(message.recipient, message.account_id, message.reason, "nl")
+    account = db.session.get(Account, message.account_id) if message.account_id else None
+    locale = account.locale if account else event.payload.get("locale", "nl")
+    with force_locale(locale):
+        content = compose(event.type, event.payload, recipient, locale)
+        context: dict[str, Any] = {
+            "content": content,
+            "name": account.name if account else "",
+            "locale": locale,
+            "link": "",
+        }
+        text = render_template("mail/message.txt", **context)
+        html = render_template("mail/message.html", **context)
+    mail = EmailMessage()
+    mail["Subject"] = content.subject
+    mail["From"] = current_app.config["MAIL_FROM"]
+    mail["To"] = formataddr((account.name if account else "", message.recipient))
+    mail["Message-ID"] = message_id(event.id, message.recipient)
+    mail["Date"] = format_datetime(datetime.now(UTC))
+    mail["Auto-Submitted"] = "auto-generated"
+    mail.set_content(text)
+    mail.add_alternative(html, subtype="html")
+    calendar = _calendar_file(event)
+    if calendar is not None:
+        mail.add_attachment(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            filename="wijkruimte.ics",
+            params={"method": "PUBLISH"},
+        )
+    mail["Content-Language"] = locale  # after the body: setting content drops Content-* headers
+    return mail
+
+
+def _calendar_file(event: OutboxEvent) -> bytes | None:
+    if event.type not in WITH_CALENDAR:
+        return None
+    booking = db.session.get(Booking, event.payload["booking_id"])
+    if booking is None:
+        return None
+    now = datetime.now(UTC)
+    current = involved_event(booking, now, host_view=False)
+    payload = event.payload
+    status = WITH_CALENDAR[event.type] or (
+        "TENTATIVE" if payload["status"] == "pending" else "CONFIRMED"
+    )
+    item = FeedEvent(
+        uid=booking_uid(booking.id),
+        start=datetime.fromisoformat(payload["start"]),
+        end=datetime.fromisoformat(payload["end"]),
+        summary=payload["title"],
+        description=current.description,
+        location=current.location,
+        status=status,
+        sequence=payload["sequence"],
+        stamp=event.created_at,
+    )
+    return render_feed(FeedInfo(name=payload["title"], timezone=booking.place.timezone), [item])

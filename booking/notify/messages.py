@@ -1,0 +1,196 @@
+"""What a mail says: a subject, a few lines, the details, and why the recipient gets it.
+
+Texts are English in the code and Dutch in the catalogue; the caller picks the language
+(`force_locale`). The times and titles come from the event, as they were when it happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from booking.extensions import db
+from booking.i18n import when
+from booking.models import Account, Place, Room
+from booking.models.outbox import SIGN_IN_LINK
+from booking.notify.recipients import BOOKER, HOST, Recipient
+from booking.services.outbox import AFFECTED_BY_CHANGE, BY_CLOSURE
+
+
+@dataclass
+class MailContent:
+    """The parts of one mail, in one language."""
+
+    subject: str
+    lines: list[str]
+    details: list[tuple[str, str]] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    why: str = ""
+    code: str = ""
+
+
+def _span(item: dict[str, Any], zone: ZoneInfo, locale: str) -> str:
+    return when(
+        datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"]), zone, locale
+    )
+
+
+def _why(recipient: Recipient, place: Place | None) -> str:
+    if recipient.reason == HOST and place is not None:
+        return _(
+            "You receive this mail because you are a host of %(place)s. You can turn these "
+            "mails off in your account (email_notifications).",
+            place=place.name,
+        )
+    if recipient.reason == BOOKER:
+        return _(
+            "You receive this mail because you made this booking. You can turn these mails "
+            "off in your account (email_notifications)."
+        )
+    return _(
+        "You receive this mail because someone asked for a sign-in code for this address. "
+        "If that was not you, ignore it: nothing happens without the code."
+    )
+
+
+def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: str) -> MailContent:
+    """The mail about one event for one recipient, in the current language."""
+    if kind == SIGN_IN_LINK:
+        return MailContent(
+            subject=_("Your sign-in code for Wijkruimte"),
+            lines=[
+                _("Your code is %(code)s. It works once, for 30 minutes.", code=payload["code"]),
+            ],
+            code=payload["code"],
+            why=_why(recipient, None),
+        )
+    place = db.session.get(Place, payload["place_id"])
+    zone = place.zone if place else ZoneInfo("Europe/Amsterdam")
+    place_name = place.name if place else ""
+    content = _body(kind, payload, recipient, locale, zone, place_name)
+    content.why = _why(recipient, place)
+    return content
+
+
+def _room_name(room_id: int | None) -> str:
+    room = db.session.get(Room, room_id) if room_id else None
+    return room.name if room else ""
+
+
+def _booker_name(account_id: int | None) -> str:
+    account = db.session.get(Account, account_id) if account_id else None
+    return account.name if account else ""
+
+
+def _body(
+    kind: str,
+    payload: dict[str, Any],
+    recipient: Recipient,
+    locale: str,
+    zone: ZoneInfo,
+    place_name: str,
+) -> MailContent:
+    title = payload.get("title", "")
+    reason = payload.get("reason") or ""
+    details: list[tuple[str, str]] = []
+    if "start" in payload and "booking_id" in payload:
+        details = [
+            (_("What"), title),
+            (_("When"), _span(payload, zone, locale)),
+            (_("Where"), f"{_room_name(payload['room_id'])}, {place_name}"),
+        ]
+    if kind in ("booking.requested", "booking.moved") and recipient.reason == HOST:
+        details.append((_("Booked by"), _booker_name(payload["booked_by"])))
+    if reason:
+        details.append((_("Reason"), reason))
+    occurrences = [_span(item, zone, locale) for item in payload.get("occurrences", [])]
+    affected = [
+        f"{_span(item, zone, locale)}: {item['title']}" for item in payload.get("affected", [])
+    ]
+    lines: list[str]
+    if kind == "booking.requested":
+        subject = _("New request: %(title)s", title=title)
+        lines = [_("A new booking request waits for your decision at %(place)s.", place=place_name)]
+    elif kind == "booking.confirmed":
+        subject = _("Confirmed: %(title)s", title=title)
+        lines = [_("Your booking is confirmed. The calendar file adds it to your agenda.")]
+    elif kind == "booking.declined":
+        subject = _("Declined: %(title)s", title=title)
+        lines = [_("Your request was declined by %(place)s.", place=place_name)]
+    elif kind == "booking.expired":
+        subject = _("Expired: %(title)s", title=title)
+        lines = [_("Your request was not confirmed before it started, so it has expired.")]
+    elif kind == "booking.cancelled" and recipient.reason == HOST:
+        subject = _("Cancelled by the booker: %(title)s", title=title)
+        lines = [_("The booker cancelled this booking; the time is free again.")]
+    elif kind == "booking.cancelled" and payload.get("by") == BY_CLOSURE:
+        subject = _("Cancelled: %(title)s", title=title)
+        lines = [
+            _("%(place)s is closed at that time, so your booking is cancelled.", place=place_name)
+        ]
+    elif kind == "booking.cancelled":
+        subject = _("Cancelled: %(title)s", title=title)
+        lines = [_("%(place)s cancelled your booking.", place=place_name)]
+    elif kind == "booking.moved" and recipient.reason == HOST:
+        subject = _("Changed by the booker: %(title)s", title=title)
+        lines = [_("The booker moved this booking. Check whether it still suits you.")]
+    elif kind == "booking.moved":
+        subject = _("Moved: %(title)s", title=title)
+        lines = [
+            _("A host of %(place)s moved your booking; this is the new time.", place=place_name)
+        ]
+    elif kind == "series.created" and recipient.reason == HOST:
+        subject = _("New request for a series: %(title)s", title=title)
+        lines = [
+            ngettext(
+                "A request for %(num)d date waits for your decision at %(place)s.",
+                "A request for %(num)d dates waits for your decision at %(place)s.",
+                len(occurrences),
+                place=place_name,
+            )
+        ]
+    elif kind in ("series.created", "series.confirmed"):
+        subject = _("Confirmed: %(title)s", title=title)
+        lines = [
+            ngettext(
+                "%(num)d date of your series is confirmed.",
+                "%(num)d dates of your series are confirmed.",
+                len(occurrences),
+            )
+        ]
+    elif kind == "series.declined":
+        subject = _("Declined: %(title)s", title=title)
+        lines = [_("Your request for these dates was declined by %(place)s.", place=place_name)]
+    elif kind == "series.cancelled" and recipient.reason == HOST:
+        subject = _("Cancelled by the booker: %(title)s", title=title)
+        lines = [_("The booker cancelled these dates; they are free again.")]
+    elif kind == "series.cancelled":
+        subject = _("Cancelled: %(title)s", title=title)
+        lines = [_("%(place)s cancelled these dates of your series.", place=place_name)]
+    elif kind == "closure.created":
+        subject = _("A closure at %(place)s hits bookings", place=place_name)
+        lines = [
+            _(
+                "The new closure (%(when)s) covers these bookings. They still stand: decide "
+                "with the bookers what happens.",
+                when=_span(payload, zone, locale),
+            )
+        ]
+    elif kind == AFFECTED_BY_CHANGE:
+        subject = _("A change at %(place)s leaves bookings standing", place=place_name)
+        lines = [
+            _(
+                "After the change, these bookings fall outside what the room allows. They "
+                "still stand: decide with the bookers what happens."
+            )
+        ]
+    else:
+        subject, lines = kind, []
+    if reason and kind == "closure.created":
+        details.append((_("Reason"), reason))
+    return MailContent(subject, lines, details, occurrences or affected)

@@ -1,0 +1,81 @@
+"""Who hears of an event, and why: the place's hosts, the booker, or the address that asked
+for a sign-in code. Accounts that turned mail off hear nothing (sign-in codes still come)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Account, OutboxEvent, PlaceHost
+from booking.models.outbox import SIGN_IN_LINK
+from booking.services.outbox import AFFECTED_BY_CHANGE, BY_BOOKER
+
+HOST, BOOKER, SIGN_IN = "host", "booker", "sign_in"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One address to mail, the account behind it, and why it gets the mail."""
+
+    email: str
+    account_id: int | None
+    reason: str
+    locale: str
+
+
+def _accounts(ids: list[int], reason: str, actor_id: int | None) -> list[Recipient]:
+    accounts = db.session.scalars(
+        select(Account)
+        .where(Account.id.in_(ids), Account.email_notifications.is_(True))
+        .order_by(Account.id)
+    )
+    return [
+        Recipient(account.email, account.id, reason, account.locale)
+        for account in accounts
+        if account.id != actor_id
+    ]
+
+
+def _hosts(place_id: int, actor_id: int | None) -> list[Recipient]:
+    ids = list(
+        db.session.scalars(select(PlaceHost.account_id).where(PlaceHost.place_id == place_id))
+    )
+    return _accounts(ids, HOST, actor_id)
+
+
+def _booker(booker_id: int) -> list[Recipient]:
+    # The booker hears of their own booking even when they acted themselves (a confirmation
+    # with its calendar file is worth having).
+    return _accounts([booker_id], BOOKER, None)
+
+
+def recipients(event: OutboxEvent) -> list[Recipient]:
+    """Everyone who is mailed about this event (no one twice)."""
+    payload, kind = event.payload, event.type
+    if kind == SIGN_IN_LINK:
+        return [Recipient(payload["email"], payload["account_id"], SIGN_IN, payload["locale"])]
+    actor = payload.get("actor_id")
+    by_booker = payload.get("by") == BY_BOOKER
+    found: list[Recipient] = []
+    if kind in ("booking.requested",):
+        found = _hosts(payload["place_id"], actor)
+    elif kind in ("booking.confirmed", "booking.declined", "booking.expired"):
+        found = _booker(payload["booked_by"])
+    elif kind in ("booking.cancelled", "booking.moved", "series.cancelled"):
+        found = _hosts(payload["place_id"], actor) if by_booker else _booker(payload["booked_by"])
+    elif kind in ("series.confirmed", "series.declined"):
+        found = _booker(payload["booked_by"])
+    elif kind == "series.created":
+        pending = any(item["status"] == "pending" for item in payload["occurrences"])
+        found = _hosts(payload["place_id"], actor) if pending else _booker(payload["booked_by"])
+    elif kind == "closure.created":
+        if payload["affected"] and not payload["cancelled_affected"]:
+            found = _hosts(payload["place_id"], None)
+    elif kind == AFFECTED_BY_CHANGE:
+        found = _hosts(payload["place_id"], None)
+    unique: dict[str, Recipient] = {}
+    for recipient in found:
+        unique.setdefault(recipient.email, recipient)
+    return list(unique.values())

@@ -1,0 +1,203 @@
+"""`booking worker`: turns outbox events into messages and delivers them, at least once.
+
+Each step is its own short transaction:
+1. dispatch: undelivered events become one message per recipient (claimed with
+   FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers never expand one event twice);
+2. claim: due messages get a lease (`locked_until`) and an attempt, committed before sending,
+   so no row lock is held during a slow SMTP conversation;
+3. deliver: the mail is sent, then the message is marked delivered. A worker killed between
+   sending and marking leaves the lease to run out; the message is then sent again with the
+   same Message-ID, so a repeat is recognisable.
+Failures retry with exponential backoff and jitter for 24 hours, then the message is failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import or_, select, update
+
+from booking.extensions import db
+from booking.models import OutboxEvent, OutboxMessage, utcnow
+from booking.models.outbox import MESSAGE_DELIVERED, MESSAGE_FAILED, MESSAGE_PENDING, SIGN_IN_LINK
+from booking.notify.mail import build
+from booking.notify.recipients import recipients
+from booking.notify.transport import Transport, transport_for
+
+log = logging.getLogger(__name__)
+
+GIVE_UP_AFTER = timedelta(hours=24)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(hours=2)
+BATCH = 20
+
+
+@dataclass
+class Round:
+    """What one pass of the worker did."""
+
+    dispatched: int = 0
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def busy(self) -> bool:
+        """Whether anything happened (an idle worker sleeps before the next pass)."""
+        return bool(self.dispatched or self.delivered or self.retried or self.failed)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before attempt `attempts + 1`: 30 s, 1 min, 2 min... at most 2 h, ±20% jitter."""
+    wait = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+    return wait * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not a secret
+
+
+def _skip_locked(stmt: object) -> object:
+    if db.session.get_bind().dialect.name == "postgresql":
+        return stmt.with_for_update(skip_locked=True)  # type: ignore[attr-defined]
+    return stmt  # SQLite: one worker, and write transactions run one at a time
+
+
+def dispatch(now: datetime) -> int:
+    """Expand a batch of new events into messages; how many events."""
+    stmt = (
+        select(OutboxEvent)
+        .where(OutboxEvent.dispatched_at.is_(None))
+        .order_by(OutboxEvent.id)
+        .limit(BATCH)
+    )
+    events = list(db.session.scalars(_skip_locked(stmt)))  # type: ignore[call-overload]
+    for event in events:
+        for recipient in recipients(event):
+            db.session.add(
+                OutboxMessage(
+                    event=event,
+                    channel="email",
+                    recipient=recipient.email,
+                    account_id=recipient.account_id,
+                    reason=recipient.reason,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+        event.dispatched_at = now
+    db.session.commit()
+    return len(events)
+
+
+def claim(now: datetime, lease: timedelta) -> list[int]:
+    """Take a batch of due messages for this worker until `now + lease`."""
+    stmt = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == MESSAGE_PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(BATCH)
+    )
+    ids = list(db.session.scalars(_skip_locked(stmt)))  # type: ignore[call-overload]
+    if ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(locked_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        )
+    db.session.commit()
+    return ids
+
+
+def deliver(message_id: int, transport: Transport, round_: Round) -> None:
+    """Send one claimed message and record how it went."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.status != MESSAGE_PENDING:
+        db.session.commit()
+        return
+    event = message.event
+    try:
+        transport.send(build(event, message))
+    except Exception as error:  # any failure of one mail must not stop the others
+        db.session.rollback()
+        _failed_attempt(message_id, error, round_)
+        return
+    now = utcnow()
+    message.status, message.delivered_at = MESSAGE_DELIVERED, now
+    message.locked_until, message.last_error = None, ""
+    if event.type == SIGN_IN_LINK:
+        # The code is a secret: once mailed it has no business in the database.
+        event.payload = {**event.payload, "code": "(sent)"}
+    db.session.commit()
+    round_.delivered += 1
+
+
+def _failed_attempt(message_id: int, error: Exception, round_: Round) -> None:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        return
+    now = utcnow()
+    message.last_error = f"{type(error).__name__}: {error}"[:1000]
+    message.locked_until = None
+    if now - message.created_at >= GIVE_UP_AFTER:
+        message.status = MESSAGE_FAILED
+        round_.failed += 1
+        log.error("message %s failed for good: %s", message.id, message.last_error)
+    else:
+        message.next_attempt_at = now + backoff(message.attempts)
+        round_.retried += 1
+        log.warning("message %s attempt %s failed: %s", message.id, message.attempts, error)
+    db.session.commit()
+
+
+def run_once(app: Flask, stop: threading.Event | None = None) -> Round:
+    """Dispatch and deliver everything that is due now; stop early when asked."""
+    round_ = Round()
+    lease = timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"])
+    transport = transport_for(app.config["SMTP_URL"], app.instance_path)
+    with app.app_context():
+        try:
+            while (count := dispatch(utcnow())) and not _stopping(stop):
+                round_.dispatched += count
+            while not _stopping(stop) and (ids := claim(utcnow(), lease)):
+                for index, message_id in enumerate(ids):
+                    if _stopping(stop):
+                        _release(ids[index:])
+                        break
+                    deliver(message_id, transport, round_)
+        finally:
+            db.session.remove()
+    return round_
+
+
+def _release(ids: list[int]) -> None:
+    """Give back claimed messages this worker will not send (it is stopping)."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MESSAGE_PENDING)
+        .values(locked_until=None, attempts=OutboxMessage.attempts - 1)
+    )
+    db.session.commit()
+
+
+def _stopping(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
+
+
+def run_forever(app: Flask, stop: threading.Event, poll_seconds: float = 1.0) -> None:
+    """Work until `stop` is set; sleep `poll_seconds` whenever nothing was due."""
+    log.info("worker started")
+    while not stop.is_set():
+        try:
+            busy = run_once(app, stop).busy
+        except Exception:  # a passing database outage: log, wait, go on
+            log.exception("worker pass failed")
+            busy = False
+        if not busy:
+            stop.wait(poll_seconds)
+    log.info("worker stopped")
