@@ -24,10 +24,13 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 ## run: migrate the SQLite database under instance/, load the demo data if empty, serve on :8000
-## (one process with threads, so the in-memory rate limits hold exactly; see README for Redis)
+## (one process with threads, so the in-memory rate limits hold exactly; see README for Redis),
+## with `booking worker` beside it delivering mail (.eml files under instance/mail/); stops both
 run: install
 	$(BIN)/booking db upgrade
 	$(BIN)/booking seed-demo --if-empty
+	BOOKING_ENV=development $(BIN)/booking worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	BOOKING_ENV=development $(BIN)/gunicorn --workers 1 --threads $(THREADS) \
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 

@@ -13,6 +13,7 @@ from booking.extensions import limiter
 from booking.schemas.account import (
     AccountWithTokenSchema,
     EmailLinkSchema,
+    EmailLinkSentSchema,
     MeChangeSchema,
     MeSchema,
     RedeemSchema,
@@ -130,10 +131,11 @@ class EmailLink(View):
     @limiter.limit(_email_link_limit)
     @limiter.limit(_email_link_limit, key_func=_email_key)
     @blp.arguments(EmailLinkSchema)
-    @blp.response(202)
-    def post(self, data: dict[str, Any]) -> None:
+    @blp.response(202, EmailLinkSentSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, str]:
         """Mail a one-time sign-in code (30 minutes); always 202, whether an account exists."""
         sign_in.request_link(data["email"])
+        return {"detail": "A sign-in code is on its way to this address; it works for 30 minutes."}
 
 
 @blp.route("/auth/email-link/redeem")

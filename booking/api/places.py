@@ -156,9 +156,11 @@ class PlaceClosures(View):
     @blp.doc(**SECURED)
     @blp.arguments(ClosureCreateSchema)
     @blp.response(201, ClosureSchema)
+    @blp.alt_response(200, schema=ClosureSchema, description="dry run: nothing written")
     def post(self, data: dict[str, Any], place_id: int) -> Any:
         """Close the place or some rooms for a period (hosts, admin); lists the bookings it hits."""
-        return closures.create_closure(current_actor(), place_id, **data)
+        closure = closures.create_closure(current_actor(), place_id, **data)
+        return (closure, 200) if data["dry_run"] else closure
 
 
 @blp.route("/closures/<id:closure_id>")

@@ -60,6 +60,12 @@ class EmailLinkSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
 
 
+class EmailLinkSentSchema(Schema):
+    """The same answer for every address."""
+
+    detail = fields.String()
+
+
 class RedeemSchema(Schema):
     """A sign-in code from the mail."""
 

@@ -1,0 +1,39 @@
+"""An app that mails through a real SMTP server started for the test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from booking.notify.worker import Round, run_once
+from tests.conftest import discard_app, make_test_app
+from tests.factories import Factory
+from tests.smtp import Mailbox, smtp_server
+
+
+@dataclass
+class MailingApp:
+    """The app, its client, factories, and the mailbox its mails arrive in."""
+
+    app: Flask
+    client: FlaskClient
+    make: Factory
+    mailbox: Mailbox
+    smtp_url: str
+
+    def deliver(self) -> Round:
+        """Run the worker once, as `booking worker --once` does."""
+        return run_once(self.app)
+
+
+@pytest.fixture
+def mailing(database_url: str, app: Flask) -> Iterator[MailingApp]:
+    """The app with BOOKING_SMTP_URL pointing at a fresh SMTP server."""
+    with smtp_server() as (mailbox, url):
+        application = make_test_app(database_url, SMTP_URL=url, OUTBOX_LEASE_SECONDS=60)
+        yield MailingApp(application, application.test_client(), Factory(application), mailbox, url)
+        discard_app(application)
