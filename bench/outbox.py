@@ -52,7 +52,7 @@ def outbox_share(url: str, count: int) -> tuple[float, float]:
     real_emit = outbox.emit
     with_outbox, without = [], []
     _bookings_per_second(app, rooms, tokens[0], 30, 10**6)  # warm-up
-    for round_no in range(6):
+    for round_no in range(10):
         offset = round_no * count
         if round_no % 2 == 0:
             with_outbox.append(_bookings_per_second(app, rooms, tokens[0], count // 2, offset))
