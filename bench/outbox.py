@@ -23,10 +23,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from booking_throughput import booking_body, prepare  # noqa: E402
-from common import BIN, ROOT, migrate, postgres_database, sqlite_database  # noqa: E402
+from booking_throughput import booking_body, prepare
+from common import BIN, ROOT, migrate, postgres_database, sqlite_database
 
-from tests.smtp import smtp_server  # noqa: E402
+from tests.smtp import smtp_server
 
 
 def _bookings_per_second(app: Any, rooms: list[int], token: str, count: int, offset: int) -> float:

@@ -89,7 +89,7 @@ class BookingById(View):
 class ConfirmBooking(View):
     @booking_write_limit
     @blp.doc(**SECURED)
-    @blp.arguments(ReasonSchema)
+    @blp.arguments(ReasonSchema, required=False)
     @blp.response(200, BookingSchema)
     def post(self, data: dict[str, Any], booking_id: int) -> Any:
         """Confirm a pending request (hosts of the place, admins)."""
@@ -100,7 +100,7 @@ class ConfirmBooking(View):
 class DeclineBooking(View):
     @booking_write_limit
     @blp.doc(**SECURED)
-    @blp.arguments(ReasonSchema)
+    @blp.arguments(ReasonSchema, required=False)
     @blp.response(200, BookingSchema)
     def post(self, data: dict[str, Any], booking_id: int) -> Any:
         """Decline a pending request (hosts of the place, admins)."""
@@ -111,7 +111,7 @@ class DeclineBooking(View):
 class CancelBooking(View):
     @booking_write_limit
     @blp.doc(**SECURED)
-    @blp.arguments(ReasonSchema)
+    @blp.arguments(ReasonSchema, required=False)
     @blp.response(200, BookingSchema)
     def post(self, data: dict[str, Any], booking_id: int) -> Any:
         """Cancel a booking that has not ended (booker, hosts, admins)."""
@@ -172,7 +172,7 @@ class SeriesById(View):
 class CancelSeries(View):
     @booking_write_limit
     @blp.doc(**SECURED)
-    @blp.arguments(SeriesCancelSchema)
+    @blp.arguments(SeriesCancelSchema, required=False)
     @blp.response(200, SeriesCancelResultSchema)
     def post(self, data: dict[str, Any], series_id: int) -> Any:
         """Cancel every occurrence that has not ended, or this and following (`from`)."""
@@ -193,7 +193,7 @@ def _decide_series(series_id: int, data: dict[str, Any], to_status: str) -> dict
 class ConfirmSeries(View):
     @booking_write_limit
     @blp.doc(**SECURED)
-    @blp.arguments(SeriesDecisionSchema)
+    @blp.arguments(SeriesDecisionSchema, required=False)
     @blp.response(200, SeriesDecisionResultSchema)
     def post(self, data: dict[str, Any], series_id: int) -> Any:
         """Confirm every pending occurrence (hosts, admins); the booker gets one mail."""
@@ -204,7 +204,7 @@ class ConfirmSeries(View):
 class DeclineSeries(View):
     @booking_write_limit
     @blp.doc(**SECURED)
-    @blp.arguments(SeriesDecisionSchema)
+    @blp.arguments(SeriesDecisionSchema, required=False)
     @blp.response(200, SeriesDecisionResultSchema)
     def post(self, data: dict[str, Any], series_id: int) -> Any:
         """Decline every pending occurrence (hosts, admins), with a reason; one mail."""

@@ -46,6 +46,7 @@ class Operation:
     query: frozenset[str]
     repeatable: frozenset[str]
     integers: frozenset[str]
+    body_required: bool = False
 
 
 def _schema_instance(schema: Any) -> Schema:
@@ -68,7 +69,10 @@ def _operation(view_function: Any, method: str) -> Operation | None:
         *apidoc.get("arguments", {}).get("parameters", []),
         *([apidoc["pagination"]["parameters"]] if "pagination" in apidoc else []),
     ]
+    body_required = False
     for parameter in parameters:
+        if parameter.get("in") == "json":
+            body_required = body_required or parameter.get("required", True)
         if parameter.get("in") != "query":
             continue
         schema = _schema_instance(parameter["schema"])
@@ -82,7 +86,9 @@ def _operation(view_function: Any, method: str) -> Operation | None:
                 field = field.inner
             if isinstance(field, fields.Integer):
                 integers.add(key)
-    return Operation(protected, frozenset(query), frozenset(repeatable), frozenset(integers))
+    return Operation(
+        protected, frozenset(query), frozenset(repeatable), frozenset(integers), body_required
+    )
 
 
 def check_request() -> None:
@@ -95,8 +101,14 @@ def check_request() -> None:
     if operation and operation.protected and actor is None:
         raise Unauthorized("This endpoint needs an API token.")
     _check_query(operation)
-    if request.mimetype in JSON_MIMETYPES and request.content_length != 0:
-        check_json_body(request.get_data(cache=True))
+    body = request.get_data(cache=True)
+    if operation and operation.body_required and not body:
+        raise Invalid(
+            "This operation needs a JSON body (an empty object {} where nothing changes).",
+            code="body_required",
+        )
+    if request.mimetype in JSON_MIMETYPES and body:
+        check_json_body(body)
 
 
 def _check_query(operation: Operation | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from booking.models.account import ACCOUNT_KINDS, LOCALES, SCOPES
-from booking.schemas.common import Instant, Name, Timestamps
+from booking.schemas.common import Flag, Instant, Name, Timestamps
 
 
 class SignUpSchema(Schema):
@@ -41,7 +41,7 @@ class MeChangeSchema(Schema):
     locale = fields.String(
         validate=validate.OneOf(LOCALES), metadata={"description": "language of mails"}
     )
-    email_notifications = fields.Boolean(
+    email_notifications = Flag(
         metadata={"description": "false: no mails about bookings (sign-in codes still come)"}
     )
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from booking.models.booking import STATUSES, VISIBILITIES
 from booking.schemas.common import (
+    Flag,
     Id,
     Ids,
     Instant,
@@ -32,7 +33,7 @@ class BookingCreateSchema(Schema):
     expected_attendees = fields.Integer(
         strict=True, allow_none=True, validate=validate.Range(1, MAX_ATTENDEES)
     )
-    outside_opening_hours = fields.Boolean(
+    outside_opening_hours = Flag(
         metadata={"description": "hosts and admins only: book outside opening hours or closures"}
     )
     initiative_id = Id(
@@ -127,7 +128,7 @@ class SeriesCreateSchema(BookingCreateSchema):
         metadata={"example": "FREQ=WEEKLY;BYDAY=TU;COUNT=10"},
     )
     on_conflict = fields.String(load_default="fail", validate=validate.OneOf(["fail", "skip"]))
-    dry_run = fields.Boolean(load_default=False)
+    dry_run = Flag(load_default=False)
 
 
 class SeriesSchema(Timestamps):

@@ -38,6 +38,11 @@ def Repeated(field: fields.Field, **kwargs: Any) -> fields.List:
     return fields.List(field, validate=validate.Length(max=MAX_FILTER_VALUES), **kwargs)
 
 
+def Flag(**kwargs: Any) -> fields.Boolean:
+    """A JSON boolean: only true or false (not 0, 1 or "yes", which query strings may use)."""
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
 def Text(max_length: int, **kwargs: Any) -> fields.String:
     """A string with a maximum length."""
     return fields.String(validate=validate.Length(max=max_length), **kwargs)

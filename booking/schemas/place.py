@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from booking.schemas.common import (
     SLUG,
     Day,
+    Flag,
     Id,
     Instant,
     LocalDateTime,
@@ -69,7 +70,7 @@ class PolicyInputSchema(Schema):
     )
     max_days_ahead = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, 730))
     buffer_minutes = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 240))
-    requires_approval = fields.Boolean(allow_none=True)
+    requires_approval = Flag(allow_none=True)
     max_active_bookings = fields.Integer(
         strict=True, allow_none=True, validate=validate.Range(1, 1000)
     )
@@ -89,9 +90,9 @@ PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,30}$", error="Digits, spaces, ( ) - an
 class AccessibilitySchema(Schema):
     """Accessibility features of a place."""
 
-    step_free = fields.Boolean()
-    ground_floor = fields.Boolean()
-    accessible_toilet = fields.Boolean()
+    step_free = Flag()
+    ground_floor = Flag()
+    accessible_toilet = Flag()
 
 
 class PlaceCreateSchema(Schema):
@@ -122,7 +123,7 @@ class PlaceCreateSchema(Schema):
 class PlaceChangeSchema(PlaceCreateSchema):
     """A change to a place; new opening hours may cancel the bookings they no longer cover."""
 
-    cancel_affected = fields.Boolean(
+    cancel_affected = Flag(
         load_only=True,
         metadata={"description": "cancel the active bookings the new hours no longer cover"},
     )
@@ -198,13 +199,13 @@ class RoomCreateSchema(Schema):
     opening_hours = fields.String(allow_none=True, validate=validate.Length(min=1, max=1000))
     policy = fields.Nested(PolicyInputSchema)
     part_ids = fields.List(Id(), validate=validate.Length(max=12))
-    bookable = fields.Boolean()
+    bookable = Flag()
 
 
 class RoomChangeSchema(RoomCreateSchema):
     """A change to a room; new hours or `bookable: false` may cancel the bookings they hit."""
 
-    cancel_affected = fields.Boolean(
+    cancel_affected = Flag(
         load_only=True,
         metadata={"description": "cancel the active bookings the change leaves out"},
     )
@@ -236,11 +237,11 @@ class ClosureCreateSchema(Schema):
     end = Instant(required=True)
     reason = Text(200, load_default="")
     room_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
-    cancel_affected = fields.Boolean(
+    cancel_affected = Flag(
         load_default=False,
         metadata={"description": "cancel the active bookings it covers (their bookers are told)"},
     )
-    dry_run = fields.Boolean(
+    dry_run = Flag(
         load_default=False, metadata={"description": "only show which bookings it would hit"}
     )
 

@@ -242,3 +242,21 @@ def test_times_at_the_edge_of_the_calendar_are_a_422(client: FlaskClient, url: s
 def test_head_is_guarded_like_get(client: FlaskClient) -> None:
     assert client.head("/api/v1/places?colour=red").status_code == 422
     assert client.head("/api/v1/tokens").status_code == 401
+
+
+def test_an_operation_that_takes_a_body_needs_one(client: FlaskClient, make: Factory) -> None:
+    person = make.account()
+    response = client.patch("/api/v1/accounts/me", headers=person.headers)
+    assert response.status_code == 422 and response.json["code"] == "body_required"
+    assert client.patch("/api/v1/accounts/me", json={}, headers=person.headers).status_code == 200
+    assert client.post("/api/v1/feed-tokens", headers=person.headers).status_code == 201
+
+
+def test_json_booleans_are_true_or_false(client: FlaskClient, make: Factory) -> None:
+    person = make.account()
+    for value in (0, 1, "true", "yes"):
+        response = client.patch(
+            "/api/v1/accounts/me", json={"email_notifications": value}, headers=person.headers
+        )
+        assert response.status_code == 422, value
+    assert client.get("/api/v1/places?step_free=true").status_code == 200  # query text stays
