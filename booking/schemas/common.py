@@ -38,9 +38,14 @@ def Repeated(field: fields.Field, **kwargs: Any) -> fields.List:
     return fields.List(field, validate=validate.Length(max=MAX_FILTER_VALUES), **kwargs)
 
 
-def Flag(**kwargs: Any) -> fields.Boolean:
+class Flag(fields.Boolean):
     """A JSON boolean: only true or false (not 0, 1 or "yes", which query strings may use)."""
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        # A type check, not `value in {True}`: 1 == True in Python, and so in a set.
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 def Text(max_length: int, **kwargs: Any) -> fields.String:
