@@ -33,11 +33,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from booking.cli import register_commands
     from booking.errors import DomainError, render_database_unavailable, render_domain_error
     from booking.extensions import db, limiter, migrate
+    from booking.feeds.stamps import install_feed_stamps
     from booking.i18n import install_babel
     from booking.ratelimits import install_fail_open_reporting
 
     app.url_map.converters["id"] = IdConverter
     database.install_sqlite_transaction_mode()
+    install_feed_stamps()
     db.init_app(app)
     migrate.init_app(
         app,

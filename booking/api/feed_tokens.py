@@ -8,6 +8,7 @@ from flask import current_app, url_for
 
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
+from booking.feeds.links import subscribe_links
 from booking.schemas.feed import FeedTokenCreatedSchema, FeedTokenCreateSchema, FeedTokenSchema
 from booking.services import feed_tokens
 
@@ -42,6 +43,9 @@ class FeedTokens(View):
             "updated_at": token.updated_at,
             "token": raw,
             "url": feed_url(raw),
+            "feeds": subscribe_links(
+                url_for("feeds.PrivateFeed", token=raw), token.name or "Wijkruimte"
+            ),
         }
 
 

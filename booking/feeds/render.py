@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from booking.text import clean_multiline, one_line
 
@@ -15,11 +15,17 @@ MAX_FEED_BYTES = 1_000_000
 # Calendar clients may poll hourly (REFRESH-INTERVAL and X-PUBLISHED-TTL say the same).
 REFRESH = timedelta(hours=1)
 _END = b"END:VCALENDAR\r\n"
+# Over the size cap, whole events (with descriptions) must reach at least this far ahead;
+# if they cannot, descriptions are dropped to keep more events.
+WHOLE_HORIZON = timedelta(weeks=8)
 
 
 @dataclass(frozen=True)
 class FeedEvent:
-    """One VEVENT: a booking occurrence or a free slot."""
+    """One VEVENT: a booking occurrence, a free-slot summary, a closure or a note.
+
+    `start`/`end` are instants; an all-day event gives `day` instead (and `end` unused).
+    """
 
     uid: str
     start: datetime
@@ -31,7 +37,16 @@ class FeedEvent:
     status: str = "CONFIRMED"
     sequence: int = 0
     transparent: bool = False
-    confidential: bool = False
+    classification: str = ""  # CONFIDENTIAL (busy block), PRIVATE (private feeds)
+    url: str = ""
+    organizer: tuple[str, str] | None = None  # (name, e-mail)
+    contact: str = ""
+    categories: tuple[str, ...] = ()
+    created: datetime | None = None
+    related_to: str = ""
+    geo: tuple[float, float] | None = None
+    day: date | None = None
+    days: int = 1
 
 
 @dataclass(frozen=True)
@@ -41,10 +56,15 @@ class FeedInfo:
     name: str
     timezone: str
     description: str = ""
+    # Shown on the last kept day when the 1 MB cap leaves events out.
+    truncated_summary: str = "More in the feed's page"
+    truncated_description: str = "{kept} of {total} events fit in this feed; see {url}"
+    url: str = ""
+    uid_domain: str = "wijkruimte"
 
 
 def clean(text: str) -> vText:
-    """Multi-line TEXT: every kind of line break a plain newline (escaped as \\n), no controls.
+    """Multi-line TEXT: every kind of line break a plain newline (escaped as \\\\n), no controls.
 
     U+2028, U+2029 and U+0085 count as line breaks: left alone, some parsers drop the
     property and others start a new line (and so a new property) there.
@@ -62,8 +82,14 @@ def _event(item: FeedEvent) -> bytes:
     event.add("uid", item.uid)
     event.add("dtstamp", item.stamp)
     event.add("last-modified", item.stamp)
-    event.add("dtstart", item.start)
-    event.add("dtend", item.end)
+    if item.created is not None:
+        event.add("created", item.created)
+    if item.day is not None:
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=item.days))
+    else:
+        event.add("dtstart", item.start)
+        event.add("dtend", item.end)
     event.add("sequence", item.sequence)
     event.add("summary", line(item.summary))
     if item.description:
@@ -73,8 +99,23 @@ def _event(item: FeedEvent) -> bytes:
     if item.status:
         event.add("status", item.status)
     event.add("transp", "TRANSPARENT" if item.transparent else "OPAQUE")
-    if item.confidential:
-        event.add("class", "CONFIDENTIAL")
+    if item.classification:
+        event.add("class", item.classification)
+    if item.url:
+        event.add("url", item.url)
+    if item.organizer is not None:
+        name, email = item.organizer
+        organizer = vCalAddress(f"mailto:{email}")
+        organizer.params["cn"] = vText(one_line(name))
+        event.add("organizer", organizer)
+    if item.contact:
+        event.add("contact", line(item.contact))
+    if item.categories:
+        event.add("categories", [one_line(c) for c in item.categories])
+    if item.related_to:
+        event.add("related-to", item.related_to)
+    if item.geo is not None:
+        event.add("geo", item.geo)
     return bytes(event.to_ical())
 
 
@@ -93,24 +134,84 @@ def _calendar(info: FeedInfo, description: str) -> bytes:
     return bytes(calendar.to_ical())
 
 
+def _sort_key(item: FeedEvent) -> tuple[str, str]:
+    moment = item.day.isoformat() if item.day is not None else item.start.date().isoformat()
+    exact = item.start.isoformat() if item.day is None else ""
+    return (moment + exact, item.uid)
+
+
 def render_feed(
     info: FeedInfo, events: Sequence[FeedEvent], max_bytes: int = MAX_FEED_BYTES
 ) -> bytes:
-    """The calendar with its events by start; over `max_bytes`, the oldest are left out."""
-    ordered = sorted(events, key=lambda item: (item.start, item.uid))
-    rendered = [_event(item) for item in ordered]
+    """The calendar with its events by start. Over `max_bytes` the far end gives way first
+    (the nearest events stay whole); if whole events would not reach eight weeks ahead,
+    descriptions go before events, the farthest first. A note on the last kept day says
+    what is missing."""
+    ordered = sorted(events, key=_sort_key)
     header = _calendar(info, info.description)
+    rendered = [_event(item) for item in ordered]
     if len(header) + sum(map(len, rendered)) <= max_bytes:
         return header[: -len(_END)] + b"".join(rendered) + _END
-    note = (
-        f"{info.description} " if info.description else ""
-    ) + "Only the newest {kept} of {total} events are shown: a feed is at most 1 MB."
-    kept: list[bytes] = []
-    size = len(_calendar(info, note.format(kept=len(rendered), total=len(rendered))))
-    for chunk in reversed(rendered):
-        if size + len(chunk) > max_bytes:
-            break
-        kept.append(chunk)
-        size += len(chunk)
-    header = _calendar(info, note.format(kept=len(kept), total=len(rendered)))
-    return header[: -len(_END)] + b"".join(reversed(kept)) + _END
+    # Room for the note, measured with the longest counts it can show.
+    note = _truncation_note(info, ordered[-1:], 10 * len(ordered), 10 * len(ordered))
+    budget = max_bytes - len(header) - len(_END) - len(note)
+    # The far end gives way first: the longest run of whole events, nearest first...
+    kept, used = _prefix(rendered, budget)
+    chunks = rendered[:kept]
+    if kept < len(ordered) and not _reaches(ordered, kept, WHOLE_HORIZON):
+        # ...unless that leaves the coming weeks short: then descriptions go before events.
+        bare = [
+            _event(replace(item, description="")) if item.description else chunk
+            for item, chunk in zip(ordered, rendered, strict=True)
+        ]
+        kept, used = _prefix(bare, budget)
+        chunks = []
+        for index in range(kept):  # descriptions back, nearest first, while they fit
+            extra = len(rendered[index]) - len(bare[index])
+            whole = bool(extra) and used + extra <= budget
+            used += extra if whole else 0
+            chunks.append(rendered[index] if whole else bare[index])
+    if kept < len(ordered):
+        chunks.append(_truncation_note(info, ordered[:kept], kept, len(ordered)))
+    return header[: -len(_END)] + b"".join(chunks) + _END
+
+
+def _prefix(chunks: list[bytes], budget: int) -> tuple[int, int]:
+    """How many chunks, from the first, fit in the budget, and their size."""
+    kept = used = 0
+    while kept < len(chunks) and used + len(chunks[kept]) <= budget:
+        used += len(chunks[kept])
+        kept += 1
+    return kept, used
+
+
+def _reaches(ordered: list[FeedEvent], kept: int, horizon: timedelta) -> bool:
+    """Whether the first `kept` events reach `horizon` past the first one."""
+    if kept == 0:
+        return False
+    first, last = ordered[0], ordered[kept - 1]
+    start = (
+        first.start if first.day is None else datetime.combine(first.day, datetime.min.time(), UTC)
+    )
+    end = last.start if last.day is None else datetime.combine(last.day, datetime.min.time(), UTC)
+    return end - start >= horizon
+
+
+def _truncation_note(info: FeedInfo, kept: list[FeedEvent], count: int, total: int) -> bytes:
+    """An all-day transparent event on the last kept day: what is missing, and where to look."""
+    last = kept[-1] if kept else None
+    stamp = max((item.stamp for item in kept), default=datetime.now(UTC))
+    day = stamp.date() if last is None else (last.day or last.start.date())
+    note = FeedEvent(
+        uid=f"truncated-{day.isoformat()}@{info.uid_domain}",
+        start=stamp,
+        end=stamp,
+        day=day,
+        summary=info.truncated_summary,
+        description=info.truncated_description.format(kept=count, total=total, url=info.url),
+        stamp=stamp,
+        status="",
+        transparent=True,
+        url=info.url,
+    )
+    return _event(note)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
 from flask import Response, current_app, request
@@ -35,23 +36,34 @@ feed_limit = limiter.shared_limit(_feed_limit, scope="feeds", key_func=get_remot
 
 
 def serve(feed: sources.Feed, filename: str) -> Response:
-    """Answer 304 when the client's copy is current, else render the feed."""
+    """Answer 304 when the client's copy is current; HEAD without rendering; else the feed,
+    gzipped when the client accepts it.
+
+    The ETag is weak: a proxy that compresses (nginx does) changes the bytes, not the
+    calendar, and RFC 9110 says If-None-Match compares weakly.
+    """
     etag = feed.etag
     last_modified = feed.last_modified.replace(microsecond=0)
     if request.if_none_match:
-        fresh = request.if_none_match.contains(etag)
+        fresh = request.if_none_match.contains_weak(etag)
     else:
         since = request.if_modified_since
         fresh = since is not None and last_modified <= since
-    response = (
-        Response(status=304)
-        if fresh
-        else Response(render_feed(feed.info, feed.events()), mimetype="text/calendar")
-    )
+    if fresh:
+        response = Response(status=304)
+    elif request.method == "HEAD":
+        response = Response(mimetype="text/calendar")
+    else:
+        body = render_feed(feed.info, feed.events())
+        response = Response(body, mimetype="text/calendar")
+        if "gzip" in request.accept_encodings:
+            response.set_data(gzip.compress(body, compresslevel=6))
+            response.headers["Content-Encoding"] = "gzip"
     if not fresh:
         response.headers["Content-Type"] = "text/calendar; charset=utf-8"
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_etag(etag)
+    response.headers["Vary"] = "Accept-Encoding"
+    response.set_etag(etag, weak=True)
     response.last_modified = last_modified
     response.headers["Cache-Control"] = (
         "private, max-age=300" if feed.private else "public, max-age=300"

@@ -8,11 +8,17 @@ known without rendering it.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
+from urllib.parse import urlsplit
 
+from flask import current_app
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -31,9 +37,11 @@ from booking.models import (
     Room,
     utcnow,
 )
-from booking.models.booking import CANCELLED, CONFIRMED, PENDING
+from booking.models.booking import CANCELLED, CONFIRMED, EXPIRED, PENDING
 from booking.services.availability import AvailabilityFilter, find_availability
 from booking.services.common import get_or_404
+from booking.services.intervals import subtract
+from booking.services.opening_hours import open_intervals
 from booking.services.rooms import atom_ids
 
 PAST = timedelta(days=30)
@@ -41,8 +49,8 @@ AHEAD = timedelta(days=365)
 # Cancelled (and declined, expired) events stay this long, then leave the feed.
 CANCELLED_KEPT = timedelta(days=30)
 AVAILABILITY_DAYS = 56
-UID_DOMAIN = "wijkruimte"
 STATUS = {CONFIRMED: "CONFIRMED", PENDING: "TENTATIVE"}
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -57,17 +65,36 @@ class Feed:
 
     @property
     def etag(self) -> str:
-        """A strong validator: the same version always renders the same bytes."""
+        """The validator: the same version always renders the same events."""
         return hashlib.sha256(repr(self.version).encode()).hexdigest()[:32]
 
 
 def _bucket(now: datetime, size: timedelta) -> datetime:
-    epoch = datetime(2000, 1, 1, tzinfo=UTC)
-    return epoch + ((now - epoch) // size) * size
+    return _EPOCH + ((now - _EPOCH) // size) * size
 
 
 def _latest(*stamps: datetime | None) -> datetime:
     return max(stamp for stamp in stamps if stamp is not None)
+
+
+def get_locale_name() -> str:
+    """The language of this rendering (part of every version: nl and en differ)."""
+    return str(get_locale() or "nl")
+
+
+def base_url() -> str:
+    """The installation's public address (never the request's Host header)."""
+    return str(current_app.config["PUBLIC_BASE_URL"])
+
+
+def uid_domain() -> str:
+    """The host name in every UID, so two installations never share one."""
+    return urlsplit(base_url()).hostname or "wijkruimte"
+
+
+def booking_uid(booking_id: int) -> str:
+    """The UID of a booking in every feed and mail: stable for the booking's life."""
+    return f"booking-{booking_id}@{uid_domain()}"
 
 
 def _location(booking: Booking) -> str:
@@ -76,50 +103,122 @@ def _location(booking: Booking) -> str:
     return ", ".join(part.strip() for part in parts if part.strip())
 
 
-def booking_uid(booking_id: int) -> str:
-    """The UID of a booking in every feed: stable for the booking's life."""
-    return f"booking-{booking_id}@{UID_DOMAIN}"
+def _organizer(place: Place) -> tuple[str, str]:
+    """The place organises what happens there: its contact address, or the no-reply one."""
+    if place.contact_email:
+        return place.name, place.contact_email
+    _name, address = parseaddr(str(current_app.config["MAIL_FROM"]))
+    return place.name, address or f"noreply@{uid_domain()}"
+
+
+def _contact(place: Place) -> str:
+    return ", ".join(
+        part for part in (place.name, place.phone or "", place.contact_email or "") if part
+    )
+
+
+def _geo(place: Place) -> tuple[float, float] | None:
+    if place.latitude is None or place.longitude is None:
+        return None
+    return (place.latitude, place.longitude)
+
+
+def booking_url(booking_id: int) -> str:
+    """Where a booking can be read (its API resource)."""
+    return f"{base_url()}/api/v1/bookings/{booking_id}"
+
+
+def _ended_unwritten(booking: Booking, now: datetime) -> bool:
+    """A pending request whose start passed reads as expired before anyone writes it so."""
+    return booking.status == PENDING and booking.status_at(now) == EXPIRED
+
+
+def _event_stamp(booking: Booking, now: datetime) -> datetime:
+    stamp = _latest(booking.updated_at, booking.place.feed_revised_at, booking.room.feed_revised_at)
+    return _latest(stamp, booking.start) if _ended_unwritten(booking, now) else stamp
+
+
+def _sequence(booking: Booking, now: datetime) -> int:
+    """Rises with every change of the booking, and of the names and address in LOCATION."""
+    return (
+        booking.sequence
+        + booking.place.feed_revision
+        + booking.room.feed_revision
+        + (1 if _ended_unwritten(booking, now) else 0)
+    )
 
 
 def _status(booking: Booking, now: datetime) -> str:
     return STATUS.get(booking.status_at(now), "CANCELLED")
 
 
-def public_event(booking: Booking, now: datetime) -> FeedEvent:
-    """A booking as everyone may see it: a private one is only a busy block."""
-    private = booking.visibility == "private"
+def booking_event(
+    booking: Booking,
+    now: datetime,
+    *,
+    details: bool,
+    host_view: bool = False,
+    private_feed: bool = False,
+    target_groups: tuple[str, ...] = (),
+) -> FeedEvent:
+    """A booking as a VEVENT. Without `details` (a private booking in a public feed) it is a
+    busy block; hosts also see the booker's contact; cancelled ones say so in the title."""
+    status = _status(booking, now)
+    place = booking.place
+    lines: list[str] = []
+    summary = booking.title
+    if not details:
+        summary = _("Busy")
+    else:
+        if booking.description:
+            lines.append(booking.description)
+        if host_view:
+            booker = booking.booked_by
+            lines.append(_("Booked by %(name)s <%(email)s>", name=booker.name, email=booker.email))
+            lines.append(_("Status: %(status)s", status=booking.status_at(now)))
+        lines.append(_("More: %(url)s", url=booking_url(booking.id)))
+    if status == "CANCELLED":
+        # Google shows a cancelled event inconsistently: the title says it as well.
+        summary = _("Cancelled: %(title)s", title=summary)
+    classification = ""
+    if not details:
+        classification = "CONFIDENTIAL"
+    elif private_feed and booking.visibility == "private":
+        classification = "PRIVATE"
     return FeedEvent(
         uid=booking_uid(booking.id),
         start=booking.start,
         end=booking.end,
-        summary="Busy" if private else booking.title,
-        description="" if private else booking.description,
+        summary=summary,
+        description="\n".join(lines),
         location=_location(booking),
-        status=_status(booking, now),
-        sequence=booking.sequence,
-        stamp=booking.updated_at,
-        confidential=private,
+        status=status,
+        sequence=_sequence(booking, now),
+        stamp=_event_stamp(booking, now),
+        transparent=status == "CANCELLED",
+        classification=classification,
+        url=booking_url(booking.id) if details else "",
+        organizer=_organizer(place),
+        contact=_contact(place),
+        categories=(place.kind, *target_groups) if details else (place.kind,),
+        created=booking.created_at,
+        related_to=f"series-{booking.series_id}@{uid_domain()}"
+        if booking.series_id and details
+        else "",
+        geo=_geo(place),
+    )
+
+
+def public_event(booking: Booking, now: datetime, target_groups: tuple[str, ...] = ()) -> FeedEvent:
+    """A booking as everyone may see it: a private one is only a busy block."""
+    return booking_event(
+        booking, now, details=booking.visibility == "public", target_groups=target_groups
     )
 
 
 def involved_event(booking: Booking, now: datetime, host_view: bool) -> FeedEvent:
     """A booking as its booker or host sees it; hosts also get the booker's contact."""
-    lines = [booking.description] if booking.description else []
-    if host_view:
-        booker = booking.booked_by
-        lines.append(f"Booked by {booker.name} <{booker.email}>")
-        lines.append(f"Status: {booking.status_at(now)}")
-    return FeedEvent(
-        uid=booking_uid(booking.id),
-        start=booking.start,
-        end=booking.end,
-        summary=booking.title,
-        description="\n".join(lines),
-        location=_location(booking),
-        status=_status(booking, now),
-        sequence=booking.sequence,
-        stamp=booking.updated_at,
-    )
+    return booking_event(booking, now, details=True, host_view=host_view, private_feed=True)
 
 
 def _in_window(now: datetime) -> list[ColumnElement[bool]]:
@@ -148,22 +247,14 @@ def _involved_rows(now: datetime) -> ColumnElement[bool]:
 
 
 def _version(
-    conditions: list[ColumnElement[bool]], place_ids: ColumnElement[bool] | None = None
-) -> tuple[int, datetime | None, datetime | None, datetime | None]:
-    """In one query: how many bookings, their last change, and the places' and rooms' last
-    change (names and addresses are in the feed)."""
+    conditions: list[ColumnElement[bool]], places: ColumnElement[bool] | None
+) -> tuple[int, datetime | None, datetime | None]:
+    """In one query: how many bookings, their last change, and the places' feed stamp."""
     columns: list[Any] = [func.count(Booking.id), func.max(Booking.updated_at)]
-    if place_ids is not None:
-        columns.append(select(func.max(Place.updated_at)).where(place_ids).scalar_subquery())
-        columns.append(
-            select(func.max(Room.updated_at))
-            .join(Place, Room.place_id == Place.id)
-            .where(place_ids)
-            .scalar_subquery()
-        )
+    if places is not None:
+        columns.append(select(func.max(Place.feed_changed_at)).where(places).scalar_subquery())
     row = db.session.execute(select(*columns).where(*conditions)).one()
-    stamps = (row[2], row[3]) if place_ids is not None else (None, None)
-    return int(row[0]), row[1], *stamps
+    return int(row[0]), row[1], row[2] if places is not None else None
 
 
 def _rows(conditions: list[ColumnElement[bool]]) -> list[Booking]:
@@ -181,35 +272,134 @@ def _rows(conditions: list[ColumnElement[bool]]) -> list[Booking]:
     )
 
 
+def _target_groups(rows: list[Booking]) -> dict[int, tuple[str, ...]]:
+    ids = {row.initiative_id for row in rows if row.initiative_id is not None}
+    if not ids:
+        return {}
+    found = db.session.execute(
+        select(Initiative.id, Initiative.target_groups).where(Initiative.id.in_(ids))
+    )
+    return {initiative_id: tuple(groups or ()) for initiative_id, groups in found}
+
+
+def _public_events(conditions: list[ColumnElement[bool]], day: datetime) -> list[FeedEvent]:
+    rows = _rows(conditions)
+    groups = _target_groups(rows)
+    return [public_event(row, day, groups.get(row.initiative_id or 0, ())) for row in rows]
+
+
+def _all_day(uid: str, first: date, last: date, summary: str, stamp: datetime) -> FeedEvent:
+    return FeedEvent(
+        uid=uid,
+        start=stamp,
+        end=stamp,
+        day=first,
+        days=(last - first).days + 1,
+        summary=summary,
+        stamp=stamp,
+        status="",
+        transparent=True,
+    )
+
+
+def _closed_days(place: Place, atoms: frozenset[int] | None, day: datetime) -> list[FeedEvent]:
+    """Closures and public holidays as all-day transparent events, so nobody plans into them.
+
+    `atoms`: the room whose feed this is (a closure of a room sharing a part counts); None for
+    the whole place.
+    """
+    start, end = day - PAST, day + AHEAD
+    zone = place.zone
+    events = []
+    closures = db.session.scalars(
+        select(Closure)
+        .where(Closure.place_id == place.id, Closure.start < end, Closure.end > start)
+        .options(selectinload(Closure.rooms).selectinload(Room.parts))
+        .order_by(Closure.start)
+    )
+    for closure in closures:
+        closes = atom_ids(*closure.rooms)
+        if atoms is not None and closure.rooms and not closes & atoms:
+            continue
+        first = closure.start.astimezone(zone).date()
+        last = (closure.end - timedelta(microseconds=1)).astimezone(zone).date()
+        summary = _("Closed: %(reason)s", reason=closure.reason) if closure.reason else _("Closed")
+        events.append(
+            _all_day(
+                f"closure-{closure.id}@{uid_domain()}", first, last, summary, closure.updated_at
+            )
+        )
+    for holiday_start, _holiday_end in open_intervals("PH", zone, start, end):
+        local = holiday_start.astimezone(zone).date()
+        events.append(
+            _all_day(
+                f"holiday-{local.isoformat()}@{uid_domain()}",
+                local,
+                local,
+                _("Public holiday"),
+                _EPOCH,
+            )
+        )
+    return events
+
+
 def _public_feed(
     key: tuple[Any, ...],
     info: FeedInfo,
     conditions: list[ColumnElement[bool]],
-    place_ids: ColumnElement[bool],
+    places: ColumnElement[bool],
     now: datetime,
+    own_stamps: tuple[datetime | None, ...] = (),
+    closed: Callable[[datetime], list[FeedEvent]] | None = None,
 ) -> Feed:
     day = _bucket(now, timedelta(days=1))
     conditions = [*conditions, *_in_window(day), _public_rows(day)]
-    count, latest, *stamps = _version(conditions, place_ids)
+    count, latest, stamp = _version(conditions, places)
     return Feed(
         info=info,
-        version=(*key, day, count, latest, *stamps),
-        last_modified=_latest(day, latest, *stamps),
+        version=(*key, get_locale_name(), day, count, latest, stamp, *own_stamps),
+        last_modified=_latest(day, stamp, *own_stamps),
         private=False,
-        events=lambda: [public_event(b, day) for b in _rows(conditions)],
+        events=lambda: [
+            *_public_events(conditions, day),
+            *(closed(day) if closed is not None else []),
+        ],
+    )
+
+
+def _info(name: str, zone: str, description: str, path: str) -> FeedInfo:
+    return FeedInfo(
+        name=name,
+        timezone=zone,
+        description=description,
+        truncated_summary=_("More activities: see the feed's page"),
+        truncated_description=_(
+            "%(kept)s of %(total)s events fit in this calendar; the later ones are at %(url)s",
+            kept="{kept}",
+            total="{total}",
+            url="{url}",
+        ),
+        url=f"{base_url()}{path}",
+        uid_domain=uid_domain(),
     )
 
 
 def place_feed(place_id: int, now: datetime | None = None) -> Feed:
-    """Confirmed bookings at a place; private ones as busy blocks."""
+    """Confirmed bookings at a place (private ones as busy blocks), closures and holidays."""
     place = get_or_404(Place, place_id)
-    info = FeedInfo(f"{place.name}: bookings", place.timezone, f"Bookings at {place.name}.")
+    info = _info(
+        _("%(place)s: bookings", place=place.name),
+        place.timezone,
+        _("Bookings at %(place)s.", place=place.name),
+        f"/api/v1/places/{place.id}",
+    )
     return _public_feed(
         ("place", place.id),
         info,
         [Booking.place_id == place.id],
         Place.id == place.id,
         now or utcnow(),
+        closed=lambda day: _closed_days(place, None, day),
     )
 
 
@@ -218,10 +408,11 @@ def room_feed(room_id: int, now: datetime | None = None) -> Feed:
     room = get_or_404(Room, room_id)
     atoms = atom_ids(room)
     related = [other.id for other in room.place.rooms if atoms & atom_ids(other)]
-    info = FeedInfo(
+    info = _info(
         f"{room.name}, {room.place.name}",
         room.place.timezone,
-        f"Bookings that occupy {room.name} at {room.place.name}.",
+        _("Bookings that occupy %(room)s at %(place)s.", room=room.name, place=room.place.name),
+        f"/api/v1/rooms/{room.id}",
     )
     return _public_feed(
         ("room", room.id, tuple(sorted(related))),
@@ -229,6 +420,7 @@ def room_feed(room_id: int, now: datetime | None = None) -> Feed:
         [Booking.room_id.in_(related)],
         Place.id == room.place_id,
         now or utcnow(),
+        closed=lambda day: _closed_days(room.place, atoms, day),
     )
 
 
@@ -236,17 +428,23 @@ def neighbourhood_feed(neighbourhood_id: int, now: datetime | None = None) -> Fe
     """Public confirmed activities at every place in a neighbourhood."""
     neighbourhood = get_or_404(Neighbourhood, neighbourhood_id)
     places = select(Place.id).where(Place.neighbourhood_id == neighbourhood.id)
-    info = FeedInfo(
-        f"{neighbourhood.name}: activities",
+    info = _info(
+        _("%(neighbourhood)s: activities", neighbourhood=neighbourhood.name),
         DEFAULT_TIMEZONE,
-        f"Public activities in {neighbourhood.name}, {neighbourhood.city}.",
+        _(
+            "Public activities in %(neighbourhood)s, %(city)s.",
+            neighbourhood=neighbourhood.name,
+            city=neighbourhood.city,
+        ),
+        f"/api/v1/neighbourhoods/{neighbourhood.id}",
     )
     return _public_feed(
-        ("neighbourhood", neighbourhood.id, neighbourhood.updated_at),
+        ("neighbourhood", neighbourhood.id),
         info,
         [Booking.place_id.in_(places), Booking.visibility == "public"],
         Place.neighbourhood_id == neighbourhood.id,
         now or utcnow(),
+        own_stamps=(neighbourhood.updated_at,),
     )
 
 
@@ -254,15 +452,19 @@ def initiative_feed(initiative_id: int, now: datetime | None = None) -> Feed:
     """Public confirmed activities of an initiative, wherever they take place."""
     initiative = get_or_404(Initiative, initiative_id)
     places = select(Booking.place_id).where(Booking.initiative_id == initiative.id)
-    info = FeedInfo(
-        initiative.title, DEFAULT_TIMEZONE, f"Activities of the initiative {initiative.title}."
+    info = _info(
+        initiative.title,
+        DEFAULT_TIMEZONE,
+        _("Activities of the initiative %(title)s.", title=initiative.title),
+        f"/api/v1/initiatives/{initiative.id}",
     )
     return _public_feed(
-        ("initiative", initiative.id, initiative.updated_at),
+        ("initiative", initiative.id),
         info,
         [Booking.initiative_id == initiative.id, Booking.visibility == "public"],
         Place.id.in_(places),
         now or utcnow(),
+        own_stamps=(initiative.updated_at,),
     )
 
 
@@ -273,70 +475,122 @@ def availability_feed(
     min_duration: int | None = None,
     now: datetime | None = None,
 ) -> Feed:
-    """Free slots for the next eight weeks, as transparent events."""
-    hour = _bucket(now or utcnow(), timedelta(hours=1))
+    """Free rooms for the next eight weeks: one all-day transparent event per place and day,
+    listing each room's free windows exactly as /availability gives them at this minute."""
+    minute = _bucket(now or utcnow(), timedelta(minutes=1))
     if place_id is not None:
         place = get_or_404(Place, place_id)
         where: ColumnElement[bool] = Place.id == place.id
-        title, zone = place.name, place.timezone
+        title, zone, path = place.name, place.timezone, f"/api/v1/places/{place.id}"
     elif neighbourhood_id is not None:
         neighbourhood = get_or_404(Neighbourhood, neighbourhood_id)
         where = Place.neighbourhood_id == neighbourhood.id
         title, zone = neighbourhood.name, DEFAULT_TIMEZONE
+        path = f"/api/v1/neighbourhoods/{neighbourhood.id}"
     else:
         raise ValueError("an availability feed is for a place or a neighbourhood")
-    places = select(Place.id).where(where)
-    end = hour + timedelta(days=AVAILABILITY_DAYS)
-    bookings = _version(
-        [Booking.place_id.in_(places), Booking.start < end + timedelta(days=1), Booking.end > hour],
-        where,
-    )
-    closures = db.session.execute(
-        select(func.count(Closure.id), func.max(Closure.updated_at)).where(
-            Closure.place_id.in_(places), Closure.start < end, Closure.end > hour
-        )
-    ).one()
+    stamp = db.session.scalar(select(func.max(Place.feed_changed_at)).where(where))
     filters = AvailabilityFilter(
-        from_=hour,
-        to=end,
+        from_=minute,
+        to=minute + timedelta(days=AVAILABILITY_DAYS),
         min_duration=min_duration,
         place=(place_id,) if place_id is not None else (),
         neighbourhood=(neighbourhood_id,) if neighbourhood_id is not None else (),
     )
-
-    def events() -> list[FeedEvent]:
-        rooms = {
-            room.id: room for room in db.session.scalars(select(Room).join(Place).where(where))
-        }
-        return [
-            FeedEvent(
-                uid=f"free-{slot.room_id}-{slot.start:%Y%m%dT%H%M%SZ}@{UID_DOMAIN}",
-                start=slot.start,
-                end=slot.end,
-                summary=f"Free: {rooms[slot.room_id].name}",
-                location=f"{rooms[slot.room_id].name}, {rooms[slot.room_id].place.name}",
-                stamp=hour,
-                status="",
-                transparent=True,
-            )
-            for slot in find_availability(filters, now=hour)
-        ]
-
+    info = _info(
+        _("%(name)s: free rooms", name=title),
+        zone,
+        _("Free rooms at %(name)s in the next eight weeks.", name=title),
+        path,
+    )
     return Feed(
-        info=FeedInfo(f"{title}: free rooms", zone, f"Free rooms at {title}, next 8 weeks."),
+        info=info,
+        # The content is what /availability answers during this minute.
         version=(
             "free",
             place_id,
             neighbourhood_id,
             min_duration,
-            hour,
-            *bookings,
-            *closures,
+            get_locale_name(),
+            minute,
+            stamp,
         ),
-        last_modified=_latest(hour, bookings[1], closures[1], *bookings[2:]),
+        last_modified=_latest(minute, stamp),
         private=False,
-        events=events,
+        events=lambda: free_day_events(where, filters, minute),
     )
+
+
+def free_day_events(
+    where: ColumnElement[bool], filters: AvailabilityFilter, minute: datetime
+) -> list[FeedEvent]:
+    """One event per place and local day with its rooms' free windows; a hall's windows are
+    not repeated for its parts."""
+    # Within the minute [m, m + 1 min) every grid and notice gives the same first slot.
+    slots = find_availability(filters, now=minute + timedelta(microseconds=1))
+    rooms = {
+        room.id: room
+        for room in db.session.scalars(
+            select(Room).join(Place).where(where).options(selectinload(Room.parts))
+        )
+    }
+    free: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for slot in slots:
+        free[slot.room_id].append((slot.start, slot.end))
+    for room in rooms.values():
+        for part in room.parts:
+            if part.id in free and room.id in free:
+                free[part.id] = subtract(free[part.id], free[room.id])
+    by_day: dict[tuple[int, date], list[tuple[Room, datetime, datetime]]] = defaultdict(list)
+    for room_id, intervals in free.items():
+        room = rooms[room_id]
+        zone = room.zone
+        for start, end in intervals:
+            by_day[(room.place_id, start.astimezone(zone).date())].append((room, start, end))
+    sequence = int((minute - _EPOCH).total_seconds() // 60)
+    events = []
+    for (place_id, day), windows in sorted(
+        by_day.items(), key=lambda item: (item[0][1], item[0][0])
+    ):
+        place = windows[0][0].place
+        zone = place.zone
+        lines = []
+        for room in sorted({w[0] for w in windows}, key=lambda r: r.name):
+            spans = ", ".join(
+                f"{s.astimezone(zone):%H:%M}\u2013{e.astimezone(zone):%H:%M}"
+                for r, s, e in sorted(windows, key=lambda w: w[1])
+                if r.id == room.id
+            )
+            lines.append(f"{room.name}: {spans}")
+        rooms_free = len({w[0].id for w in windows})
+        lines.append(_("More: %(url)s", url=f"{base_url()}/api/v1/places/{place_id}"))
+        events.append(
+            FeedEvent(
+                uid=f"free-{place_id}-{day.isoformat()}@{uid_domain()}",
+                start=minute,
+                end=minute,
+                day=day,
+                summary=ngettext(
+                    "Free at %(place)s: %(num)d room",
+                    "Free at %(place)s: %(num)d rooms",
+                    rooms_free,
+                    place=place.name,
+                ),
+                description="\n".join(lines),
+                location=", ".join(
+                    p
+                    for p in (place.name, place.street, f"{place.postcode} {place.city}".strip())
+                    if p
+                ),
+                stamp=minute,
+                sequence=sequence,
+                status="",
+                transparent=True,
+                url=f"{base_url()}/api/v1/places/{place_id}",
+                geo=_geo(place),
+            )
+        )
+    return events
 
 
 def private_feed(token: FeedToken, now: datetime | None = None) -> Feed:
@@ -347,7 +601,11 @@ def private_feed(token: FeedToken, now: datetime | None = None) -> Feed:
     mine = Booking.booked_by_id == account.id
     scope = or_(mine, Booking.place_id.in_(hosted)) if hosted else mine
     conditions = [scope, *_in_window(hour), _involved_rows(hour)]
-    count, latest, *stamps = _version(conditions, Place.id.in_(hosted) if hosted else None)
+    involved_places = or_(
+        Place.id.in_(hosted),
+        Place.id.in_(select(Booking.place_id).where(mine)),
+    )
+    count, latest, stamp = _version(conditions, involved_places)
     hosted_set = set(hosted)
 
     def events() -> list[FeedEvent]:
@@ -356,13 +614,25 @@ def private_feed(token: FeedToken, now: datetime | None = None) -> Feed:
         ]
 
     return Feed(
-        info=FeedInfo(
-            f"Wijkruimte: {account.name}",
+        info=_info(
+            _("Wijkruimte: %(name)s", name=account.name),
             DEFAULT_TIMEZONE,
-            "Your bookings" + (" and the requests at the places you host." if hosted else "."),
+            _("Your bookings and the requests at the places you host.")
+            if hosted
+            else _("Your bookings."),
+            "/api/v1/bookings?mine=true",
         ),
-        version=("private", token.id, hour, count, latest, account.updated_at, *stamps),
-        last_modified=_latest(hour, latest, account.updated_at, *stamps),
+        version=(
+            "private",
+            token.id,
+            get_locale_name(),
+            hour,
+            count,
+            latest,
+            stamp,
+            account.updated_at,
+        ),
+        last_modified=_latest(hour, stamp, account.updated_at),
         private=True,
         events=events,
     )

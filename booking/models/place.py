@@ -57,6 +57,14 @@ class Place(Timestamped, Base):
     opening_hours: Mapped[str] = mapped_column(String(1000))
     policy: Mapped[dict[str, Any]] = mapped_column(JSON)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
+    # When anything a feed shows of this place last changed, bookings leaving it included;
+    # it never goes back, so neither does a feed's Last-Modified (booking/feeds/stamps.py).
+    feed_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Rises when the name or address changes: every event's LOCATION changes with it.
+    feed_revision: Mapped[int] = mapped_column(default=0)
+    feed_revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     neighbourhood: Mapped[Neighbourhood | None] = relationship()
     rooms: Mapped[list[Room]] = relationship(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,9 @@ class Room(Timestamped, Base):
     # Only the keys that override the place's policy.
     policy_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     bookable: Mapped[bool] = mapped_column(default=True)
+    # Rises when the name changes: the LOCATION of its events changes with it.
+    feed_revision: Mapped[int] = mapped_column(default=0)
+    feed_revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     place: Mapped[Place] = relationship(back_populates="rooms")
     parts: Mapped[list[Room]] = relationship(

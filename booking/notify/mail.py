@@ -4,6 +4,7 @@ Message-ID, and a calendar file for bookings that changed in someone's agenda.""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -14,8 +15,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from booking.extensions import db
-from booking.feeds.render import FeedEvent, FeedInfo, render_feed
-from booking.feeds.sources import booking_uid, involved_event
+from booking.feeds.render import FeedInfo, render_feed
+from booking.feeds.sources import involved_event
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage
 from booking.notify.messages import compose
 from booking.notify.recipients import Recipient
@@ -84,15 +85,14 @@ def _calendar_file(event: OutboxEvent) -> bytes | None:
     status = WITH_CALENDAR[event.type] or (
         "TENTATIVE" if payload["status"] == "pending" else "CONFIRMED"
     )
-    item = FeedEvent(
-        uid=booking_uid(booking.id),
+    # The event as the feeds show it, at the moment of this event: same UID, same SEQUENCE.
+    item = replace(
+        current,
         start=datetime.fromisoformat(payload["start"]),
         end=datetime.fromisoformat(payload["end"]),
-        summary=payload["title"],
-        description=current.description,
-        location=current.location,
         status=status,
-        sequence=payload["sequence"],
+        transparent=status == "CANCELLED",
+        sequence=payload["sequence"] + booking.place.feed_revision + booking.room.feed_revision,
         stamp=event.created_at,
     )
     return render_feed(FeedInfo(name=payload["title"], timezone=booking.place.timezone), [item])

@@ -144,6 +144,29 @@ class WhenField(fields.Field):
         return parsed
 
 
+class SubscribeSchema(Schema):
+    """One feed, ready to subscribe to."""
+
+    ics = fields.String(metadata={"description": "the feed's URL (download or subscribe)"})
+    webcal = fields.String(metadata={"description": "opens the calendar app (Apple, Outlook)"})
+    google = fields.String(metadata={"description": "adds it to Google Calendar"})
+    outlook = fields.String(metadata={"description": "adds it to Outlook.com"})
+
+
+class FeedLinks(fields.Nested):
+    """The subscribe links of the object's feed (`path` takes the object's id)."""
+
+    def __init__(self, path: str, name_attribute: str, **kwargs: Any) -> None:
+        super().__init__(SubscribeSchema, dump_only=True, **kwargs)
+        self.path, self.name_attribute = path, name_attribute
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        """Computed from the object's id and name, under the public base URL."""
+        from booking.feeds.links import subscribe_links
+
+        return subscribe_links(self.path.format(id=obj.id), str(getattr(obj, self.name_attribute)))
+
+
 class ProblemSchema(Schema):
     """An RFC 9457 problem; `code` is stable and machine-readable.
 

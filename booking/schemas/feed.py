@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from booking.schemas.common import Text, Timestamps
+from booking.schemas.common import SubscribeSchema, Text, Timestamps
 
 
 class FeedTokenCreateSchema(Schema):
@@ -29,3 +29,4 @@ class FeedTokenCreatedSchema(FeedTokenSchema):
 
     token = fields.String()
     url = fields.String()
+    feeds = fields.Nested(SubscribeSchema, metadata={"description": "subscribe in one click"})

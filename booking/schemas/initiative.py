@@ -9,6 +9,7 @@ from booking.schemas.booking import BookingSchema
 from booking.schemas.common import (
     SLUG,
     Day,
+    FeedLinks,
     Id,
     Ids,
     LocalDateTime,
@@ -87,6 +88,7 @@ class InitiativeSchema(Timestamps):
     trial_ends_on = fields.Date(allow_none=True)
     outcome = fields.String(allow_none=True)
     lessons = fields.String()
+    feeds = FeedLinks("/feeds/initiatives/{id}.ics", "title")
 
 
 class PlaceRefSchema(Schema):

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from booking.schemas.common import (
     SLUG,
     Day,
+    FeedLinks,
     Flag,
     Id,
     Instant,
@@ -45,12 +46,14 @@ class NeighbourhoodCreateSchema(Schema):
 
 
 class NeighbourhoodSchema(Timestamps):
-    """A neighbourhood."""
+    """A neighbourhood, with its activities feed and its free-room feed."""
 
     id = fields.Integer(dump_only=True)
     slug = fields.String(dump_only=True)
     name = fields.String(dump_only=True)
     city = fields.String(dump_only=True)
+    feeds = FeedLinks("/feeds/neighbourhoods/{id}.ics", "name")
+    free_slot_feeds = FeedLinks("/feeds/availability/neighbourhoods/{id}.ics", "name")
 
 
 class PolicyInputSchema(Schema):
@@ -118,6 +121,8 @@ class PlaceCreateSchema(Schema):
     )
     opening_hours = Name(1000)
     policy = fields.Nested(PolicyInputSchema)
+    latitude = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(-90, 90))
+    longitude = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(-180, 180))
 
 
 class PlaceChangeSchema(PlaceCreateSchema):
@@ -162,6 +167,10 @@ class PlaceSchema(Timestamps):
     opening_hours = fields.String()
     policy = fields.Nested(PolicySchema)
     is_demo = fields.Boolean()
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    feeds = FeedLinks("/feeds/places/{id}.ics", "name")
+    free_slot_feeds = FeedLinks("/feeds/availability/places/{id}.ics", "name")
     affected_bookings = fields.List(
         fields.Nested(lambda: AffectedBookingSchema()),
         metadata={"description": "after new opening hours: the bookings they no longer cover"},
@@ -224,6 +233,7 @@ class RoomSchema(Timestamps):
     effective_policy = fields.Nested(PolicySchema)
     part_ids = fields.List(fields.Integer())
     bookable = fields.Boolean()
+    feeds = FeedLinks("/feeds/rooms/{id}.ics", "name")
     affected_bookings = fields.List(
         fields.Nested(lambda: AffectedBookingSchema()),
         metadata={"description": "after new hours or bookable=false: the bookings hit"},

@@ -18,6 +18,11 @@ const events = calendar.getAllSubcomponents("vevent").map((component) => {
     status: component.getFirstPropertyValue("status"),
     transp: component.getFirstPropertyValue("transp"),
     startIsUtc: event.startDate.zone === ICAL.Timezone.utcTimezone,
+    allDay: event.startDate.isDate,
+    organizer: component.getFirstPropertyValue("organizer"),
+    url: component.getFirstPropertyValue("url"),
+    categories: component.getAllProperties("categories").flatMap((p) => p.getValues()),
+    relatedTo: component.getFirstPropertyValue("related-to"),
   };
 });
 console.log(

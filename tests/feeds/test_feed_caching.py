@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -26,7 +27,7 @@ def test_etag_and_last_modified_give_304(client: FlaskClient, make: Factory) -> 
     first = client.get(url)
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     # The validator is known from a cheap query, without rendering the feed.
-    assert make.run(lambda: f'"{sources.place_feed(place).etag}"') == etag
+    assert make.run(lambda: f'W/"{sources.place_feed(place).etag}"') == etag
     not_modified = client.get(url, headers={"If-None-Match": etag})
     assert not_modified.status_code == 304 and not_modified.data == b""
     assert not_modified.headers["ETag"] == etag
@@ -54,23 +55,26 @@ def test_a_cancellation_changes_the_feed(client: FlaskClient, make: Factory) -> 
     assert b"SEQUENCE:1" in after.data
 
 
-def test_a_feed_over_1_mb_drops_the_oldest_events(client: FlaskClient, make: Factory) -> None:
+def test_over_1_mb_the_far_end_gives_way_and_the_coming_weeks_stay(
+    client: FlaskClient, make: Factory
+) -> None:
     place = make.place(opening_hours="24/7")
     room = make.room(place)
     booker = make.account()
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
 
     def fill() -> None:
-        for n in range(1200):
+        for n in range(2800):
             booking = Booking(
                 room_id=room,
                 place_id=place,
                 booked_by_id=booker.id,
-                start=start + timedelta(hours=n),
-                end=start + timedelta(hours=n, minutes=30),
+                start=start + timedelta(hours=3 * n),
+                end=start + timedelta(hours=3 * n, minutes=30),
                 title=f"Activiteit {n}",
-                description="Lange beschrijving. " * 45,
+                description="Lange beschrijving. " * 40,
                 status="confirmed",
+                visibility="public",
             )
             booking.events.append(BookingEvent(action="created", to_status="confirmed"))
             db.session.add(booking)
@@ -78,11 +82,19 @@ def test_a_feed_over_1_mb_drops_the_oldest_events(client: FlaskClient, make: Fac
 
     make.run(fill)
     raw = client.get(f"/feeds/places/{place}.ics").data
-    assert 900_000 < len(raw) <= 1_000_000
-    assert raw.split(b"\r\n").count(b"BEGIN:VEVENT") < 1200
+    assert len(raw) <= 1_000_000
     unfolded = raw.replace(b"\r\n ", b"")
-    assert b"Only the newest" in unfolded and b"of 1200 events are shown" in unfolded
-    assert b"SUMMARY:Activiteit 1199\r\n" in raw and b"SUMMARY:Activiteit 0\r\n" not in raw
+    # Tomorrow's activity is there with its description; the far end went first.
+    assert b"SUMMARY:Activiteit 0\r\n" in raw
+    assert b"DESCRIPTION:Lange beschrijving." in unfolded
+    kept = [n for n in range(2800) if f"SUMMARY:Activiteit {n}\r\n".encode() in raw]
+    assert kept == list(range(len(kept))) and 200 < len(kept) < 2800
+    assert unfolded.count(b"DESCRIPTION:Lange") == len(kept)  # the far end went, not details
+    # The last kept day says what is missing, in an all-day transparent event with a link.
+    assert b"SUMMARY:Meer activiteiten: zie de pagina van deze agenda" in unfolded
+    # (the total counts the public holidays of the year too)
+    assert re.search(rb"\d+ van de 28\d\d activiteiten passen in deze agenda", unfolded)
+    assert b"http://localhost/api/v1/places/" in unfolded
 
 
 def test_render_keeps_every_event_under_the_cap() -> None:
@@ -95,7 +107,36 @@ def test_render_keeps_every_event_under_the_cap() -> None:
     assert whole.split(b"\r\n").count(b"BEGIN:VEVENT") == 10 and b"X-WR-CALDESC" not in whole
     capped = render_feed(FeedInfo("Test", "Europe/Amsterdam"), events, max_bytes=len(whole) - 1)
     assert len(capped) <= len(whole) - 1
-    assert b"UID:e9\r\n" in capped and b"UID:e0\r\n" not in capped
+    assert b"UID:e0\r\n" in capped and b"UID:e9\r\n" not in capped  # the near ones stay
+    assert b"UID:truncated-2027-01-01@wijkruimte\r\n" in capped
+
+
+def test_descriptions_go_before_the_coming_weeks_do() -> None:
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    long = "Veel tekst. " * 400
+    events = [
+        FeedEvent(
+            f"e{n}",
+            now + timedelta(days=n),
+            now + timedelta(days=n, hours=1),
+            "x",
+            now,
+            description=long,
+        )
+        for n in range(120)
+    ]
+    capped = render_feed(FeedInfo("Test", "Europe/Amsterdam"), events, max_bytes=200_000)
+    assert len(capped) <= 200_000
+    kept = [n for n in range(120) if f"UID:e{n}\r\n".encode() in capped]
+    assert kept == list(range(120))  # every event stays...
+    unfolded = capped.replace(b"\r\n ", b"")
+    with_text = [
+        n
+        for n in kept
+        if f"UID:e{n}\r\n".encode() in capped
+        and b"Veel tekst" in unfolded.split(f"UID:e{n}\r\n".encode())[1].split(b"END:VEVENT")[0]
+    ]
+    assert with_text and with_text == list(range(len(with_text)))  # ...the nearest with text
 
 
 def test_feeds_are_rate_limited(database_url: str, app: Flask) -> None:

@@ -148,9 +148,10 @@ def vobject_events(raw: bytes) -> dict[str, dict[str, Any]]:
     calendar = vobject.readOne(raw.decode("utf-8"))
     found = {}
     for event in getattr(calendar, "vevent_list", []):
+        start, end = event.dtstart.value, event.dtend.value
         found[event.uid.value] = {
-            "start": event.dtstart.value.astimezone(UTC),
-            "end": event.dtend.value.astimezone(UTC),
+            "start": start.astimezone(UTC) if isinstance(start, datetime) else start,
+            "end": end.astimezone(UTC) if isinstance(end, datetime) else end,
             "summary": event.summary.value,
             "sequence": int(event.sequence.value),
             "status": event.status.value if hasattr(event, "status") else None,
@@ -191,7 +192,7 @@ def check_against_database(raw: bytes, rows: dict[int, Booking], tmp_path: Path)
     assert {e["uid"] for e in parsed["events"]} == set(by_vobject)
     assert len(parsed["events"]) == len(by_vobject) == raw.split(b"\r\n").count(b"BEGIN:VEVENT")
     for event in parsed["events"]:
-        assert event["startIsUtc"], event
+        assert event["startIsUtc"] or event["allDay"], event  # closures and holidays: all-day
         if not event["uid"].startswith("booking-"):
             continue
         row = rows[int(event["uid"].split("-")[1].split("@")[0])]
@@ -244,7 +245,7 @@ def test_public_feeds_in_ical_js_and_vobject(
         assert b"Geheim" not in raw
         if "places" in url:
             busy = events[data.private]
-            assert busy["summary"] == "Busy" and not busy["description"]
+            assert busy["summary"] == "Bezet" and not busy["description"]
         else:
             # In B, not A; and the neighbourhood feed has public activities only.
             assert data.private not in events
@@ -310,31 +311,34 @@ def test_availability_feeds(
             {"neighbourhood": (data.neighbourhood,)},
         ),
     ):
+        now = datetime.now(UTC)
         raw = fetch(client, url)
         parsed = check_against_database(raw, {}, tmp_path)
-        assert parsed["events"] and all(e["transp"] == "TRANSPARENT" for e in parsed["events"])
-        hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-        expected = make.run(
-            lambda f=filters, hour=hour: [
-                (s.room_id, s.start, s.end)
-                for s in find_availability(
-                    AvailabilityFilter(
-                        from_=hour, to=hour + timedelta(days=56), min_duration=90, **f
-                    ),
-                    now=hour,
-                )
-            ]
-        )
-        got = sorted(
-            (
-                int(e["uid"].split("-")[1]),
-                datetime.fromisoformat(e["start"].replace("Z", "+00:00")),
-                datetime.fromisoformat(e["end"].replace("Z", "+00:00")),
+        events = parsed["events"]
+        assert events and all(e["transp"] == "TRANSPARENT" and e["allDay"] for e in events)
+        # One event per place and day, with a UID that stays.
+        assert len({e["uid"] for e in events}) == len(events)
+        assert all(e["uid"].startswith(f"free-{data.place}-") for e in events)
+        assert fetch(client, url) == raw or now.second >= 58  # the same minute, the same feed
+        minute = now.replace(second=0, microsecond=0)
+        slots = make.run(
+            lambda f=filters, minute=minute: find_availability(
+                AvailabilityFilter(
+                    from_=minute, to=minute + timedelta(days=56), min_duration=90, **f
+                ),
+                now=minute + timedelta(microseconds=1),
             )
-            for e in parsed["events"]
         )
-        assert got == sorted(expected)
-        assert all(end - start >= timedelta(minutes=90) for _, start, end in got)
+        # Every window in the feed is a window of /availability at this minute (a hall's
+        # windows are not repeated for its parts), and the first is never before notice.
+        listed = "\n".join(e["description"] for e in events)
+        zone = AMSTERDAM
+        for slot in slots:
+            span = f"{slot.start.astimezone(zone):%H:%M}\u2013{slot.end.astimezone(zone):%H:%M}"
+            if slot.room_id in (data.a, data.b):
+                continue  # parts of the hall: shown only where the hall is not free
+            assert span in listed, span
+        assert all(s.end - s.start >= timedelta(minutes=90) for s in slots)
     assert (
         client.get(f"/feeds/availability/places/{data.place}.ics?min_duration=1").status_code == 422
     )

@@ -73,7 +73,7 @@ def test_a_request_mails_the_hosts_and_the_decision_mails_the_booker(mailing: Ma
     assert to_booker["Subject"] == "Bevestigd: Taalcafé"
     assert to_booker["Content-Language"] == "nl"
     event = calendar_of(to_booker)
-    assert str(event["UID"]) == f"booking-{made.json['id']}@wijkruimte"
+    assert str(event["UID"]) == f"booking-{made.json['id']}@localhost"  # the public host
     assert int(event["SEQUENCE"]) == confirmed.json["sequence"]
     assert str(event["STATUS"]) == "CONFIRMED"
     assert event.decoded("DTSTART") == confirmed_start(confirmed.json)
