@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 THREADS ?= 8
 
-.PHONY: run test lint fuzz install clean
+.PHONY: run test lint fuzz install clean libical
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# libical's bindings from Debian (Evolution's parser), for the feed tests; root installs them.
+libical:
+	@/usr/bin/python3 -c "import gi; gi.require_version('ICalGLib', '3.0')" 2>/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq gir1.2-ical-3.0 python3-gi >/dev/null) || \
+		echo "could not install gir1.2-ical-3.0 and python3-gi: the libical feed checks will fail"
+
 ## run: migrate the SQLite database under instance/, load the demo data if empty, serve on :8000
 ## (one process with threads, so the in-memory rate limits hold exactly; see README for Redis),
 ## with `booking worker` beside it delivering mail (.eml files under instance/mail/); stops both
@@ -35,7 +41,7 @@ run: install
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## test: the whole suite on SQLite, and on PostgreSQL when one is reachable (required with CI=true)
-test: install node_modules/.installed
+test: install node_modules/.installed libical
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

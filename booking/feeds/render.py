@@ -61,6 +61,8 @@ class FeedInfo:
     truncated_description: str = "{kept} of {total} events fit in this feed; see {url}"
     url: str = ""
     uid_domain: str = "wijkruimte"
+    # iTIP PUBLISH wants an ORGANIZER on every event: the note's is the installation.
+    organizer: tuple[str, str] | None = None
 
 
 def clean(text: str) -> vText:
@@ -213,5 +215,6 @@ def _truncation_note(info: FeedInfo, kept: list[FeedEvent], count: int, total: i
         status="",
         transparent=True,
         url=info.url,
+        organizer=info.organizer,
     )
     return _event(note)

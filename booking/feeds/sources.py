@@ -103,12 +103,14 @@ def _location(booking: Booking) -> str:
     return ", ".join(part.strip() for part in parts if part.strip())
 
 
+def _installation_address() -> str:
+    _name, address = parseaddr(str(current_app.config["MAIL_FROM"]))
+    return address or f"noreply@{uid_domain()}"
+
+
 def _organizer(place: Place) -> tuple[str, str]:
     """The place organises what happens there: its contact address, or the no-reply one."""
-    if place.contact_email:
-        return place.name, place.contact_email
-    _name, address = parseaddr(str(current_app.config["MAIL_FROM"]))
-    return place.name, address or f"noreply@{uid_domain()}"
+    return place.name, place.contact_email or _installation_address()
 
 
 def _contact(place: Place) -> str:
@@ -288,8 +290,11 @@ def _public_events(conditions: list[ColumnElement[bool]], day: datetime) -> list
     return [public_event(row, day, groups.get(row.initiative_id or 0, ())) for row in rows]
 
 
-def _all_day(uid: str, first: date, last: date, summary: str, stamp: datetime) -> FeedEvent:
+def _all_day(
+    place: Place, uid: str, first: date, last: date, summary: str, stamp: datetime
+) -> FeedEvent:
     return FeedEvent(
+        organizer=_organizer(place),
         uid=uid,
         start=stamp,
         end=stamp,
@@ -326,13 +331,19 @@ def _closed_days(place: Place, atoms: frozenset[int] | None, day: datetime) -> l
         summary = _("Closed: %(reason)s", reason=closure.reason) if closure.reason else _("Closed")
         events.append(
             _all_day(
-                f"closure-{closure.id}@{uid_domain()}", first, last, summary, closure.updated_at
+                place,
+                f"closure-{closure.id}@{uid_domain()}",
+                first,
+                last,
+                summary,
+                closure.updated_at,
             )
         )
     for holiday_start, _holiday_end in open_intervals("PH", zone, start, end):
         local = holiday_start.astimezone(zone).date()
         events.append(
             _all_day(
+                place,
                 f"holiday-{local.isoformat()}@{uid_domain()}",
                 local,
                 local,
@@ -381,6 +392,7 @@ def _info(name: str, zone: str, description: str, path: str) -> FeedInfo:
         ),
         url=f"{base_url()}{path}",
         uid_domain=uid_domain(),
+        organizer=("Wijkruimte", _installation_address()),
     )
 
 
@@ -588,6 +600,7 @@ def free_day_events(
                 transparent=True,
                 url=f"{base_url()}/api/v1/places/{place_id}",
                 geo=_geo(place),
+                organizer=_organizer(place),
             )
         )
     return events

@@ -27,6 +27,7 @@ from booking.services.policy import DEFAULT_POLICY
 from booking.text import one_line
 from tests.booking_helpers import AMSTERDAM, book, local, upcoming
 from tests.factories import Caller, Factory
+from tests.feeds.clients import libical
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = [
@@ -190,6 +191,14 @@ def check_against_database(raw: bytes, rows: dict[int, Booking], tmp_path: Path)
     assert parsed["method"] == "PUBLISH" and parsed["timezone"] == "Europe/Amsterdam"
     by_vobject = vobject_events(raw)
     assert {e["uid"] for e in parsed["events"]} == set(by_vobject)
+    by_libical = libical(raw, tmp_path)
+    assert by_libical["errors"] == [] and by_libical["restrictions_hold"], by_libical["errors"]
+    assert {e["uid"] for e in by_libical["events"]} == set(by_vobject)
+    for event in by_libical["events"]:
+        assert event["utc"] or event["all_day"], event
+        if event["uid"].startswith("booking-"):
+            row = rows[int(event["uid"].split("-")[1].split("@")[0])]
+            assert event["start"] == row.start.strftime("%Y%m%dT%H%M%SZ")
     assert len(parsed["events"]) == len(by_vobject) == raw.split(b"\r\n").count(b"BEGIN:VEVENT")
     for event in parsed["events"]:
         assert event["startIsUtc"] or event["allDay"], event  # closures and holidays: all-day
