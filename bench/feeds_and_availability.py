@@ -4,8 +4,9 @@
     against the bare SQL query that fetches those occupancies (ratio of times);
 (b) rendering a 1,000-event feed (milliseconds, through the whole feed path and the
     pure renderer alone);
-(c) a conditional feed request answered with 304, against /healthz, as a throughput ratio
-    on gunicorn with 4 workers.
+    and against a bare icalendar serialisation of the same events (a ratio);
+(c) a conditional feed request answered with 304, and a HEAD of the feed, against /healthz
+    and against each other, as throughput ratios on gunicorn with 4 workers.
 
     .venv/bin/python bench/feeds_and_availability.py [--backends sqlite,postgresql]
 """
@@ -189,6 +190,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
             5, lambda: render_feed(FeedInfo("B", "Europe/Amsterdam"), events)
         )
         result["feed_bytes"] = len(render_feed(feed.info, events))
+        result["bare_icalendar"] = best_of(5, lambda: bare_icalendar(events))
         db.session.remove()
         db.engine.dispose()
     with gunicorn(url, 4) as port:
@@ -206,8 +208,35 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
             )[0],
         )
         assert codes == {304: args.requests}, codes
-        result["healthz"], result["conditional"] = health, conditional
+        head, codes = throughput(
+            args.requests,
+            args.concurrency,
+            lambda i: request(port, "HEAD", f"/feeds/places/{feed_place}.ics")[0],
+        )
+        assert codes == {200: args.requests}, codes
+        result["healthz"], result["conditional"], result["head"] = health, conditional, head
     return result
+
+
+def bare_icalendar(events: list[object]) -> bytes:
+    """The same events through icalendar with nothing of ours: the floor for rendering."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//bench//")
+    for item in events:
+        event = Event()
+        for name in ("uid", "summary", "description", "location", "status", "url"):
+            value = getattr(item, name)
+            if value:
+                event.add(name, value)
+        event.add("dtstamp", item.stamp)  # type: ignore[attr-defined]
+        event.add("dtstart", item.day or item.start)  # type: ignore[attr-defined]
+        event.add("dtend", item.end)  # type: ignore[attr-defined]
+        event.add("sequence", item.sequence)  # type: ignore[attr-defined]
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
 
 
 def _etag(port: int, place: int) -> str:
@@ -244,11 +273,14 @@ def main() -> None:
         print(
             f"  (b) feed of {int(r['feed_events'])} events ({r['feed_bytes'] / 1024:.0f} KiB): "
             f"{r['feed_path'] * 1000:.0f} ms with its query, "
-            f"{r['render_only'] * 1000:.0f} ms rendering alone"
+            f"{r['render_only'] * 1000:.0f} ms rendering alone, bare icalendar "
+            f"{r['bare_icalendar'] * 1000:.0f} ms -> ratio "
+            f"{r['render_only'] / r['bare_icalendar']:.2f}"
         )
         print(
             f"  (c) 304 on If-None-Match {r['conditional']:.0f} req/s vs /healthz "
-            f"{r['healthz']:.0f} req/s -> ratio {r['conditional'] / r['healthz']:.2f}"
+            f"{r['healthz']:.0f} req/s -> ratio {r['conditional'] / r['healthz']:.2f}; "
+            f"HEAD {r['head']:.0f} req/s -> HEAD/304 {r['head'] / r['conditional']:.2f}"
         )
 
 
