@@ -77,6 +77,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "MAIL_FROM": _env("MAIL_FROM", "Wijkruimte <noreply@wijkruimte.local>"),
         # A worker owns a claimed message this long; after that (it died) it is sent again.
         "OUTBOX_LEASE_SECONDS": _env_int("OUTBOX_LEASE_SECONDS", 120),
+        # Webhooks may target private and loopback addresses (tests, closed networks).
+        "WEBHOOK_ALLOW_PRIVATE": (_env("WEBHOOK_ALLOW_PRIVATE") or "false").lower() == "true",
         # Every absolute URL (feeds, mails) starts with this, never with the Host header.
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", ""),
         # Origins (comma-separated) whose pages may read the public API and feeds.

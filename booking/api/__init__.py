@@ -18,6 +18,7 @@ from booking.api import (
     neighbourhoods,
     places,
     reports,
+    webhooks,
 )
 from booking.api.base import ProblemApi
 from booking.api.openapi import document_problems
@@ -39,6 +40,7 @@ def register_api(app: Flask) -> ProblemApi:
         feed_tokens,
         feeds,
         admin,
+        webhooks,
     ):
         api.register_blueprint(module.blp)
     app.register_blueprint(health.blp)

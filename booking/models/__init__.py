@@ -14,6 +14,7 @@ from booking.models.initiative import Initiative, InitiativeTransition
 from booking.models.outbox import OutboxEvent, OutboxMessage, SignInCode
 from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
+from booking.models.webhook import WebhookSubscription
 
 __all__ = [
     "Account",
@@ -36,5 +37,6 @@ __all__ = [
     "Series",
     "SignInCode",
     "UTCDateTime",
+    "WebhookSubscription",
     "utcnow",
 ]

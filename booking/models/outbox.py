@@ -25,6 +25,11 @@ EVENT_TYPES = (
     "closure.created",
     "initiative.transitioned",
 )
+# Sent to one subscription on request (POST /webhooks/{id}/test).
+WEBHOOK_TEST = "webhook.test"
+WEBHOOK_EVENT_TYPES = (*EVENT_TYPES, WEBHOOK_TEST)
+# The owner hears that a subscription was disabled after three days of failures.
+WEBHOOK_DISABLED = "webhook.disabled"
 # Not a domain event: the sign-in mail. It goes through the outbox so nothing is sent
 # inside a request, like every other mail.
 SIGN_IN_LINK = "auth.email_link"
@@ -69,6 +74,11 @@ class OutboxMessage(Base):
     )
     # Why this recipient gets it, as a key the message text explains (host, booker...).
     reason: Mapped[str] = mapped_column(String(40))
+    # Webhook messages: the subscription, and the receiver's last HTTP status.
+    subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), index=True
+    )
+    last_status_code: Mapped[int | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default=MESSAGE_PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from booking.extensions import db
 from booking.i18n import when
 from booking.models import Account, Place, Room
-from booking.models.outbox import SIGN_IN_LINK
+from booking.models.outbox import SIGN_IN_LINK, WEBHOOK_DISABLED
 from booking.notify.recipients import BOOKER, HOST, Recipient
 from booking.services.outbox import AFFECTED_BY_CHANGE, BY_CLOSURE
 
@@ -68,6 +68,20 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
             ],
             code=payload["code"],
             why=_why(recipient, None),
+        )
+    if kind == WEBHOOK_DISABLED:
+        return MailContent(
+            subject=_("Your webhook was disabled"),
+            lines=[
+                _(
+                    "Every delivery to %(url)s failed for three days, so Wijkruimte stopped "
+                    "sending to it. Fix the receiver, then enable it again (PATCH "
+                    "/api/v1/webhooks/%(id)s with enabled: true).",
+                    url=payload["url"],
+                    id=payload["subscription_id"],
+                )
+            ],
+            why=_("You receive this mail because you created this webhook."),
         )
     place = db.session.get(Place, payload["place_id"])
     zone = place.zone if place else ZoneInfo("Europe/Amsterdam")

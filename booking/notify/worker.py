@@ -23,11 +23,20 @@ from flask import Flask
 from sqlalchemy import or_, select, update
 
 from booking.extensions import db
-from booking.models import OutboxEvent, OutboxMessage, utcnow
-from booking.models.outbox import MESSAGE_DELIVERED, MESSAGE_FAILED, MESSAGE_PENDING, SIGN_IN_LINK
+from booking.models import OutboxEvent, OutboxMessage, WebhookSubscription, utcnow
+from booking.models.outbox import (
+    MESSAGE_DELIVERED,
+    MESSAGE_FAILED,
+    MESSAGE_PENDING,
+    SIGN_IN_LINK,
+    WEBHOOK_DISABLED,
+)
+from booking.notify import webhooks
 from booking.notify.mail import build
 from booking.notify.recipients import recipients
 from booking.notify.transport import Transport, transport_for
+from booking.notify.webhooks import subscriptions_for
+from booking.services.outbox import emit
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +95,19 @@ def dispatch(now: datetime) -> int:
                     created_at=now,
                 )
             )
+        for subscription in subscriptions_for(event):
+            db.session.add(
+                OutboxMessage(
+                    event=event,
+                    channel="webhook",
+                    recipient=subscription.url[:254],
+                    account_id=subscription.account_id,
+                    subscription_id=subscription.id,
+                    reason="webhook",
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
         event.dispatched_at = now
     db.session.commit()
     return len(events)
@@ -121,6 +143,9 @@ def deliver(message_id: int, transport: Transport, round_: Round) -> None:
         db.session.commit()
         return
     event = message.event
+    if message.channel == "webhook":
+        _deliver_webhook(message, round_)
+        return
     try:
         transport.send(build(event, message))
     except Exception as error:  # any failure of one mail must not stop the others
@@ -135,6 +160,51 @@ def deliver(message_id: int, transport: Transport, round_: Round) -> None:
         event.payload = {**event.payload, "code": "(sent)"}
     db.session.commit()
     round_.delivered += 1
+
+
+def _deliver_webhook(message: OutboxMessage, round_: Round) -> None:
+    """POST one webhook; any 2xx is success, anything else waits for its next attempt."""
+    subscription = db.session.get(WebhookSubscription, message.subscription_id)
+    if subscription is None or not subscription.enabled:
+        message.status, message.last_error = MESSAGE_FAILED, "subscription disabled or gone"
+        db.session.commit()
+        return
+    now = utcnow()
+    try:
+        status, answer = webhooks.post(
+            subscription, message, webhooks.body_of(message.event, subscription), now
+        )
+        error = "" if 200 <= status < 300 else f"HTTP {status}: {answer}"
+    except Exception as failure:  # a timeout, a refused connection, a refused address...
+        status, error = None, f"{type(failure).__name__}: {failure}"[:1000]
+    message.last_status_code, message.locked_until = status, None
+    if not error:
+        message.status, message.delivered_at, message.last_error = MESSAGE_DELIVERED, now, ""
+        subscription.failing_since = None
+        db.session.commit()
+        round_.delivered += 1
+        return
+    message.last_error = error[:1000]
+    wait = webhooks.retry_wait(message.attempts)
+    if wait is None:
+        message.status = MESSAGE_FAILED
+        round_.failed += 1
+    else:
+        message.next_attempt_at = now + wait
+        round_.retried += 1
+    subscription.failing_since = subscription.failing_since or now
+    if now - subscription.failing_since >= webhooks.DISABLE_AFTER:
+        subscription.enabled = False
+        subscription.disabled_reason = "Every delivery failed for three days."
+        emit(
+            WEBHOOK_DISABLED,
+            {
+                "subscription_id": subscription.id,
+                "url": subscription.url,
+                "account_id": subscription.account_id,
+            },
+        )
+    db.session.commit()
 
 
 def _failed_attempt(message_id: int, error: Exception, round_: Round) -> None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 import vobject
 from flask.testing import FlaskClient
@@ -191,6 +192,8 @@ def check_against_database(raw: bytes, rows: dict[int, Booking], tmp_path: Path)
     assert parsed["method"] == "PUBLISH" and parsed["timezone"] == "Europe/Amsterdam"
     by_vobject = vobject_events(raw)
     assert {e["uid"] for e in parsed["events"]} == set(by_vobject)
+    by_icalendar = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(raw).walk("VEVENT")}
+    assert set(by_icalendar) == set(by_vobject)
     by_libical = libical(raw, tmp_path)
     assert by_libical["errors"] == [] and by_libical["restrictions_hold"], by_libical["errors"]
     assert {e["uid"] for e in by_libical["events"]} == set(by_vobject)
@@ -205,10 +208,14 @@ def check_against_database(raw: bytes, rows: dict[int, Booking], tmp_path: Path)
         if not event["uid"].startswith("booking-"):
             continue
         row = rows[int(event["uid"].split("-")[1].split("@")[0])]
+        assert event["organizer"].startswith("mailto:"), event  # iTIP PUBLISH needs one
         assert event["start"] == row.start.isoformat().replace("+00:00", ".000Z")
         assert event["end"] == row.end.isoformat().replace("+00:00", ".000Z")
         other = by_vobject[event["uid"]]
         assert (other["start"], other["end"]) == (row.start, row.end)
+        third = by_icalendar[event["uid"]]
+        assert (third.decoded("DTSTART"), third.decoded("DTEND")) == (row.start, row.end)
+        assert str(third["SUMMARY"]) == event["summary"]
         assert event["sequence"] == other["sequence"] == row.sequence
     return parsed
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook
 
 from booking.extensions import db
 from booking.models import OutboxMessage
@@ -20,6 +21,7 @@ from booking.services.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
 from tests.gunicorn import BIN, ROOT
 from tests.notify.conftest import MailingApp
+from tests.receiver import receiver
 
 
 @contextmanager
@@ -30,6 +32,7 @@ def worker(m: MailingApp, lease_seconds: int = 2) -> Iterator[subprocess.Popen[b
         "BOOKING_DATABASE_URL": m.app.config["SQLALCHEMY_DATABASE_URI"],
         "BOOKING_SMTP_URL": m.smtp_url,
         "BOOKING_OUTBOX_LEASE_SECONDS": str(lease_seconds),
+        "BOOKING_WEBHOOK_ALLOW_PRIVATE": "true",
     }
     process = subprocess.Popen(
         [BIN / "booking", "worker", "--poll", "0.1"],
@@ -110,3 +113,31 @@ def test_workers_side_by_side_send_each_message_once(mailing: MailingApp) -> Non
     ids = Counter(str(mail["Message-ID"]) for mail in m.mailbox.received)
     assert len(ids) == 24 and set(ids.values()) == {1}
     assert statuses(m.app) == ["delivered"] * 24
+
+
+def test_a_webhook_cut_off_by_a_killed_worker_comes_again_with_its_id(
+    mailing: MailingApp,
+) -> None:
+    m = mailing
+    m.app.config["WEBHOOK_ALLOW_PRIVATE"] = True
+    owner = m.make.account()
+    with receiver() as hook:
+        made = m.client.post(
+            "/api/v1/webhooks",
+            json={"url": hook.url, "events": ["webhook.test"]},
+            headers=owner.headers,
+        ).json
+        m.client.post(f"/api/v1/webhooks/{made['id']}/test", headers=owner.headers)
+        hook.stall_seconds = 4  # the worker waits for the answer...
+        with worker(m) as first:
+            hook.wait_for(1)
+            first.send_signal(signal.SIGKILL)  # ...and dies before it comes
+            first.wait(timeout=10)
+        hook.stall_seconds = 0
+        with worker(m) as second:
+            received = hook.wait_for(2, seconds=30)
+            second.send_signal(signal.SIGTERM)
+            assert second.wait(timeout=10) == 0
+    assert received[0].headers["webhook-id"] == received[1].headers["webhook-id"]
+    Webhook(made["secret"]).verify(received[1].body, received[1].headers)
+    assert statuses(m.app) == ["delivered"]

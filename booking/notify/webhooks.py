@@ -1,0 +1,222 @@
+"""Webhook delivery: which subscriptions hear of an event, what they receive (the object as
+the subscriber would read it through the API), and the signed POST itself.
+
+Standard Webhooks: `webhook-id` (stable across retries), `webhook-timestamp` and
+`webhook-signature` (`v1,<base64 HMAC-SHA256>`, from the `standardwebhooks` package).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import socket
+import ssl
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook
+
+from booking.extensions import db
+from booking.models import (
+    Account,
+    Booking,
+    Closure,
+    Initiative,
+    OutboxEvent,
+    OutboxMessage,
+    Series,
+    WebhookSubscription,
+)
+from booking.models.outbox import WEBHOOK_EVENT_TYPES, WEBHOOK_TEST
+from booking.services.authorization import Actor
+from booking.services.booking_access import present
+from booking.services.webhooks import decrypt_secret, resolve_target
+
+TIMEOUT_SECONDS = 5
+READ_AT_MOST = 64 * 1024
+KEEP_AT_MOST = 1024
+# Waits before the second, third... attempt; after the last, the delivery has failed.
+RETRY_AFTER = [
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(hours=24),
+]
+DISABLE_AFTER = timedelta(days=3)
+
+
+def retry_wait(attempts: int) -> timedelta | None:
+    """The wait after `attempts` failed attempts (±10%), or None when it is time to give up."""
+    if attempts > len(RETRY_AFTER):
+        return None
+    return RETRY_AFTER[attempts - 1] * random.uniform(0.9, 1.1)  # noqa: S311 - jitter
+
+
+def _initiative_of(payload: dict[str, Any]) -> int | None:
+    if "initiative_id" in payload:
+        return int(payload["initiative_id"])
+    booking_id = payload.get("booking_id")
+    booking = db.session.get(Booking, booking_id) if booking_id else None
+    if booking is not None:
+        return booking.initiative_id
+    series_id = payload.get("series_id")
+    series = db.session.get(Series, series_id) if series_id else None
+    return series.initiative_id if series is not None else None
+
+
+def _may_see(account: Account, payload: dict[str, Any], initiative_id: int | None) -> bool:
+    """Own bookings and series, those of initiatives it takes part in, hosted places; admins all."""
+    if account.is_admin:
+        return True
+    if payload.get("place_id") in account.hosted_place_ids:
+        return True
+    if payload.get("booked_by") == account.id:
+        return True
+    if initiative_id is not None:
+        initiative = db.session.get(Initiative, initiative_id)
+        if initiative is not None and (
+            initiative.initiator_id == account.id
+            or any(partner.id == account.id for partner in initiative.partners)
+        ):
+            return True
+    return False
+
+
+def subscriptions_for(event: OutboxEvent) -> list[WebhookSubscription]:
+    """The enabled subscriptions that asked for this event and may see what it is about."""
+    if event.type not in WEBHOOK_EVENT_TYPES:
+        return []
+    if event.type == WEBHOOK_TEST:
+        found = db.session.get(WebhookSubscription, event.payload["subscription_id"])
+        return [found] if found is not None else []
+    payload = event.payload
+    initiative_id = _initiative_of(payload)
+    matching = []
+    for subscription in db.session.scalars(
+        select(WebhookSubscription).where(WebhookSubscription.enabled.is_(True))
+    ):
+        if event.type not in subscription.events:
+            continue
+        if subscription.place_ids and payload.get("place_id") not in subscription.place_ids:
+            continue
+        if subscription.initiative_ids and initiative_id not in subscription.initiative_ids:
+            continue
+        account = db.session.get(Account, subscription.account_id)
+        if account is not None and _may_see(account, payload, initiative_id):
+            matching.append(subscription)
+    return matching
+
+
+def _data(event: OutboxEvent, subscription: WebhookSubscription) -> Any:
+    """The object as the subscriber reads it through the API now (same schema)."""
+    from booking.schemas.booking import BookingSchema, SeriesSchema
+    from booking.schemas.initiative import InitiativeSchema
+    from booking.schemas.place import ClosureSchema
+
+    payload = event.payload
+    account = db.session.get(Account, subscription.account_id)
+    actor = Actor(account=account, scopes=frozenset({"read"}))
+    if event.type == WEBHOOK_TEST:
+        return {"subscription_id": subscription.id, "message": "ping"}
+    if event.type.startswith("booking."):
+        booking = db.session.get(Booking, payload["booking_id"])
+        shown = present(actor, booking, event.created_at) if booking is not None else None
+        return BookingSchema().dump(shown) if shown is not None else None
+    if event.type.startswith("series."):
+        series = db.session.get(Series, payload["series_id"])
+        return {
+            **(SeriesSchema().dump(series) if series is not None else {}),
+            "occurrences": [
+                BookingSchema().dump(b)
+                for b in (series.bookings if series is not None else [])
+                if b.id in {item["booking_id"] for item in payload["occurrences"]}
+            ],
+        }
+    if event.type == "closure.created":
+        closure = db.session.get(Closure, payload["closure_id"])
+        dumped = ClosureSchema().dump(closure) if closure is not None else {}
+        return {**dumped, "affected_bookings": payload["affected"]}
+    if event.type == "initiative.transitioned":
+        initiative = db.session.get(Initiative, payload["initiative_id"])
+        return {
+            **(InitiativeSchema().dump(initiative) if initiative is not None else {}),
+            "transition": {k: payload[k] for k in ("from", "to", "outcome", "note")},
+        }
+    return payload
+
+
+def body_of(event: OutboxEvent, subscription: WebhookSubscription) -> str:
+    """The JSON body: `{id, type, timestamp, data}`; payloads carry the booking's sequence."""
+    return json.dumps(
+        {
+            "id": f"evt_{event.id}",
+            "type": event.type,
+            "timestamp": event.created_at.isoformat(),
+            "data": _data(event, subscription),
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, whatever the name resolves to now."""
+
+    def __init__(self, host: str, address: str, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS; the certificate is checked against the host name."""
+
+    def __init__(self, host: str, address: str, **kwargs: Any) -> None:
+        super().__init__(host, context=ssl.create_default_context(), **kwargs)
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def post(
+    subscription: WebhookSubscription, message: OutboxMessage, body: str, now: datetime
+) -> tuple[int, str]:
+    """Sign and POST once: the status code and at most 1 KB of the answer. No redirects."""
+    addresses = resolve_target(subscription.url)  # again: the name may point elsewhere now
+    parts = urlsplit(subscription.url)
+    webhook_id = f"msg_{message.id}"
+    signature = Webhook(decrypt_secret(subscription.secret_encrypted)).sign(webhook_id, now, body)
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(
+        parts.hostname or "", addresses[0], port=parts.port, timeout=TIMEOUT_SECONDS
+    )
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    try:
+        connection.request(
+            "POST",
+            path,
+            body=body.encode(),
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "Wijkruimte-Webhooks/1",
+                "webhook-id": webhook_id,
+                "webhook-timestamp": str(int(now.timestamp())),
+                "webhook-signature": signature,
+            },
+        )
+        response = connection.getresponse()
+        answer = response.read(READ_AT_MOST)
+        return response.status, answer[:KEEP_AT_MOST].decode(errors="replace")
+    finally:
+        connection.close()
