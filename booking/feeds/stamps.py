@@ -44,7 +44,8 @@ def stamp_feeds(session: Session, _context: Any, _instances: Any) -> None:
                 if place_id is not None:
                     places.add(place_id)
                 if isinstance(obj, Booking) and obj not in session.new:
-                    _touch_old_initiative(session, obj, now)
+                    # A booking unlinked from an initiative changes that initiative's feed.
+                    _touch_previous(session, obj, "initiative_id", Initiative, now)
             elif isinstance(obj, Room):
                 place_id = _place_id(obj)
                 if place_id is not None:
@@ -58,29 +59,20 @@ def stamp_feeds(session: Session, _context: Any, _instances: Any) -> None:
                     if _changed(obj, *PLACE_LOCATION):
                         obj.feed_revision = (obj.feed_revision or 0) + 1
                         obj.feed_revised_at = now
-                    _touch_old_neighbourhood(session, obj, now)
+                    # A place that leaves a neighbourhood changes that neighbourhood's feed.
+                    _touch_previous(session, obj, "neighbourhood_id", Neighbourhood, now)
         for place_id in places:
             place = session.get(Place, place_id)
             if place is not None and place not in session.deleted:
                 place.feed_changed_at = now
 
 
-def _touch_old_neighbourhood(session: Session, place: Place, now: Any) -> None:
-    """A place that leaves a neighbourhood changes that neighbourhood's feed too."""
-    history = inspect(place).attrs["neighbourhood_id"].history
-    for old in history.deleted or ():
-        neighbourhood = session.get(Neighbourhood, old) if old else None
-        if neighbourhood is not None:
-            neighbourhood.updated_at = now
-
-
-def _touch_old_initiative(session: Session, booking: Booking, now: Any) -> None:
-    """A booking unlinked from an initiative changes that initiative's feed too."""
-    history = inspect(booking).attrs["initiative_id"].history
-    for old in history.deleted or ():
-        initiative = session.get(Initiative, old) if old else None
-        if initiative is not None:
-            initiative.updated_at = now
+def _touch_previous(session: Session, obj: Any, attribute: str, model: Any, now: Any) -> None:
+    """Stamp the row that `obj.attribute` pointed to before this flush."""
+    for old in inspect(obj).attrs[attribute].history.deleted or ():
+        previous = session.get(model, old) if old else None
+        if previous is not None:
+            previous.updated_at = now
 
 
 def install_feed_stamps() -> None:

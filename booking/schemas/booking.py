@@ -180,11 +180,8 @@ class SeriesCancelResultSchema(Schema):
     cancelled = fields.List(fields.Nested(BookingSchema))
 
 
-class SeriesDecisionSchema(Schema):
+class SeriesDecisionSchema(SeriesCancelSchema):
     """Confirm or decline every pending occurrence, or those from a time on."""
-
-    from_ = Instant(data_key="from", metadata={"description": "this and following"})
-    reason = Text(500, load_default="")
 
 
 class SeriesDecisionResultSchema(Schema):

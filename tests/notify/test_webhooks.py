@@ -41,6 +41,12 @@ def subscribe(m: MailingApp, caller: Caller, url: str, events: list[str], **more
     return response.json
 
 
+def deliveries_of(m: MailingApp, owner: Caller, webhook: dict[str, Any]) -> list[dict[str, Any]]:
+    response = m.client.get(f"/api/v1/webhooks/{webhook['id']}/deliveries", headers=owner.headers)
+    assert response.status_code == 200
+    return list(response.json)
+
+
 def verified(secret: str, received: Any) -> dict[str, Any]:
     payload: dict[str, Any] = Webhook(secret).verify(received.body, received.headers)
     return payload
@@ -79,9 +85,7 @@ def test_a_partner_receives_its_own_booking_signed(hooks: tuple[MailingApp, Rece
     forged = {**first.headers, "webhook-signature": "v1,AAAA"}
     with pytest.raises(Exception, match="signature"):
         Webhook(made["secret"]).verify(first.body, forged)
-    deliveries = m.client.get(
-        f"/api/v1/webhooks/{made['id']}/deliveries", headers=partner.headers
-    ).json
+    deliveries = deliveries_of(m, partner, made)
     assert [(d["status"], d["last_status_code"]) for d in deliveries] == [("delivered", 200)] * 2
 
 
@@ -95,9 +99,7 @@ def test_failures_are_retried_with_the_same_webhook_id(hooks: tuple[MailingApp, 
         == 202
     )
     m.deliver()
-    (delivery,) = m.client.get(
-        f"/api/v1/webhooks/{made['id']}/deliveries", headers=owner.headers
-    ).json
+    (delivery,) = deliveries_of(m, owner, made)
     assert delivery["status"] == "pending" and delivery["last_status_code"] == 500
     assert len(delivery["last_error"]) <= 1000  # a 100 KB answer is not kept
     next_at = datetime.fromisoformat(delivery["next_attempt_at"])
@@ -112,9 +114,7 @@ def test_failures_are_retried_with_the_same_webhook_id(hooks: tuple[MailingApp, 
         "subscription_id": made["id"],
         "message": "ping",
     }
-    (delivery,) = m.client.get(
-        f"/api/v1/webhooks/{made['id']}/deliveries", headers=owner.headers
-    ).json
+    (delivery,) = deliveries_of(m, owner, made)
     assert (delivery["status"], delivery["attempts"]) == ("delivered", 3)
 
 
@@ -127,9 +127,7 @@ def test_a_slow_receiver_times_out_and_a_delivery_can_be_retried(
     hook.stall_seconds = 6
     m.client.post(f"/api/v1/webhooks/{made['id']}/test", headers=owner.headers)
     m.deliver()
-    (delivery,) = m.client.get(
-        f"/api/v1/webhooks/{made['id']}/deliveries", headers=owner.headers
-    ).json
+    (delivery,) = deliveries_of(m, owner, made)
     assert delivery["status"] == "pending" and "timed out" in delivery["last_error"].lower()
     hook.stall_seconds = 0
     retried = m.client.post(
@@ -137,9 +135,7 @@ def test_a_slow_receiver_times_out_and_a_delivery_can_be_retried(
     )
     assert retried.status_code == 202
     m.deliver()
-    (delivery,) = m.client.get(
-        f"/api/v1/webhooks/{made['id']}/deliveries", headers=owner.headers
-    ).json
+    (delivery,) = deliveries_of(m, owner, made)
     assert delivery["status"] == "delivered"
 
 
@@ -216,9 +212,7 @@ def test_a_name_that_now_resolves_privately_is_refused_at_delivery(
     m.app.config["WEBHOOK_ALLOW_PRIVATE"] = False  # as in production: the check at delivery
     m.client.post(f"/api/v1/webhooks/{made['id']}/test", headers=owner.headers)
     m.deliver()
-    (delivery,) = m.client.get(
-        f"/api/v1/webhooks/{made['id']}/deliveries", headers=owner.headers
-    ).json
+    (delivery,) = deliveries_of(m, owner, made)
     assert delivery["status"] == "pending" and "private" in delivery["last_error"].lower()
     assert hook.received == []
 
