@@ -51,6 +51,7 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
         }
         text = render_template("mail/message.txt", **context)
         html = render_template("mail/message.html", **context)
+        calendar = _calendar_file(event)  # its texts in the recipient's language too
     mail = EmailMessage()
     mail["Subject"] = content.subject
     mail["From"] = current_app.config["MAIL_FROM"]
@@ -60,7 +61,6 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(text)
     mail.add_alternative(html, subtype="html")
-    calendar = _calendar_file(event)
     if calendar is not None:
         mail.add_attachment(
             calendar,

@@ -98,6 +98,7 @@ def test_english_for_accounts_that_ask_for_it(mailing: MailingApp) -> None:
     m.deliver()
     (mail,) = m.mailbox.to(booker.email)
     assert mail["Subject"] == "Declined: Sewing club"
+    assert list(mail.iter_attachments()) == []  # a decline changes no calendar
     assert mail["Content-Language"] == "en"
     text = text_of(mail)
     assert "Reason: Te druk die week" in text and "because you made this booking" in text
@@ -132,6 +133,7 @@ def test_cancellations_tell_the_other_side_with_a_cancelled_calendar_event(
     assert to_booker["Subject"] == "Afgelast: Tweede"
     event = calendar_of(to_booker)
     assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["SUMMARY"]) == "Afgelast: Tweede"  # in the booker's language
     assert int(event["SEQUENCE"]) == by_host.json["sequence"]
 
 
