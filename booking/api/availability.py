@@ -7,12 +7,16 @@ from typing import Any
 from flask_smorest.pagination import PaginationParameters
 
 from booking.api.base import Blueprint, View, page_of, tupled
+from booking.models import utcnow
 from booking.schemas.availability import (
     AvailabilityQuerySchema,
     FreeSlotSchema,
+    RecurringQuerySchema,
+    RecurringRoomSchema,
     RoomAvailabilityQuerySchema,
 )
 from booking.services.availability import AvailabilityFilter, find_availability
+from booking.services.recurring import pattern_from, recurring_availability
 
 blp = Blueprint("availability", __name__, url_prefix="/api/v1", description="Free time in rooms")
 
@@ -41,3 +45,21 @@ class RoomAvailability(View):
     ) -> Any:
         """Free intervals of one room."""
         return page_of(find_availability(_filter(args, room=(room_id,))), pagination_parameters)
+
+
+@blp.route("/availability/recurring")
+class RecurringAvailability(View):
+    @blp.arguments(RecurringQuerySchema, location="query")
+    @blp.response(200, RecurringRoomSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+        """Rooms free on every date of a weekly pattern (most free dates first), with why not."""
+        pattern = pattern_from(args, utcnow().date())
+        filters = _filter(
+            {
+                k: v
+                for k, v in args.items()
+                if k not in {"weekdays", "start_time", "duration", "from_", "until", "weeks"}
+            }
+        )
+        return page_of(recurring_availability(filters, pattern), pagination_parameters)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from booking.schemas.common import SLUG, Ids, LocalDateTime, WhenField
+from booking.schemas.common import SLUG, Day, Ids, LocalDateTime, WhenField
 
 
 class AvailabilityQuerySchema(Schema):
@@ -58,3 +58,64 @@ class FeedQuerySchema(Schema):
         validate=validate.Range(5, 1440),
         metadata={"description": "only free slots at least this many minutes long"},
     )
+
+
+WEEKDAY_NAMES = ("mo", "tu", "we", "th", "fr", "sa", "su")
+
+
+class RecurringQuerySchema(Schema):
+    """A weekly pattern, and what the room must offer."""
+
+    weekdays = fields.List(
+        fields.String(validate=validate.OneOf(WEEKDAY_NAMES)),
+        required=True,
+        validate=validate.Length(min=1, max=7),
+        metadata={"description": "repeat, or tu,th"},
+    )
+    start_time = fields.Time(
+        required=True, format="%H:%M", metadata={"description": "local wall-clock time, 19:00"}
+    )
+    duration = fields.Integer(required=True, validate=validate.Range(5, 1440))
+    from_ = Day(data_key="from", metadata={"description": "first date; default today"})
+    until = Day(metadata={"description": "last date, inclusive"})
+    weeks = fields.Integer(validate=validate.Range(1, 52), metadata={"description": "or: weeks"})
+    capacity = fields.Integer(validate=validate.Range(1, 10_000))
+    facilities = fields.List(
+        fields.String(validate=[validate.Length(min=1, max=40), SLUG]),
+        validate=validate.Length(max=20),
+    )
+    neighbourhood = Ids()
+    place = Ids()
+    room = Ids()
+
+
+class TakenDateSchema(Schema):
+    """A date of the pattern the room cannot have, and why."""
+
+    date = fields.Date()
+    reason = fields.String(
+        metadata={
+            "enum": [
+                "nonexistent_local_time",
+                "public_holiday",
+                "outside_opening_hours",
+                "closed",
+                "booked",
+                "too_short_notice",
+                "too_far_ahead",
+                "duration_not_allowed",
+                "not_aligned",
+            ]
+        }
+    )
+
+
+class RecurringRoomSchema(Schema):
+    """A room's answer to a weekly pattern, and a series body that books it."""
+
+    room_id = fields.Integer()
+    place_id = fields.Integer()
+    free_dates = fields.List(fields.Date())
+    taken_dates = fields.List(fields.Nested(TakenDateSchema))
+    total_dates = fields.Integer()
+    series = fields.Dict(metadata={"description": "a ready POST /series body"})

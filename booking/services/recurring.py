@@ -1,0 +1,245 @@
+"""Recurring availability: which rooms are free on every date of a weekly pattern.
+
+"Where can we meet on Tuesday evenings from 19:00, every week for three months?" One pass
+over the same data as /availability: the rooms, their occupancies, closures and opening
+hours in the whole window, loaded once. Each date is then free exactly when /availability
+would offer its slot, and a taken date says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from booking.errors import Invalid
+from booking.models import Room, utcnow
+from booking.services.availability import (
+    AvailabilityFilter,
+    _closures,
+    _occupancies,
+    _rooms,
+    free_intervals,
+)
+from booking.services.closures import closing
+from booking.services.intervals import Interval
+from booking.services.opening_hours import open_intervals
+from booking.services.rooms import atom_ids
+
+WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+MAX_WEEKS = 52
+# Why a date is taken, in the order they are checked.
+REASONS = (
+    "nonexistent_local_time",
+    "public_holiday",
+    "outside_opening_hours",
+    "closed",
+    "booked",
+    "too_short_notice",
+    "too_far_ahead",
+    "duration_not_allowed",
+    "not_aligned",
+)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A weekly pattern: weekdays, a local start time, a duration, and a span of dates."""
+
+    weekdays: tuple[int, ...]
+    start_time: time
+    duration: timedelta
+    first: date
+    last: date
+
+    def dates(self) -> list[date]:
+        """Every date of the pattern, in order."""
+        found, day = [], self.first
+        while day <= self.last:
+            if day.weekday() in self.weekdays:
+                found.append(day)
+            day += timedelta(days=1)
+        return found
+
+
+@dataclass
+class RoomDates:
+    """One room's answer: the free dates, the taken ones with a reason, a series to book."""
+
+    room: Room
+    free_dates: list[date] = field(default_factory=list)
+    taken_dates: list[dict[str, Any]] = field(default_factory=list)
+    series: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def room_id(self) -> int:
+        """The room's id."""
+        return self.room.id
+
+    @property
+    def place_id(self) -> int:
+        """The room's place."""
+        return self.room.place_id
+
+    @property
+    def total_dates(self) -> int:
+        """How many dates the pattern has."""
+        return len(self.free_dates) + len(self.taken_dates)
+
+
+def pattern_from(args: dict[str, Any], today: date) -> Pattern:
+    """The pattern from query arguments: `until`, or `weeks` (default 12) from `from`."""
+    first = args.get("from_") or today
+    if args.get("until") and args.get("weeks"):
+        raise Invalid("Give `until` or `weeks`, not both.", errors={"weeks": ["Or until."]})
+    last = args.get("until") or first + timedelta(weeks=args.get("weeks") or 12, days=-1)
+    if last < first:
+        raise Invalid("`until` is before `from`.", errors={"until": ["Must not be before from."]})
+    if (last - first).days >= MAX_WEEKS * 7:
+        raise Invalid(
+            f"A pattern spans at most {MAX_WEEKS} weeks.",
+            code="range_too_long",
+            errors={"until": [f"At most {MAX_WEEKS} weeks after from."]},
+        )
+    weekdays = tuple(sorted({WEEKDAYS.index(day) for day in args["weekdays"]}))
+    return Pattern(weekdays, args["start_time"], timedelta(minutes=args["duration"]), first, last)
+
+
+def _wall(day: date, clock: time, zone: Any) -> datetime | None:
+    """The instant of a local wall-clock time, or None in the spring gap."""
+    local = datetime.combine(day, clock, tzinfo=zone)
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return local.astimezone(UTC)
+
+
+def _inside(span: Interval, intervals: list[Interval]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in intervals)
+
+
+def _overlaps(span: Interval, intervals: list[Interval]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in intervals)
+
+
+def recurring_availability(
+    filters: AvailabilityFilter, pattern: Pattern, now: datetime | None = None
+) -> list[RoomDates]:
+    """Every matching room with its free and taken dates, the most free dates first."""
+    now = now or utcnow()
+    rooms = _rooms(filters)
+    if not rooms:
+        return []
+    dates = pattern.dates()
+    if not dates:
+        raise Invalid(
+            "No date between from and until falls on these weekdays.",
+            errors={"weekdays": ["No matching date."]},
+        )
+    start = datetime.combine(dates[0], time(0), tzinfo=UTC) - timedelta(days=1)
+    end = datetime.combine(dates[-1], time(0), tzinfo=UTC) + timedelta(days=2) + pattern.duration
+    max_buffer = timedelta(minutes=max(r.effective_policy["buffer_minutes"] for r in rooms))
+    occupied = _occupancies(atom_ids(*rooms), start, end + max_buffer)
+    closed = _closures({room.place_id for room in rooms}, start, end)
+    opening: dict[tuple[str, str], list[Interval]] = {}
+    holidays: dict[str, list[Interval]] = {}
+    answers = []
+    for room in rooms:
+        zone, policy = room.zone, room.effective_policy
+        expression = room.effective_opening_hours
+        if (zone.key, expression) not in opening:
+            opening[(zone.key, expression)] = open_intervals(expression, zone, start, end)
+        if zone.key not in holidays:
+            holidays[zone.key] = open_intervals("PH", zone, start, end)
+        hours = opening[(zone.key, expression)]
+        room_atoms = atom_ids(room)
+        closures = closing(closed[room.place_id], room_atoms)
+        busy = [iv for atom in room_atoms for iv in occupied[atom]]
+        buffer = timedelta(minutes=policy["buffer_minutes"])
+        free = free_intervals(
+            hours,
+            closures,
+            busy,
+            buffer=buffer,
+            earliest=max(start, now + timedelta(minutes=policy["min_notice_minutes"])),
+            latest=min(end, now + timedelta(days=policy["max_days_ahead"])),
+            zone=zone,
+            granularity=policy["granularity_minutes"],
+            min_length=pattern.duration,
+        )
+        answer = RoomDates(room)
+        for day in dates:
+            reason = _verdict(
+                day,
+                pattern,
+                zone,
+                policy,
+                free,
+                hours,
+                holidays[zone.key],
+                closures,
+                busy,
+                buffer,
+                now,
+            )
+            if reason is None:
+                answer.free_dates.append(day)
+            else:
+                answer.taken_dates.append({"date": day, "reason": reason})
+        answer.series = _series_body(room, pattern, dates)
+        answers.append(answer)
+    answers.sort(key=lambda a: (-len(a.free_dates), a.room.place_id, a.room.id))
+    return answers
+
+
+def _verdict(
+    day: date,
+    pattern: Pattern,
+    zone: Any,
+    policy: dict[str, Any],
+    free: list[Interval],
+    hours: list[Interval],
+    holidays: list[Interval],
+    closures: list[Interval],
+    busy: list[Interval],
+    buffer: timedelta,
+    now: datetime,
+) -> str | None:
+    """None when the date is bookable; otherwise the first reason it is not."""
+    begin = _wall(day, pattern.start_time, zone)
+    local_end = datetime.combine(day, pattern.start_time) + pattern.duration
+    finish = _wall(local_end.date(), local_end.time(), zone)
+    if begin is None or finish is None:
+        return "nonexistent_local_time"
+    span = (begin, finish)
+    minutes = pattern.duration.total_seconds() / 60
+    if not _inside(span, hours):
+        return "public_holiday" if _overlaps(span, holidays) else "outside_opening_hours"
+    if _overlaps(span, closures):
+        return "closed"
+    # As in free_intervals: an occupancy [s, e) blocks [s - buffer, e).
+    if _overlaps(span, [(s - buffer, e) for s, e in busy]):
+        return "booked"
+    if begin < now + timedelta(minutes=policy["min_notice_minutes"]):
+        return "too_short_notice"
+    if begin > now + timedelta(days=policy["max_days_ahead"]):
+        return "too_far_ahead"
+    if not policy["min_duration_minutes"] <= minutes <= policy["max_duration_minutes"]:
+        return "duration_not_allowed"
+    if not _inside(span, free):
+        return "not_aligned"
+    return None
+
+
+def _series_body(room: Room, pattern: Pattern, dates: list[date]) -> dict[str, Any]:
+    """A POST /series body whose RRULE gives exactly the pattern's dates."""
+    zone = room.zone
+    first = datetime.combine(dates[0], pattern.start_time, tzinfo=zone)
+    days = ",".join(RRULE_DAYS[day] for day in pattern.weekdays)
+    return {
+        "room_id": room.id,
+        "start": first.isoformat(),
+        "end": (first + pattern.duration).astimezone(zone).isoformat(),
+        "rrule": f"FREQ=WEEKLY;BYDAY={days};COUNT={len(dates)}",
+        "on_conflict": "skip",
+    }

@@ -1,0 +1,132 @@
+"""Recurring availability against a brute force: every date of random weekly patterns checked
+one by one through /rooms/{id}/availability, across the spring DST switch, with bookings, a
+closure and public holidays."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.booking_helpers import AMSTERDAM, local
+from tests.factories import Factory
+from tests.venue import Venue
+
+SPRING_2027 = date(2027, 3, 1)  # DST starts on 28 March; Easter Monday is 29 March
+
+
+def recurring(client: FlaskClient, query: str) -> Any:
+    response = client.get(f"/api/v1/availability/recurring?{query}&page_size=100")
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def free_by_brute_force(
+    client: FlaskClient, room: int, day: date, clock: str, minutes: int
+) -> bool:
+    hours, mins = map(int, clock.split(":"))
+    start = datetime(day.year, day.month, day.day, hours, mins, tzinfo=AMSTERDAM)
+    end = start + timedelta(minutes=minutes)
+    slots = client.get(
+        f"/api/v1/rooms/{room}/availability?from={day}&to={day}&min_duration={minutes}"
+    ).json
+    return any(
+        datetime.fromisoformat(s["start"]) <= start and end <= datetime.fromisoformat(s["end"])
+        for s in slots
+    )
+
+
+def test_the_recurring_search_agrees_with_single_days(
+    client: FlaskClient, venue: Venue, make: Factory
+) -> None:
+    weekday_place = make.place(opening_hours="Mo-Fr 09:00-17:00; PH off")
+    office = make.room(weekday_place, name="Kantoor")
+    for day, start, end, room in (
+        (date(2027, 3, 2), "19:00", "21:00", venue.a),
+        (date(2027, 3, 30), "18:00", "19:30", venue.hall),
+        (date(2027, 4, 6), "10:00", "11:00", venue.small),
+    ):
+        made = client.post(
+            "/api/v1/bookings",
+            json={
+                "room_id": room,
+                "start": local(day, start),
+                "end": local(day, end),
+                "title": "x",
+            },
+            headers=venue.host.headers,
+        )
+        assert made.status_code == 201, made.json
+    make.closure(
+        venue.place,
+        datetime(2027, 3, 16, tzinfo=AMSTERDAM),
+        datetime(2027, 3, 17, tzinfo=AMSTERDAM),
+        room_ids=[venue.b],
+    )
+    rng = random.Random(20261125)
+    rooms = [venue.a, venue.b, venue.hall, venue.small, office]
+    for _ in range(4):
+        days = rng.sample(["mo", "tu", "we", "th", "fr", "sa", "su"], rng.randint(1, 2))
+        clock = f"{rng.choice([10, 12, 16, 19])}:{rng.choice(['00', '30'])}"
+        minutes = rng.choice([60, 90, 120])
+        query = "&".join(f"weekdays={d}" for d in days)
+        query += f"&start_time={clock}&duration={minutes}&from={SPRING_2027}&weeks=6"
+        query += "".join(f"&room={r}" for r in rooms)
+        answer = {row["room_id"]: row for row in recurring(client, query)}
+        assert set(answer) == set(rooms)
+        for room in rooms:
+            row = answer[room]
+            free = {date.fromisoformat(d) for d in row["free_dates"]}
+            taken = {date.fromisoformat(t["date"]): t["reason"] for t in row["taken_dates"]}
+            assert row["total_dates"] == len(free) + len(taken) > 0
+            for day in sorted(free | set(taken)):
+                expected = free_by_brute_force(client, room, day, clock, minutes)
+                assert (day in free) == expected, (room, day, clock, minutes, taken.get(day))
+        # Ranked by free dates, most first.
+        counts = [len(row["free_dates"]) for row in answer.values()]
+        ranked = [len(row["free_dates"]) for row in recurring(client, query)]
+        assert ranked == sorted(counts, reverse=True)
+
+
+def test_reasons_and_a_series_body_that_books_the_pattern(
+    client: FlaskClient, venue: Venue, make: Factory
+) -> None:
+    weekday_place = make.place(opening_hours="Mo-Fr 09:00-17:00; PH off")
+    office = make.room(weekday_place, name="Kantoor")
+    query = f"weekdays=mo&start_time=10:00&duration=60&from={SPRING_2027}&weeks=5&room={office}"
+    (row,) = recurring(client, query)
+    assert {t["date"]: t["reason"] for t in row["taken_dates"]} == {"2027-03-29": "public_holiday"}
+    assert row["series"]["rrule"] == "FREQ=WEEKLY;BYDAY=MO;COUNT=5"
+    evening = recurring(client, query.replace("10:00", "19:00"))[0]
+    reasons = {t["date"]: t["reason"] for t in evening["taken_dates"]}
+    assert reasons.pop("2027-03-29") == "public_holiday"
+    assert set(reasons.values()) == {"outside_opening_hours"} and len(reasons) == 4
+    # Across the DST switch the wall-clock time stays: 19:00 every Tuesday.
+    body = recurring(
+        client,
+        f"weekdays=tu&start_time=19:00&duration=120&from={SPRING_2027}&weeks=6&room={venue.a}",
+    )[0]["series"]
+    booked = client.post(
+        "/api/v1/series", json={**body, "title": "Taalcafé"}, headers=venue.booker.headers
+    )
+    assert booked.status_code == 201, booked.json
+    starts = {
+        datetime.fromisoformat(b["start"]).astimezone(AMSTERDAM).strftime("%H:%M")
+        for b in booked.json["created"]
+    }
+    assert starts == {"19:00"} and len(booked.json["created"]) == 6
+
+
+def test_the_pattern_is_checked(client: FlaskClient, venue: Venue) -> None:
+    base = "weekdays=tu&start_time=19:00&duration=120"
+    for bad in (
+        f"{base}&weeks=60",
+        f"{base}&from=2027-03-01&until=2027-02-01",
+        f"{base}&weeks=2&until=2027-03-20",
+        "weekdays=xx&start_time=19:00&duration=60",
+        "weekdays=tu&start_time=25:00&duration=60",
+        "weekdays=tu&start_time=19:00",
+    ):
+        assert client.get(f"/api/v1/availability/recurring?{bad}").status_code == 422, bad
