@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from booking.schemas.common import SLUG, Day, Ids, LocalDateTime, WhenField
+from booking.schemas.common import SLUG, Day, Ids, LocalDateTime, Repeated, WhenField
+from booking.schemas.place import PLACE_KINDS
 
 
 class AvailabilityQuerySchema(Schema):
@@ -33,13 +34,32 @@ class AvailabilityQuerySchema(Schema):
     neighbourhood = Ids(metadata={"description": "repeat for any of several"})
     place = Ids(metadata={"description": "repeat for any of several"})
     room = Ids(metadata={"description": "repeat for any of several"})
+    step_free = fields.Boolean(metadata={"description": "a step-free entrance"})
+    ground_floor = fields.Boolean()
+    accessible_toilet = fields.Boolean()
+    kind = Repeated(fields.String(validate=validate.OneOf(PLACE_KINDS)))
+    target_group = Repeated(
+        fields.String(validate=validate.Length(min=1, max=40)),
+        metadata={"description": "places that welcome any of these groups"},
+    )
 
 
 class RoomAvailabilityQuerySchema(AvailabilityQuerySchema):
     """The same, for one room."""
 
     class Meta:
-        exclude = ("capacity", "facilities", "neighbourhood", "place", "room")
+        exclude = (
+            "capacity",
+            "facilities",
+            "neighbourhood",
+            "place",
+            "room",
+            "step_free",
+            "ground_floor",
+            "accessible_toilet",
+            "kind",
+            "target_group",
+        )
 
 
 class FreeSlotSchema(Schema):
@@ -87,6 +107,14 @@ class RecurringQuerySchema(Schema):
     neighbourhood = Ids()
     place = Ids()
     room = Ids()
+    step_free = fields.Boolean(metadata={"description": "a step-free entrance"})
+    ground_floor = fields.Boolean()
+    accessible_toilet = fields.Boolean()
+    kind = Repeated(fields.String(validate=validate.OneOf(PLACE_KINDS)))
+    target_group = Repeated(
+        fields.String(validate=validate.Length(min=1, max=40)),
+        metadata={"description": "places that welcome any of these groups"},
+    )
 
 
 class TakenDateSchema(Schema):

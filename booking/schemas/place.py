@@ -191,6 +191,8 @@ class PlaceQuerySchema(Schema):
     )
     q = fields.String(validate=validate.Length(max=100))
     step_free = fields.Boolean()
+    ground_floor = fields.Boolean()
+    accessible_toilet = fields.Boolean()
 
 
 class HostCreateSchema(Schema):

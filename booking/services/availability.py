@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Occupancy, Place, Room, utcnow
 from booking.services.closures import ClosedSpan, closed_span, closing
-from booking.services.common import get_or_404
+from booking.services.common import get_or_404, list_contains
 from booking.services.intervals import Interval, merge, subtract
 from booking.services.opening_hours import bound_instant, open_intervals
 from booking.services.rooms import atom_ids
@@ -54,6 +54,12 @@ class AvailabilityFilter:
     neighbourhood: tuple[int, ...] = ()
     place: tuple[int, ...] = ()
     room: tuple[int, ...] = ()
+    # The place must offer these (None: do not filter).
+    step_free: bool | None = None
+    ground_floor: bool | None = None
+    accessible_toilet: bool | None = None
+    kind: tuple[str, ...] = ()
+    target_group: tuple[str, ...] = ()
 
 
 def _ceil_to_grid(value: datetime, zone: ZoneInfo, minutes: int) -> datetime:
@@ -132,6 +138,16 @@ def _rooms(filters: AvailabilityFilter) -> list[Room]:
         stmt = stmt.where(Place.neighbourhood_id.in_(filters.neighbourhood))
     if filters.capacity is not None:
         stmt = stmt.where(Room.capacity >= filters.capacity)
+    for need in ("step_free", "ground_floor", "accessible_toilet"):
+        wanted = getattr(filters, need)
+        if wanted is not None:
+            stmt = stmt.where(getattr(Place, need).is_(wanted))
+    if filters.kind:
+        stmt = stmt.where(Place.kind.in_(filters.kind))
+    if filters.target_group:
+        stmt = stmt.where(
+            or_(*(list_contains(Place.target_groups, group) for group in filters.target_group))
+        )
     rooms = list(db.session.scalars(stmt))
     wanted = set(filters.facilities)
     return [room for room in rooms if wanted <= set(room.facilities)]

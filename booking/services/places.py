@@ -37,6 +37,8 @@ class PlaceFilter:
     target_group: tuple[str, ...] = ()
     q: str | None = None
     step_free: bool | None = None
+    ground_floor: bool | None = None
+    accessible_toilet: bool | None = None
 
 
 def _filtered(filters: PlaceFilter) -> Select[Any]:
@@ -50,8 +52,10 @@ def _filtered(filters: PlaceFilter) -> Select[Any]:
         )
     if filters.kind:
         stmt = stmt.where(Place.kind.in_(filters.kind))
-    if filters.step_free is not None:
-        stmt = stmt.where(Place.step_free == filters.step_free)
+    for need in ("step_free", "ground_floor", "accessible_toilet"):
+        wanted = getattr(filters, need)
+        if wanted is not None:
+            stmt = stmt.where(getattr(Place, need).is_(wanted))
     if filters.target_group:
         stmt = stmt.where(
             or_(*(list_contains(Place.target_groups, g) for g in filters.target_group))

@@ -130,3 +130,26 @@ def test_the_pattern_is_checked(client: FlaskClient, venue: Venue) -> None:
         "weekdays=tu&start_time=19:00",
     ):
         assert client.get(f"/api/v1/availability/recurring?{bad}").status_code == 422, bad
+
+
+def test_accessibility_kind_and_target_group_filter_everywhere(
+    client: FlaskClient, venue: Venue, make: Factory
+) -> None:
+    open_all_week = "Mo-Su 08:00-22:00"
+    step_free = make.place(
+        opening_hours=open_all_week, step_free=True, kind="huiskamer", target_groups=["ouderen"]
+    )
+    ramp = make.room(step_free, name="Met oprit")
+    day = SPRING_2027
+    window = f"from={day}&to={day}"
+    found = client.get(f"/api/v1/availability?{window}&step_free=true").json
+    assert {slot["room_id"] for slot in found} == {ramp}
+    found = client.get(f"/api/v1/availability?{window}&kind=huiskamer&kind=kerk").json
+    assert {slot["room_id"] for slot in found} == {ramp}
+    found = client.get(f"/api/v1/availability?{window}&target_group=ouderen").json
+    assert {slot["room_id"] for slot in found} == {ramp}
+    pattern = f"weekdays=tu&start_time=19:00&duration=60&from={day}&weeks=2"
+    rows = recurring(client, f"{pattern}&step_free=true")
+    assert [row["room_id"] for row in rows] == [ramp]
+    places = client.get("/api/v1/places?step_free=true&ground_floor=false").json
+    assert [p["id"] for p in places] == [step_free]
