@@ -10,6 +10,7 @@ from booking.schemas.common import (
     SLUG,
     Day,
     FeedLinks,
+    Flag,
     Id,
     Ids,
     LocalDateTime,
@@ -43,6 +44,14 @@ class NeedsSchema(Schema):
         validate=validate.OneOf(TIMES_OF_DAY),
         metadata={"description": "morning 08-12, afternoon 12-17, evening 17-22"},
     )
+    start_time = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM."),
+        metadata={"description": "a fixed start time, 19:00 (instead of a time of day)"},
+    )
+    step_free = Flag(allow_none=True)
+    ground_floor = Flag(allow_none=True)
+    accessible_toilet = Flag(allow_none=True)
 
 
 class InitiativeCreateSchema(Schema):
@@ -154,13 +163,18 @@ class SuggestedSeriesSchema(Schema):
 
 
 class SuggestionSchema(Schema):
-    """A free slot that fits every need, with its score and the reasons for it."""
+    """A weekly slot that fits every need over the trial: how many dates are free, its score
+    and the reasons for it, and a series body that books it."""
 
     room_id = fields.Integer()
     place_id = fields.Integer()
     place_name = fields.String()
     room_name = fields.String()
-    start = LocalDateTime()
+    weekday = fields.String()
+    start_time = fields.String()
+    free_dates = fields.List(fields.Date())
+    total_dates = fields.Integer()
+    start = LocalDateTime(metadata={"description": "the first free date"})
     end = LocalDateTime()
     score = fields.Integer()
     reasons = fields.List(fields.Nested(RankReasonSchema))

@@ -122,28 +122,39 @@ def _overlaps(span: Interval, intervals: list[Interval]) -> bool:
     return any(start < span[1] and span[0] < end for start, end in intervals)
 
 
-def recurring_availability(
-    filters: AvailabilityFilter, pattern: Pattern, now: datetime | None = None
-) -> list[RoomDates]:
-    """Every matching room with its free and taken dates, the most free dates first."""
-    now = now or utcnow()
+@dataclass
+class RoomCalendar:
+    """What decides a room's dates in a window, computed once for any number of patterns."""
+
+    room: Room
+    policy: dict[str, Any]
+    free: list[Interval]
+    hours: list[Interval]
+    holidays: list[Interval]
+    closures: list[Interval]
+    busy: list[Interval]
+    buffer: timedelta
+
+
+def room_calendars(
+    filters: AvailabilityFilter,
+    first: date,
+    last: date,
+    duration: timedelta,
+    now: datetime,
+) -> list[RoomCalendar]:
+    """The matching rooms' calendars over [first, last]: one query per kind of row."""
     rooms = _rooms(filters)
     if not rooms:
         return []
-    dates = pattern.dates()
-    if not dates:
-        raise Invalid(
-            "No date between from and until falls on these weekdays.",
-            errors={"weekdays": ["No matching date."]},
-        )
-    start = datetime.combine(dates[0], time(0), tzinfo=UTC) - timedelta(days=1)
-    end = datetime.combine(dates[-1], time(0), tzinfo=UTC) + timedelta(days=2) + pattern.duration
+    start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
+    end = datetime.combine(last, time(0), tzinfo=UTC) + timedelta(days=2) + duration
     max_buffer = timedelta(minutes=max(r.effective_policy["buffer_minutes"] for r in rooms))
     occupied = _occupancies(atom_ids(*rooms), start, end + max_buffer)
     closed = _closures({room.place_id for room in rooms}, start, end)
     opening: dict[tuple[str, str], list[Interval]] = {}
     holidays: dict[str, list[Interval]] = {}
-    answers = []
+    calendars = []
     for room in rooms:
         zone, policy = room.zone, room.effective_policy
         expression = room.effective_opening_hours
@@ -165,47 +176,50 @@ def recurring_availability(
             latest=min(end, now + timedelta(days=policy["max_days_ahead"])),
             zone=zone,
             granularity=policy["granularity_minutes"],
-            min_length=pattern.duration,
+            min_length=duration,
         )
-        answer = RoomDates(room)
-        for day in dates:
-            reason = _verdict(
-                day,
-                pattern,
-                zone,
-                policy,
-                free,
-                hours,
-                holidays[zone.key],
-                closures,
-                busy,
-                buffer,
-                now,
-            )
-            if reason is None:
-                answer.free_dates.append(day)
-            else:
-                answer.taken_dates.append({"date": day, "reason": reason})
-        answer.series = _series_body(room, pattern, dates)
-        answers.append(answer)
+        calendars.append(
+            RoomCalendar(room, policy, free, hours, holidays[zone.key], closures, busy, buffer)
+        )
+    return calendars
+
+
+def dates_of(calendar: RoomCalendar, pattern: Pattern, now: datetime) -> RoomDates:
+    """One room's free and taken dates for a pattern."""
+    answer = RoomDates(calendar.room)
+    dates = pattern.dates()
+    for day in dates:
+        reason = _verdict(day, pattern, calendar, now)
+        if reason is None:
+            answer.free_dates.append(day)
+        else:
+            answer.taken_dates.append({"date": day, "reason": reason})
+    if dates:
+        answer.series = _series_body(calendar.room, pattern, dates)
+    return answer
+
+
+def recurring_availability(
+    filters: AvailabilityFilter, pattern: Pattern, now: datetime | None = None
+) -> list[RoomDates]:
+    """Every matching room with its free and taken dates, the most free dates first."""
+    now = now or utcnow()
+    if not pattern.dates():
+        raise Invalid(
+            "No date between from and until falls on these weekdays.",
+            errors={"weekdays": ["No matching date."]},
+        )
+    calendars = room_calendars(filters, pattern.first, pattern.last, pattern.duration, now)
+    answers = [dates_of(calendar, pattern, now) for calendar in calendars]
     answers.sort(key=lambda a: (-len(a.free_dates), a.room.place_id, a.room.id))
     return answers
 
 
-def _verdict(
-    day: date,
-    pattern: Pattern,
-    zone: Any,
-    policy: dict[str, Any],
-    free: list[Interval],
-    hours: list[Interval],
-    holidays: list[Interval],
-    closures: list[Interval],
-    busy: list[Interval],
-    buffer: timedelta,
-    now: datetime,
-) -> str | None:
+def _verdict(day: date, pattern: Pattern, calendar: RoomCalendar, now: datetime) -> str | None:
     """None when the date is bookable; otherwise the first reason it is not."""
+    zone, policy, buffer = calendar.room.zone, calendar.policy, calendar.buffer
+    hours, holidays, closures = calendar.hours, calendar.holidays, calendar.closures
+    busy, free = calendar.busy, calendar.free
     begin = _wall(day, pattern.start_time, zone)
     local_end = datetime.combine(day, pattern.start_time) + pattern.duration
     finish = _wall(local_end.date(), local_end.time(), zone)

@@ -1,7 +1,8 @@
-"""Free slots that fit an initiative's needs, ranked with the reasons for their rank.
+"""Weekly slots that fit an initiative's needs over its whole trial, ranked honestly.
 
-Needs are hard limits (capacity, facilities, duration, weekdays, time of day); where the
-place is, whom it serves and how well the room fits decide the order.
+Needs are hard limits (capacity, facilities, duration, weekdays, time of day or start time,
+step-free, ground floor, accessible toilet). The share of the trial's dates that are free
+ranks first; where the place is, whom it serves and how well the room fits come next.
 """
 
 from __future__ import annotations
@@ -10,18 +11,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from booking.extensions import db
 from booking.models import Initiative, Place, Room, utcnow
-from booking.services.availability import AvailabilityFilter, FreeSlot, find_availability
-from booking.services.opening_hours import local_midnight
+from booking.services.availability import AvailabilityFilter
+from booking.services.recurring import (
+    MAX_WEEKS,
+    RRULE_DAYS,
+    Pattern,
+    dates_of,
+    room_calendars,
+)
 
 WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 TIMES_OF_DAY = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 22)}
 DEFAULT_DURATION = 120
-DEFAULT_WINDOW = timedelta(days=14)
-SERIES_WITHOUT_TRIAL = 8
+# Candidate start times through the wanted part of the day.
+STEP = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -35,15 +39,20 @@ class Reason:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A slot of exactly the needed duration, its score and reasons, and a series to book."""
+    """A weekly slot (room, weekday, start time) over the trial: how many of its dates are
+    free, its score and reasons, and a series to book it."""
 
     room_id: int
     place_id: int
     place_name: str
     room_name: str
-    start: datetime
+    weekday: str
+    start_time: str
+    start: datetime  # the first free date
     end: datetime
     zone: ZoneInfo
+    free_dates: tuple[date, ...]
+    total_dates: int
     reasons: tuple[Reason, ...]
     series: dict[str, object]
 
@@ -51,6 +60,11 @@ class Suggestion:
     def score(self) -> int:
         """The sum of the reasons' points."""
         return sum(reason.points for reason in self.reasons)
+
+    @property
+    def free_share(self) -> float:
+        """The share of the pattern's dates that are free."""
+        return len(self.free_dates) / self.total_dates
 
 
 def _reasons(initiative: Initiative, place: Place, room: Room, capacity: int) -> tuple[Reason, ...]:
@@ -80,40 +94,58 @@ def _reasons(initiative: Initiative, place: Place, room: Room, capacity: int) ->
     return tuple(found)
 
 
-def _fitting_start(
-    slot: FreeSlot, day: date, duration: timedelta, part: tuple[int, int] | None
-) -> datetime | None:
-    """The earliest start on `day` inside the slot (and the time of day) that fits."""
-    zone = slot.zone
-    day_start, day_end = local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
-    if part is not None:
-        day_start = datetime.combine(day, time(part[0]), tzinfo=zone).astimezone(day_start.tzinfo)
-        day_end = datetime.combine(day, time(part[1]), tzinfo=zone).astimezone(day_end.tzinfo)
-    start = max(slot.start, day_start)
-    if start + duration <= min(slot.end, day_end):
-        return start
-    return None
-
-
 def _series(
-    initiative: Initiative, room: Room, start: datetime, end: datetime
+    initiative: Initiative, room: Room, pattern: Pattern, dates: list[date]
 ) -> dict[str, object]:
+    """A POST /series body for exactly the pattern's dates in the trial."""
     zone = room.zone
-    ends = initiative.trial_ends_on
-    rrule = (
-        f"FREQ=WEEKLY;UNTIL={ends:%Y%m%d}"
-        if ends is not None and ends >= start.astimezone(zone).date()
-        else f"FREQ=WEEKLY;COUNT={SERIES_WITHOUT_TRIAL}"
-    )
+    first = datetime.combine(dates[0], pattern.start_time, tzinfo=zone)
     return {
         "room_id": room.id,
-        "start": start.astimezone(zone).isoformat(),
-        "end": end.astimezone(zone).isoformat(),
+        "start": first.isoformat(),
+        "end": (first + pattern.duration).astimezone(zone).isoformat(),
         "title": initiative.title,
-        "rrule": rrule,
+        "rrule": f"FREQ=WEEKLY;BYDAY={RRULE_DAYS[pattern.weekdays[0]]};COUNT={len(dates)}",
         "initiative_id": initiative.id,
         "on_conflict": "skip",
     }
+
+
+def _start_times(needs: dict[str, object], duration: timedelta) -> list[time]:
+    """Start times every half hour through the wanted part of the day (or the one asked)."""
+    wanted = needs.get("start_time")
+    if wanted:
+        hours, minutes = map(int, str(wanted).split(":"))
+        return [time(hours, minutes)]
+    begin, end = TIMES_OF_DAY.get(str(needs.get("time_of_day") or ""), (8, 22))
+    times = []
+    moment = datetime.combine(date(2000, 1, 3), time(begin))
+    last = datetime.combine(date(2000, 1, 3), time(end)) - duration
+    while moment <= last:
+        times.append(moment.time())
+        moment += STEP
+    return times
+
+
+def trial_window(
+    initiative: Initiative,
+    first: date | datetime | None,
+    last: date | datetime | None,
+    now: datetime,
+) -> tuple[date, date]:
+    """The dates to look at: the whole trial (or eight weeks from its start, or from today)."""
+    today = now.date()
+    start = _as_date(first) or max(initiative.trial_starts_on or today, today)
+    end = _as_date(last) or initiative.trial_ends_on or start + timedelta(weeks=8, days=-1)
+    if end < start:
+        end = start
+    return start, min(end, start + timedelta(weeks=MAX_WEEKS, days=-1))
+
+
+def _as_date(value: date | datetime | None) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value
 
 
 def suggest(
@@ -122,56 +154,55 @@ def suggest(
     last: date | datetime | None,
     now: datetime | None = None,
 ) -> list[Suggestion]:
-    """Slots fitting every need, best first: score, then start, then room."""
+    """One row per (room, weekday, start time) that fits every need, over the whole trial:
+    the share of free dates first, then the reasons' score, then the first free date."""
     now = now or utcnow()
     needs = initiative.needs or {}
     capacity = int(needs.get("capacity") or 1)
     duration = timedelta(minutes=int(needs.get("duration_minutes") or DEFAULT_DURATION))
-    weekdays = {WEEKDAYS.index(day) for day in needs.get("weekdays") or []}
-    part = TIMES_OF_DAY.get(needs.get("time_of_day") or "")
-    if first is None:
-        starts = initiative.trial_starts_on
-        first = starts if starts is not None and starts > now.date() else now
-    if last is None:
-        # Two weeks: every weekday comes by twice.
-        last = first + DEFAULT_WINDOW if isinstance(first, datetime) else first + timedelta(13)
-    slots = find_availability(
-        AvailabilityFilter(
-            from_=first,
-            to=last,
-            min_duration=int(duration.total_seconds() // 60),
-            capacity=capacity,
-            facilities=tuple(needs.get("facilities") or ()),
-        ),
-        now=now,
+    weekdays = [WEEKDAYS.index(day) for day in needs.get("weekdays") or []] or list(range(7))
+    start, end = trial_window(initiative, first, last, now)
+    filters = AvailabilityFilter(
+        capacity=capacity,
+        facilities=tuple(needs.get("facilities") or ()),
+        step_free=True if needs.get("step_free") else None,
+        ground_floor=True if needs.get("ground_floor") else None,
+        accessible_toilet=True if needs.get("accessible_toilet") else None,
     )
-    rooms = {
-        room.id: room
-        for room in db.session.scalars(select(Room).where(Room.id.in_({s.room_id for s in slots})))
-    }
-    minutes = duration.total_seconds() / 60
-    found: dict[tuple[int, date], Suggestion] = {}
-    for slot in slots:
-        room = rooms[slot.room_id]
-        policy = room.effective_policy
+    calendars = room_calendars(filters, start, end, duration, now)
+    found = []
+    for calendar in calendars:
+        room = calendar.room
+        minutes = duration.total_seconds() / 60
+        policy = calendar.policy
         if not policy["min_duration_minutes"] <= minutes <= policy["max_duration_minutes"]:
             continue
-        day = slot.start.astimezone(slot.zone).date()
-        while local_midnight(day, slot.zone) < slot.end:
-            key = (room.id, day)
-            if key not in found and (not weekdays or day.weekday() in weekdays):
-                start = _fitting_start(slot, day, duration, part)
-                if start is not None:
-                    found[key] = Suggestion(
+        reasons = _reasons(initiative, room.place, room, capacity)
+        for weekday in weekdays:
+            for clock in _start_times(needs, duration):
+                pattern = Pattern((weekday,), clock, duration, start, end)
+                dates = pattern.dates()
+                if not dates:
+                    continue
+                answer = dates_of(calendar, pattern, now)
+                if not answer.free_dates:
+                    continue
+                first_free = datetime.combine(answer.free_dates[0], clock, tzinfo=room.zone)
+                found.append(
+                    Suggestion(
                         room_id=room.id,
                         place_id=room.place_id,
                         place_name=room.place.name,
                         room_name=room.name,
-                        start=start,
-                        end=start + duration,
-                        zone=slot.zone,
-                        reasons=_reasons(initiative, room.place, room, capacity),
-                        series=_series(initiative, room, start, start + duration),
+                        weekday=WEEKDAYS[weekday],
+                        start_time=clock.strftime("%H:%M"),
+                        start=first_free,
+                        end=first_free + duration,
+                        zone=room.zone,
+                        free_dates=tuple(answer.free_dates),
+                        total_dates=len(dates),
+                        reasons=reasons,
+                        series=_series(initiative, room, pattern, dates),
                     )
-            day += timedelta(days=1)
-    return sorted(found.values(), key=lambda s: (-s.score, s.start, s.room_id))
+                )
+    return sorted(found, key=lambda s: (-s.free_share, -s.score, s.start, s.room_id))

@@ -75,6 +75,11 @@ def test_suggestions_fit_are_free_and_are_ranked(client: FlaskClient, make: Fact
         },
         headers=initiator.headers,
     ).json
+
+    def trial_dates(weekday: str) -> int:
+        days = [upcoming(7) + timedelta(days=n) for n in range(64)]
+        return sum(1 for day in days if WEEKDAYS[day.weekday()] == weekday)
+
     # Busy on the home room's first Tuesday afternoon, from 12:00 to 15:00.
     first_tuesday = upcoming(7, weekday=1)
     blocker = make.account()
@@ -84,23 +89,35 @@ def test_suggestions_fit_are_free_and_are_ranked(client: FlaskClient, make: Fact
     assert response.status_code == 200, response.json
     found = response.json
     assert found
-    # Every need is met: room, duration, weekday, time of day.
+    # Every need is met: room, duration, weekday, time of day; one row per weekly slot.
     room_ids = {rooms["home"], rooms["nearby"], rooms["far"]}
+    keys = [(item["room_id"], item["weekday"], item["start_time"]) for item in found]
+    assert len(keys) == len(set(keys))
     for item in found:
         assert item["room_id"] in room_ids, item  # capacity and facilities
         start = datetime.fromisoformat(item["start"]).astimezone(AMSTERDAM)
         end = datetime.fromisoformat(item["end"]).astimezone(AMSTERDAM)
         assert end - start == timedelta(minutes=90)
-        assert WEEKDAYS[start.weekday()] in ("tu", "th")
+        assert WEEKDAYS[start.weekday()] == item["weekday"] in ("tu", "th")
+        assert start.strftime("%H:%M") == item["start_time"]
         assert start.hour >= 12 and (end.hour, end.minute) <= (17, 0)
-    # The blocked afternoon moves the home room's first Tuesday to 15:00 (ends 16:30).
-    home_first = [
+        assert 0 < len(item["free_dates"]) <= item["total_dates"] == trial_dates(item["weekday"])
+    # Start times run through the afternoon, not only at its start.
+    home_tuesdays = {
+        item["start_time"]
+        for item in found
+        if item["room_id"] == rooms["home"] and item["weekday"] == "tu"
+    }
+    assert {"12:00", "13:30", "15:30"} <= home_tuesdays
+    # The blocked first Tuesday counts against the home room's 12:00 slot.
+    noon = next(
         item
         for item in found
-        if item["room_id"] == rooms["home"] and item["start"].startswith(str(first_tuesday))
-    ]
-    assert [item["start"][11:16] for item in home_first] == ["15:00"]
-    # The ranking follows the reasons: score is their sum, and best first.
+        if (item["room_id"], item["weekday"], item["start_time"]) == (rooms["home"], "tu", "12:00")
+    )
+    assert len(noon["free_dates"]) == trial_dates("tu") - 1
+    assert str(first_tuesday) not in noon["free_dates"]
+    # Ranked by the share of free dates first, then by the reasons' score.
     expected_codes = {
         rooms["home"]: {"same_neighbourhood", "serves_target_groups", "fits_capacity"},
         rooms["nearby"]: {"same_city", "serves_target_groups", "step_free"},
@@ -109,33 +126,53 @@ def test_suggestions_fit_are_free_and_are_ranked(client: FlaskClient, make: Fact
     for item in found:
         assert item["score"] == sum(reason["points"] for reason in item["reasons"])
         assert {reason["code"] for reason in item["reasons"]} == expected_codes[item["room_id"]]
-    keys = [(-item["score"], item["start"], item["room_id"]) for item in found]
-    assert keys == sorted(keys)
+    ranks = [(-len(item["free_dates"]) / item["total_dates"], -item["score"]) for item in found]
+    assert ranks == sorted(ranks)
     assert found[0]["room_id"] == rooms["home"]
+    assert len(found[0]["free_dates"]) == found[0]["total_dates"]
     assert [r["points"] for r in found[0]["reasons"]] == [30, 5, 5]
+    assert found.index(noon) > found.index(found[0])
     nearby = next(item for item in found if item["room_id"] == rooms["nearby"])
     assert [r["points"] for r in nearby["reasons"]] == [10, 10, 3]  # city, two groups, step-free
-    # Truly free: each can be booked as it stands (and is then released again).
-    for item in found:
-        body = {
-            "room_id": item["room_id"],
-            "start": item["start"],
-            "end": item["end"],
-            "title": "Test",
-        }
-        made = client.post("/api/v1/bookings", json=body, headers=initiator.headers)
-        assert made.status_code == 201, (item, made.json)
-        client.post(
-            f"/api/v1/bookings/{made.json['id']}/cancel", json={}, headers=initiator.headers
-        )
-    # The series body books the trial straight away.
+    # The series body books exactly the free dates of the trial.
     series: dict[str, Any] = found[0]["series"]
     assert series["initiative_id"] == initiative["id"] and series["on_conflict"] == "skip"
-    assert series["rrule"] == f"FREQ=WEEKLY;UNTIL={upcoming(70):%Y%m%d}"
+    assert series["rrule"].endswith(f";COUNT={found[0]['total_dates']}")
     booked = client.post("/api/v1/series", json=series, headers=initiator.headers)
     assert booked.status_code == 201, booked.json
-    assert len(booked.json["created"]) >= 8
+    assert len(booked.json["created"]) == found[0]["total_dates"]
+    assert booked.json["skipped"] == []
     assert {b["initiative_id"] for b in booked.json["created"]} == {initiative["id"]}
+
+
+def test_a_fixed_start_time_and_step_free_are_hard_limits(
+    client: FlaskClient, make: Factory
+) -> None:
+    stairs = make.place(opening_hours="Mo-Su 08:00-22:00")
+    make.room(stairs, name="Boven", capacity=20)
+    flat = make.place(opening_hours="Mo-Su 08:00-22:00", step_free=True)
+    ground = make.room(flat, name="Beneden", capacity=20)
+    initiator = make.account()
+    initiative = client.post(
+        "/api/v1/initiatives",
+        json={
+            "title": "Taalcafé",
+            "needs": {
+                "start_time": "19:00",
+                "duration_minutes": 120,
+                "weekdays": ["tu"],
+                "step_free": True,
+            },
+            "trial_starts_on": str(upcoming(7)),
+            "trial_ends_on": str(upcoming(7 + 12 * 7)),
+        },
+        headers=initiator.headers,
+    ).json
+    found = client.get(f"/api/v1/initiatives/{initiative['id']}/suggestions").json
+    assert [(i["room_id"], i["weekday"], i["start_time"]) for i in found] == [
+        (ground, "tu", "19:00")
+    ]
+    assert found[0]["total_dates"] in (12, 13)
 
 
 def test_no_fitting_room_means_no_suggestions(client: FlaskClient, make: Factory) -> None:
@@ -152,5 +189,5 @@ def test_no_fitting_room_means_no_suggestions(client: FlaskClient, make: Factory
     window = client.get(
         f"/api/v1/initiatives/{initiative['id']}/suggestions?from={upcoming(1)}&to={upcoming(100)}"
     )
-    assert window.status_code == 422 and window.json["code"] == "range_too_long"
+    assert window.status_code == 200 and window.json == []
     assert client.get("/api/v1/initiatives/999999/suggestions").status_code == 404
