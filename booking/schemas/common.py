@@ -92,9 +92,17 @@ def _known_timezone(value: str) -> None:
         raise ValidationError("Not a known IANA timezone (e.g. Europe/Amsterdam).")
 
 
+AWARE_MESSAGES: dict[str, Any] = {
+    "invalid": "Not a date and time: use RFC 3339, like 2027-01-12T19:00:00+01:00.",
+    "invalid_awareness": "Add an offset such as +01:00 or Z: 2027-01-12T19:00:00+01:00.",
+}
+
+
 def Instant(**kwargs: Any) -> fields.AwareDateTime:
     """An RFC 3339 datetime that must carry an offset; naive input is a 422."""
-    return fields.AwareDateTime(format="iso", validate=_in_supported_range, **kwargs)
+    return fields.AwareDateTime(
+        format="iso", validate=_in_supported_range, error_messages=AWARE_MESSAGES, **kwargs
+    )
 
 
 def Timezone(**kwargs: Any) -> fields.String:
@@ -139,7 +147,9 @@ class WhenField(fields.Field):
         if len(text) == 10:
             parsed = fields.Date()._deserialize(text, attr, data)
         else:
-            parsed = fields.AwareDateTime(format="iso")._deserialize(text, attr, data)
+            parsed = fields.AwareDateTime(format="iso", error_messages=AWARE_MESSAGES)._deserialize(
+                text, attr, data
+            )
         _in_supported_range(parsed)
         return parsed
 

@@ -50,6 +50,8 @@ class RoomRules:
     open_now: list[Interval]
     # The account's active future bookings at the place (not counting the one moved).
     active_bookings: int
+    # The closures that apply to the room, with their reasons (to say why it is closed).
+    closures: tuple[tuple[Interval, str], ...] = ()
 
 
 def local_time_problem(value: datetime, zone: ZoneInfo) -> tuple[str, str] | None:
@@ -205,7 +207,13 @@ def rule_violations(request: SlotRequest, room: RoomRules, now: datetime) -> lis
                 )
             )
         elif not _inside(start, end, room.open_now):
-            found.append(Violation("closed", "start", "The place or room is closed then."))
+            reasons = [
+                reason
+                for (closed_start, closed_end), reason in room.closures
+                if closed_start < end and start < closed_end and reason
+            ]
+            why = f": {reasons[0]}" if reasons else ""
+            found.append(Violation("closed", "start", f"The place or room is closed then{why}."))
     return found
 
 

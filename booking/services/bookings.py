@@ -206,8 +206,9 @@ def update_booking(
     now = now or utcnow()
     booking = involved_booking(actor, booking_id, now, manager=False)
     _require_active(booking, now)
+    zone = booking.place.zone
     changes = {
-        key: [_plain(getattr(booking, key)), _plain(value)]
+        key: [_plain(getattr(booking, key), zone), _plain(value, zone)]
         for key, value in data.items()
         if getattr(booking, key) != value
     }
@@ -266,8 +267,9 @@ def _move(actor: Actor, booking: Booking, data: dict[str, Any], now: datetime) -
     flush_or_conflict(lambda: conflict_now(room.id, request, now, booking.id))
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+def _plain(value: Any, zone: Any) -> Any:
+    """A value as history keeps it; times in the place's offset, as every answer shows them."""
+    return value.astimezone(zone).isoformat() if isinstance(value, datetime) else value
 
 
 def _require_active(booking: Booking, now: datetime) -> None:

@@ -35,6 +35,8 @@ class PlaceCalendar:
     end: datetime
     closures: list[ClosedSpan]
     occupancies: list[tuple[int, int, Interval]]
+    # Each closure's interval and the reason its host gave.
+    closure_reasons: dict[Interval, str] = field(default_factory=dict)
     _opening: dict[str, list[Interval]] = field(default_factory=dict)
 
     @cached_property
@@ -89,12 +91,15 @@ def load_calendar(
     With `atom_ids`, only the occupancies of those atomic rooms are loaded: enough to
     check one room, not to look for alternatives in the others.
     """
-    closure_rows = db.session.scalars(
-        select(Closure).where(
-            Closure.place_id == place.id, Closure.start < end, Closure.end > start
+    closure_rows = list(
+        db.session.scalars(
+            select(Closure).where(
+                Closure.place_id == place.id, Closure.start < end, Closure.end > start
+            )
         )
     )
     closures = [closed_span(closure) for closure in closure_rows]
+    reasons = {(closure.start, closure.end): closure.reason for closure in closure_rows}
     room_ids: Any = (
         list(atom_ids)
         if atom_ids is not None
@@ -109,4 +114,4 @@ def load_calendar(
         )
     )
     occupancies = [(row[0], row[1], (row[2], row[3])) for row in occupancy_rows]
-    return PlaceCalendar(place, start, end, closures, occupancies)
+    return PlaceCalendar(place, start, end, closures, occupancies, reasons)

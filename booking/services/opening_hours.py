@@ -5,6 +5,7 @@ Pure functions: a string, a timezone and a window in, UTC intervals out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -17,6 +18,8 @@ from booking.errors import Invalid
 from booking.services.intervals import Interval, subtract
 
 MAX_LENGTH = 1000
+# 'SH' as a rule selector: school holidays, which this service does not know.
+SCHOOL_HOLIDAYS = re.compile(r"(?<![A-Za-z])SH(?![A-Za-z])")
 
 
 def validate_opening_hours(expression: str, field: str = "opening_hours") -> str:
@@ -28,13 +31,34 @@ def validate_opening_hours(expression: str, field: str = "opening_hours") -> str
             code="invalid_opening_hours",
             errors={field: [f"Length must be between 1 and {MAX_LENGTH}."]},
         )
-    if not opening_hours.validate(expression):
+    if SCHOOL_HOLIDAYS.search(expression):
         raise Invalid(
-            f"'{expression}' is not a valid OpenStreetMap opening_hours value.",
+            "School holidays (SH) are not known to this service, so 'SH' would have no effect. "
+            "Add the holiday weeks as dated closures instead.",
             code="invalid_opening_hours",
-            errors={field: ["Not a valid OpenStreetMap opening_hours value."]},
+            errors={field: ["SH (school holidays) is not supported; use closures."]},
         )
+    try:
+        opening_hours.OpeningHours(expression)
+    except Exception as error:  # the parser's own error says where it failed
+        where = _failure_position(str(error))
+        raise Invalid(
+            f"'{expression}' is not a valid OpenStreetMap opening_hours value{where}. "
+            "Example: 'Mo-Fr 09:00-17:00; Sa 10:00-14:00; PH off'.",
+            code="invalid_opening_hours",
+            errors={field: [f"Not a valid OpenStreetMap opening_hours value{where}."]},
+        ) from None
     return expression
+
+
+def _failure_position(message: str) -> str:
+    """', at character N (expected ...)' from the parser's message, when it says so."""
+    found = re.search(r"--> \d+:(\d+)", message)
+    expected = re.search(r"= expected (.+)", message)
+    if not found:
+        return ""
+    hint = f" (expected {expected.group(1).strip()})" if expected else ""
+    return f", at character {found.group(1)}{hint}"
 
 
 @lru_cache(maxsize=512)

@@ -137,6 +137,15 @@ def expand(rule: Recurrence, first: datetime) -> list[datetime]:
         )
     if not starts:
         raise _invalid("The rule gives no occurrence on or after the start.")
+    if starts[0] != first:
+        # RFC 5545 leaves a start outside its own rule undefined; say what the rule means.
+        raise Invalid(
+            f"The start ({first:%A %Y-%m-%d %H:%M}) is not itself an occurrence of the rule; "
+            f"its first occurrence is {starts[0]:%A %Y-%m-%d %H:%M}. Start there.",
+            code="start_not_in_rule",
+            errors={"start": [f"Not an occurrence; the first is {starts[0]:%Y-%m-%d %H:%M}."]},
+            first_occurrence=starts[0].isoformat(),
+        )
     if starts[-1] - starts[0] > MAX_SPAN:
         raise Invalid(
             "A series spans at most two years.",

@@ -73,6 +73,9 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
     series = Series(
         room=room,
         place=room.place,
+        # Set outright so a dry run (never flushed) shows them too.
+        room_id=room.id,
+        place_id=room.place_id,
         booked_by_id=account.id,
         rrule=data["rrule"].strip().removeprefix("RRULE:"),
         start=data["start"],

@@ -82,6 +82,10 @@ def room_rules(calendar: PlaceCalendar, room: Room, active_bookings: int) -> Roo
         opening=calendar.opening(room),
         open_now=calendar.open(room),
         active_bookings=active_bookings,
+        closures=tuple(
+            (interval, calendar.closure_reasons.get(interval, ""))
+            for interval in calendar.closed(room)
+        ),
     )
 
 

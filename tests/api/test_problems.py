@@ -6,8 +6,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.booking_helpers import local, upcoming
 from tests.conftest import make_test_app
 from tests.factories import Factory
+from tests.venue import Venue
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code"}
 
@@ -162,3 +164,51 @@ def test_dates_at_the_edge_of_the_calendar_are_422(
 ) -> None:
     response = client.get(f"/api/v1/places/{make.place()}/opening-hours?{query}")
     assert assert_problem(response, 422, "validation_error")["errors"]
+
+
+def test_error_texts_say_what_to_do(client: FlaskClient, make: Factory) -> None:
+    admin = make.account(admin=True)
+    place = make.place()
+    naive = client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": 1,
+            "start": "2027-01-12T19:00:00",
+            "end": "2027-01-12T21:00:00",
+            "title": "x",
+        },
+        headers=admin.headers,
+    )
+    assert "Add an offset such as +01:00 or Z" in naive.json["errors"]["start"][0]
+    bad = client.patch(
+        f"/api/v1/places/{place}",
+        json={"opening_hours": "Mx-Fr 09:00-17:00"},
+        headers=admin.headers,
+    )
+    assert bad.status_code == 422 and "at character 1" in bad.json["detail"]
+    school = client.patch(
+        f"/api/v1/places/{place}",
+        json={"opening_hours": "Mo-Fr 09:00-17:00; SH off"},
+        headers=admin.headers,
+    )
+    assert school.status_code == 422 and "School holidays (SH)" in school.json["detail"]
+
+
+def test_a_closed_room_says_why(client: FlaskClient, venue: Venue) -> None:
+    day = upcoming(9)
+    client.post(
+        f"/api/v1/places/{venue.place}/closures",
+        json={"start": local(day, "00:00"), "end": local(day, "23:00"), "reason": "Verbouwing"},
+        headers=venue.host.headers,
+    )
+    refused = client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": venue.a,
+            "start": local(day, "10:00"),
+            "end": local(day, "11:00"),
+            "title": "x",
+        },
+        headers=venue.booker.headers,
+    )
+    assert refused.json["code"] == "closed" and "Verbouwing" in refused.json["detail"]

@@ -266,7 +266,8 @@ def test_rrule_validation(client: FlaskClient, venue: Venue, rrule: str, code: s
 
 def test_monthly_rules_with_numbered_weekdays(client: FlaskClient, venue: Venue) -> None:
     venue.policy(max_days_ahead=365)
-    response = post_series(
+    # A start that is not itself a last Friday is refused, naming the first one.
+    refused = post_series(
         client,
         venue,
         upcoming(1),
@@ -274,7 +275,16 @@ def test_monthly_rules_with_numbered_weekdays(client: FlaskClient, venue: Venue)
         dry_run=True,
         caller=venue.host,
     )
+    if refused.status_code == 422:
+        assert refused.json["code"] == "start_not_in_rule"
+        first = date.fromisoformat(refused.json["first_occurrence"][:10])
+    else:  # tomorrow happens to be a last Friday
+        first = upcoming(1)
+    response = post_series(
+        client, venue, first, "FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", dry_run=True, caller=venue.host
+    )
     assert response.status_code == 200, response.json
+    assert response.json["series"]["room_id"] == venue.a  # the preview names its room
     for item in response.json["created"]:
         start = datetime.fromisoformat(item["start"])
         assert start.weekday() == 4 and (start + timedelta(weeks=1)).month != start.month
@@ -326,3 +336,35 @@ def test_a_single_occurrence_can_be_moved_or_cancelled(client: FlaskClient, venu
     )
     assert moved.status_code == 200 and moved.json["series_id"] == created[1]["series_id"]
     assert client.post(f"{second}/cancel", json={}, headers=venue.booker.headers).status_code == 200
+
+
+def test_a_start_outside_its_own_rule_is_refused(client: FlaskClient, venue: Venue) -> None:
+    wednesday = upcoming(14, weekday=2)
+    response = post_series(client, venue, wednesday, "FREQ=WEEKLY;BYDAY=TU;COUNT=4")
+    assert response.status_code == 422 and response.json["code"] == "start_not_in_rule"
+    tuesday = wednesday + timedelta(days=6)
+    assert response.json["first_occurrence"].startswith(f"{tuesday}T19:00")
+    assert str(tuesday) in response.json["detail"]
+    assert post_series(client, venue, tuesday, "FREQ=WEEKLY;BYDAY=TU;COUNT=4").status_code == 201
+
+
+def test_history_shows_times_in_the_places_offset(client: FlaskClient, venue: Venue) -> None:
+    day = upcoming(14)
+    made = client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": venue.a,
+            "start": local(day, "10:00"),
+            "end": local(day, "11:00"),
+            "title": "x",
+        },
+        headers=venue.booker.headers,
+    ).json
+    client.patch(
+        f"/api/v1/bookings/{made['id']}",
+        json={"start": local(day, "09:00")},
+        headers=venue.booker.headers,
+    )
+    history = client.get(f"/api/v1/bookings/{made['id']}/history", headers=venue.booker.headers)
+    change = history.json[-1]["changes"]["start"]
+    assert change == [local(day, "10:00"), local(day, "09:00")]
