@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -182,6 +183,19 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
         result["availability"] = best_of(
             5, lambda: find_availability(filters, now=start - timedelta(days=1))
         )
+        # (d) the recurring search: Tuesdays and Thursdays 19:00-21:00 for 13 weeks.
+        from booking.services.recurring import Pattern, recurring_availability
+
+        first = start.date()
+        pattern = Pattern((1, 3), clock(19), timedelta(hours=2), first, first + timedelta(weeks=13))
+        recurring_end = datetime.combine(pattern.last, clock(0), tzinfo=UTC) + timedelta(days=2)
+        result["recurring_sql"] = best_of(
+            5, lambda: db.session.execute(bare, {"start": start, "end": recurring_end}).all()
+        )
+        everything = AvailabilityFilter()
+        result["recurring"] = best_of(
+            5, lambda: recurring_availability(everything, pattern, now=start - timedelta(days=1))
+        )
         feed = place_feed(feed_place)
         result["feed_path"] = best_of(5, lambda: render_feed(feed.info, feed.events()))
         events = feed.events()
@@ -269,6 +283,13 @@ def main() -> None:
             f"{int(r['bookings'])} bookings ({int(r['rows'])} rows): "
             f"{r['availability'] * 1000:.0f} ms for {int(r['slots'])} free intervals vs bare SQL "
             f"{r['sql'] * 1000:.0f} ms -> ratio {r['availability'] / r['sql']:.1f}"
+        )
+        print(
+            f"  (d) recurring search, {PLACES * ROOMS_PER_PLACE} rooms x 13 weeks (tu, th "
+            f"19:00-21:00): {r['recurring'] * 1000:.0f} ms vs bare SQL of those occupancies "
+            f"{r['recurring_sql'] * 1000:.0f} ms -> ratio "
+            f"{r['recurring'] / r['recurring_sql']:.1f} "
+            f"(single window search above: {r['availability'] / r['sql']:.1f})"
         )
         print(
             f"  (b) feed of {int(r['feed_events'])} events ({r['feed_bytes'] / 1024:.0f} KiB): "

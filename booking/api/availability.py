@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 
 from booking.api.base import Blueprint, View, page_of, tupled
+from booking.errors import Invalid
 from booking.models import utcnow
 from booking.schemas.availability import (
     AvailabilityQuerySchema,
@@ -21,8 +23,30 @@ from booking.services.recurring import pattern_from, recurring_availability
 blp = Blueprint("availability", __name__, url_prefix="/api/v1", description="Free time in rooms")
 
 
+TIMES_OF_DAY = {
+    "morning": ("08:00", "12:00"),
+    "afternoon": ("12:00", "17:00"),
+    "evening": ("17:00", "22:00"),
+}
+WEEKDAY_NAMES = ("mo", "tu", "we", "th", "fr", "sa", "su")
+
+
 def _filter(args: dict[str, Any], **fixed: Any) -> AvailabilityFilter:
-    return AvailabilityFilter(**tupled({**args, **fixed}))
+    values = tupled({**args, **fixed})
+    if "weekdays" in values:
+        values["weekdays"] = tuple(sorted({WEEKDAY_NAMES.index(d) for d in values["weekdays"]}))
+    part = values.pop("time_of_day", None)
+    span = values.pop("between", None)
+    if part or span:
+        begin, end = TIMES_OF_DAY[part] if part else span.split("-")
+        if part and span:
+            raise Invalid("Give time_of_day or between, not both.", errors={"between": ["Or."]})
+        values["between"] = (_clock(begin), _clock(end))
+    return AvailabilityFilter(**values)
+
+
+def _clock(text: str) -> time:
+    return time(0) if text == "24:00" else time.fromisoformat(text)
 
 
 @blp.route("/availability")

@@ -34,6 +34,21 @@ class AvailabilityQuerySchema(Schema):
     neighbourhood = Ids(metadata={"description": "repeat for any of several"})
     place = Ids(metadata={"description": "repeat for any of several"})
     room = Ids(metadata={"description": "repeat for any of several"})
+    weekdays = Repeated(
+        fields.String(validate=validate.OneOf(("mo", "tu", "we", "th", "fr", "sa", "su"))),
+        metadata={"description": "only these weekdays"},
+    )
+    time_of_day = fields.String(
+        validate=validate.OneOf(("morning", "afternoon", "evening")),
+        metadata={"description": "morning 08-12, afternoon 12-17, evening 17-22"},
+    )
+    between = fields.String(
+        validate=validate.Regexp(
+            r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$",
+            error="Use HH:MM-HH:MM, like 17:00-22:00.",
+        ),
+        metadata={"description": "only this local part of the day, HH:MM-HH:MM"},
+    )
     step_free = fields.Boolean(metadata={"description": "a step-free entrance"})
     ground_floor = fields.Boolean()
     accessible_toilet = fields.Boolean()

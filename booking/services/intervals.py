@@ -47,3 +47,20 @@ def subtract(intervals: Iterable[Interval], holes: Iterable[Interval]) -> list[I
 def overlaps(a: Interval, b: Interval) -> bool:
     """Whether two half-open intervals share at least one instant."""
     return a[0] < b[1] and b[0] < a[1]
+
+
+def intersect(intervals: Iterable[Interval], windows: Iterable[Interval]) -> list[Interval]:
+    """The parts of `intervals` that lie inside `windows` (both merged first)."""
+    result = []
+    ours, theirs = merge(intervals), merge(windows)
+    i = j = 0
+    while i < len(ours) and j < len(theirs):
+        start = max(ours[i][0], theirs[j][0])
+        end = min(ours[i][1], theirs[j][1])
+        if start < end:
+            result.append((start, end))
+        if ours[i][1] < theirs[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result

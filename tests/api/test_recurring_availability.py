@@ -153,3 +153,23 @@ def test_accessibility_kind_and_target_group_filter_everywhere(
     assert [row["room_id"] for row in rows] == [ramp]
     places = client.get("/api/v1/places?step_free=true&ground_floor=false").json
     assert [p["id"] for p in places] == [step_free]
+
+
+def test_availability_by_weekday_and_part_of_the_day(client: FlaskClient, venue: Venue) -> None:
+    window = f"from={SPRING_2027}&to={SPRING_2027 + timedelta(days=13)}&room={venue.a}"
+    everything = client.get(f"/api/v1/availability?{window}").json
+    evenings = client.get(f"/api/v1/availability?{window}&weekdays=tu&between=19:00-22:00").json
+    assert evenings and len(evenings) == 2  # two Tuesdays
+    for slot in evenings:
+        start = datetime.fromisoformat(slot["start"])
+        end = datetime.fromisoformat(slot["end"])
+        assert start.weekday() == 1 and start.strftime("%H:%M") == "19:00"
+        assert end.strftime("%H:%M") == "22:00"
+        assert any(
+            datetime.fromisoformat(s["start"]) <= start and end <= datetime.fromisoformat(s["end"])
+            for s in everything
+        )
+    mornings = client.get(f"/api/v1/availability?{window}&time_of_day=morning").json
+    assert len(mornings) == 14 and all(s["start"][11:16] == "08:00" for s in mornings)
+    both = client.get(f"/api/v1/availability?{window}&time_of_day=morning&between=08:00-09:00")
+    assert both.status_code == 422

@@ -54,3 +54,17 @@ def test_overlap_is_half_open() -> None:
     a = (BASE, BASE + timedelta(hours=1))
     assert not overlaps(a, (BASE + timedelta(hours=1), BASE + timedelta(hours=2)))
     assert overlaps(a, (BASE + timedelta(minutes=59), BASE + timedelta(hours=2)))
+
+
+def test_intersect_keeps_what_lies_in_both() -> None:
+    from datetime import UTC, datetime
+
+    from booking.services.intervals import intersect
+
+    def at(hour: int) -> datetime:
+        return datetime(2027, 1, 1, hour, tzinfo=UTC)
+
+    free = [(at(8), at(12)), (at(13), at(20))]
+    windows = [(at(10), at(14)), (at(19), at(23))]
+    assert intersect(free, windows) == [(at(10), at(12)), (at(13), at(14)), (at(19), at(20))]
+    assert intersect(free, []) == [] and intersect([], windows) == []
