@@ -8,6 +8,7 @@ would offer its slot, and a taken date says why.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -118,6 +119,12 @@ def _inside(span: Interval, intervals: list[Interval]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in intervals)
 
 
+def _inside_sorted(span: Interval, intervals: list[Interval], starts: list[datetime]) -> bool:
+    """`_inside` for sorted, disjoint intervals: one binary search instead of a scan."""
+    index = bisect_right(starts, span[0]) - 1
+    return index >= 0 and span[1] <= intervals[index][1]
+
+
 def _overlaps(span: Interval, intervals: list[Interval]) -> bool:
     return any(start < span[1] and span[0] < end for start, end in intervals)
 
@@ -134,6 +141,10 @@ class RoomCalendar:
     closures: list[Interval]
     busy: list[Interval]
     buffer: timedelta
+    free_starts: list[datetime] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.free_starts = [start for start, _ in self.free]
 
 
 def room_calendars(
@@ -227,6 +238,13 @@ def _verdict(day: date, pattern: Pattern, calendar: RoomCalendar, now: datetime)
         return "nonexistent_local_time"
     span = (begin, finish)
     minutes = pattern.duration.total_seconds() / 60
+    granularity = policy["granularity_minutes"]
+    on_grid = (pattern.start_time.hour * 60 + pattern.start_time.minute) % granularity == 0
+    allowed = policy["min_duration_minutes"] <= minutes <= policy["max_duration_minutes"]
+    # Most dates are free: one binary search settles them (free already holds every rule
+    # but the grid and the duration, checked here).
+    if on_grid and allowed and _inside_sorted(span, free, calendar.free_starts):
+        return None
     if not _inside(span, hours):
         return "public_holiday" if _overlaps(span, holidays) else "outside_opening_hours"
     if _overlaps(span, closures):
