@@ -6,9 +6,23 @@ from marshmallow import Schema, fields, validate
 
 from booking.schemas.common import SLUG, Day, Ids, LocalDateTime, Repeated, WhenField
 from booking.schemas.place import PLACE_KINDS
+from booking.services.recurring import REASONS
 
 
-class AvailabilityQuerySchema(Schema):
+class PlaceNeedsSchema(Schema):
+    """What the place must offer (repeated values: any of them)."""
+
+    step_free = fields.Boolean(metadata={"description": "a step-free entrance"})
+    ground_floor = fields.Boolean()
+    accessible_toilet = fields.Boolean()
+    kind = Repeated(fields.String(validate=validate.OneOf(PLACE_KINDS)))
+    target_group = Repeated(
+        fields.String(validate=validate.Length(min=1, max=40)),
+        metadata={"description": "places that welcome any of these groups"},
+    )
+
+
+class AvailabilityQuerySchema(PlaceNeedsSchema):
     """Where and when to look for free time, and what the room must offer."""
 
     from_ = WhenField(
@@ -48,14 +62,6 @@ class AvailabilityQuerySchema(Schema):
             error="Use HH:MM-HH:MM, like 17:00-22:00.",
         ),
         metadata={"description": "only this local part of the day, HH:MM-HH:MM"},
-    )
-    step_free = fields.Boolean(metadata={"description": "a step-free entrance"})
-    ground_floor = fields.Boolean()
-    accessible_toilet = fields.Boolean()
-    kind = Repeated(fields.String(validate=validate.OneOf(PLACE_KINDS)))
-    target_group = Repeated(
-        fields.String(validate=validate.Length(min=1, max=40)),
-        metadata={"description": "places that welcome any of these groups"},
     )
 
 
@@ -98,7 +104,7 @@ class FeedQuerySchema(Schema):
 WEEKDAY_NAMES = ("mo", "tu", "we", "th", "fr", "sa", "su")
 
 
-class RecurringQuerySchema(Schema):
+class RecurringQuerySchema(PlaceNeedsSchema):
     """A weekly pattern, and what the room must offer."""
 
     weekdays = fields.List(
@@ -122,35 +128,13 @@ class RecurringQuerySchema(Schema):
     neighbourhood = Ids()
     place = Ids()
     room = Ids()
-    step_free = fields.Boolean(metadata={"description": "a step-free entrance"})
-    ground_floor = fields.Boolean()
-    accessible_toilet = fields.Boolean()
-    kind = Repeated(fields.String(validate=validate.OneOf(PLACE_KINDS)))
-    target_group = Repeated(
-        fields.String(validate=validate.Length(min=1, max=40)),
-        metadata={"description": "places that welcome any of these groups"},
-    )
 
 
 class TakenDateSchema(Schema):
     """A date of the pattern the room cannot have, and why."""
 
     date = fields.Date()
-    reason = fields.String(
-        metadata={
-            "enum": [
-                "nonexistent_local_time",
-                "public_holiday",
-                "outside_opening_hours",
-                "closed",
-                "booked",
-                "too_short_notice",
-                "too_far_ahead",
-                "duration_not_allowed",
-                "not_aligned",
-            ]
-        }
-    )
+    reason = fields.String(metadata={"enum": list(REASONS)})
 
 
 class RecurringRoomSchema(Schema):
