@@ -254,12 +254,14 @@ def _verdict(day: date, pattern: Pattern, calendar: RoomCalendar, now: datetime)
         return "booked"
     if begin < now + timedelta(minutes=policy["min_notice_minutes"]):
         return "too_short_notice"
-    if begin > now + timedelta(days=policy["max_days_ahead"]):
-        return "too_far_ahead"
-    if not policy["min_duration_minutes"] <= minutes <= policy["max_duration_minutes"]:
+    if not allowed:
         return "duration_not_allowed"
-    if not _inside(span, free):
+    if not on_grid:
         return "not_aligned"
+    if not _inside(span, free):
+        # The one rule left that free intervals apply: the booking must end within the
+        # horizon (max_days_ahead).
+        return "too_far_ahead"
     return None
 
 
