@@ -10,3 +10,7 @@ keepalive = 5
 logger_class = "booking.access_log.RedactingLogger"
 # The longest request line gunicorn reads (its maximum); filters may repeat.
 limit_request_line = 8190
+# The usual combined format, and the request id the service answered with.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+)

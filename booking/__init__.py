@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from booking.feeds.stamps import install_feed_stamps
     from booking.i18n import install_babel
     from booking.ratelimits import install_fail_open_reporting
+    from booking.request_id import install_request_id
 
     app.url_map.converters["id"] = IdConverter
     database.install_sqlite_transaction_mode()
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     # Registered before the limiter: guards run before its check (a bad token is a 401
     # and the write budget is keyed on the authenticated token), headers after its own.
+    install_request_id(app)
     install_guards(app)
     install_headers(app)
     limiter.init_app(app)

@@ -73,4 +73,5 @@ def test_the_access_log_never_shows_a_private_feed_token(tmp_path: Path) -> None
         assert send("GET", created["url"] + "?x=1")[0] == 200
     text = log.read_text()
     assert "/feeds/private/[redacted].ics" in text
+    assert any(len(line.rsplit(" ", 1)[-1]) == 32 for line in text.splitlines())  # request ids
     assert secret not in text and secret[:20] not in text

@@ -73,3 +73,13 @@ def test_a_private_feed_url_never_takes_the_host_header(client: FlaskClient, mak
     assert created.status_code == 201
     assert created.json["url"].startswith("http://localhost/feeds/private/")
     assert "evil" not in created.json["url"]
+
+
+def test_a_request_id_comes_back_or_is_made(client: FlaskClient) -> None:
+    given = client.get("/api/v1/places", headers={"X-Request-ID": "proxy-1234.ab"})
+    assert given.headers["X-Request-ID"] == "proxy-1234.ab"
+    made = client.get("/api/v1/places/999999")  # problems carry one too
+    assert made.status_code == 404 and len(made.headers["X-Request-ID"]) == 32
+    odd = client.get("/healthz", headers={"X-Request-ID": "a b\tc" + "x" * 200})
+    assert odd.headers["X-Request-ID"] != "a b\tc" and len(odd.headers["X-Request-ID"]) == 32
+    assert made.headers["X-Request-ID"] != odd.headers["X-Request-ID"]
