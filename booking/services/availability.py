@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Occupancy, Place, Room, utcnow
 from booking.services.closures import ClosedSpan, closed_span, closing
-from booking.services.common import get_or_404, list_contains
+from booking.services.common import get_or_404
 from booking.services.intervals import Interval, intersect, merge, subtract
 from booking.services.opening_hours import bound_instant, local_midnight, open_intervals
+from booking.services.places import offers
 from booking.services.rooms import atom_ids
 
 MAX_DAYS = 62
@@ -141,17 +142,7 @@ def _rooms(filters: AvailabilityFilter) -> list[Room]:
         stmt = stmt.where(Place.neighbourhood_id.in_(filters.neighbourhood))
     if filters.capacity is not None:
         stmt = stmt.where(Room.capacity >= filters.capacity)
-    for need in ("step_free", "ground_floor", "accessible_toilet"):
-        wanted = getattr(filters, need)
-        if wanted is not None:
-            stmt = stmt.where(getattr(Place, need).is_(wanted))
-    if filters.kind:
-        stmt = stmt.where(Place.kind.in_(filters.kind))
-    if filters.target_group:
-        stmt = stmt.where(
-            or_(*(list_contains(Place.target_groups, group) for group in filters.target_group))
-        )
-    rooms = list(db.session.scalars(stmt))
+    rooms = list(db.session.scalars(stmt.where(*offers(filters))))
     wanted = set(filters.facilities)
     return [room for room in rooms if wanted <= set(room.facilities)]
 

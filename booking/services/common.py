@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
@@ -103,6 +104,11 @@ def list_contains(column: Any, slug: str) -> ColumnElement[bool]:
     """Rows whose JSON list of slugs holds `slug` (portable across SQLite and PostgreSQL)."""
     # Slugs have no quotes, so the quoted token matches exactly one whole element.
     return cast(column, String).contains(f'"{slug}"', autoescape=True)
+
+
+def list_contains_any(column: Any, slugs: Iterable[str]) -> ColumnElement[bool]:
+    """Rows whose JSON list of slugs holds any of `slugs`."""
+    return or_(*(list_contains(column, slug) for slug in slugs))
 
 
 def text_matches(q: str, *columns: Any) -> ColumnElement[bool]:

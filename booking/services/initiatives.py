@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, select
 
 from booking.errors import Conflict, Forbidden, Invalid
 from booking.extensions import db
@@ -16,7 +16,7 @@ from booking.models.initiative import ENDED, IDEA, TRANSITIONS, initiative_partn
 from booking.services import outbox
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.booking_access import RedactedBooking, present
-from booking.services.common import fetch_page, get_or_404, list_contains, text_matches
+from booking.services.common import fetch_page, get_or_404, list_contains_any, text_matches
 from booking.services.places import check_neighbourhood
 
 MAX_PARTNERS = 20
@@ -43,9 +43,7 @@ def _query(filters: InitiativeFilter) -> Select[Any]:
     if filters.neighbourhood:
         stmt = stmt.where(Initiative.neighbourhood_id.in_(filters.neighbourhood))
     if filters.target_group:
-        stmt = stmt.where(
-            or_(*(list_contains(Initiative.target_groups, g) for g in filters.target_group))
-        )
+        stmt = stmt.where(list_contains_any(Initiative.target_groups, filters.target_group))
     if filters.place:
         stmt = stmt.where(
             exists().where(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 
 from booking.errors import Invalid, NotFound
 from booking.extensions import db
@@ -19,7 +19,7 @@ from booking.services.common import (
     ensure_slug_free,
     fetch_page,
     get_or_404,
-    list_contains,
+    list_contains_any,
     text_matches,
 )
 from booking.services.opening_hours import validate_opening_hours
@@ -41,6 +41,27 @@ class PlaceFilter:
     accessible_toilet: bool | None = None
 
 
+ACCESSIBILITY = ("step_free", "ground_floor", "accessible_toilet")
+
+
+def offers(filters: Any) -> list[ColumnElement[bool]]:
+    """What a filter asks a place to offer: accessibility, a kind, welcoming a target group.
+
+    Shared by the place list and the availability searches, whose filters carry the same
+    fields.
+    """
+    conditions = [
+        getattr(Place, need).is_(getattr(filters, need))
+        for need in ACCESSIBILITY
+        if getattr(filters, need) is not None
+    ]
+    if filters.kind:
+        conditions.append(Place.kind.in_(filters.kind))
+    if filters.target_group:
+        conditions.append(list_contains_any(Place.target_groups, filters.target_group))
+    return conditions
+
+
 def _filtered(filters: PlaceFilter) -> Select[Any]:
     stmt = select(Place).order_by(Place.name, Place.id)
     if filters.neighbourhood:
@@ -50,16 +71,7 @@ def _filtered(filters: PlaceFilter) -> Select[Any]:
         stmt = stmt.outerjoin(Neighbourhood).where(
             or_(Place.neighbourhood_id.in_(ids), Neighbourhood.slug.in_(slugs))
         )
-    if filters.kind:
-        stmt = stmt.where(Place.kind.in_(filters.kind))
-    for need in ("step_free", "ground_floor", "accessible_toilet"):
-        wanted = getattr(filters, need)
-        if wanted is not None:
-            stmt = stmt.where(getattr(Place, need).is_(wanted))
-    if filters.target_group:
-        stmt = stmt.where(
-            or_(*(list_contains(Place.target_groups, g) for g in filters.target_group))
-        )
+    stmt = stmt.where(*offers(filters))
     if filters.q:
         stmt = stmt.where(text_matches(filters.q, Place.name, Place.description, Place.city))
     return stmt
