@@ -10,6 +10,7 @@ from flask_smorest.pagination import PaginationParameters
 from booking.api.base import Blueprint, View, page_of, tupled
 from booking.errors import Invalid
 from booking.models import utcnow
+from booking.models.initiative import DAY_PARTS
 from booking.schemas.availability import (
     AvailabilityQuerySchema,
     FreeSlotSchema,
@@ -18,29 +19,23 @@ from booking.schemas.availability import (
     RoomAvailabilityQuerySchema,
 )
 from booking.services.availability import AvailabilityFilter, find_availability
-from booking.services.recurring import pattern_from, recurring_availability
+from booking.services.recurring import pattern_from, recurring_availability, weekday_numbers
 
 blp = Blueprint("availability", __name__, url_prefix="/api/v1", description="Free time in rooms")
-
-
-TIMES_OF_DAY = {
-    "morning": ("08:00", "12:00"),
-    "afternoon": ("12:00", "17:00"),
-    "evening": ("17:00", "22:00"),
-}
-WEEKDAY_NAMES = ("mo", "tu", "we", "th", "fr", "sa", "su")
 
 
 def _filter(args: dict[str, Any], **fixed: Any) -> AvailabilityFilter:
     values = tupled({**args, **fixed})
     if "weekdays" in values:
-        values["weekdays"] = tuple(sorted({WEEKDAY_NAMES.index(d) for d in values["weekdays"]}))
+        values["weekdays"] = weekday_numbers(values["weekdays"])
     part = values.pop("time_of_day", None)
     span = values.pop("between", None)
-    if part or span:
-        begin, end = TIMES_OF_DAY[part] if part else span.split("-")
-        if part and span:
-            raise Invalid("Give time_of_day or between, not both.", errors={"between": ["Or."]})
+    if part and span:
+        raise Invalid("Give time_of_day or between, not both.", errors={"between": ["Or."]})
+    if part:
+        values["between"] = DAY_PARTS[part]
+    elif span:
+        begin, end = span.split("-")
         values["between"] = (_clock(begin), _clock(end))
     return AvailabilityFilter(**values)
 

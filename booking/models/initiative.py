@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
@@ -24,7 +24,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     ENDED: (),
 }
 OUTCOMES = ("continued", "stopped", "moved")
-TIMES_OF_DAY = ("morning", "afternoon", "evening")
+# The week and the day as needs, searches and filters name them (0 = Monday).
+WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+DAY_PARTS = {
+    "morning": (time(8), time(12)),
+    "afternoon": (time(12), time(17)),
+    "evening": (time(17), time(22)),
+}
+TIMES_OF_DAY = tuple(DAY_PARTS)
 
 initiative_partners = Table(
     "initiative_partners",

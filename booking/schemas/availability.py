@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from booking.models.initiative import TIMES_OF_DAY, WEEKDAYS
 from booking.schemas.common import SLUG, Day, Ids, LocalDateTime, Repeated, WhenField
 from booking.schemas.place import PLACE_KINDS
 from booking.services.recurring import REASONS
@@ -49,11 +50,11 @@ class AvailabilityQuerySchema(PlaceNeedsSchema):
     place = Ids(metadata={"description": "repeat for any of several"})
     room = Ids(metadata={"description": "repeat for any of several"})
     weekdays = Repeated(
-        fields.String(validate=validate.OneOf(("mo", "tu", "we", "th", "fr", "sa", "su"))),
+        fields.String(validate=validate.OneOf(WEEKDAYS)),
         metadata={"description": "only these weekdays"},
     )
     time_of_day = fields.String(
-        validate=validate.OneOf(("morning", "afternoon", "evening")),
+        validate=validate.OneOf(TIMES_OF_DAY),
         metadata={"description": "morning 08-12, afternoon 12-17, evening 17-22"},
     )
     between = fields.String(
@@ -101,14 +102,11 @@ class FeedQuerySchema(Schema):
     )
 
 
-WEEKDAY_NAMES = ("mo", "tu", "we", "th", "fr", "sa", "su")
-
-
 class RecurringQuerySchema(PlaceNeedsSchema):
     """A weekly pattern, and what the room must offer."""
 
     weekdays = fields.List(
-        fields.String(validate=validate.OneOf(WEEKDAY_NAMES)),
+        fields.String(validate=validate.OneOf(WEEKDAYS)),
         required=True,
         validate=validate.Length(min=1, max=7),
         metadata={"description": "repeat, or tu,th"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from booking.models.initiative import INITIATIVE_STATUSES, OUTCOMES, TIMES_OF_DAY
+from booking.models.initiative import INITIATIVE_STATUSES, OUTCOMES, TIMES_OF_DAY, WEEKDAYS
 from booking.schemas.booking import BookingSchema
 from booking.schemas.common import (
     SLUG,
@@ -21,8 +21,6 @@ from booking.schemas.common import (
     Timestamps,
     WhenField,
 )
-
-WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 
 
 class NeedsSchema(Schema):

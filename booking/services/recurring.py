@@ -9,12 +9,14 @@ would offer its slot, and a taken date says why.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from booking.errors import Invalid
 from booking.models import Room, utcnow
+from booking.models.initiative import WEEKDAYS
 from booking.services.availability import (
     AvailabilityFilter,
     _closures,
@@ -27,7 +29,6 @@ from booking.services.intervals import Interval
 from booking.services.opening_hours import open_intervals
 from booking.services.rooms import atom_ids
 
-WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MAX_WEEKS = 52
 # Why a date is taken, in the order they are checked.
@@ -89,6 +90,11 @@ class RoomDates:
         return len(self.free_dates) + len(self.taken_dates)
 
 
+def weekday_numbers(names: Iterable[str]) -> tuple[int, ...]:
+    """Weekday names (mo, tu...) as sorted numbers, 0 = Monday."""
+    return tuple(sorted({WEEKDAYS.index(name) for name in names}))
+
+
 def pattern_from(args: dict[str, Any], today: date) -> Pattern:
     """The pattern from query arguments: `until`, or `weeks` (default 12) from `from`."""
     first = args.get("from_") or today
@@ -103,7 +109,7 @@ def pattern_from(args: dict[str, Any], today: date) -> Pattern:
             code="range_too_long",
             errors={"until": [f"At most {MAX_WEEKS} weeks after from."]},
         )
-    weekdays = tuple(sorted({WEEKDAYS.index(day) for day in args["weekdays"]}))
+    weekdays = weekday_numbers(args["weekdays"])
     return Pattern(weekdays, args["start_time"], timedelta(minutes=args["duration"]), first, last)
 
 

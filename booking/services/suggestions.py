@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from booking.models import Initiative, Place, Room, utcnow
+from booking.models.initiative import DAY_PARTS, WEEKDAYS
 from booking.services.availability import AvailabilityFilter
 from booking.services.recurring import (
     MAX_WEEKS,
@@ -21,11 +22,11 @@ from booking.services.recurring import (
     room_calendars,
 )
 
-WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
-TIMES_OF_DAY = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 22)}
 DEFAULT_DURATION = 120
 # Candidate start times through the wanted part of the day.
 STEP = timedelta(minutes=30)
+# Without a wanted part of the day: from the morning's start to the evening's end.
+WHOLE_DAY = (DAY_PARTS["morning"][0], DAY_PARTS["evening"][1])
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,10 @@ def _start_times(needs: dict[str, object], duration: timedelta) -> list[time]:
     if wanted:
         hours, minutes = map(int, str(wanted).split(":"))
         return [time(hours, minutes)]
-    begin, end = TIMES_OF_DAY.get(str(needs.get("time_of_day") or ""), (8, 22))
+    begin, end = DAY_PARTS.get(str(needs.get("time_of_day") or ""), WHOLE_DAY)
     times = []
-    moment = datetime.combine(date(2000, 1, 3), time(begin))
-    last = datetime.combine(date(2000, 1, 3), time(end)) - duration
+    moment = datetime.combine(date(2000, 1, 3), begin)
+    last = datetime.combine(date(2000, 1, 3), end) - duration
     while moment <= last:
         times.append(moment.time())
         moment += STEP
