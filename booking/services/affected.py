@@ -107,7 +107,25 @@ def summary(booking: Booking) -> dict[str, Any]:
     }
 
 
-def tell_hosts(place: Place, what: str, bookings: list[Booking], actor: Actor) -> None:
+# The reason a cancelled booking's history and mail give, per kind of change.
+CHANGE_REASONS = {
+    "opening_hours": "De openingstijden zijn veranderd.",
+    "not_bookable": "De ruimte is niet meer te boeken.",
+}
+
+
+def answer_change(
+    actor: Actor, place: Place, what: str, hit: list[Booking], cancel_them: bool
+) -> list[dict[str, Any]]:
+    """After new hours or a room taken out: cancel what they hit (bookers are told) or leave
+    it (the hosts are told); the summaries for the answer either way."""
+    summaries = settle(actor, hit, cancel_them, CHANGE_REASONS[what], outbox.BY_HOST)
+    if not cancel_them:
+        _tell_hosts(place, what, hit, actor)
+    return summaries
+
+
+def _tell_hosts(place: Place, what: str, bookings: list[Booking], actor: Actor) -> None:
     """The hosts hear of bookings a change left standing outside what is now possible."""
     if not bookings:
         return

@@ -11,7 +11,7 @@ from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Booking, Neighbourhood, Place, PlaceHost, utcnow
 from booking.models.base import MAX_ID
-from booking.services import affected, outbox
+from booking.services import affected
 from booking.services.authorization import Actor, require_admin, require_place_manager
 from booking.services.booking_access import refuse_if_booked
 from booking.services.common import (
@@ -152,11 +152,9 @@ def update_place(actor: Actor, place_id: int, data: dict[str, Any]) -> Place:
     db.session.flush()
     if "opening_hours" in data:
         hit = affected.outside_opening_hours(place, utcnow())
-        place.affected_bookings = affected.settle(  # type: ignore[attr-defined]
-            actor, hit, cancel_them, "De openingstijden zijn veranderd.", outbox.BY_HOST
+        place.affected_bookings = affected.answer_change(  # type: ignore[attr-defined]
+            actor, place, "opening_hours", hit, cancel_them
         )
-        if not cancel_them:
-            affected.tell_hosts(place, "opening_hours", hit, actor)
     return place
 
 

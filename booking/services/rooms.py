@@ -9,7 +9,6 @@ from sqlalchemy import select
 from booking.errors import Conflict, Invalid
 from booking.extensions import db
 from booking.models import Booking, Place, Room, utcnow
-from booking.services import outbox
 from booking.services.authorization import Actor, require_place_manager
 from booking.services.booking_access import refuse_if_booked
 from booking.services.common import get_or_404
@@ -136,16 +135,9 @@ def update_room(actor: Actor, room_id: int, data: dict[str, Any]) -> Room:
     elif "opening_hours" in data:
         hit, what = affected.outside_opening_hours(room.place, now, room), "opening_hours"
     if what:
-        reason = (
-            "De ruimte is niet meer te boeken."
-            if what == "not_bookable"
-            else "De openingstijden zijn veranderd."
+        room.affected_bookings = affected.answer_change(  # type: ignore[attr-defined]
+            actor, room.place, what, hit, cancel_them
         )
-        room.affected_bookings = affected.settle(  # type: ignore[attr-defined]
-            actor, hit, cancel_them, reason, outbox.BY_HOST
-        )
-        if not cancel_them:
-            affected.tell_hosts(room.place, what, hit, actor)
     return room
 
 
