@@ -84,33 +84,43 @@ def dispatch(now: datetime) -> int:
     events = list(db.session.scalars(_skip_locked(stmt)))  # type: ignore[call-overload]
     for event in events:
         for recipient in recipients(event):
-            db.session.add(
-                OutboxMessage(
-                    event=event,
-                    channel="email",
-                    recipient=recipient.email,
-                    account_id=recipient.account_id,
-                    reason=recipient.reason,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
+            _queue(event, now, "email", recipient.email, recipient.account_id, recipient.reason)
         for subscription in subscriptions_for(event):
-            db.session.add(
-                OutboxMessage(
-                    event=event,
-                    channel="webhook",
-                    recipient=subscription.url[:254],
-                    account_id=subscription.account_id,
-                    subscription_id=subscription.id,
-                    reason="webhook",
-                    next_attempt_at=now,
-                    created_at=now,
-                )
+            _queue(
+                event,
+                now,
+                "webhook",
+                subscription.url[:254],
+                subscription.account_id,
+                "webhook",
+                subscription_id=subscription.id,
             )
         event.dispatched_at = now
     db.session.commit()
     return len(events)
+
+
+def _queue(
+    event: OutboxEvent,
+    now: datetime,
+    channel: str,
+    recipient: str,
+    account_id: int | None,
+    reason: str,
+    subscription_id: int | None = None,
+) -> None:
+    db.session.add(
+        OutboxMessage(
+            event=event,
+            channel=channel,
+            recipient=recipient,
+            account_id=account_id,
+            reason=reason,
+            subscription_id=subscription_id,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
 
 
 def claim(now: datetime, lease: timedelta) -> list[int]:
@@ -152,14 +162,11 @@ def deliver(message_id: int, transport: Transport, round_: Round) -> None:
         db.session.rollback()
         _failed_attempt(message_id, error, round_)
         return
-    now = utcnow()
-    message.status, message.delivered_at = MESSAGE_DELIVERED, now
-    message.locked_until, message.last_error = None, ""
+    _delivered(message, utcnow(), round_)
     if event.type == SIGN_IN_LINK:
         # The code is a secret: once mailed it has no business in the database.
         event.payload = {**event.payload, "code": "(sent)"}
     db.session.commit()
-    round_.delivered += 1
 
 
 def _deliver_webhook(message: OutboxMessage, round_: Round) -> None:
@@ -176,22 +183,14 @@ def _deliver_webhook(message: OutboxMessage, round_: Round) -> None:
         )
         error = "" if 200 <= status < 300 else f"HTTP {status}: {answer}"
     except Exception as failure:  # a timeout, a refused connection, a refused address...
-        status, error = None, f"{type(failure).__name__}: {failure}"[:1000]
-    message.last_status_code, message.locked_until = status, None
+        status, error = None, f"{type(failure).__name__}: {failure}"
+    message.last_status_code = status
     if not error:
-        message.status, message.delivered_at, message.last_error = MESSAGE_DELIVERED, now, ""
+        _delivered(message, now, round_)
         subscription.failing_since = None
         db.session.commit()
-        round_.delivered += 1
         return
-    message.last_error = error[:1000]
-    wait = webhooks.retry_wait(message.attempts)
-    if wait is None:
-        message.status = MESSAGE_FAILED
-        round_.failed += 1
-    else:
-        message.next_attempt_at = now + wait
-        round_.retried += 1
+    _failed(message, error, now, webhooks.retry_wait(message.attempts), round_)
     subscription.failing_since = subscription.failing_since or now
     if now - subscription.failing_since >= webhooks.DISABLE_AFTER:
         subscription.enabled = False
@@ -212,17 +211,31 @@ def _failed_attempt(message_id: int, error: Exception, round_: Round) -> None:
     if message is None:
         return
     now = utcnow()
-    message.last_error = f"{type(error).__name__}: {error}"[:1000]
-    message.locked_until = None
-    if now - message.created_at >= GIVE_UP_AFTER:
+    wait = None if now - message.created_at >= GIVE_UP_AFTER else backoff(message.attempts)
+    _failed(message, f"{type(error).__name__}: {error}", now, wait, round_)
+    db.session.commit()
+
+
+def _delivered(message: OutboxMessage, now: datetime, round_: Round) -> None:
+    """Mark a message delivered (the caller commits)."""
+    message.status, message.delivered_at = MESSAGE_DELIVERED, now
+    message.locked_until, message.last_error = None, ""
+    round_.delivered += 1
+
+
+def _failed(
+    message: OutboxMessage, error: str, now: datetime, wait: timedelta | None, round_: Round
+) -> None:
+    """Record a failed attempt: try again after `wait`, or give up when there is none."""
+    message.last_error, message.locked_until = error[:1000], None
+    if wait is None:
         message.status = MESSAGE_FAILED
         round_.failed += 1
         log.error("message %s failed for good: %s", message.id, message.last_error)
     else:
-        message.next_attempt_at = now + backoff(message.attempts)
+        message.next_attempt_at = now + wait
         round_.retried += 1
         log.warning("message %s attempt %s failed: %s", message.id, message.attempts, error)
-    db.session.commit()
 
 
 def run_once(app: Flask, stop: threading.Event | None = None) -> Round:
