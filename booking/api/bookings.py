@@ -33,6 +33,15 @@ from booking.services.booking_access import BookingFilter
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Bookings and series")
 
 
+# Creating and moving a booking can both meet what is in the way.
+booking_conflict_doc = blp.alt_response(
+    409,
+    schema=BookingConflictSchema,
+    description="booking_conflict",
+    content_type=PROBLEM_MIMETYPE,
+)
+
+
 @blp.route("/bookings")
 class Bookings(View):
     @blp.arguments(BookingQuerySchema, location="query")
@@ -52,12 +61,7 @@ class Bookings(View):
     @blp.doc(**SECURED, **IDEMPOTENCY_DOC)
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema)
-    @blp.alt_response(
-        409,
-        schema=BookingConflictSchema,
-        description="booking_conflict",
-        content_type=PROBLEM_MIMETYPE,
-    )
+    @booking_conflict_doc
     def post(self, data: dict[str, Any]) -> Any:
         """Book a room; 409 `booking_conflict` names what is in the way and alternatives."""
         return bookings.create_booking(current_actor(), data)
@@ -74,12 +78,7 @@ class BookingById(View):
     @blp.doc(**SECURED)
     @blp.arguments(BookingCreateSchema(partial=True))
     @blp.response(200, BookingSchema)
-    @blp.alt_response(
-        409,
-        schema=BookingConflictSchema,
-        description="booking_conflict",
-        content_type=PROBLEM_MIMETYPE,
-    )
+    @booking_conflict_doc
     def patch(self, data: dict[str, Any], booking_id: int) -> Any:
         """Change or move a booking (booker, hosts, admins); a move is checked again."""
         return bookings.update_booking(current_actor(), booking_id, data)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from booking.errors import Invalid, NotFound
 from booking.extensions import db
@@ -112,14 +112,12 @@ def _check_filters(data: dict[str, Any]) -> None:
 def create(actor: Actor, data: dict[str, Any]) -> tuple[WebhookSubscription, str]:
     """Subscribe (scope `read`); the secret is returned this once."""
     account = require_scope(actor, "read")
-    count = len(
-        list(
-            db.session.scalars(
-                select(WebhookSubscription.id).where(WebhookSubscription.account_id == account.id)
-            )
-        )
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(WebhookSubscription)
+        .where(WebhookSubscription.account_id == account.id)
     )
-    if count >= MAX_SUBSCRIPTIONS_PER_ACCOUNT:
+    if (count or 0) >= MAX_SUBSCRIPTIONS_PER_ACCOUNT:
         raise Invalid(
             f"An account can hold at most {MAX_SUBSCRIPTIONS_PER_ACCOUNT} webhooks.",
             code="too_many_webhooks",
