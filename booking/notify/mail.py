@@ -9,14 +9,13 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 
 from booking.extensions import db
 from booking.feeds.render import FeedInfo, render_feed
-from booking.feeds.sources import involved_event
+from booking.feeds.sources import involved_event, uid_domain
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage
 from booking.notify.messages import compose
 from booking.notify.recipients import Recipient
@@ -31,9 +30,8 @@ WITH_CALENDAR = {
 
 def message_id(event_id: int, recipient: str) -> str:
     """The same Message-ID for every attempt of one event to one address."""
-    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "wijkruimte.local"
     digest = hashlib.sha256(recipient.lower().encode()).hexdigest()[:16]
-    return f"<event-{event_id}.{digest}@{host}>"
+    return f"<event-{event_id}.{digest}@{uid_domain()}>"
 
 
 def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
