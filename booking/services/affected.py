@@ -134,7 +134,7 @@ def _tell_hosts(place: Place, what: str, bookings: list[Booking], actor: Actor) 
         {
             "place_id": place.id,
             "what": what,
-            "actor_id": actor.account.id if actor.account else None,
+            "actor_id": outbox.actor_id(actor),
             "affected": [outbox.booking_snapshot(booking) for booking in bookings],
         },
     )

@@ -27,6 +27,11 @@ def emit(event_type: str, payload: dict[str, Any]) -> OutboxEvent:
     return event
 
 
+def actor_id(actor: Actor | None) -> int | None:
+    """The acting account's id; None for the system (expiry) or an anonymous caller."""
+    return actor.account.id if actor is not None and actor.account is not None else None
+
+
 def actor_role(actor: Actor | None, booker_id: int) -> str:
     """How the actor relates to a booking: its booker, a host or admin, or the system."""
     if actor is None or actor.account is None:
@@ -59,7 +64,7 @@ def booking_event(
     payload = {
         **booking_snapshot(booking),
         "by": extra.pop("by", None) or actor_role(actor, booking.booked_by_id),
-        "actor_id": actor.account.id if actor and actor.account else None,
+        "actor_id": actor_id(actor),
         "reason": reason,
         **extra,
     }
@@ -85,7 +90,7 @@ def series_event(
             "title": series.title,
             "rrule": series.rrule,
             "by": actor_role(actor, series.booked_by_id),
-            "actor_id": actor.account.id if actor and actor.account else None,
+            "actor_id": actor_id(actor),
             "reason": reason,
             "occurrences": [booking_snapshot(booking) for booking in bookings],
         },
@@ -106,7 +111,7 @@ def closure_event(
             "start": closure.start.isoformat(),
             "end": closure.end.isoformat(),
             "reason": closure.reason,
-            "actor_id": actor.account.id if actor.account else None,
+            "actor_id": actor_id(actor),
             "cancelled_affected": cancelled,
             "affected": [booking_snapshot(booking) for booking in affected],
         },

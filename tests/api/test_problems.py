@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.booking_helpers import local, upcoming
+from tests.booking_helpers import book, local, upcoming
 from tests.conftest import make_test_app
 from tests.factories import Factory
 from tests.venue import Venue
@@ -201,14 +201,5 @@ def test_a_closed_room_says_why(client: FlaskClient, venue: Venue) -> None:
         json={"start": local(day, "00:00"), "end": local(day, "23:00"), "reason": "Verbouwing"},
         headers=venue.host.headers,
     )
-    refused = client.post(
-        "/api/v1/bookings",
-        json={
-            "room_id": venue.a,
-            "start": local(day, "10:00"),
-            "end": local(day, "11:00"),
-            "title": "x",
-        },
-        headers=venue.booker.headers,
-    )
+    refused = book(client, venue.booker, venue.a, day, "10:00", "11:00")
     assert refused.json["code"] == "closed" and "Verbouwing" in refused.json["detail"]

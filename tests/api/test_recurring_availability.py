@@ -10,7 +10,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.booking_helpers import AMSTERDAM, local
+from tests.booking_helpers import AMSTERDAM, book
 from tests.factories import Factory
 from tests.venue import Venue
 
@@ -48,16 +48,7 @@ def test_the_recurring_search_agrees_with_single_days(
         (date(2027, 3, 30), "18:00", "19:30", venue.hall),
         (date(2027, 4, 6), "10:00", "11:00", venue.small),
     ):
-        made = client.post(
-            "/api/v1/bookings",
-            json={
-                "room_id": room,
-                "start": local(day, start),
-                "end": local(day, end),
-                "title": "x",
-            },
-            headers=venue.host.headers,
-        )
+        made = book(client, venue.host, room, day, start, end)
         assert made.status_code == 201, made.json
     make.closure(
         venue.place,

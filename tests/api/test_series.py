@@ -350,16 +350,7 @@ def test_a_start_outside_its_own_rule_is_refused(client: FlaskClient, venue: Ven
 
 def test_history_shows_times_in_the_places_offset(client: FlaskClient, venue: Venue) -> None:
     day = upcoming(14)
-    made = client.post(
-        "/api/v1/bookings",
-        json={
-            "room_id": venue.a,
-            "start": local(day, "10:00"),
-            "end": local(day, "11:00"),
-            "title": "x",
-        },
-        headers=venue.booker.headers,
-    ).json
+    made = book(client, venue.booker, venue.a, day, "10:00", "11:00").json
     client.patch(
         f"/api/v1/bookings/{made['id']}",
         json={"start": local(day, "09:00")},
