@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
+from booking.extensions import db
+from booking.models import OutboxMessage
 from booking.notify.worker import Round, run_once
 from tests.conftest import discard_app, make_test_app
 from tests.factories import Factory
@@ -28,6 +32,19 @@ class MailingApp:
     def deliver(self) -> Round:
         """Run the worker once, as `booking worker --once` does."""
         return run_once(self.app)
+
+    def make_due(self, **values: object) -> None:
+        """Make every outbox message due now (a backoff has passed), changing `values` too."""
+
+        def apply() -> None:
+            db.session.execute(
+                update(OutboxMessage).values(
+                    next_attempt_at=datetime.now(UTC) - timedelta(seconds=1), **values
+                )
+            )
+            db.session.commit()
+
+        self.make.run(apply)
 
 
 @pytest.fixture

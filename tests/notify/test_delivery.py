@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import OutboxMessage
@@ -14,18 +14,6 @@ from booking.notify.worker import backoff
 from tests.booking_helpers import book, upcoming
 from tests.gunicorn import BIN, ROOT
 from tests.notify.conftest import MailingApp
-
-
-def make_due(m: MailingApp, **values: object) -> None:
-    def apply() -> None:
-        db.session.execute(
-            update(OutboxMessage).values(
-                next_attempt_at=datetime.now(UTC) - timedelta(seconds=1), **values
-            )
-        )
-        db.session.commit()
-
-    m.make.run(apply)
 
 
 def messages(m: MailingApp) -> list[OutboxMessage]:
@@ -51,9 +39,9 @@ def test_a_refused_mail_is_retried_with_the_same_message_id(mailing: MailingApp)
     assert "451" in waiting.last_error
     assert waiting.next_attempt_at > datetime.now(UTC) + timedelta(seconds=20)
     assert m.deliver().delivered == 0  # not due yet: the backoff holds
-    make_due(m)
+    m.make_due()
     m.deliver()
-    make_due(m)
+    m.make_due()
     assert m.deliver().delivered == 1
     (delivered,) = messages(m)
     assert delivered.status == "delivered" and delivered.attempts == 3
@@ -67,7 +55,7 @@ def test_after_a_day_of_failures_a_message_fails_and_admins_see_it(mailing: Mail
     m.client.post("/api/v1/auth/email-link", json={"email": "weg@example.nl"})
     m.mailbox.refuse_next = 1
     m.deliver()
-    make_due(m, created_at=datetime.now(UTC) - timedelta(hours=25))
+    m.make_due(created_at=datetime.now(UTC) - timedelta(hours=25))
     m.mailbox.refuse_next = 1
     assert m.deliver().failed == 1
     (failed,) = messages(m)
