@@ -8,8 +8,8 @@ from flask_smorest.pagination import PaginationParameters
 
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
+from booking.schemas.outbox import DeliverySchema
 from booking.schemas.webhook import (
-    DeliverySchema,
     WebhookChangeSchema,
     WebhookCreateSchema,
     WebhookSchema,

@@ -54,17 +54,3 @@ class WebhookWithSecretSchema(WebhookSchema):
     """A subscription with its `whsec_` secret, shown this once."""
 
     secret = fields.String(allow_none=True)
-
-
-class DeliverySchema(Schema):
-    """One delivery of an event to a subscription."""
-
-    id = fields.Integer()
-    event_id = fields.Integer()
-    type = fields.String(attribute="event.type")
-    status = fields.String()
-    attempts = fields.Integer()
-    last_status_code = fields.Integer(allow_none=True)
-    last_error = fields.String()
-    next_attempt_at = fields.AwareDateTime()
-    delivered_at = fields.AwareDateTime(allow_none=True)
