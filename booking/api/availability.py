@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 
 from booking.api.base import Blueprint, View, page_of, tupled
-from booking.errors import Invalid
 from booking.models import utcnow
-from booking.models.initiative import DAY_PARTS
 from booking.schemas.availability import (
     AvailabilityQuerySchema,
     FreeSlotSchema,
@@ -19,29 +16,13 @@ from booking.schemas.availability import (
     RoomAvailabilityQuerySchema,
 )
 from booking.services.availability import AvailabilityFilter, find_availability
-from booking.services.recurring import pattern_from, recurring_availability, weekday_numbers
+from booking.services.recurring import pattern_from, recurring_availability
 
 blp = Blueprint("availability", __name__, url_prefix="/api/v1", description="Free time in rooms")
 
 
 def _filter(args: dict[str, Any], **fixed: Any) -> AvailabilityFilter:
-    values = tupled({**args, **fixed})
-    if "weekdays" in values:
-        values["weekdays"] = weekday_numbers(values["weekdays"])
-    part = values.pop("time_of_day", None)
-    span = values.pop("between", None)
-    if part and span:
-        raise Invalid("Give time_of_day or between, not both.", errors={"between": ["Or."]})
-    if part:
-        values["between"] = DAY_PARTS[part]
-    elif span:
-        begin, end = span.split("-")
-        values["between"] = (_clock(begin), _clock(end))
-    return AvailabilityFilter(**values)
-
-
-def _clock(text: str) -> time:
-    return time(0) if text == "24:00" else time.fromisoformat(text)
+    return AvailabilityFilter(**tupled({**args, **fixed}))
 
 
 @blp.route("/availability")

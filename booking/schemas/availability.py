@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from booking.models.initiative import TIMES_OF_DAY, WEEKDAYS
-from booking.schemas.common import SLUG, Day, Ids, LocalDateTime, Repeated, WhenField
+from booking.schemas.common import (
+    SLUG,
+    Day,
+    DayPartSchema,
+    Ids,
+    LocalDateTime,
+    Repeated,
+    Weekdays,
+    WhenField,
+)
 from booking.schemas.place import PLACE_KINDS
 from booking.services.recurring import REASONS
 
@@ -23,7 +31,7 @@ class PlaceNeedsSchema(Schema):
     )
 
 
-class AvailabilityQuerySchema(PlaceNeedsSchema):
+class AvailabilityQuerySchema(PlaceNeedsSchema, DayPartSchema):
     """Where and when to look for free time, and what the room must offer."""
 
     from_ = WhenField(
@@ -49,21 +57,6 @@ class AvailabilityQuerySchema(PlaceNeedsSchema):
     neighbourhood = Ids(metadata={"description": "repeat for any of several"})
     place = Ids(metadata={"description": "repeat for any of several"})
     room = Ids(metadata={"description": "repeat for any of several"})
-    weekdays = Repeated(
-        fields.String(validate=validate.OneOf(WEEKDAYS)),
-        metadata={"description": "only these weekdays"},
-    )
-    time_of_day = fields.String(
-        validate=validate.OneOf(TIMES_OF_DAY),
-        metadata={"description": "morning 08-12, afternoon 12-17, evening 17-22"},
-    )
-    between = fields.String(
-        validate=validate.Regexp(
-            r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$",
-            error="Use HH:MM-HH:MM, like 17:00-22:00.",
-        ),
-        metadata={"description": "only this local part of the day, HH:MM-HH:MM"},
-    )
 
 
 class RoomAvailabilityQuerySchema(AvailabilityQuerySchema):
@@ -105,12 +98,7 @@ class FeedQuerySchema(Schema):
 class RecurringQuerySchema(PlaceNeedsSchema):
     """A weekly pattern, and what the room must offer."""
 
-    weekdays = fields.List(
-        fields.String(validate=validate.OneOf(WEEKDAYS)),
-        required=True,
-        validate=validate.Length(min=1, max=7),
-        metadata={"description": "repeat, or tu,th"},
-    )
+    weekdays = Weekdays(required=True, metadata={"description": "repeat, or tu,th"})
     start_time = fields.Time(
         required=True, format="%H:%M", metadata={"description": "local wall-clock time, 19:00"}
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import available_timezones
 
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, validate
 
 from booking.models.base import MAX_ID
+from booking.models.initiative import DAY_PARTS, TIMES_OF_DAY, WEEKDAYS
 from booking.text import one_line
 
 SLUG = validate.Regexp(
@@ -36,6 +37,19 @@ def Ids(**kwargs: Any) -> fields.List:
 def Repeated(field: fields.Field, **kwargs: Any) -> fields.List:
     """A query filter that may repeat: any of these values."""
     return fields.List(field, validate=validate.Length(max=MAX_FILTER_VALUES), **kwargs)
+
+
+class Weekdays(fields.List):
+    """Weekday names (mo ... su), repeated (`weekdays=tu&weekdays=th`) or joined (`tu,th`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Length(min=1, max=7))
+        super().__init__(fields.String(validate=validate.OneOf(WEEKDAYS)), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            value = [part for item in value for part in item.split(",")]
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Flag(fields.Boolean):
@@ -196,3 +210,42 @@ class ProblemSchema(Schema):
     violations = fields.List(
         fields.String(), metadata={"description": "every broken booking rule's code (422)"}
     )
+
+
+class DayPartSchema(Schema):
+    """Weekdays and a local part of the day, as a search filter.
+
+    Loads as `weekdays` (numbers, 0 = Monday) and `between` (two local times), whichever
+    of `time_of_day` and `between` was given.
+    """
+
+    weekdays = Weekdays(metadata={"description": "only these weekdays: repeat, or tu,th"})
+    time_of_day = fields.String(
+        validate=validate.OneOf(TIMES_OF_DAY),
+        metadata={"description": "morning 08-12, afternoon 12-17, evening 17-22"},
+    )
+    between = fields.String(
+        validate=validate.Regexp(
+            r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$",
+            error="Use HH:MM-HH:MM, like 17:00-22:00.",
+        ),
+        metadata={"description": "only this local part of the day, HH:MM-HH:MM"},
+    )
+
+    @post_load
+    def _as_numbers_and_times(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "weekdays" in data:
+            data["weekdays"] = tuple(sorted({WEEKDAYS.index(name) for name in data["weekdays"]}))
+        part, span = data.pop("time_of_day", None), data.pop("between", None)
+        if part and span:
+            raise ValidationError("Give time_of_day or between, not both.", "between")
+        if part:
+            data["between"] = DAY_PARTS[part]
+        elif span:
+            begin, end = span.split("-")
+            data["between"] = (_clock(begin), _clock(end))
+        return data
+
+
+def _clock(text: str) -> time:
+    return time(0) if text == "24:00" else time.fromisoformat(text)

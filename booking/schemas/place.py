@@ -7,9 +7,11 @@ from marshmallow import Schema, fields, validate
 from booking.schemas.common import (
     SLUG,
     Day,
+    DayPartSchema,
     FeedLinks,
     Flag,
     Id,
+    Ids,
     Instant,
     LocalDateTime,
     Name,
@@ -177,8 +179,8 @@ class PlaceSchema(Timestamps):
     )
 
 
-class PlaceQuerySchema(Schema):
-    """Filters of the place list."""
+class PlaceQuerySchema(DayPartSchema):
+    """Filters of the place list; weekdays with a part of the day: open then, next 4 weeks."""
 
     neighbourhood = Repeated(
         fields.String(validate=validate.Length(min=1, max=80)),
@@ -193,6 +195,7 @@ class PlaceQuerySchema(Schema):
     step_free = fields.Boolean()
     ground_floor = fields.Boolean()
     accessible_toilet = fields.Boolean()
+    place = Ids(metadata={"description": "repeat for any of several"})
 
 
 class HostCreateSchema(Schema):

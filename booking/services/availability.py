@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,7 +23,11 @@ from booking.models import Closure, Occupancy, Place, Room, utcnow
 from booking.services.closures import ClosedSpan, closed_span, closing
 from booking.services.common import get_or_404
 from booking.services.intervals import Interval, intersect, merge, subtract
-from booking.services.opening_hours import bound_instant, local_midnight, open_intervals
+from booking.services.opening_hours import (
+    bound_instant,
+    daily_windows,
+    open_intervals,
+)
 from booking.services.places import offers
 from booking.services.rooms import atom_ids
 
@@ -187,29 +191,12 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
             min_length=timedelta(minutes=min_minutes),
         )
         if filters.weekdays or filters.between:
-            daily = _daily_windows(filters, room.zone, start, end)
+            daily = daily_windows(filters.weekdays, filters.between, room.zone, start, end)
             free = [
                 (s, e) for s, e in intersect(free, daily) if e - s >= timedelta(minutes=min_minutes)
             ]
         slots += [FreeSlot(room.id, room.place_id, s, e, room.zone) for s, e in free]
     return slots
-
-
-def _daily_windows(
-    filters: AvailabilityFilter, zone: ZoneInfo, start: datetime, end: datetime
-) -> list[Interval]:
-    """The wanted weekdays and part of the day inside [start, end), as UTC intervals."""
-    begin, finish = filters.between or (time(0), time(0))
-    windows = []
-    day = start.astimezone(zone).date() - timedelta(days=1)
-    while local_midnight(day, zone) < end:
-        if not filters.weekdays or day.weekday() in filters.weekdays:
-            window_start = datetime.combine(day, begin, tzinfo=zone)
-            next_day = day + timedelta(days=1) if finish <= begin else day
-            window_end = datetime.combine(next_day, finish, tzinfo=zone)
-            windows.append((window_start.astimezone(UTC), window_end.astimezone(UTC)))
-        day += timedelta(days=1)
-    return windows
 
 
 def _occupancies(

@@ -102,6 +102,35 @@ def open_intervals(
     return result
 
 
+def daily_windows(
+    weekdays: Iterable[int],
+    between: tuple[time, time] | None,
+    zone: ZoneInfo,
+    start: datetime,
+    end: datetime,
+) -> list[Interval]:
+    """The local part of the day on the given weekdays (all when none) around [start, end), in UTC.
+
+    A part whose end is not after its begin runs past midnight; the windows are whole, so
+    intersect them with what they filter.
+    """
+    begin, finish = between or (time(0), time(0))
+    wanted = set(weekdays)
+    windows = []
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    while local_midnight(day, zone) < end:
+        if not wanted or day.weekday() in wanted:
+            next_day = day + timedelta(days=1) if finish <= begin else day
+            windows.append(
+                (
+                    datetime.combine(day, begin, tzinfo=zone).astimezone(UTC),
+                    datetime.combine(next_day, finish, tzinfo=zone).astimezone(UTC),
+                )
+            )
+        day += timedelta(days=1)
+    return windows
+
+
 def _as_utc(value: datetime, zone: ZoneInfo) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)

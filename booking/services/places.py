@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from booking.errors import Invalid, NotFound
 from booking.extensions import db
@@ -22,7 +24,8 @@ from booking.services.common import (
     list_contains_any,
     text_matches,
 )
-from booking.services.opening_hours import validate_opening_hours
+from booking.services.intervals import intersect
+from booking.services.opening_hours import daily_windows, open_intervals, validate_opening_hours
 from booking.services.policy import DEFAULT_POLICY, check_policy, merge_policy
 
 DEFAULT_OPENING_HOURS = "Mo-Fr 09:00-17:00; PH off"
@@ -39,6 +42,10 @@ class PlaceFilter:
     step_free: bool | None = None
     ground_floor: bool | None = None
     accessible_toilet: bool | None = None
+    place: tuple[int, ...] = ()
+    # Open on these weekdays (0 = Monday) and in this local part of the day, within OPEN_AHEAD.
+    weekdays: tuple[int, ...] = ()
+    between: tuple[time, time] | None = None
 
 
 ACCESSIBILITY = ("step_free", "ground_floor", "accessible_toilet")
@@ -71,15 +78,39 @@ def _filtered(filters: PlaceFilter) -> Select[Any]:
         stmt = stmt.outerjoin(Neighbourhood).where(
             or_(Place.neighbourhood_id.in_(ids), Neighbourhood.slug.in_(slugs))
         )
+    if filters.place:
+        stmt = stmt.where(Place.id.in_(filters.place))
     stmt = stmt.where(*offers(filters))
     if filters.q:
         stmt = stmt.where(text_matches(filters.q, Place.name, Place.description, Place.city))
     return stmt
 
 
-def list_places(filters: PlaceFilter, page: int, page_size: int) -> tuple[list[Place], int]:
+def list_places(
+    filters: PlaceFilter, page: int, page_size: int, now: datetime | None = None
+) -> tuple[list[Place], int]:
     """Places matching the filters, by name."""
-    return fetch_page(_filtered(filters), page, page_size)
+    if not (filters.weekdays or filters.between):
+        return fetch_page(_filtered(filters), page, page_size)
+    # Opening hours are strings evaluated in Python, so this filter cannot be SQL.
+    stmt = _filtered(filters).options(selectinload(Place.rooms))
+    found = [p for p in db.session.scalars(stmt) if _open_then(p, filters, now or utcnow())]
+    first = (page - 1) * page_size
+    return found[first : first + page_size], len(found)
+
+
+OPEN_AHEAD = timedelta(days=28)
+
+
+def _open_then(place: Place, filters: PlaceFilter, now: datetime) -> bool:
+    """Whether a bookable room of the place opens on a wanted weekday and part of the day."""
+    end = now + OPEN_AHEAD
+    windows = daily_windows(filters.weekdays, filters.between, place.zone, now, end)
+    expressions = {room.effective_opening_hours for room in place.rooms if room.bookable}
+    return any(
+        intersect(open_intervals(expression, place.zone, now, end), windows)
+        for expression in expressions
+    )
 
 
 def get_place(place_id: int) -> Place:

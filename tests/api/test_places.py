@@ -188,3 +188,38 @@ def test_neighbourhood_slugs_are_unique_and_generated(client: FlaskClient, make:
     assert create({"name": "Centrum", "city": "Delft"}).json["slug"] == "centrum-2"
     response = create({"name": "Noord", "city": "Delft", "slug": "centrum"})
     assert response.status_code == 409 and response.json["code"] == "slug_taken"
+
+
+def test_places_open_on_a_weekday_and_part_of_the_day(client: FlaskClient, make: Factory) -> None:
+    evenings = make.place(name="Avondhuis", opening_hours="Tu,Th 18:00-22:00")
+    mornings = make.place(name="Ochtendhuis", opening_hours="Mo-Fr 08:00-12:00")
+    roomless = make.place(name="Zonder zalen", opening_hours="Mo-Su 00:00-24:00")
+    closed_room = make.place(name="Dicht", opening_hours="Mo-Fr 09:00-22:00")
+    make.room(evenings)
+    make.room(mornings)
+    make.room(closed_room, bookable=False)
+    # A room's own hours count, not only the place's.
+    late_room_place = make.place(name="Late zaal", opening_hours="Mo-Fr 09:00-12:00")
+    make.room(late_room_place, opening_hours="We 19:00-23:00")
+
+    def names(query: str) -> list[str]:
+        response = client.get(f"/api/v1/places?{query}")
+        assert response.status_code == 200, response.json
+        return [p["name"] for p in response.json]
+
+    assert names("time_of_day=evening") == ["Avondhuis", "Late zaal"]
+    assert names("weekdays=tu&time_of_day=evening") == ["Avondhuis"]
+    assert names("weekdays=we,th&between=20:00-21:00") == ["Avondhuis", "Late zaal"]
+    assert names("weekdays=sa") == []
+    assert names("time_of_day=morning") == ["Ochtendhuis"]  # the late room keeps its own hours
+    assert names("between=12:00-13:00") == []  # closing at 12:00 is not open at 12:00
+    assert names(f"place={evenings}&place={mornings}&place={roomless}") == [
+        "Avondhuis",
+        "Ochtendhuis",
+        "Zonder zalen",
+    ]
+    paged = client.get("/api/v1/places?time_of_day=evening&page_size=1&page=2")
+    assert [p["name"] for p in paged.json] == ["Late zaal"]
+    assert json.loads(paged.headers["X-Pagination"])["total"] == 2
+    both = client.get("/api/v1/places?time_of_day=evening&between=17:00-18:00")
+    assert both.status_code == 422 and "between" in json.dumps(both.json["errors"])
