@@ -9,10 +9,12 @@ would offer its slot, and a taken date says why.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from booking.errors import Invalid
 from booking.models import Room, utcnow
@@ -25,8 +27,8 @@ from booking.services.availability import (
     free_intervals,
 )
 from booking.services.closures import closing
-from booking.services.intervals import Interval
-from booking.services.opening_hours import open_intervals
+from booking.services.intervals import Interval, intersect, merge
+from booking.services.opening_hours import local_midnight, open_intervals
 from booking.services.rooms import atom_ids
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -55,14 +57,34 @@ class Pattern:
     first: date
     last: date
 
-    def dates(self) -> list[date]:
+    def dates(self) -> tuple[date, ...]:
         """Every date of the pattern, in order."""
-        found, day = [], self.first
-        while day <= self.last:
-            if day.weekday() in self.weekdays:
-                found.append(day)
-            day += timedelta(days=1)
-        return found
+        return _pattern_dates(self.weekdays, self.first, self.last)
+
+    def spans(self, zone: ZoneInfo) -> tuple[Interval | None, ...]:
+        """Each date's span in UTC, in order; None where the local time does not exist."""
+        return _pattern_spans(self, zone)
+
+
+@lru_cache(maxsize=256)
+def _pattern_dates(weekdays: tuple[int, ...], first: date, last: date) -> tuple[date, ...]:
+    found, day = [], first
+    while day <= last:
+        if day.weekday() in weekdays:
+            found.append(day)
+        day += timedelta(days=1)
+    return tuple(found)
+
+
+@lru_cache(maxsize=256)
+def _pattern_spans(pattern: Pattern, zone: ZoneInfo) -> tuple[Interval | None, ...]:
+    spans: list[Interval | None] = []
+    for day in pattern.dates():
+        begin = _wall(day, pattern.start_time, zone)
+        local_end = datetime.combine(day, pattern.start_time) + pattern.duration
+        finish = _wall(local_end.date(), local_end.time(), zone)
+        spans.append(None if begin is None or finish is None else (begin, finish))
+    return tuple(spans)
 
 
 @dataclass
@@ -159,8 +181,13 @@ def room_calendars(
     last: date,
     duration: timedelta,
     now: datetime,
+    days: Iterable[date] = (),
 ) -> list[RoomCalendar]:
-    """The matching rooms' calendars over [first, last]: one query per kind of row."""
+    """The matching rooms' calendars over [first, last]: one query per kind of row.
+
+    With `days`, free intervals are worked out only on those local days (and the night
+    after each, for a span past midnight): a weekly pattern needs two days in seven.
+    """
     rooms = _rooms(filters)
     if not rooms:
         return []
@@ -171,12 +198,21 @@ def room_calendars(
     closed = _closures({room.place_id for room in rooms}, start, end)
     opening: dict[tuple[str, str], list[Interval]] = {}
     holidays: dict[str, list[Interval]] = {}
+    wanted_days: dict[str, list[Interval]] = {}
+    searched: dict[tuple[str, str], list[Interval]] = {}
     calendars = []
     for room in rooms:
         zone, policy = room.zone, room.effective_policy
         expression = room.effective_opening_hours
         if (zone.key, expression) not in opening:
-            opening[(zone.key, expression)] = open_intervals(expression, zone, start, end)
+            hours = open_intervals(expression, zone, start, end)
+            if zone.key not in wanted_days:
+                wanted_days[zone.key] = _local_days(days, zone)
+            opening[(zone.key, expression)] = hours
+            # Free intervals are worked out only where the hours meet the wanted days.
+            searched[(zone.key, expression)] = (
+                intersect(hours, wanted_days[zone.key]) if days else hours
+            )
         if zone.key not in holidays:
             holidays[zone.key] = open_intervals("PH", zone, start, end)
         hours = opening[(zone.key, expression)]
@@ -185,7 +221,7 @@ def room_calendars(
         busy = [iv for atom in room_atoms for iv in occupied[atom]]
         buffer = timedelta(minutes=policy["buffer_minutes"])
         free = free_intervals(
-            hours,
+            searched[(zone.key, expression)],
             closures,
             busy,
             buffer=buffer,
@@ -201,12 +237,23 @@ def room_calendars(
     return calendars
 
 
+def _local_days(days: Iterable[date], zone: ZoneInfo) -> list[Interval]:
+    """Each day from local midnight to the second midnight after it, merged, in UTC.
+
+    Midnight is on every room's grid (granularities divide an hour), so cutting free time
+    there leaves every span that starts on one of the days as free as before.
+    """
+    return merge(
+        (local_midnight(day, zone), local_midnight(day + timedelta(days=2), zone)) for day in days
+    )
+
+
 def dates_of(calendar: RoomCalendar, pattern: Pattern, now: datetime) -> RoomDates:
     """One room's free and taken dates for a pattern."""
     answer = RoomDates(calendar.room)
     dates = pattern.dates()
-    for day in dates:
-        reason = _verdict(day, pattern, calendar, now)
+    for day, span in zip(dates, pattern.spans(calendar.room.zone), strict=True):
+        reason = _verdict(span, pattern, calendar, now)
         if reason is None:
             answer.free_dates.append(day)
         else:
@@ -226,23 +273,24 @@ def recurring_availability(
             "No date between from and until falls on these weekdays.",
             errors={"weekdays": ["No matching date."]},
         )
-    calendars = room_calendars(filters, pattern.first, pattern.last, pattern.duration, now)
+    calendars = room_calendars(
+        filters, pattern.first, pattern.last, pattern.duration, now, days=pattern.dates()
+    )
     answers = [dates_of(calendar, pattern, now) for calendar in calendars]
     answers.sort(key=lambda a: (-len(a.free_dates), a.room.place_id, a.room.id))
     return answers
 
 
-def _verdict(day: date, pattern: Pattern, calendar: RoomCalendar, now: datetime) -> str | None:
-    """None when the date is bookable; otherwise the first reason it is not."""
-    zone, policy, buffer = calendar.room.zone, calendar.policy, calendar.buffer
+def _verdict(
+    span: Interval | None, pattern: Pattern, calendar: RoomCalendar, now: datetime
+) -> str | None:
+    """None when the date's span is bookable; otherwise the first reason it is not."""
+    policy, buffer = calendar.policy, calendar.buffer
     hours, holidays, closures = calendar.hours, calendar.holidays, calendar.closures
     busy, free = calendar.busy, calendar.free
-    begin = _wall(day, pattern.start_time, zone)
-    local_end = datetime.combine(day, pattern.start_time) + pattern.duration
-    finish = _wall(local_end.date(), local_end.time(), zone)
-    if begin is None or finish is None:
+    if span is None:
         return "nonexistent_local_time"
-    span = (begin, finish)
+    begin = span[0]
     minutes = pattern.duration.total_seconds() / 60
     granularity = policy["granularity_minutes"]
     on_grid = (pattern.start_time.hour * 60 + pattern.start_time.minute) % granularity == 0
@@ -271,7 +319,7 @@ def _verdict(day: date, pattern: Pattern, calendar: RoomCalendar, now: datetime)
     return None
 
 
-def _series_body(room: Room, pattern: Pattern, dates: list[date]) -> dict[str, Any]:
+def _series_body(room: Room, pattern: Pattern, dates: Sequence[date]) -> dict[str, Any]:
     """A POST /series body whose RRULE gives exactly the pattern's dates."""
     zone = room.zone
     first = datetime.combine(dates[0], pattern.start_time, tzinfo=zone)

@@ -7,6 +7,7 @@ ranks first; where the place is, whom it serves and how well the room fits come 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -96,7 +97,7 @@ def _reasons(initiative: Initiative, place: Place, room: Room, capacity: int) ->
 
 
 def _series(
-    initiative: Initiative, room: Room, pattern: Pattern, dates: list[date]
+    initiative: Initiative, room: Room, pattern: Pattern, dates: Sequence[date]
 ) -> dict[str, object]:
     """A POST /series body for exactly the pattern's dates in the trial."""
     zone = room.zone
