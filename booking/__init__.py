@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from booking.i18n import install_babel
     from booking.ratelimits import install_fail_open_reporting
     from booking.request_id import install_request_id
+    from booking.web import register_web
 
     app.url_map.converters["id"] = IdConverter
     database.install_sqlite_transaction_mode()
@@ -58,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     install_fail_open_reporting(app)
     register_api(app)
+    register_web(app)
     install_babel(app)
     CORS(
         app,

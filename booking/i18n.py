@@ -16,12 +16,20 @@ DEFAULT_LOCALE = "nl"
 EN_DASH = "\u2013"  # typographic span between times
 
 
+LANGUAGE_COOKIE = "lang"
+
+
 def select_locale() -> str:
-    """`?lang=en` or `?lang=nl` on a request; Dutch otherwise."""
+    """`?lang=en` or `?lang=nl` on a request; on a page, the language chosen before; Dutch
+    otherwise."""
     if has_request_context():
         wanted = request.args.get("lang", "")
         if wanted in LOCALES:
             return wanted
+        if request.blueprint == "web":
+            remembered = request.cookies.get(LANGUAGE_COOKIE, "")
+            if remembered in LOCALES:
+                return remembered
     return DEFAULT_LOCALE
 
 

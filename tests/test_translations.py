@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "booking" / "translations" / "nl" / "LC_MESSAGES"
 METHODS = [("**.py", "python"), ("**/templates/**", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2)}
 
 
 def _extracted() -> set[str]:

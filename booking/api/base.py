@@ -86,6 +86,11 @@ class ProblemApi(ProblemDocsMixin, Api):
             retry_after = error.get_response().headers.get("Retry-After")
             if retry_after:
                 headers["Retry-After"] = retry_after
+        from booking.web.errors import error_page, wants_page
+
+        if wants_page():
+            page, status = error_page(status)
+            return page, status, headers
         return problem_response(status, code, error.name, detail, errors=errors, headers=headers)
 
 

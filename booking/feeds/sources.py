@@ -313,7 +313,13 @@ def _closed_days(place: Place, atoms: frozenset[int] | None, day: datetime) -> l
     `atoms`: the room whose feed this is (a closure of a room sharing a part counts); None for
     the whole place.
     """
-    start, end = day - PAST, day + AHEAD
+    return closed_days(place, atoms, day - PAST, day + AHEAD)
+
+
+def closed_days(
+    place: Place, atoms: frozenset[int] | None, start: datetime, end: datetime
+) -> list[FeedEvent]:
+    """Closures and public holidays touching [start, end), as all-day events."""
     zone = place.zone
     events = []
     closures = db.session.scalars(

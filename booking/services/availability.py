@@ -232,3 +232,45 @@ def _closures(place_ids: set[int], start: datetime, end: datetime) -> dict[int, 
     for closure in rows:
         found[closure.place_id].append(closed_span(closure))
     return found
+
+
+@dataclass(frozen=True)
+class RoomSlots:
+    """A room with its free slots."""
+
+    room: Room
+    slots: list[FreeSlot]
+
+
+@dataclass(frozen=True)
+class PlaceSlots:
+    """A place with its rooms' free slots, in the order the search found them."""
+
+    place: Place
+    rooms: list[RoomSlots]
+
+    @property
+    def count(self) -> int:
+        """How many free slots the place has in all."""
+        return sum(len(room.slots) for room in self.rooms)
+
+
+def by_place(slots: list[FreeSlot]) -> list[PlaceSlots]:
+    """Free slots grouped by place and room, for showing; the rooms come from the session."""
+    ids = {slot.room_id for slot in slots}
+    rooms = {
+        room.id: room
+        for room in db.session.scalars(
+            select(Room).where(Room.id.in_(ids)).options(selectinload(Room.place))
+        )
+    }
+    places: dict[int, dict[int, list[FreeSlot]]] = {}
+    for slot in slots:
+        places.setdefault(slot.place_id, {}).setdefault(slot.room_id, []).append(slot)
+    return [
+        PlaceSlots(
+            rooms[next(iter(by_room))].place,
+            [RoomSlots(rooms[room_id], room_slots) for room_id, room_slots in by_room.items()],
+        )
+        for by_room in places.values()
+    ]

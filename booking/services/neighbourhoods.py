@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from booking.errors import NotFound
 from booking.extensions import db
 from booking.models import Neighbourhood
 from booking.services.authorization import Actor, require_admin
@@ -26,6 +27,14 @@ def list_neighbourhoods(page: int, page_size: int) -> tuple[list[Neighbourhood],
 def get_neighbourhood(neighbourhood_id: int) -> Neighbourhood:
     """One neighbourhood."""
     return get_or_404(Neighbourhood, neighbourhood_id)
+
+
+def get_neighbourhood_by_slug(slug: str) -> Neighbourhood:
+    """One neighbourhood by its slug."""
+    neighbourhood = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    if neighbourhood is None:
+        raise NotFound(f"No neighbourhood is called {slug!r}.")
+    return neighbourhood
 
 
 def create_neighbourhood(actor: Actor, data: dict[str, Any]) -> Neighbourhood:

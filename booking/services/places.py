@@ -118,6 +118,14 @@ def get_place(place_id: int) -> Place:
     return get_or_404(Place, place_id)
 
 
+def get_place_by_slug(slug: str) -> Place:
+    """One place by its slug."""
+    place = db.session.scalar(select(Place).where(Place.slug == slug))
+    if place is None:
+        raise NotFound(f"No place is called {slug!r}.")
+    return place
+
+
 def check_neighbourhood(neighbourhood_id: int | None) -> None:
     """422 when a given neighbourhood id does not exist."""
     if neighbourhood_id is not None and db.session.get(Neighbourhood, neighbourhood_id) is None:

@@ -1,0 +1,18 @@
+"""Pages for residents: find a place and a free slot, and subscribe. Server-rendered, Dutch
+first, without JavaScript; they call the same services as the API."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from booking.web import errors, formatting, views
+
+# Once, at import: a blueprint cannot change after its first registration, and tests
+# build many apps.
+errors.install(views.bp)
+
+
+def register_web(app: Flask) -> None:
+    """Register the pages (with their error pages) and their template filters."""
+    app.register_blueprint(views.bp)
+    formatting.install(app)

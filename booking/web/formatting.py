@@ -1,0 +1,90 @@
+"""How pages write dates, times and labels: the Dutch way in Dutch ("dinsdag 12 januari,
+19:00-21:00 with an en dash"), the English way in English."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from booking.i18n import EN_DASH, when
+
+KINDS = {
+    "buurthuis": _l("community centre"),
+    "huiskamer": _l("neighbourhood living room"),
+    "dienstencentrum": _l("service centre"),
+    "kerk": _l("church"),
+    "inloophuis": _l("drop-in house"),
+    "kringloop": _l("second-hand shop"),
+    "wijkservicepunt": _l("neighbourhood service point"),
+    "jongeren": _l("youth centre"),
+    "leeszaal": _l("reading room"),
+    "wijktuin": _l("community garden"),
+    "bibliotheek": _l("library"),
+    "school": _l("school"),
+    "other": _l("other place"),
+}
+STATUSES = {
+    "idea": _l("idea"),
+    "trial": _l("on trial"),
+    "running": _l("running"),
+    "ended": _l("ended"),
+}
+
+
+def locale() -> str:
+    """The language of this request: nl or en."""
+    return str(get_locale() or "nl")
+
+
+def span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    """'dinsdag 12 januari, 19:00-21:00 with an en dash'."""
+    return when(start, end, zone, locale())
+
+
+def day(value: date | datetime, zone: ZoneInfo | None = None) -> str:
+    """'dinsdag 12 januari'."""
+    if isinstance(value, datetime) and zone is not None:
+        value = value.astimezone(zone)
+    return format_date(value, "EEEE d MMMM", locale=locale())
+
+
+def clock(value: datetime, zone: ZoneInfo) -> str:
+    """'19:00'."""
+    return format_time(value.astimezone(zone), "HH:mm", locale=locale())
+
+
+def hours(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    """'19:00-21:00 with an en dash' (with the day of the end when it is another day)."""
+    if end.astimezone(zone).date() != start.astimezone(zone).date():
+        return f"{clock(start, zone)}{EN_DASH}{day(end, zone)} {clock(end, zone)}"
+    return f"{clock(start, zone)}{EN_DASH}{clock(end, zone)}"
+
+
+def kind(code: str) -> str:
+    """A place kind in words."""
+    return str(KINDS.get(code, code))
+
+
+def status(code: str) -> str:
+    """An initiative status in words."""
+    return str(STATUSES.get(code, code))
+
+
+def install(app: Flask) -> None:
+    """Make the formatters available as template filters."""
+    filters: dict[str, Callable[..., str]] = {
+        "span": span,
+        "day": day,
+        "clock": clock,
+        "hours": hours,
+        "kind": kind,
+        "status": status,
+    }
+    for name, function in filters.items():
+        app.add_template_filter(function, name)

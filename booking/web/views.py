@@ -1,0 +1,279 @@
+"""The pages. Thin: each reads its arguments, asks the services, and renders a template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, has_request_context, render_template, request
+from werkzeug.exceptions import NotFound as PageNotFound
+
+from booking.config import DEFAULT_TIMEZONE
+from booking.feeds.agenda import coming_activities, coming_closures
+from booking.feeds.links import subscribe_links
+from booking.i18n import LANGUAGE_COOKIE
+from booking.models import Booking, Room, utcnow
+from booking.models.account import LOCALES
+from booking.models.initiative import INITIATIVE_STATUSES, RUNNING, TRIAL
+from booking.schemas.place import PLACE_KINDS
+from booking.services import closures, initiatives, neighbourhoods, places
+from booking.services.authorization import Actor
+from booking.services.availability import AvailabilityFilter, by_place, find_availability
+from booking.services.common import get_or_404
+from booking.web.formatting import locale
+from booking.web.search import MIN_MINUTES, SEARCH_DAYS, availability_filter, read_search
+
+bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets")
+
+HOME_PLACES = 20  # places shown with free slots on the front page
+SLOTS_PER_PLACE = 6
+PLACE_DAYS = 14  # the free slots on a place page
+MAX_LIST = 500  # places, neighbourhoods, initiatives on one page: a neighbourhood's scale
+ACTIVE = (TRIAL, RUNNING)
+
+
+def _today() -> date:
+    return utcnow().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+
+
+def _all_neighbourhoods() -> list[Any]:
+    return neighbourhoods.list_neighbourhoods(1, MAX_LIST)[0]
+
+
+@bp.get("/")
+def home() -> str:
+    """The front page: one search for a free slot, and what is coming up."""
+    now = utcnow()
+    search = read_search(request.args)
+    known = _all_neighbourhoods()
+    chosen = next((n for n in known if n.slug == search.neighbourhood), None)
+    if search.neighbourhood and chosen is None:
+        search.errors["wijk"] = "?"
+    results, total = [], 0
+    if not search.errors:
+        filters = availability_filter(search, _today(), chosen.id if chosen else None)
+        grouped = by_place(find_availability(filters, now))
+        results, total = grouped[:HOME_PLACES], len(grouped)
+    return render_template(
+        "web/home.html",
+        search=search,
+        neighbourhoods=known,
+        results=results,
+        total=total,
+        slots_per_place=SLOTS_PER_PLACE,
+        search_days=SEARCH_DAYS,
+        min_minutes=MIN_MINUTES,
+        activities=coming_activities([Booking.visibility == "public"], now, days=7, limit=8),
+        initiatives=initiatives.list_initiatives(initiatives.InitiativeFilter(status=ACTIVE), 1, 6)[
+            0
+        ],
+    )
+
+
+@bp.get("/plekken")
+def place_list() -> str:
+    """Every place, filterable by neighbourhood, kind, target group and accessibility."""
+    args = request.args
+    known = _all_neighbourhoods()
+    wanted = {
+        "neighbourhood": tuple(v[:80] for v in args.getlist("wijk")[:20] if v),
+        "kind": tuple(v for v in args.getlist("soort")[:20] if v in PLACE_KINDS),
+        "target_group": tuple(v[:40] for v in args.getlist("doelgroep")[:20] if v),
+    }
+    needs = {
+        need: args.get(key) == "1"
+        for need, key in (
+            ("step_free", "drempelvrij"),
+            ("ground_floor", "begane_grond"),
+            ("accessible_toilet", "toilet"),
+        )
+    }
+    found, total = places.list_places(
+        places.PlaceFilter(
+            neighbourhood=wanted["neighbourhood"],
+            kind=wanted["kind"],
+            target_group=wanted["target_group"],
+            # Ticking a box asks for it; leaving it empty does not ask for its absence.
+            step_free=needs["step_free"] or None,
+            ground_floor=needs["ground_floor"] or None,
+            accessible_toilet=needs["accessible_toilet"] or None,
+        ),
+        1,
+        MAX_LIST,
+    )
+    groups = sorted(
+        {
+            group
+            for place in places.list_places(places.PlaceFilter(), 1, MAX_LIST)[0]
+            for group in place.target_groups
+        }
+    )
+    return render_template(
+        "web/places.html",
+        places=found,
+        total=total,
+        neighbourhoods=known,
+        kinds=PLACE_KINDS,
+        groups=groups,
+        wanted=wanted,
+        needs=needs,
+    )
+
+
+@bp.get("/plekken/<string(maxlength=80):slug>")
+def place_page(slug: str) -> str:
+    """A place: who it is for, when it is open, its rooms, free slots and coming activities."""
+    place = places.get_place_by_slug(slug)
+    now = utcnow()
+    today = now.astimezone(place.zone).date()
+    _place, week = closures.opening_hours_by_day(place.id, today, today + timedelta(days=6))
+    slots = find_availability(
+        AvailabilityFilter(
+            from_=today,
+            to=today + timedelta(days=PLACE_DAYS - 1),
+            place=(place.id,),
+            min_duration=MIN_MINUTES,
+        ),
+        now,
+    )
+    rooms = {room.id: room for room in place.rooms}
+    free_by_day: dict[date, list[tuple[Room, Any]]] = {}
+    for slot in slots:
+        free_by_day.setdefault(slot.start.astimezone(place.zone).date(), []).append(
+            (rooms[slot.room_id], slot)
+        )
+    return render_template(
+        "web/place.html",
+        place=place,
+        week=week,
+        today=today,
+        closed=coming_closures(place, now),
+        free_by_day=free_by_day,
+        place_days=PLACE_DAYS,
+        activities=coming_activities([Booking.place_id == place.id], now, days=PLACE_DAYS),
+        initiatives=initiatives.list_initiatives(
+            initiatives.InitiativeFilter(status=ACTIVE, place=(place.id,)), 1, 20
+        )[0],
+        feeds=subscribe_links(f"/feeds/places/{place.id}.ics", place.name),
+        free_feed=subscribe_links(f"/feeds/availability/places/{place.id}.ics", place.name),
+    )
+
+
+@bp.get("/wijken/<string(maxlength=80):slug>")
+def neighbourhood_page(slug: str) -> str:
+    """A neighbourhood: its places, its coming public activities, its free-slot feed."""
+    neighbourhood = neighbourhoods.get_neighbourhood_by_slug(slug)
+    now = utcnow()
+    found, _total = places.list_places(
+        places.PlaceFilter(neighbourhood=(str(neighbourhood.id),)), 1, MAX_LIST
+    )
+    return render_template(
+        "web/neighbourhood.html",
+        neighbourhood=neighbourhood,
+        places=found,
+        activities=coming_activities(
+            [Booking.place_id.in_([p.id for p in found]), Booking.visibility == "public"],
+            now,
+            days=PLACE_DAYS,
+        ),
+        feeds=subscribe_links(f"/feeds/neighbourhoods/{neighbourhood.id}.ics", neighbourhood.name),
+        free_feed=subscribe_links(
+            f"/feeds/availability/neighbourhoods/{neighbourhood.id}.ics", neighbourhood.name
+        ),
+    )
+
+
+@bp.get("/initiatieven")
+def initiative_list() -> str:
+    """Initiatives, the running and trying ones first."""
+    status = request.args.get("status", "")
+    chosen = (status,) if status in INITIATIVE_STATUSES else ()
+    found, total = initiatives.list_initiatives(
+        initiatives.InitiativeFilter(status=chosen), 1, MAX_LIST
+    )
+    found.sort(key=lambda i: (i.status not in ACTIVE, i.status == "ended"))
+    return render_template(
+        "web/initiatives.html",
+        initiatives=found,
+        total=total,
+        statuses=INITIATIVE_STATUSES,
+        status=status if chosen else "",
+    )
+
+
+@bp.get("/initiatieven/<int:initiative_id>")
+def initiative_page(initiative_id: int) -> str:
+    """An initiative: status, trial period, partners, places, coming activities."""
+    initiative = initiatives.get_initiative(initiative_id)
+    now = utcnow()
+    used = initiatives.activities(Actor.anonymous(), initiative, now)
+    return render_template(
+        "web/initiative.html",
+        initiative=initiative,
+        places=used.places,
+        activities=coming_activities(
+            [Booking.initiative_id == initiative.id, Booking.visibility == "public"],
+            now,
+            days=56,
+        ),
+        feeds=subscribe_links(f"/feeds/initiatives/{initiative.id}.ics", initiative.title),
+    )
+
+
+@bp.get("/aanvragen")
+def ask() -> str:
+    """How to ask for a free slot (through the API, until the request form exists)."""
+    room_id = request.args.get("ruimte", "")
+    if not (room_id.isascii() and room_id.isdigit() and len(room_id) < 10):
+        raise PageNotFound()
+    room = get_or_404(Room, int(room_id))
+    start = _instant(request.args.get("van", ""))
+    end = _instant(request.args.get("tot", ""))
+    if start is None or end is None or not start < end:
+        start = end = None
+    return render_template("web/ask.html", room=room, place=room.place, start=start, end=end)
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text[:40])
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+@bp.get("/api")
+def api_page() -> str:
+    """Where the API and its documentation are."""
+    return render_template("web/api.html")
+
+
+@bp.after_request
+def remember_language(response: Response) -> Response:
+    """A `?lang=` on a page is remembered in a cookie, so the next page keeps the language."""
+    wanted = request.args.get("lang", "")
+    if wanted in LOCALES:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            wanted,
+            max_age=365 * 24 * 3600,
+            secure=request.is_secure,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+@bp.app_context_processor
+def page_helpers() -> dict[str, Any]:
+    """What every page template may use: the language and the link to the other one."""
+
+    def switch_language(code: str) -> str:
+        args = {key: value for key, value in request.args.items(multi=True) if key != "lang"}
+        return f"{request.path}?{urlencode({**args, 'lang': code})}"
+
+    if not has_request_context():  # a mail rendered by the worker
+        return {}
+    return {"locale": locale(), "switch_language": switch_language}

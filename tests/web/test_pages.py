@@ -1,0 +1,207 @@
+"""The pages over HTTP, on both databases: what they show, in which language, and that
+they escape and hide what they must."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask.testing import FlaskClient
+
+from booking.models import utcnow
+from tests.booking_helpers import book, upcoming
+from tests.factories import Factory
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+def _page(client: FlaskClient, path: str, status: int = 200) -> str:
+    response = client.get(path)
+    assert response.status_code == status, (path, response.status_code)
+    assert response.mimetype == "text/html"
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src" not in csp
+    return response.get_data(as_text=True)
+
+
+def _neighbourhood_with_a_place(make: Factory, **place: object) -> tuple[int, int, int]:
+    west = make.neighbourhood("Oude Westen")
+    place_id = make.place(
+        name="Huiskamer Gaffel",
+        slug="huiskamer-gaffel",
+        neighbourhood_id=west,
+        opening_hours="Mo-Su 08:00-22:00",
+        step_free=True,
+        description="Een huiskamer voor iedereen.",
+        **place,
+    )
+    room = make.room(place_id, name="Grote kamer", capacity=25)
+    return west, place_id, room
+
+
+def test_every_page_answers_in_dutch_by_default(client: FlaskClient, make: Factory) -> None:
+    west, _place, _room = _neighbourhood_with_a_place(make)
+    slug = make.run(_slug_of_neighbourhood, west)
+    pages = {
+        "/": "Zoek vrije tijd",
+        "/plekken": "Huiskamer Gaffel",
+        "/plekken/huiskamer-gaffel": "Openingstijden deze week",
+        f"/wijken/{slug}": "Plekken in Oude Westen",
+        "/initiatieven": "Initiatieven",
+        "/api": "/api/v1/docs",
+    }
+    for path, text in pages.items():
+        html = _page(client, path)
+        assert '<html lang="nl">' in html
+        assert text in html, path
+
+
+def test_english_on_request_and_remembered(client: FlaskClient, make: Factory) -> None:
+    _neighbourhood_with_a_place(make)
+    english = client.get("/plekken?lang=en")
+    assert '<html lang="en">' in english.get_data(as_text=True)
+    assert "Places" in english.get_data(as_text=True)
+    cookie = english.headers["Set-Cookie"]
+    assert cookie.startswith("lang=en") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # The next page, without ?lang=, stays English; ?lang=nl switches back.
+    assert '<html lang="en">' in client.get("/plekken/huiskamer-gaffel").get_data(as_text=True)
+    assert '<html lang="nl">' in client.get("/?lang=nl").get_data(as_text=True)
+    assert '<html lang="nl">' in client.get("/initiatieven").get_data(as_text=True)
+    # The switch links to the same page in the other language, keeping the search.
+    html = client.get("/?dag=tu&lang=nl").get_data(as_text=True)
+    assert 'href="/?dag=tu&amp;lang=en"' in html
+
+
+def test_search_finds_free_slots_grouped_by_place(client: FlaskClient, make: Factory) -> None:
+    _west, _place, room = _neighbourhood_with_a_place(make)
+    tuesday = upcoming(days=3, weekday=1)
+    host = make.account(name="Host")
+    assert book(client, host, room, tuesday, "19:00", "21:00").status_code == 201
+    html = _page(client, f"/?datum={tuesday.isoformat()}&personen=20&wijk=wijk-")
+    assert "Controleer" in html  # an unknown neighbourhood is a message, not an error page
+    html = _page(client, f"/?datum={tuesday.isoformat()}&personen=20&drempelvrij=1")
+    assert "Huiskamer Gaffel" in html and "Grote kamer" in html
+    # Dutch dates, "dinsdag 12 januari, 08:00-19:00" (an en dash); free again after it.
+    day_name = WEEKDAYS_NL[tuesday.weekday()]
+    assert re.search(rf"{day_name} {tuesday.day} \w+, 08:00\u201319:00", html), html
+    assert f"{day_name} {tuesday.day}" in html and "21:00\u201322:00" in html
+    assert "/aanvragen?ruimte=" in html
+    # Too many people: nothing fits.
+    assert "Er is niets vrij" in _page(client, f"/?datum={tuesday.isoformat()}&personen=26")
+    # Bad input gives messages in the form.
+    html = _page(client, "/?datum=morgen&personen=-3&dag=xx")
+    assert html.count('aria-invalid="true"') == 3
+
+
+def test_weekday_and_part_of_the_day(client: FlaskClient, make: Factory) -> None:
+    _neighbourhood_with_a_place(make)
+    html = _page(client, "/?dag=th&dagdeel=evening")
+    times = re.findall(r'<span class="when">(\w+) \d+ \w+, (\d\d:\d\d)\u2013(\d\d:\d\d)', html)
+    assert times and all(day == "donderdag" for day, _s, _e in times)
+    assert all(start >= "17:00" and end <= "22:00" for _d, start, end in times)
+
+
+def test_place_page_shows_the_place(client: FlaskClient, make: Factory) -> None:
+    _west, place_id, room = _neighbourhood_with_a_place(
+        make,
+        house_rules="Schoenen uit.",
+        contact_email="gastvrouw@example.nl",
+        target_groups=["ouderen", "buurtbewoners"],
+    )
+    now = utcnow()
+    make.closure(place_id, now + timedelta(days=20), now + timedelta(days=21))
+    host = make.account(name="Host")
+    day = upcoming(days=2)
+    assert book(client, host, room, day, "10:00", "11:00", title="Breicafé").status_code == 201
+    secret = book(
+        client, host, room, day, "14:00", "15:00", title="Schuldhulp Jansen", visibility="private"
+    )
+    assert secret.status_code == 201
+    html = _page(client, "/plekken/huiskamer-gaffel")
+    for text in (
+        "Een huiskamer voor iedereen.",
+        "Schoenen uit.",
+        "gastvrouw@example.nl",
+        "ouderen, buurtbewoners",
+        "Drempelvrije ingang",
+        "Grote kamer",
+        "Breicafé",
+        "Gesloten: test",
+        "webcal://",
+        "calendar.google.com",
+        "outlook.live.com",
+        f"/feeds/places/{place_id}.ics",
+    ):
+        assert text in html, text
+    # A private booking is only "Bezet": no title, no description.
+    assert "Bezet" in html and "Schuldhulp" not in html and "Jansen" not in html
+    assert _page(client, "/plekken/bestaat-niet", status=404).count("Pagina niet gevonden") >= 1
+
+
+def test_user_text_is_escaped_everywhere(client: FlaskClient, make: Factory) -> None:
+    west = make.neighbourhood(HOSTILE)
+    place_id = make.place(
+        name=HOSTILE,
+        slug="vijandig",
+        description=HOSTILE,
+        house_rules=HOSTILE,
+        neighbourhood_id=west,
+        opening_hours="Mo-Su 08:00-22:00",
+        target_groups=[HOSTILE],
+    )
+    room = make.room(place_id, name=HOSTILE)
+    host = make.account(name=HOSTILE)
+    assert (
+        book(client, host, room, upcoming(days=2), "10:00", "11:00", title=HOSTILE).status_code
+        == 201
+    )
+    slug = make.run(_slug_of_neighbourhood, west)
+    for path in (
+        "/",
+        "/plekken",
+        "/plekken/vijandig",
+        f"/wijken/{slug}",
+        f"/aanvragen?ruimte={room}",
+    ):
+        html = _page(client, path)
+        assert "<script>" not in html and "<img src=x" not in html, path
+        assert "&lt;script&gt;" in html, path
+
+
+def _slug_of_neighbourhood(neighbourhood_id: int) -> str:
+    from booking.extensions import db
+    from booking.models import Neighbourhood
+
+    found = db.session.get(Neighbourhood, neighbourhood_id)
+    assert found is not None
+    return found.slug
+
+
+def test_error_pages_are_pages(client: FlaskClient) -> None:
+    html = _page(client, "/bestaat/niet", status=404)
+    assert "Pagina niet gevonden" in html and 'href="/plekken"' in html
+    assert _page(client, "/initiatieven/999999", status=404)
+    assert _page(client, "/aanvragen?ruimte=abc", status=404)
+    # The API keeps its problem documents.
+    api = client.get("/api/v1/bestaat-niet")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+
+
+def test_pages_stay_small(client: FlaskClient, make: Factory) -> None:
+    _neighbourhood_with_a_place(make)
+    with client.get("/assets/wijkruimte.css") as stylesheet:
+        assert stylesheet.status_code == 200 and stylesheet.mimetype == "text/css"
+        css = len(stylesheet.data)
+    for path in ("/", "/plekken", "/plekken/huiskamer-gaffel", "/initiatieven"):
+        size = len(client.get(path).data) + css
+        assert size < 100_000, (path, size)
+
+
+def test_times_are_local(client: FlaskClient, make: Factory) -> None:
+    _west, _place, room = _neighbourhood_with_a_place(make)
+    day = upcoming(days=2)
+    host = make.account()
+    assert book(client, host, room, day, "19:30", "20:45", title="Avondkoor").status_code == 201
+    html = _page(client, "/plekken/huiskamer-gaffel")
+    assert "19:30\u201320:45" in html  # booked in Amsterdam time, shown in it
