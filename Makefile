@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 THREADS ?= 8
 
-.PHONY: run test lint fuzz install clean libical
+.PHONY: run test lint fuzz install clean libical chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ libical:
 		(apt-get update -qq && apt-get install -y -qq gir1.2-ical-3.0 python3-gi >/dev/null) || \
 		echo "could not install gir1.2-ical-3.0 and python3-gi: the libical feed checks will fail"
 
+# Debian's Chromium and its chromedriver, for the page tests (Selenium drives them headless).
+chromium:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
+		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+		echo "could not install chromium and chromium-driver: the browser tests will fail"
+
 ## run: migrate the SQLite database under instance/, load the demo data if empty, serve on :8000
 ## (one process with threads, so the in-memory rate limits hold exactly; see README for Redis),
 ## with `booking worker` beside it delivering mail (.eml files under instance/mail/); stops both
@@ -41,7 +47,7 @@ run: install
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## test: the whole suite on SQLite, and on PostgreSQL when one is reachable (required with CI=true)
-test: install node_modules/.installed libical
+test: install node_modules/.installed libical chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -15,7 +15,7 @@ from booking.extensions import db
 @with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo data set (real place names, invented rooms and hours)."""
-    from booking.services.demo import database_is_empty, seed_demo
+    from booking.demo import database_is_empty, seed_demo
 
     if if_empty and not database_is_empty():
         click.echo("Database already has places; demo data not loaded.")

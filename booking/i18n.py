@@ -26,7 +26,8 @@ def select_locale() -> str:
         wanted = request.args.get("lang", "")
         if wanted in LOCALES:
             return wanted
-        if request.blueprint == "web":
+        # Pages (and unknown addresses, which answer with a page) remember the choice.
+        if request.blueprint in {"web", None}:
             remembered = request.cookies.get(LANGUAGE_COOKIE, "")
             if remembered in LOCALES:
                 return remembered

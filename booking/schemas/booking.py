@@ -53,6 +53,9 @@ class BookerSchema(Schema):
 class BookingSchema(Timestamps):
     """A booking. Private bookings show outsiders only room and time (`details_hidden`)."""
 
+    # Withheld (null) on a private booking shown to an outsider, as every other detail.
+    created_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    updated_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     id = fields.Integer()
     room_id = fields.Integer()
     place_id = fields.Integer()

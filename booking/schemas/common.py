@@ -226,7 +226,7 @@ class DayPartSchema(Schema):
     )
     between = fields.String(
         validate=validate.Regexp(
-            r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$",
+            r"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
             error="Use HH:MM-HH:MM, like 17:00-22:00.",
         ),
         metadata={"description": "only this local part of the day, HH:MM-HH:MM"},

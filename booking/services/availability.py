@@ -254,6 +254,11 @@ class PlaceSlots:
         """How many free slots the place has in all."""
         return sum(len(room.slots) for room in self.rooms)
 
+    def first(self, limit: int) -> list[tuple[RoomSlots, FreeSlot]]:
+        """The earliest `limit` slots over all rooms, each with its room."""
+        every = [(room, slot) for room in self.rooms for slot in room.slots]
+        return sorted(every, key=lambda pair: (pair[1].start, pair[0].room.id))[:limit]
+
 
 def by_place(slots: list[FreeSlot]) -> list[PlaceSlots]:
     """Free slots grouped by place and room, for showing; the rooms come from the session."""

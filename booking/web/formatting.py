@@ -29,6 +29,35 @@ KINDS = {
     "school": _l("school"),
     "other": _l("other place"),
 }
+# Target groups and facilities are free tags; these are the common ones, in words.
+GROUPS = {
+    "everyone": _l("everyone"),
+    "elderly": _l("older people"),
+    "neighbours": _l("neighbours"),
+    "youth": _l("young people"),
+    "women": _l("women"),
+    "newcomers": _l("newcomers"),
+    "spanish-speakers": _l("Spanish speakers"),
+    "children": _l("children"),
+    "parents": _l("parents"),
+}
+FACILITIES = {
+    "books": _l("books"),
+    "chairs": _l("chairs"),
+    "coffee": _l("coffee"),
+    "games": _l("games"),
+    "kitchen": _l("kitchen"),
+    "piano": _l("piano"),
+    "projector": _l("projector"),
+    "sound": _l("sound system"),
+    "stage": _l("stage"),
+    "table": _l("table"),
+    "tables": _l("tables"),
+    "tools": _l("tools"),
+    "whiteboard": _l("whiteboard"),
+    "wifi": _l("wifi"),
+    "workbench": _l("workbench"),
+}
 STATUSES = {
     "idea": _l("idea"),
     "trial": _l("on trial"),
@@ -71,6 +100,20 @@ def kind(code: str) -> str:
     return str(KINDS.get(code, code))
 
 
+def _tags(codes: list[str], labels: dict[str, object]) -> str:
+    return ", ".join(str(labels.get(code, code.replace("-", " "))) for code in codes)
+
+
+def groups(codes: list[str]) -> str:
+    """Target groups in words: 'older people, women'."""
+    return _tags(codes, GROUPS)
+
+
+def facilities(codes: list[str]) -> str:
+    """Facilities in words: 'kitchen, wifi'."""
+    return _tags(codes, FACILITIES)
+
+
 def status(code: str) -> str:
     """An initiative status in words."""
     return str(STATUSES.get(code, code))
@@ -85,6 +128,8 @@ def install(app: Flask) -> None:
         "hours": hours,
         "kind": kind,
         "status": status,
+        "groups": groups,
+        "facilities": facilities,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

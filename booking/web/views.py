@@ -27,8 +27,9 @@ from booking.web.search import MIN_MINUTES, SEARCH_DAYS, availability_filter, re
 
 bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets")
 
-HOME_PLACES = 20  # places shown with free slots on the front page
-SLOTS_PER_PLACE = 6
+# The front page shows a taste before a search, and more after one.
+HOME_PLACES = {False: 6, True: 20}
+SLOTS_PER_PLACE = {False: 3, True: 4}
 PLACE_DAYS = 14  # the free slots on a place page
 MAX_LIST = 500  # places, neighbourhoods, initiatives on one page: a neighbourhood's scale
 ACTIVE = (TRIAL, RUNNING)
@@ -55,14 +56,14 @@ def home() -> str:
     if not search.errors:
         filters = availability_filter(search, _today(), chosen.id if chosen else None)
         grouped = by_place(find_availability(filters, now))
-        results, total = grouped[:HOME_PLACES], len(grouped)
+        results, total = grouped[: HOME_PLACES[search.asked]], len(grouped)
     return render_template(
         "web/home.html",
         search=search,
         neighbourhoods=known,
         results=results,
         total=total,
-        slots_per_place=SLOTS_PER_PLACE,
+        slots_per_place=SLOTS_PER_PLACE[search.asked],
         search_days=SEARCH_DAYS,
         min_minutes=MIN_MINUTES,
         activities=coming_activities([Booking.visibility == "public"], now, days=7, limit=8),

@@ -223,3 +223,11 @@ def test_places_open_on_a_weekday_and_part_of_the_day(client: FlaskClient, make:
     assert json.loads(paged.headers["X-Pagination"])["total"] == 2
     both = client.get("/api/v1/places?time_of_day=evening&between=17:00-18:00")
     assert both.status_code == 422 and "between" in json.dumps(both.json["errors"])
+
+
+def test_between_takes_only_real_clock_times(client: FlaskClient) -> None:
+    for span in ("16:50-24:13", "24:00-10:00", "09:60-10:00", "9:00-10:00"):
+        for path in ("/api/v1/places", "/api/v1/availability"):
+            response = client.get(f"{path}?between={span}")
+            assert response.status_code == 422, (path, span)
+    assert client.get("/api/v1/places?between=20:00-24:00").status_code == 200

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi import checks
 
+from booking.demo import seed_demo
 from booking.extensions import db
-from booking.services.demo import seed_demo
 from tests.factories import Factory
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")

@@ -1,6 +1,8 @@
-"""Demo initiatives in every state, with real bookings, so reports and suggestions show life.
+"""Demo initiatives in every state, and a week of coming activities, so the pages, reports
+and suggestions show life.
 
-The people, the school and the initiatives are invented and marked as demo data.
+The people, the school, the initiatives and the activities are invented and marked as demo
+data. Their texts are Dutch, as the people who would write them.
 """
 
 from __future__ import annotations
@@ -28,15 +30,21 @@ def _next(weekday: int, today: date, weeks: int = 0) -> date:
     return today + timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks)
 
 
+def _coming(weekday: int, today: date) -> date:
+    """The first date after today on this weekday (0 = Monday)."""
+    return _next(weekday, today + timedelta(days=1))
+
+
 def _weekly(
     actor: Actor,
-    initiative_id: int,
+    initiative_id: int | None,
     title: str,
     place: Place,
     first: date,
     hours: tuple[int, int],
     count: int,
     now: datetime,
+    **fields: Any,
 ) -> None:
     room = next(room for room in place.rooms if not room.parts)
     start = datetime.combine(first, time(hours[0]), tzinfo=place.zone)
@@ -48,6 +56,7 @@ def _weekly(
         "rrule": f"FREQ=WEEKLY;COUNT={count}",
         "on_conflict": "skip",
         "initiative_id": initiative_id,
+        **fields,
     }
     create_series(actor, data, now=now)
 
@@ -73,7 +82,8 @@ def seed_demo_initiatives(places: list[Place]) -> int:
             {
                 "title": title,
                 "summary": summary,
-                "description": "Demo: an invented initiative to show how Wijkruimte works.",
+                "description": "Voorbeeld: een verzonnen initiatief dat laat zien hoe "
+                "Wijkruimte werkt.",
                 "neighbourhood_id": buurthuis.neighbourhood_id,
                 **fields,
             },
@@ -82,7 +92,7 @@ def seed_demo_initiatives(places: list[Place]) -> int:
 
     language = initiative(
         "Taalcafé Nederlands",
-        "Every week Dutch conversation over coffee, for newcomers and neighbours.",
+        "Elke week Nederlands praten bij de koffie, voor nieuwkomers en buren.",
         target_groups=["newcomers", "everyone"],
         needs={
             "capacity": 15,
@@ -92,13 +102,13 @@ def seed_demo_initiatives(places: list[Place]) -> int:
         },
     )
     _weekly(actor, language, "Taalcafé", buurthuis, _next(1, past_day), (19, 21), 6, past)
-    _weekly(actor, language, "Taalcafé", buurthuis, _next(1, today, 1), (19, 21), 8, now)
-    transition(actor, language, "trial", None, "First six evenings as a trial.")
-    transition(actor, language, "running", None, "Twenty regulars; it continues.")
+    _weekly(actor, language, "Taalcafé", buurthuis, _coming(1, today), (19, 21), 8, now)
+    transition(actor, language, "trial", None, "De eerste zes avonden als proef.")
+    transition(actor, language, "running", None, "Twintig vaste bezoekers; het gaat door.")
 
     homework = initiative(
         "Huiswerkklas",
-        "Homework help with volunteers from the neighbourhood and the primary school.",
+        "Huiswerkhulp door vrijwilligers uit de buurt en de basisschool.",
         partner_ids=[school.id],
         target_groups=["youth"],
         needs={
@@ -107,15 +117,15 @@ def seed_demo_initiatives(places: list[Place]) -> int:
             "weekdays": ["we"],
             "time_of_day": "afternoon",
         },
-        trial_starts_on=_next(2, today, 1),
-        trial_ends_on=_next(2, today, 7),
+        trial_starts_on=_coming(2, today),
+        trial_ends_on=_coming(2, today) + timedelta(weeks=6),
     )
-    _weekly(actor, homework, "Huiswerkklas", huiskamer, _next(2, today, 1), (14, 15), 6, now)
-    transition(actor, homework, "trial", None, "Six Wednesdays to see if children come.")
+    _weekly(actor, homework, "Huiswerkklas", huiskamer, _coming(2, today), (14, 15), 6, now)
+    transition(actor, homework, "trial", None, "Zes woensdagen om te zien of kinderen komen.")
 
     initiative(
         "Repair café",
-        "Bring what is broken; volunteers repair it with you.",
+        "Neem mee wat kapot is; vrijwilligers repareren het samen met jou.",
         target_groups=["everyone"],
         needs={
             "capacity": 20,
@@ -127,7 +137,7 @@ def seed_demo_initiatives(places: list[Place]) -> int:
 
     knitting = initiative(
         "Breiclub",
-        "Knitting together on Thursday mornings.",
+        "Samen breien op donderdagochtend.",
         target_groups=["elderly", "women"],
         needs={
             "capacity": 10,
@@ -135,10 +145,47 @@ def seed_demo_initiatives(places: list[Place]) -> int:
             "weekdays": ["th"],
             "time_of_day": "morning",
         },
-        lessons="Mornings suited the group; the walk to the place did not.",
+        lessons="De ochtend paste bij de groep; de wandeling naar de plek niet.",
     )
     _weekly(actor, knitting, "Breiclub", huiskamer, _next(3, past_day), (10, 12), 5, past)
     transition(actor, knitting, "trial", None, "")
-    transition(actor, knitting, "ended", "moved", "The group moved to the library, nearer to most.")
+    transition(
+        actor,
+        knitting,
+        "ended",
+        "moved",
+        "De groep ging naar de bibliotheek, dichter bij de meesten.",
+    )
+    _activities(by_kind, resident, now, today)
     db.session.flush()
     return 4
+
+
+def _activities(by_kind: dict[str, Place], resident: Account, now: datetime, today: date) -> None:
+    """The coming weeks' regular activities without an initiative, one of them private."""
+    club = _account("Bewonersvereniging (demo)", "organisation", "bewoners")
+    actor = Actor(club, frozenset({"read", "book"}))
+    centre = by_kind.get("dienstencentrum")
+    if centre is not None:
+        for weekday in (0, 3):
+            first = _coming(weekday, today)
+            _weekly(actor, None, "Koffieochtend", centre, first, (10, 12), 4, now)
+    reading = by_kind.get("leeszaal")
+    if reading is not None:
+        first = _coming(2, today)
+        _weekly(actor, None, "Knutselmiddag voor kinderen", reading, first, (15, 17), 4, now)
+    service = by_kind.get("wijkservicepunt")
+    if service is not None:
+        first = _coming(1, today)
+        # Private: the pages show it only as "Bezet".
+        _weekly(
+            Actor(resident, frozenset({"read", "book"})),
+            None,
+            "Spreekuur schuldhulp",
+            service,
+            first,
+            (10, 11),
+            4,
+            now,
+            visibility="private",
+        )

@@ -9,15 +9,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from booking.demo.initiatives import seed_demo_initiatives
 from booking.extensions import db
 from booking.models import Neighbourhood, Place, Room
 from booking.services.common import slugify, unique_slug
-from booking.services.demo_initiatives import seed_demo_initiatives
 from booking.services.policy import DEFAULT_POLICY
 
+# Dutch, as the places themselves write: demo data shows what a real place would say.
 DEMO_NOTE = (
-    "Demo data: the name is that of a real Rotterdam meeting place; its rooms, opening "
-    "hours, accessibility and target groups here are invented."
+    "Voorbeeldgegevens: de naam is die van een echte Rotterdamse buurtplek; de ruimtes, "
+    "openingstijden, toegankelijkheid en doelgroepen zijn hier verzonnen."
 )
 
 # Per kind: opening hours, target groups, and rooms as (name, capacity, facilities).
