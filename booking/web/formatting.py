@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -84,8 +84,8 @@ def day(value: date | datetime, zone: ZoneInfo | None = None) -> str:
 
 
 def clock(value: datetime, zone: ZoneInfo) -> str:
-    """'19:00'."""
-    return format_time(value.astimezone(zone), "HH:mm", locale=locale())
+    """'19:00' (the same in both languages; strftime is many times cheaper than Babel)."""
+    return value.astimezone(zone).strftime("%H:%M")
 
 
 def hours(start: datetime, end: datetime, zone: ZoneInfo) -> str:
@@ -93,6 +93,15 @@ def hours(start: datetime, end: datetime, zone: ZoneInfo) -> str:
     if end.astimezone(zone).date() != start.astimezone(zone).date():
         return f"{clock(start, zone)}{EN_DASH}{day(end, zone)} {clock(end, zone)}"
     return f"{clock(start, zone)}{EN_DASH}{clock(end, zone)}"
+
+
+def ask_url(room_id: int, start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    """The link that asks for a free slot: the room and the local wall-clock times."""
+    begin, finish = start.astimezone(zone), end.astimezone(zone)
+    return (
+        f"/aanvragen?ruimte={room_id}"
+        f"&van={begin.strftime('%Y-%m-%dT%H:%M')}&tot={finish.strftime('%Y-%m-%dT%H:%M')}"
+    )
 
 
 def kind(code: str) -> str:
@@ -133,3 +142,5 @@ def install(app: Flask) -> None:
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)
+    # A global, not a context variable: imported macros see globals only.
+    app.add_template_global(ask_url, "ask_url")

@@ -31,6 +31,7 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets
 HOME_PLACES = {False: 6, True: 20}
 SLOTS_PER_PLACE = {False: 3, True: 4}
 PLACE_DAYS = 14  # the free slots on a place page
+PAGE_ACTIVITIES = 20  # the next ones; the calendar feed has them all
 MAX_LIST = 500  # places, neighbourhoods, initiatives on one page: a neighbourhood's scale
 ACTIVE = (TRIAL, RUNNING)
 
@@ -153,7 +154,9 @@ def place_page(slug: str) -> str:
         closed=coming_closures(place, now),
         free_by_day=free_by_day,
         place_days=PLACE_DAYS,
-        activities=coming_activities([Booking.place_id == place.id], now, days=PLACE_DAYS),
+        activities=coming_activities(
+            [Booking.place_id == place.id], now, days=PLACE_DAYS, limit=PAGE_ACTIVITIES
+        ),
         initiatives=initiatives.list_initiatives(
             initiatives.InitiativeFilter(status=ACTIVE, place=(place.id,)), 1, 20
         )[0],
@@ -218,6 +221,7 @@ def initiative_page(initiative_id: int) -> str:
             [Booking.initiative_id == initiative.id, Booking.visibility == "public"],
             now,
             days=56,
+            limit=PAGE_ACTIVITIES,
         ),
         feeds=subscribe_links(f"/feeds/initiatives/{initiative.id}.ics", initiative.title),
     )
@@ -230,19 +234,21 @@ def ask() -> str:
     if not (room_id.isascii() and room_id.isdigit() and len(room_id) < 10):
         raise PageNotFound()
     room = get_or_404(Room, int(room_id))
-    start = _instant(request.args.get("van", ""))
-    end = _instant(request.args.get("tot", ""))
+    zone = room.place.zone
+    start = _wall_clock(request.args.get("van", ""), zone)
+    end = _wall_clock(request.args.get("tot", ""), zone)
     if start is None or end is None or not start < end:
         start = end = None
     return render_template("web/ask.html", room=room, place=room.place, start=start, end=end)
 
 
-def _instant(text: str) -> datetime | None:
+def _wall_clock(text: str, zone: ZoneInfo) -> datetime | None:
+    """A local 'YYYY-MM-DDTHH:MM' in the place's timezone, or None."""
     try:
-        value = datetime.fromisoformat(text[:40])
+        value = datetime.strptime(text[:16] + "+0000", "%Y-%m-%dT%H:%M%z")
     except ValueError:
         return None
-    return value if value.tzinfo is not None else None
+    return value.replace(tzinfo=zone)  # the wall-clock time, read in the place's zone
 
 
 @bp.get("/api")

@@ -86,7 +86,7 @@ def test_search_finds_free_slots_grouped_by_place(client: FlaskClient, make: Fac
     day_name = WEEKDAYS_NL[tuesday.weekday()]
     assert re.search(rf"{day_name} {tuesday.day} \w+, 08:00\u201319:00", html), html
     assert f"{day_name} {tuesday.day}" in html and "21:00\u201322:00" in html
-    assert "/aanvragen?ruimte=" in html
+    assert "/aanvragen?ruimte=" in html and "&amp;van=" in html
     # Too many people: nothing fits.
     assert "Er is niets vrij" in _page(client, f"/?datum={tuesday.isoformat()}&personen=26")
     # Bad input gives messages in the form.
