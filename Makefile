@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 THREADS ?= 8
 
-.PHONY: run test lint fuzz install clean libical chromium
+.PHONY: run test lint fuzz install clean libical chromium translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ test: install node_modules/.installed libical chromium
 FUZZ_EXAMPLES ?= 50
 fuzz: install
 	$(BIN)/python -m tests.fuzz.run --max-examples $(FUZZ_EXAMPLES)
+
+## translations: merge new texts into the Dutch catalogue, compile it, list what is untranslated
+translations: install
+	$(BIN)/python scripts/catalogue.py
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
