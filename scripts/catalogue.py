@@ -6,6 +6,7 @@ tests/test_translations.py fails while any text is untranslated or the .mo is st
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -17,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "booking" / "translations" / "nl" / "LC_MESSAGES"
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2)}
 METHODS = [("**.py", "python"), ("**/templates/**", "jinja2")]
+# A fixed header: the compiled catalogue holds it, and must come out the same every time.
+CREATED = datetime(2026, 11, 25, 13, 59, tzinfo=UTC)
 
 
 def main() -> None:
@@ -30,8 +33,11 @@ def main() -> None:
         catalogue = read_po(source, locale="nl")
     catalogue.update(template, no_fuzzy_matching=True)
     catalogue.obsolete = {}
+    catalogue.project, catalogue.version = "Wijkruimte", "1"
+    catalogue.creation_date = catalogue.revision_date = CREATED
+    catalogue.fuzzy = False
     with open(CATALOGUE / "messages.po", "wb") as target:
-        write_po(target, catalogue, omit_header=True, no_location=True, width=100)
+        write_po(target, catalogue, no_location=True, width=100)
     # Compiled from the file as written, as the test compiles it.
     with open(CATALOGUE / "messages.po", "rb") as source:
         catalogue = read_po(source, locale="nl")
