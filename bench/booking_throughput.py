@@ -39,7 +39,7 @@ def prepare(url: str, accounts: int) -> tuple[list[int], list[str]]:
     from booking import create_app
     from booking.extensions import db
     from booking.models import Account, Place, Room
-    from booking.services.policy import DEFAULT_POLICY
+    from booking.services.booking.policy import DEFAULT_POLICY
     from booking.services.tokens import issue_token
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})

@@ -77,7 +77,7 @@ def populate(url: str, start: datetime) -> tuple[int, int]:
     from booking import create_app
     from booking.extensions import db
     from booking.models import Account, Booking, Occupancy, Place, Room
-    from booking.services.policy import DEFAULT_POLICY
+    from booking.services.booking.policy import DEFAULT_POLICY
 
     rng = random.Random(7)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
@@ -178,7 +178,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
     from booking.feeds.render import FeedInfo, render_feed
     from booking.feeds.sources import place_feed
     from booking.models import Occupancy
-    from booking.services.availability import AvailabilityFilter, find_availability
+    from booking.services.search.availability import AvailabilityFilter, find_availability
 
     migrate(url)
     start = (datetime.now(UTC) + timedelta(days=2)).replace(
@@ -205,7 +205,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
             5, lambda: find_availability(filters, now=start - timedelta(days=1)), bare(end)
         )
         # (d) the recurring search: Tuesdays and Thursdays 19:00-21:00 for 13 weeks.
-        from booking.services.recurring import Pattern, recurring_availability
+        from booking.services.search.recurring import Pattern, recurring_availability
 
         first = start.date()
         pattern = Pattern((1, 3), clock(19), timedelta(hours=2), first, first + timedelta(weeks=13))

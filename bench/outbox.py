@@ -45,7 +45,7 @@ def _bookings_per_second(app: Any, rooms: list[int], token: str, count: int, off
 def outbox_share(url: str, count: int) -> tuple[float, float]:
     """Bookings per second with the outbox, and with emit switched off (interleaved halves)."""
     from booking import create_app
-    from booking.services import outbox
+    from booking.services.notify import outbox
 
     rooms, tokens = prepare(url, 1)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})

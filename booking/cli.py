@@ -48,7 +48,7 @@ def create_admin_command(name: str, email: str) -> None:
 def expire_pending_command() -> None:
     """Mark pending requests whose start has passed as expired (safe to run from cron)."""
     from booking.models import utcnow
-    from booking.services.bookings import expire_pending
+    from booking.services.booking.bookings import expire_pending
 
     count = expire_pending(utcnow())
     db.session.commit()
@@ -91,7 +91,7 @@ def outbox_group() -> None:
 @with_appcontext
 def outbox_status_command() -> None:
     """How many messages wait, were delivered, or failed; and events not yet dispatched."""
-    from booking.services.outbox_admin import counts
+    from booking.services.notify.outbox_admin import counts
 
     for key, value in counts().items():
         click.echo(f"{key}: {value}")

@@ -11,7 +11,7 @@ from flask import Flask
 
 from booking.extensions import db
 from booking.models import Account, Closure, Neighbourhood, Place, PlaceHost, Room
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from booking.services.tokens import issue_token
 
 _counter = itertools.count(1)

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from booking.extensions import db
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import local, upcoming
 from tests.factories import Caller, Factory
 from tests.gunicorn import gunicorn

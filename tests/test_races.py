@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Booking, Place
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import local, upcoming
 from tests.factories import Factory
 from tests.gunicorn import gunicorn

@@ -9,7 +9,7 @@ import pytest
 
 from booking.extensions import db
 from booking.models import Place
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.factories import Caller, Factory
 
 

@@ -9,7 +9,7 @@ from flask_smorest.pagination import PaginationParameters
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
 from booking.schemas.outbox import OutboxMessageSchema, OutboxQuerySchema
-from booking.services import outbox_admin
+from booking.services.notify import outbox_admin
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Administration")
 

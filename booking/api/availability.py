@@ -15,8 +15,8 @@ from booking.schemas.availability import (
     RecurringRoomSchema,
     RoomAvailabilityQuerySchema,
 )
-from booking.services.availability import AvailabilityFilter, find_availability
-from booking.services.recurring import pattern_from, recurring_availability
+from booking.services.search.availability import AvailabilityFilter, find_availability
+from booking.services.search.recurring import pattern_from, recurring_availability
 
 blp = Blueprint("availability", __name__, url_prefix="/api/v1", description="Free time in rooms")
 

@@ -27,8 +27,8 @@ from booking.schemas.booking import (
     SeriesResultSchema,
     SeriesSchema,
 )
-from booking.services import bookings, series
-from booking.services.booking_access import BookingFilter
+from booking.services.booking import bookings, series
+from booking.services.booking.booking_access import BookingFilter
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Bookings and series")
 

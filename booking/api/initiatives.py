@@ -18,7 +18,7 @@ from booking.schemas.initiative import (
     TransitionSchema,
 )
 from booking.services import initiatives
-from booking.services.suggestions import suggest
+from booking.services.search.suggestions import suggest
 
 blp = Blueprint("initiatives", __name__, url_prefix="/api/v1", description="Initiatives")
 

@@ -25,7 +25,8 @@ from booking.schemas.place import (
     RoomCreateSchema,
     RoomSchema,
 )
-from booking.services import closures, places, rooms
+from booking.services import places, rooms
+from booking.services.calendar import closures
 
 blp = Blueprint(
     "places", __name__, url_prefix="/api/v1", description="Places, rooms, closures, opening hours"

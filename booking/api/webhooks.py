@@ -15,7 +15,7 @@ from booking.schemas.webhook import (
     WebhookSchema,
     WebhookWithSecretSchema,
 )
-from booking.services import webhooks
+from booking.services.notify import webhooks
 
 blp = Blueprint("webhooks", __name__, url_prefix="/api/v1", description="Partner webhooks")
 

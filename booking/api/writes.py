@@ -12,8 +12,8 @@ from flask_limiter.util import get_remote_address
 from booking.api.auth import current_actor
 from booking.extensions import limiter
 from booking.models import utcnow
-from booking.services import idempotency
 from booking.services.authorization import require_account
+from booking.services.booking import idempotency
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_DOC: dict[str, Any] = {

@@ -13,8 +13,8 @@ from typing import Any
 from booking.extensions import db
 from booking.models import Account, Place, utcnow
 from booking.services.authorization import Actor
+from booking.services.booking.series import create_series
 from booking.services.initiatives import create_initiative, transition
-from booking.services.series import create_series
 
 DEMO_DOMAIN = "demo.wijkruimte.invalid"
 

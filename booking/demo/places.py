@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from booking.demo.initiatives import seed_demo_initiatives
 from booking.extensions import db
 from booking.models import Neighbourhood, Place, Room
+from booking.services.booking.policy import DEFAULT_POLICY
 from booking.services.common import slugify, unique_slug
-from booking.services.policy import DEFAULT_POLICY
 
 # Dutch, as the places themselves write: demo data shows what a real place would say.
 DEMO_NOTE = (

@@ -38,11 +38,11 @@ from booking.models import (
     utcnow,
 )
 from booking.models.booking import CANCELLED, CONFIRMED, EXPIRED, PENDING
-from booking.services.availability import AvailabilityFilter, find_availability
+from booking.services.calendar.intervals import subtract
+from booking.services.calendar.opening_hours import open_intervals
 from booking.services.common import get_or_404
-from booking.services.intervals import subtract
-from booking.services.opening_hours import open_intervals
 from booking.services.rooms import atom_ids
+from booking.services.search.availability import AvailabilityFilter, find_availability
 
 PAST = timedelta(days=30)
 AHEAD = timedelta(days=365)

@@ -19,7 +19,7 @@ from booking.i18n import when
 from booking.models import Account, Place, Room
 from booking.models.outbox import SIGN_IN_LINK, WEBHOOK_DISABLED
 from booking.notify.recipients import BOOKER, HOST, Recipient
-from booking.services.outbox import AFFECTED_BY_CHANGE, BY_CLOSURE
+from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_CLOSURE
 
 
 @dataclass

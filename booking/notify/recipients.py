@@ -10,7 +10,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Account, OutboxEvent, PlaceHost
 from booking.models.outbox import SIGN_IN_LINK, WEBHOOK_DISABLED
-from booking.services.outbox import AFFECTED_BY_CHANGE, BY_BOOKER
+from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_BOOKER
 
 HOST, BOOKER, SIGN_IN, WEBHOOK_OWNER = "host", "booker", "sign_in", "webhook_owner"
 

@@ -32,8 +32,8 @@ from booking.models import (
 )
 from booking.models.outbox import WEBHOOK_EVENT_TYPES, WEBHOOK_TEST
 from booking.services.authorization import Actor
-from booking.services.booking_access import present
-from booking.services.webhooks import decrypt_secret, resolve_target
+from booking.services.booking.booking_access import present
+from booking.services.notify.webhooks import decrypt_secret, resolve_target
 
 TIMEOUT_SECONDS = 5
 READ_AT_MOST = 64 * 1024

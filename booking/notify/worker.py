@@ -36,7 +36,7 @@ from booking.notify.mail import build
 from booking.notify.recipients import recipients
 from booking.notify.transport import Transport, transport_for
 from booking.notify.webhooks import subscriptions_for
-from booking.services.outbox import emit
+from booking.services.notify.outbox import emit
 
 log = logging.getLogger(__name__)
 

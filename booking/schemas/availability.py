@@ -15,7 +15,7 @@ from booking.schemas.common import (
     WhenField,
 )
 from booking.schemas.place import PLACE_KINDS
-from booking.services.recurring import REASONS
+from booking.services.search.recurring import REASONS
 
 
 class PlaceNeedsSchema(Schema):

@@ -13,10 +13,10 @@ from booking.extensions import db
 from booking.models import Account, Booking, Initiative, InitiativeTransition, Place, utcnow
 from booking.models.booking import CONFIRMED
 from booking.models.initiative import ENDED, IDEA, TRANSITIONS, initiative_partners
-from booking.services import outbox
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
-from booking.services.booking_access import RedactedBooking, present
+from booking.services.booking.booking_access import RedactedBooking, present
 from booking.services.common import fetch_page, get_or_404, list_contains_any, text_matches
+from booking.services.notify import outbox
 from booking.services.places import check_neighbourhood
 
 MAX_PARTNERS = 20

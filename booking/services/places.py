@@ -13,9 +13,16 @@ from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Booking, Neighbourhood, Place, PlaceHost, utcnow
 from booking.models.base import MAX_ID
-from booking.services import affected
 from booking.services.authorization import Actor, require_admin, require_place_manager
-from booking.services.booking_access import refuse_if_booked
+from booking.services.booking import affected
+from booking.services.booking.booking_access import refuse_if_booked
+from booking.services.booking.policy import DEFAULT_POLICY, check_policy, merge_policy
+from booking.services.calendar.intervals import intersect
+from booking.services.calendar.opening_hours import (
+    daily_windows,
+    open_intervals,
+    validate_opening_hours,
+)
 from booking.services.common import (
     add_with_generated_slug,
     ensure_slug_free,
@@ -24,9 +31,6 @@ from booking.services.common import (
     list_contains_any,
     text_matches,
 )
-from booking.services.intervals import intersect
-from booking.services.opening_hours import daily_windows, open_intervals, validate_opening_hours
-from booking.services.policy import DEFAULT_POLICY, check_policy, merge_policy
 
 DEFAULT_OPENING_HOURS = "Mo-Fr 09:00-17:00; PH off"
 

@@ -10,10 +10,10 @@ from booking.errors import Conflict, Invalid
 from booking.extensions import db
 from booking.models import Booking, Place, Room, utcnow
 from booking.services.authorization import Actor, require_place_manager
-from booking.services.booking_access import refuse_if_booked
+from booking.services.booking.booking_access import refuse_if_booked
+from booking.services.booking.policy import check_policy, merge_policy
+from booking.services.calendar.opening_hours import validate_opening_hours
 from booking.services.common import get_or_404
-from booking.services.opening_hours import validate_opening_hours
-from booking.services.policy import check_policy, merge_policy
 
 MAX_PARTS = 12
 
@@ -118,7 +118,7 @@ def update_room(actor: Actor, room_id: int, data: dict[str, Any]) -> Room:
     New opening hours, or `bookable: false`, answer with `affected_bookings` (see
     `update_place`); `cancel_affected` cancels them.
     """
-    from booking.services import affected  # it builds on this module's atom_ids
+    from booking.services.booking import affected  # it builds on this module's atom_ids
 
     room = get_room(room_id)
     require_place_manager(actor, room.place)

@@ -13,8 +13,8 @@ from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Account, ApiToken, SignInCode, utcnow
 from booking.models.outbox import SIGN_IN_LINK
-from booking.services import outbox
 from booking.services.accounts import normalise_email
+from booking.services.notify import outbox
 from booking.services.tokens import entitled_scopes, issue_token
 
 CODE_LIFETIME = timedelta(minutes=30)

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from booking.models.initiative import DAY_PARTS, WEEKDAYS
-from booking.services.availability import AvailabilityFilter
+from booking.services.search.availability import AvailabilityFilter
 
 SEARCH_DAYS = 14  # how far a weekday search looks ahead
 MAX_PEOPLE = 1000

@@ -18,10 +18,11 @@ from booking.models import Booking, Room, utcnow
 from booking.models.account import LOCALES
 from booking.models.initiative import INITIATIVE_STATUSES, RUNNING, TRIAL
 from booking.schemas.place import PLACE_KINDS
-from booking.services import closures, initiatives, neighbourhoods, places
+from booking.services import initiatives, neighbourhoods, places
 from booking.services.authorization import Actor
-from booking.services.availability import AvailabilityFilter, by_place, find_availability
+from booking.services.calendar import closures
 from booking.services.common import get_or_404
+from booking.services.search.availability import AvailabilityFilter, by_place, find_availability
 from booking.web.formatting import locale
 from booking.web.search import MIN_MINUTES, SEARCH_DAYS, availability_filter, read_search
 

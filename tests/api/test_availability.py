@@ -15,13 +15,13 @@ from booking.errors import Conflict
 from booking.extensions import db
 from booking.models import Account, Booking, Closure, Place
 from booking.services.authorization import Actor
-from booking.services.availability import AvailabilityFilter, find_availability
-from booking.services.bookings import cancel_booking, create_booking
-from booking.services.opening_hours import open_intervals
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.bookings import cancel_booking, create_booking
+from booking.services.booking.policy import DEFAULT_POLICY
+from booking.services.calendar.opening_hours import open_intervals
+from booking.services.search.availability import AvailabilityFilter, find_availability
 from tests.booking_helpers import AMSTERDAM, book, local, upcoming
 from tests.factories import Factory
-from tests.services.test_availability import brute_force
+from tests.services.search.test_availability import brute_force
 from tests.venue import Venue
 
 

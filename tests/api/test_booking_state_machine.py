@@ -22,7 +22,7 @@ from hypothesis.stateful import (
 from sqlalchemy import text
 
 from booking.extensions import db
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import local, upcoming
 from tests.factories import Factory
 from tests.test_concurrency import OVERLAPS

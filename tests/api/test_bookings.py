@@ -12,7 +12,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Booking, Occupancy, utcnow
 from booking.services.authorization import Actor
-from booking.services.bookings import create_booking, expire_pending
+from booking.services.booking.bookings import create_booking, expire_pending
 from tests.booking_helpers import book, local, upcoming
 from tests.venue import Venue
 

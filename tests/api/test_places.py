@@ -6,7 +6,7 @@ import json
 
 from flask.testing import FlaskClient
 
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.factories import Factory
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.factories import Factory
 
 

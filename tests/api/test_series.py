@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.models import Account, Booking
 from booking.services.authorization import Actor
-from booking.services.series import create_series
+from booking.services.booking.series import create_series
 from tests.booking_helpers import AMSTERDAM, book, local, upcoming
 from tests.venue import Venue
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import AMSTERDAM, book, upcoming
 from tests.factories import Factory
 

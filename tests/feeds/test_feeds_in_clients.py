@@ -23,8 +23,8 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Booking
-from booking.services.availability import AvailabilityFilter, find_availability
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
+from booking.services.search.availability import AvailabilityFilter, find_availability
 from booking.text import one_line
 from tests.booking_helpers import AMSTERDAM, book, local, upcoming
 from tests.factories import Caller, Factory

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from booking.extensions import db
 from booking.models import Account, OutboxEvent, Place
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, local, upcoming
 from tests.factories import Caller
 from tests.notify.conftest import MailingApp

@@ -17,7 +17,7 @@ from standardwebhooks.webhooks import Webhook
 from booking.extensions import db
 from booking.models import WebhookSubscription
 from booking.notify.webhooks import retry_wait
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
 from tests.conftest import discard_app, make_test_app
 from tests.factories import Caller

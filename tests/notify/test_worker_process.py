@@ -17,7 +17,7 @@ from standardwebhooks.webhooks import Webhook
 
 from booking.extensions import db
 from booking.models import OutboxMessage
-from booking.services.policy import DEFAULT_POLICY
+from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
 from tests.gunicorn import BIN, ROOT
 from tests.notify.conftest import MailingApp

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from booking.errors import Invalid
-from booking.services.intervals import Interval, overlaps
+from booking.services.calendar.intervals import Interval, overlaps
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
 from booking.models import Booking, Series, utcnow
 from booking.models.booking import ACTIVE_STATUSES, CANCELLED, DECLINED, PENDING
-from booking.services import outbox
 from booking.services.authorization import (
     Actor,
     can_manage,
@@ -18,8 +17,8 @@ from booking.services.authorization import (
     require_place_manager,
     require_scope,
 )
-from booking.services.booking_rules import SlotRequest, occupied_until
-from booking.services.bookings import (
+from booking.services.booking.booking_rules import SlotRequest, occupied_until
+from booking.services.booking.bookings import (
     expire_pending,
     new_booking,
     occupy,
@@ -27,9 +26,15 @@ from booking.services.bookings import (
     requested_slot,
     transition,
 )
+from booking.services.booking.recurrence import local_occurrences, parse_rrule
+from booking.services.booking.slots import (
+    active_bookings_of,
+    flush_or_conflict,
+    judge,
+    room_calendar,
+)
 from booking.services.common import get_or_404
-from booking.services.recurrence import local_occurrences, parse_rrule
-from booking.services.slots import active_bookings_of, flush_or_conflict, judge, room_calendar
+from booking.services.notify import outbox
 
 OVERLAP = "booking_conflict"
 

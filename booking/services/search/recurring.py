@@ -19,17 +19,17 @@ from zoneinfo import ZoneInfo
 from booking.errors import Invalid
 from booking.models import Room, utcnow
 from booking.models.initiative import WEEKDAYS
-from booking.services.availability import (
+from booking.services.calendar.closures import closing
+from booking.services.calendar.intervals import Interval, intersect, merge
+from booking.services.calendar.opening_hours import local_midnight, open_intervals
+from booking.services.rooms import atom_ids
+from booking.services.search.availability import (
     AvailabilityFilter,
     _closures,
     _occupancies,
     _rooms,
     free_intervals,
 )
-from booking.services.closures import closing
-from booking.services.intervals import Interval, intersect, merge
-from booking.services.opening_hours import local_midnight, open_intervals
-from booking.services.rooms import atom_ids
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MAX_WEEKS = 52

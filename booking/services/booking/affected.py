@@ -14,10 +14,10 @@ from sqlalchemy.orm import selectinload
 from booking.extensions import db
 from booking.models import Booking, Occupancy, Place, Room
 from booking.models.booking import ACTIVE_STATUSES
-from booking.services import outbox
 from booking.services.authorization import Actor
-from booking.services.intervals import Interval, merge
-from booking.services.opening_hours import open_intervals
+from booking.services.calendar.intervals import Interval, merge
+from booking.services.calendar.opening_hours import open_intervals
+from booking.services.notify import outbox
 from booking.services.rooms import atom_ids
 
 
@@ -86,7 +86,7 @@ def settle(
     actor: Actor, bookings: list[Booking], cancel_them: bool, reason: str, by: str
 ) -> list[dict[str, Any]]:
     """Cancel the bookings (each booker is told) or leave them; their summaries either way."""
-    from booking.services.bookings import cancel
+    from booking.services.booking.bookings import cancel
 
     if cancel_them:
         for booking in bookings:

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from booking.models import Initiative, Place, Room, utcnow
 from booking.models.initiative import DAY_PARTS, WEEKDAYS
-from booking.services.availability import AvailabilityFilter
-from booking.services.recurring import (
+from booking.services.search.availability import AvailabilityFilter
+from booking.services.search.recurring import (
     MAX_WEEKS,
     RRULE_DAYS,
     Pattern,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.services.intervals import merge, overlaps, subtract
+from booking.services.calendar.intervals import merge, overlaps, subtract
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -59,7 +59,7 @@ def test_overlap_is_half_open() -> None:
 def test_intersect_keeps_what_lies_in_both() -> None:
     from datetime import UTC, datetime
 
-    from booking.services.intervals import intersect
+    from booking.services.calendar.intervals import intersect
 
     def at(hour: int) -> datetime:
         return datetime(2027, 1, 1, hour, tzinfo=UTC)

@@ -24,9 +24,9 @@ from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Initiative, OutboxMessage, Place, WebhookSubscription, utcnow
 from booking.models.outbox import MESSAGE_PENDING, WEBHOOK_TEST
-from booking.services import outbox
 from booking.services.authorization import Actor, require_scope
 from booking.services.common import fetch_page
+from booking.services.notify import outbox
 
 MAX_SUBSCRIPTIONS_PER_ACCOUNT = 20
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's marker, not a secret

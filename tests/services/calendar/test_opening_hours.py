@@ -8,7 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from booking.errors import Invalid
-from booking.services.opening_hours import open_intervals, resolve_days, validate_opening_hours
+from booking.services.calendar.opening_hours import (
+    open_intervals,
+    resolve_days,
+    validate_opening_hours,
+)
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -14,7 +14,7 @@ from booking.errors import Conflict, DomainError
 from booking.extensions import db
 from booking.models import Booking, Room
 from booking.models.booking import CONFIRMED, PENDING
-from booking.services.booking_rules import (
+from booking.services.booking.booking_rules import (
     RoomRules,
     SlotRequest,
     Violation,
@@ -22,10 +22,10 @@ from booking.services.booking_rules import (
     occupied_until,
     rule_violations,
 )
-from booking.services.calendar import PlaceCalendar, load_calendar
+from booking.services.calendar.calendar import PlaceCalendar, load_calendar
+from booking.services.calendar.intervals import Interval
+from booking.services.calendar.opening_hours import local_midnight
 from booking.services.common import get_or_404
-from booking.services.intervals import Interval
-from booking.services.opening_hours import local_midnight
 from booking.services.rooms import atom_ids
 
 MAX_ALTERNATIVES = 5

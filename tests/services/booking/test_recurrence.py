@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from booking.errors import Invalid
-from booking.services.booking_rules import local_time_problem
-from booking.services.recurrence import local_occurrences, parse_rrule
+from booking.services.booking.booking_rules import local_time_problem
+from booking.services.booking.recurrence import local_occurrences, parse_rrule
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from booking.errors import Conflict
 from booking.extensions import db
 from booking.models import Booking, Occupancy
-from booking.services.booking_rules import SlotRequest
-from booking.services.slots import conflict_now, flush_or_conflict, is_overlap_violation
+from booking.services.booking.booking_rules import SlotRequest
+from booking.services.booking.slots import conflict_now, flush_or_conflict, is_overlap_violation
 from tests.factories import Factory
 
 T0 = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)

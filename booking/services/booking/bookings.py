@@ -18,9 +18,8 @@ from booking.models.booking import (
     EXPIRED,
     PENDING,
 )
-from booking.services import outbox
 from booking.services.authorization import Actor, can_manage, managed_place_ids, require_scope
-from booking.services.booking_access import (
+from booking.services.booking.booking_access import (
     BookingFilter,
     RedactedBooking,
     booking_query,
@@ -28,16 +27,13 @@ from booking.services.booking_access import (
     present,
     visible_booking,
 )
-from booking.services.booking_rules import (
+from booking.services.booking.booking_rules import (
     SlotRequest,
     check_local_times,
     occupied_until,
     raise_violations,
 )
-from booking.services.common import fetch_page, get_or_404
-from booking.services.initiatives import linkable_initiative
-from booking.services.rooms import atomic_rooms
-from booking.services.slots import (
+from booking.services.booking.slots import (
     active_bookings_of,
     calendar_for,
     conflict_error,
@@ -46,6 +42,10 @@ from booking.services.slots import (
     judge,
     room_calendar,
 )
+from booking.services.common import fetch_page, get_or_404
+from booking.services.initiatives import linkable_initiative
+from booking.services.notify import outbox
+from booking.services.rooms import atomic_rooms
 
 # Fields of a booking that decide where and when it is, and so are re-checked on a move.
 SLOT_FIELDS = ("room_id", "start", "end", "expected_attendees", "outside_opening_hours")

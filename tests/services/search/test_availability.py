@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booking.services.availability import free_intervals
-from booking.services.intervals import Interval
-from booking.services.opening_hours import open_intervals
+from booking.services.calendar.intervals import Interval
+from booking.services.calendar.opening_hours import open_intervals
+from booking.services.search.availability import free_intervals
 
 AMS = ZoneInfo("Europe/Amsterdam")
 MINUTE = timedelta(minutes=1)

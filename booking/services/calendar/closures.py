@@ -11,11 +11,12 @@ from sqlalchemy import select
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Place, Room, utcnow
-from booking.services import affected, outbox
 from booking.services.authorization import Actor, require_place_manager
+from booking.services.booking import affected
+from booking.services.calendar.intervals import Interval
+from booking.services.calendar.opening_hours import local_midnight, resolve_days
 from booking.services.common import check_date_range, fetch_page, get_or_404
-from booking.services.intervals import Interval
-from booking.services.opening_hours import local_midnight, resolve_days
+from booking.services.notify import outbox
 from booking.services.rooms import atom_ids
 
 MAX_CLOSURE_DAYS = 366

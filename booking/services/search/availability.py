@@ -20,14 +20,14 @@ from sqlalchemy.orm import selectinload
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Occupancy, Place, Room, utcnow
-from booking.services.closures import ClosedSpan, closed_span, closing
-from booking.services.common import get_or_404
-from booking.services.intervals import Interval, intersect, merge, subtract
-from booking.services.opening_hours import (
+from booking.services.calendar.closures import ClosedSpan, closed_span, closing
+from booking.services.calendar.intervals import Interval, intersect, merge, subtract
+from booking.services.calendar.opening_hours import (
     bound_instant,
     daily_windows,
     open_intervals,
 )
+from booking.services.common import get_or_404
 from booking.services.places import offers
 from booking.services.rooms import atom_ids
 

@@ -15,8 +15,8 @@ from booking.extensions import db
 from booking.models import Booking, Place, Room
 from booking.models.booking import CONFIRMED, EXPIRED, PENDING
 from booking.services.authorization import Actor, can_manage, managed_place_ids, require_scope
+from booking.services.calendar.opening_hours import bound_instant
 from booking.services.common import get_or_404
-from booking.services.opening_hours import bound_instant
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import opening_hours
 
 from booking.config import HOLIDAY_COUNTRY
 from booking.errors import Invalid
-from booking.services.intervals import Interval, subtract
+from booking.services.calendar.intervals import Interval, subtract
 
 MAX_LENGTH = 1000
 # 'SH' as a rule selector: school holidays, which this service does not know.

@@ -1,0 +1,1 @@
+"""Finding free time: availability, weekly patterns, and suggestions for initiatives."""
