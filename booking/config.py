@@ -112,6 +112,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         ),
     )
     _settle_base_url(config)
+    # The pages' session cookie only carries the CSRF secret; it never crosses sites.
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SECURE", config["PUBLIC_BASE_URL"].startswith("https://"))
     from booking.ratelimits import limiter_config
 
     for key, value in limiter_config(config["RATELIMIT_STORAGE_URI"]).items():

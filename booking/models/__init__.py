@@ -11,7 +11,7 @@ from booking.models.booking import (
 )
 from booking.models.feed import FeedToken
 from booking.models.initiative import Initiative, InitiativeTransition
-from booking.models.outbox import OutboxEvent, OutboxMessage, SignInCode
+from booking.models.outbox import OutboxEvent, OutboxMessage, SignInCode, WebRequest
 from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
 from booking.models.webhook import WebhookSubscription
@@ -37,6 +37,7 @@ __all__ = [
     "Series",
     "SignInCode",
     "UTCDateTime",
+    "WebRequest",
     "WebhookSubscription",
     "utcnow",
 ]

@@ -33,6 +33,8 @@ WEBHOOK_DISABLED = "webhook.disabled"
 # Not a domain event: the sign-in mail. It goes through the outbox so nothing is sent
 # inside a request, like every other mail.
 SIGN_IN_LINK = "auth.email_link"
+# Neither: the mail with the link that confirms a request made on the pages.
+WEB_REQUEST_LINK = "web.request_link"
 
 MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED = "pending", "delivered", "failed"
 MESSAGE_STATUSES = (MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED)
@@ -101,6 +103,33 @@ class SignInCode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebRequest(Base):
+    """A slot asked for on the pages, waiting for its e-mail address to be proven.
+
+    Only the hash of the mailed code is kept. Following the link (and pressing confirm)
+    places the booking or series as the address's account, once.
+    """
+
+    __tablename__ = "web_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    weeks: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    expected_attendees: Mapped[int | None]
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    locale: Mapped[str] = mapped_column(String(8), default="nl")
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -14,13 +14,15 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from booking.extensions import db
-from booking.feeds.render import FeedInfo, render_feed
+from booking.feeds.render import FeedEvent, FeedInfo, render_feed
 from booking.feeds.sources import involved_event, uid_domain
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage
 from booking.notify.messages import compose
 from booking.notify.recipients import Recipient
 
 # Bookings whose place in the recipient's calendar changes: the mail carries the event.
+# A series' confirmation carries every confirmed date.
+SERIES_WITH_CALENDAR = {"series.created", "series.confirmed"}
 WITH_CALENDAR = {
     "booking.confirmed": "CONFIRMED",
     "booking.moved": None,  # as it stands: confirmed, or tentative while pending
@@ -72,25 +74,45 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
 
 
 def _calendar_file(event: OutboxEvent) -> bytes | None:
+    payload = event.payload
+    if event.type in SERIES_WITH_CALENDAR:
+        # Only the booker's mail about confirmed dates: a pending series goes to the hosts.
+        dates = payload.get("occurrences", [])
+        if not dates or any(item["status"] != "confirmed" for item in dates):
+            return None
+        items = [_item(item, "CONFIRMED", event) for item in dates]
+        found = [item for item in items if item is not None]
+        if not found:
+            return None
+        return render_feed(
+            FeedInfo(name=payload["title"], timezone=found[0][1]), [i for i, _ in found]
+        )
     if event.type not in WITH_CALENDAR:
         return None
-    booking = db.session.get(Booking, event.payload["booking_id"])
-    if booking is None:
-        return None
-    now = datetime.now(UTC)
-    current = involved_event(booking, now, host_view=False)
-    payload = event.payload
     status = WITH_CALENDAR[event.type] or (
         "TENTATIVE" if payload["status"] == "pending" else "CONFIRMED"
     )
-    # The event as the feeds show it, at the moment of this event: same UID, same SEQUENCE.
+    one = _item(payload, status, event)
+    if one is None:
+        return None
+    return render_feed(FeedInfo(name=payload["title"], timezone=one[1]), [one[0]])
+
+
+def _item(
+    snapshot: dict[str, Any], status: str, event: OutboxEvent
+) -> tuple[FeedEvent, str] | None:
+    """A booking as the feeds show it at the moment of this event: same UID, same SEQUENCE."""
+    booking = db.session.get(Booking, snapshot["booking_id"])
+    if booking is None:
+        return None
+    current = involved_event(booking, datetime.now(UTC), host_view=False)
     item = replace(
         current,
-        start=datetime.fromisoformat(payload["start"]),
-        end=datetime.fromisoformat(payload["end"]),
+        start=datetime.fromisoformat(snapshot["start"]),
+        end=datetime.fromisoformat(snapshot["end"]),
         status=status,
         transparent=status == "CANCELLED",
-        sequence=payload["sequence"] + booking.place.feed_revision + booking.room.feed_revision,
+        sequence=snapshot["sequence"] + booking.place.feed_revision + booking.room.feed_revision,
         stamp=event.created_at,
     )
-    return render_feed(FeedInfo(name=payload["title"], timezone=booking.place.timezone), [item])
+    return item, booking.place.timezone

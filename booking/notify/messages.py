@@ -11,14 +11,16 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from booking.extensions import db
 from booking.i18n import when
 from booking.models import Account, Place, Room
-from booking.models.outbox import SIGN_IN_LINK, WEBHOOK_DISABLED
-from booking.notify.recipients import BOOKER, HOST, Recipient
+from booking.models.outbox import SIGN_IN_LINK, WEB_REQUEST_LINK, WEBHOOK_DISABLED
+from booking.notify.recipients import ASKER, BOOKER, HOST, Recipient
+from booking.services.booking.decision_links import Decision, decision_token
 from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_CLOSURE
 
 
@@ -32,6 +34,8 @@ class MailContent:
     items: list[str] = field(default_factory=list)
     why: str = ""
     code: str = ""
+    # Buttons: (label, absolute URL).
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _span(item: dict[str, Any], zone: ZoneInfo, locale: str) -> str:
@@ -45,6 +49,12 @@ def _why(recipient: Recipient, place: Place | None) -> str:
         return _(
             "You receive this mail because you are a host of %(place)s. You can turn these "
             "mails off in your account (email_notifications).",
+            place=place.name,
+        )
+    if recipient.reason == ASKER and place is not None:
+        return _(
+            "You receive this mail because someone asked for a room at %(place)s with this "
+            "address. If that was not you, ignore it: nothing is booked without the link.",
             place=place.name,
         )
     if recipient.reason == BOOKER:
@@ -86,9 +96,71 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
     place = db.session.get(Place, payload["place_id"])
     zone = place.zone if place else ZoneInfo("Europe/Amsterdam")
     place_name = place.name if place else ""
-    content = _body(kind, payload, recipient, locale, zone, place_name)
+    if kind == WEB_REQUEST_LINK:
+        content = _request_link(payload, locale, zone, place_name)
+    else:
+        content = _body(kind, payload, recipient, locale, zone, place_name)
+        content.links = _decision_links(kind, payload, recipient)
     content.why = _why(recipient, place)
     return content
+
+
+def _base_url() -> str:
+    return str(current_app.config["PUBLIC_BASE_URL"])
+
+
+def _request_link(
+    payload: dict[str, Any], locale: str, zone: ZoneInfo, place_name: str
+) -> MailContent:
+    weeks = int(payload.get("weeks", 1))
+    details = [
+        (_("What"), payload["title"]),
+        (_("When"), _span(payload, zone, locale)),
+        (_("Where"), f"{_room_name(payload['room_id'])}, {place_name}"),
+    ]
+    if weeks > 1:
+        details.append(
+            (
+                _("How often"),
+                ngettext("every week, %(num)d time", "every week, %(num)d times", weeks),
+            )
+        )
+    return MailContent(
+        subject=_("Confirm your request: %(title)s", title=payload["title"]),
+        lines=[
+            _(
+                "Follow the link to confirm your request at %(place)s. It works once, for "
+                "24 hours. Nothing is booked until you confirm.",
+                place=place_name,
+            )
+        ],
+        details=details,
+        links=[(_("Confirm my request"), f"{_base_url()}/aanvragen/bevestig/{payload['code']}")],
+    )
+
+
+def _decision_links(
+    kind: str, payload: dict[str, Any], recipient: Recipient
+) -> list[tuple[str, str]]:
+    """Approve and decline buttons for a host, on a request that waits for them."""
+    if recipient.reason != HOST or recipient.account_id is None:
+        return []
+    if kind == "booking.requested":
+        target = ("booking", int(payload["booking_id"]))
+    elif kind == "series.created" and any(
+        item["status"] == "pending" for item in payload.get("occurrences", [])
+    ):
+        target = ("series", int(payload["series_id"]))
+    else:
+        return []
+    return [
+        (
+            label,
+            f"{_base_url()}/beheer/besluit/"
+            + decision_token(Decision(target[0], target[1], action, recipient.account_id)),
+        )
+        for label, action in ((_("Approve"), "approve"), (_("Decline"), "decline"))
+    ]
 
 
 def _room_name(room_id: int | None) -> str:

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Account, OutboxEvent, PlaceHost
-from booking.models.outbox import SIGN_IN_LINK, WEBHOOK_DISABLED
+from booking.models.outbox import SIGN_IN_LINK, WEB_REQUEST_LINK, WEBHOOK_DISABLED
 from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_BOOKER
 
 HOST, BOOKER, SIGN_IN, WEBHOOK_OWNER = "host", "booker", "sign_in", "webhook_owner"
+ASKER = "asker"  # the address a slot was asked for on the pages
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
     payload, kind = event.payload, event.type
     if kind == SIGN_IN_LINK:
         return [Recipient(payload["email"], payload["account_id"], SIGN_IN, payload["locale"])]
+    if kind == WEB_REQUEST_LINK:
+        return [Recipient(payload["email"], payload["account_id"], ASKER, payload["locale"])]
     if kind == WEBHOOK_DISABLED:
         return _accounts([payload["account_id"]], WEBHOOK_OWNER, None)
     actor = payload.get("actor_id")

@@ -29,6 +29,7 @@ from booking.models.outbox import (
     MESSAGE_FAILED,
     MESSAGE_PENDING,
     SIGN_IN_LINK,
+    WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
 )
 from booking.notify import webhooks
@@ -163,7 +164,7 @@ def deliver(message_id: int, transport: Transport, round_: Round) -> None:
         _failed_attempt(message_id, error, round_)
         return
     _delivered(message, utcnow(), round_)
-    if event.type == SIGN_IN_LINK:
+    if event.type in (SIGN_IN_LINK, WEB_REQUEST_LINK):
         # The code is a secret: once mailed it has no business in the database.
         event.payload = {**event.payload, "code": "(sent)"}
     db.session.commit()

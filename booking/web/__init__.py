@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from booking.web import errors, formatting, views
+from booking.web import asking, errors, formatting, views
 
 # Once, at import: a blueprint cannot change after its first registration, and tests
 # build many apps.
 errors.install(views.bp)
+__all__ = ["asking", "register_web"]  # asking adds its views to the blueprint on import
 
 
 def register_web(app: Flask) -> None:

@@ -58,6 +58,18 @@ FACILITIES = {
     "wifi": _l("wifi"),
     "workbench": _l("workbench"),
 }
+# Why a date of a weekly request is not free (booking/services/search/recurring.py).
+REASONS = {
+    "booked": _l("booked already"),
+    "closed": _l("the place is closed"),
+    "outside_opening_hours": _l("outside the opening hours"),
+    "public_holiday": _l("a public holiday"),
+    "too_short_notice": _l("too soon to ask"),
+    "duration_not_allowed": _l("this length is not allowed here"),
+    "not_aligned": _l("this start time does not fit the room's time grid"),
+    "too_far_ahead": _l("too far ahead"),
+    "nonexistent_local_time": _l("this time does not exist that day (clocks change)"),
+}
 STATUSES = {
     "idea": _l("idea"),
     "trial": _l("on trial"),
@@ -123,6 +135,11 @@ def facilities(codes: list[str]) -> str:
     return _tags(codes, FACILITIES)
 
 
+def reason(code: str) -> str:
+    """Why a date is not free, in words."""
+    return str(REASONS.get(code, code))
+
+
 def status(code: str) -> str:
     """An initiative status in words."""
     return str(STATUSES.get(code, code))
@@ -138,6 +155,7 @@ def install(app: Flask) -> None:
         "kind": kind,
         "status": status,
         "groups": groups,
+        "reason": reason,
         "facilities": facilities,
     }
     for name, function in filters.items():

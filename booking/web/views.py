@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, has_request_context, render_template, request
-from werkzeug.exceptions import NotFound as PageNotFound
 
 from booking.config import DEFAULT_TIMEZONE
 from booking.feeds.agenda import coming_activities, coming_closures
@@ -21,7 +20,6 @@ from booking.schemas.place import PLACE_KINDS
 from booking.services import initiatives, neighbourhoods, places
 from booking.services.authorization import Actor
 from booking.services.calendar import closures
-from booking.services.common import get_or_404
 from booking.services.search.availability import AvailabilityFilter, by_place, find_availability
 from booking.web.formatting import locale
 from booking.web.search import MIN_MINUTES, SEARCH_DAYS, availability_filter, read_search
@@ -226,30 +224,6 @@ def initiative_page(initiative_id: int) -> str:
         ),
         feeds=subscribe_links(f"/feeds/initiatives/{initiative.id}.ics", initiative.title),
     )
-
-
-@bp.get("/aanvragen")
-def ask() -> str:
-    """How to ask for a free slot (through the API, until the request form exists)."""
-    room_id = request.args.get("ruimte", "")
-    if not (room_id.isascii() and room_id.isdigit() and len(room_id) < 10):
-        raise PageNotFound()
-    room = get_or_404(Room, int(room_id))
-    zone = room.place.zone
-    start = _wall_clock(request.args.get("van", ""), zone)
-    end = _wall_clock(request.args.get("tot", ""), zone)
-    if start is None or end is None or not start < end:
-        start = end = None
-    return render_template("web/ask.html", room=room, place=room.place, start=start, end=end)
-
-
-def _wall_clock(text: str, zone: ZoneInfo) -> datetime | None:
-    """A local 'YYYY-MM-DDTHH:MM' in the place's timezone, or None."""
-    try:
-        value = datetime.strptime(text[:16] + "+0000", "%Y-%m-%dT%H:%M%z")
-    except ValueError:
-        return None
-    return value.replace(tzinfo=zone)  # the wall-clock time, read in the place's zone
 
 
 @bp.get("/api")

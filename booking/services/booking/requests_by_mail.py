@@ -1,0 +1,208 @@
+"""Asking for a slot on the pages with only a name and an e-mail address.
+
+The request waits, with only the hash of its code, until the link in the mail is followed and
+confirmed. That proves the address; the address's account (made now if it has none) then
+books, under the same rules as the API. The answer to the asker never says whether the
+address has an account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from booking.errors import Invalid, NotFound
+from booking.extensions import db
+from booking.models import Account, Booking, Room, WebRequest, utcnow
+from booking.models.outbox import WEB_REQUEST_LINK
+from booking.services.accounts import normalise_email
+from booking.services.authorization import Actor
+from booking.services.booking.bookings import create_booking
+from booking.services.booking.series import SeriesOutcome, create_series
+from booking.services.common import get_or_404
+from booking.services.notify import outbox
+from booking.services.search.availability import AvailabilityFilter
+from booking.services.search.recurring import Pattern, RoomDates, dates_of, room_calendars
+
+# A link lives a day, and never past the start of what it asks for.
+LINK_LIFETIME = timedelta(hours=24)
+MAX_WEEKS = 26
+SCOPES = frozenset({"read", "book"})
+
+
+@dataclass(frozen=True)
+class SlotAsk:
+    """What the form asked for, checked for form and length by the page."""
+
+    room_id: int
+    start: datetime
+    end: datetime
+    weeks: int
+    title: str
+    description: str
+    expected_attendees: int | None
+    visibility: str
+    name: str
+    email: str
+    locale: str
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def submit(ask: SlotAsk, now: datetime | None = None) -> None:
+    """Keep the request and mail the link that confirms it."""
+    now = now or utcnow()
+    room = get_or_404(Room, ask.room_id)
+    if not room.bookable:
+        raise Invalid("This room cannot be booked.", code="room_not_bookable")
+    if not ask.start < ask.end:
+        raise Invalid("The end must be after the start.", errors={"end": ["Before the start."]})
+    if ask.start <= now:
+        raise Invalid("This time has passed.", errors={"start": ["In the past."]})
+    if not 1 <= ask.weeks <= MAX_WEEKS:
+        raise Invalid(f"Ask for 1 to {MAX_WEEKS} weeks.", errors={"weeks": ["Out of range."]})
+    code = secrets.token_urlsafe(24)
+    email = normalise_email(ask.email)
+    request = WebRequest(
+        email=email,
+        name=ask.name,
+        room_id=room.id,
+        start=ask.start,
+        end=ask.end,
+        weeks=ask.weeks,
+        title=ask.title,
+        description=ask.description,
+        expected_attendees=ask.expected_attendees,
+        visibility=ask.visibility,
+        locale=ask.locale,
+        code_hash=_hash(code),
+        created_at=now,
+        expires_at=min(now + LINK_LIFETIME, ask.start),
+    )
+    db.session.add(request)
+    db.session.flush()
+    account = db.session.scalar(select(Account).where(Account.email == email))
+    outbox.emit(
+        WEB_REQUEST_LINK,
+        {
+            "email": email,
+            # The worker removes the code from the event once it is mailed.
+            "code": code,
+            "request_id": request.id,
+            "name": ask.name,
+            "place_id": room.place_id,
+            "room_id": room.id,
+            "title": ask.title,
+            "start": ask.start.astimezone(room.zone).isoformat(),
+            "end": ask.end.astimezone(room.zone).isoformat(),
+            "weeks": ask.weeks,
+            "locale": account.locale if account else ask.locale,
+            "account_id": account.id if account else None,
+        },
+    )
+
+
+def waiting(code: str, now: datetime | None = None) -> WebRequest:
+    """The request a link stands for, while it may still be confirmed."""
+    now = now or utcnow()
+    request = db.session.scalar(select(WebRequest).where(WebRequest.code_hash == _hash(code)))
+    if request is None or request.used_at is not None or request.expires_at <= now:
+        raise NotFound(
+            "This link is not valid: it was used already, it expired, or it is mistyped.",
+            code="link_not_valid",
+        )
+    return request
+
+
+def pattern_of(request: WebRequest) -> Pattern:
+    """The request's weekly pattern, in the room's wall-clock time."""
+    zone = _room(request).zone
+    local = request.start.astimezone(zone)
+    first = local.date()
+    return Pattern(
+        (first.weekday(),),
+        local.time().replace(tzinfo=None),
+        request.end - request.start,
+        first,
+        first + timedelta(weeks=request.weeks - 1),
+    )
+
+
+def preview(request: WebRequest, now: datetime | None = None) -> RoomDates:
+    """Which of the request's dates are free, and why the others are not."""
+    now = now or utcnow()
+    pattern = pattern_of(request)
+    calendars = room_calendars(
+        AvailabilityFilter(room=(request.room_id,)),
+        pattern.first,
+        pattern.last,
+        pattern.duration,
+        now,
+        days=pattern.dates(),
+    )
+    return dates_of(calendars[0], pattern, now) if calendars else RoomDates(_room(request))
+
+
+def _room(request: WebRequest) -> Room:
+    room = db.session.get(Room, request.room_id)
+    if room is None:
+        raise NotFound("The room of this request no longer exists.")
+    return room
+
+
+@dataclass
+class Placed:
+    """What confirming did: one booking, or a series with the dates it skipped."""
+
+    account: Account
+    booking: Booking | None = None
+    series: SeriesOutcome | None = None
+
+
+def confirm(code: str, book_the_rest: bool, now: datetime | None = None) -> Placed:
+    """Place the request as the address's account, once; raises the booking rules' errors.
+
+    A series is all or nothing unless `book_the_rest`: then taken dates are skipped.
+    """
+    now = now or utcnow()
+    request = waiting(code, now)
+    # One UPDATE claims the link, so two confirmations cannot both book. An error after this
+    # rolls the claim back with everything else: the link can be used again.
+    claimed = db.session.execute(
+        update(WebRequest)
+        .where(WebRequest.id == request.id, WebRequest.used_at.is_(None))
+        .values(used_at=now)
+        .returning(WebRequest.id)
+    ).scalar_one_or_none()
+    if claimed is None:
+        raise NotFound("This link was used already.", code="link_not_valid")
+    account = db.session.scalar(select(Account).where(Account.email == request.email))
+    if account is None:
+        account = Account(name=request.name, email=request.email, kind="person")
+        account.locale = request.locale
+        db.session.add(account)
+        db.session.flush()
+    actor = Actor(account, SCOPES)
+    data: dict[str, Any] = {
+        "room_id": request.room_id,
+        "start": request.start,
+        "end": request.end,
+        "title": request.title,
+        "description": request.description,
+        "expected_attendees": request.expected_attendees,
+        "visibility": request.visibility,
+    }
+    if request.weeks == 1:
+        return Placed(account, booking=create_booking(actor, data, now=now))
+    data |= {
+        "rrule": f"FREQ=WEEKLY;COUNT={request.weeks}",
+        "on_conflict": "skip" if book_the_rest else "fail",
+    }
+    return Placed(account, series=create_series(actor, data, now=now))

@@ -1,0 +1,202 @@
+"""Asking for a slot and deciding on it: the pages that change something.
+
+GET only shows; every change is a POST from a form with a CSRF token, run in one
+transaction (`unit_of_work`, as the API's views).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import NotFound as PageNotFound
+
+from booking.api.base import unit_of_work
+from booking.errors import Conflict, DomainError
+from booking.extensions import limiter
+from booking.models import Account, Booking, Room, Series, utcnow
+from booking.models.booking import PENDING
+from booking.services.authorization import Actor
+from booking.services.booking import bookings, requests_by_mail, series
+from booking.services.booking.decision_links import read_decision
+from booking.services.common import get_or_404
+from booking.web.forms import AskForm, ConfirmForm, DecisionForm
+from booking.web.views import bp
+
+HOST_SCOPES = frozenset({"read", "book", "manage"})
+DEFAULT_MINUTES = 120
+
+
+def _ask_limit() -> str:
+    return str(current_app.config["EMAIL_LINK_RATE_LIMIT"])
+
+
+def _email_key() -> str:
+    """Rate-limit key for the address a link is mailed to (hashed: keys may sit in Redis)."""
+    text = request.form.get("email", "").strip().lower()
+    return "ask:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _room_from(text: str) -> Room:
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise PageNotFound()
+    return get_or_404(Room, int(text))
+
+
+def _prefill(form: AskForm) -> None:
+    """The slot the button stood for: its date and start, and two hours (or less)."""
+    start = _wall_clock(request.args.get("van", ""))
+    end = _wall_clock(request.args.get("tot", ""))
+    if start is None:
+        return
+    form.datum.data = start.date()
+    form.van.data = start.time()
+    if end is None or end <= start:
+        end = start + timedelta(minutes=DEFAULT_MINUTES)
+    end = min(end, start + timedelta(minutes=DEFAULT_MINUTES))
+    form.tot.data = end.time() if end.date() == start.date() else time(23, 59)
+
+
+def _wall_clock(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text[:16] + "+0000", "%Y-%m-%dT%H:%M%z").replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+@bp.get("/aanvragen")
+def ask() -> str:
+    """The form to ask for a slot, filled in with the slot whose button was pressed."""
+    room = _room_from(request.args.get("ruimte", ""))
+    form = AskForm(ruimte=str(room.id))
+    _prefill(form)
+    return render_template("web/ask.html", form=form, room=room, place=room.place)
+
+
+@bp.post("/aanvragen")
+@limiter.limit(_ask_limit)
+@limiter.limit(_ask_limit, key_func=_email_key)
+def send_ask() -> Any:
+    """Keep the request and mail its confirmation link; the same answer for every address."""
+    form = AskForm()
+    room = _room_from(form.ruimte.data or "")
+    if not form.validate_on_submit():
+        return render_template("web/ask.html", form=form, room=room, place=room.place), 422
+    zone = room.place.zone
+    start = datetime.combine(form.datum.data, form.van.data, tzinfo=zone)
+    end = datetime.combine(form.datum.data, form.tot.data, tzinfo=zone)
+    ask = requests_by_mail.SlotAsk(
+        room_id=room.id,
+        start=start,
+        end=end,
+        weeks=form.weken.data or 1,
+        title=" ".join((form.titel.data or "").split()),
+        description=form.beschrijving.data or "",
+        expected_attendees=form.personen.data,
+        visibility=form.zichtbaarheid.data or "public",
+        name=" ".join((form.naam.data or "").split()),
+        email=form.email.data or "",
+        locale=str(get_locale() or "nl"),
+    )
+    try:
+        unit_of_work(requests_by_mail.submit)(ask)
+    except DomainError as error:
+        form.form_errors.append(error.detail)
+        return render_template("web/ask.html", form=form, room=room, place=room.place), 422
+    return redirect(url_for("web.ask_sent"), code=303)
+
+
+@bp.get("/aanvragen/verstuurd")
+def ask_sent() -> str:
+    """Check your mail."""
+    return render_template("web/ask_sent.html")
+
+
+@bp.get("/aanvragen/bevestig/<string(maxlength=64):code>")
+def confirm_page(code: str) -> str:
+    """What the link would book, and for a weekly request which dates are taken and why."""
+    waiting = requests_by_mail.waiting(code)
+    dates = requests_by_mail.preview(waiting)
+    return render_template(
+        "web/confirm.html", waiting=waiting, dates=dates, form=ConfirmForm(), code=code
+    )
+
+
+@bp.post("/aanvragen/bevestig/<string(maxlength=64):code>")
+def confirm(code: str) -> Any:
+    """Book what the link stands for; a conflict shows the alternatives instead."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        raise BadRequest()
+    try:
+        placed = unit_of_work(requests_by_mail.confirm)(code, form.rest.data == "1")
+    except Conflict as conflict:
+        waiting = requests_by_mail.waiting(code)
+        return render_template(
+            "web/confirm.html",
+            waiting=waiting,
+            dates=requests_by_mail.preview(waiting),
+            form=ConfirmForm(),
+            code=code,
+            conflict=conflict,
+            alternatives=conflict.extra.get("alternatives", []),
+        ), 409
+    return render_template("web/confirmed.html", placed=placed)
+
+
+def _decision_target(token: str) -> tuple[Any, Booking | Series, list[Booking]]:
+    decision = read_decision(token)
+    target: Booking | Series
+    if decision.kind == "booking":
+        target = get_or_404(Booking, decision.object_id)
+        pending = [target] if target.status_at(utcnow()) == PENDING else []
+    else:
+        target = get_or_404(Series, decision.object_id)
+        now = utcnow()
+        pending = [b for b in target.bookings if b.status_at(now) == PENDING]
+    return decision, target, pending
+
+
+@bp.get("/beheer/besluit/<string(maxlength=400):token>")
+def decision_page(token: str) -> str:
+    """A host's approve or decline link: shows the request and asks to confirm."""
+    decision, target, pending = _decision_target(token)
+    return render_template(
+        "web/decision.html",
+        decision=decision,
+        target=target,
+        pending=pending,
+        form=DecisionForm(),
+        token=token,
+    )
+
+
+@bp.post("/beheer/besluit/<string(maxlength=400):token>")
+def decide(token: str) -> Any:
+    """Approve or decline, as the host the link was made for, under the API's rules."""
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        raise BadRequest()
+    decision, target, pending = _decision_target(token)
+    if not pending:
+        return redirect(url_for("web.decision_page", token=token), code=303)
+    host = get_or_404(Account, decision.host_id)
+    actor = Actor(host, HOST_SCOPES)
+    reason = form.reden.data or ""
+
+    def act() -> None:
+        if decision.kind == "booking":
+            if decision.action == "approve":
+                bookings.confirm_booking(actor, decision.object_id, reason)
+            else:
+                bookings.decline_booking(actor, decision.object_id, reason)
+        else:
+            to_status = "confirmed" if decision.action == "approve" else "declined"
+            series.decide_series(actor, decision.object_id, to_status, reason=reason)
+
+    unit_of_work(act)()
+    return render_template("web/decided.html", decision=decision, target=target)

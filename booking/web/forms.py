@@ -1,0 +1,89 @@
+"""The pages' forms (Flask-WTF): every field bounded, every text checked for the characters
+the service refuses, and a CSRF token on each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from booking.services.booking.requests_by_mail import MAX_WEEKS
+from booking.text import first_forbidden_character
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def clean_text(_form: Any, field: Any) -> None:
+    """Refuse NUL, control characters and the like, as the API does."""
+    if isinstance(field.data, str) and first_forbidden_character(field.data) is not None:
+        raise ValidationError(_l("This text holds a character that is not allowed."))
+
+
+class AskForm(FlaskForm):
+    """Ask for a slot: what, when, how many, and who asks."""
+
+    ruimte = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
+    datum = DateField(_l("Date"), validators=[DataRequired()])
+    van = TimeField(_l("From"), validators=[DataRequired()])
+    tot = TimeField(_l("Until"), validators=[DataRequired()])
+    titel = StringField(
+        _l("What are you organising?"), validators=[DataRequired(), Length(max=200), clean_text]
+    )
+    beschrijving = TextAreaField(
+        _l("A short description (optional)"), validators=[Optional(), Length(max=2000), clean_text]
+    )
+    personen = IntegerField(
+        _l("How many people do you expect? (optional)"),
+        validators=[Optional(), NumberRange(1, 5000)],
+    )
+    zichtbaarheid = RadioField(
+        _l("Who may see it?"),
+        choices=[
+            SelectChoice("public", _l("Everyone: it appears on the pages and in the calendars")),
+            SelectChoice("private", _l("Only the hosts: others see 'busy'")),
+        ],
+        default="public",
+    )
+    weken = IntegerField(
+        _l("How many weeks? (1 is once; more is every week at this time)"),
+        default=1,
+        validators=[DataRequired(), NumberRange(1, MAX_WEEKS)],
+    )
+    naam = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120), clean_text])
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
+            clean_text,
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Confirm a request from its mail; `rest` books the free dates of a weekly one."""
+
+    rest = HiddenField(default="0")
+
+
+class DecisionForm(FlaskForm):
+    """A host's decision from a mail link; a decline may say why."""
+
+    reden = TextAreaField(
+        _l("Reason (optional; the asker reads it)"),
+        validators=[Optional(), Length(max=500), clean_text],
+    )

@@ -1,0 +1,5 @@
+"""The page tests share the mailing app of the notification tests (a real SMTP server)."""
+
+from tests.notify.conftest import MailingApp, mailing
+
+__all__ = ["MailingApp", "mailing"]

@@ -1,0 +1,173 @@
+"""Asking for a slot on the pages, and deciding on it from a mail: real forms with CSRF, a
+real SMTP server, the worker, and the links in the mails followed."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from email.message import EmailMessage
+
+from flask.testing import FlaskClient
+
+from booking.services.booking.policy import DEFAULT_POLICY
+from tests.booking_helpers import book, upcoming
+from tests.factories import Caller
+from tests.web.conftest import MailingApp
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _csrf(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "no CSRF token in the form"
+    return found.group(1)
+
+
+def _text(mail: EmailMessage) -> str:
+    part = mail.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def _link(mail: EmailMessage, path: str) -> str:
+    found = re.search(rf"https?://[^\s]+({path}[^\s]+)", _text(mail))
+    assert found, _text(mail)
+    return found.group(1)
+
+
+def _place(m: MailingApp, requires_approval: bool) -> tuple[int, int, Caller]:
+    place = m.make.place(
+        name="Buurthuis De Ster",
+        slug="de-ster",
+        opening_hours="Mo-Su 08:00-22:00",
+        policy={**DEFAULT_POLICY, "requires_approval": requires_approval},
+    )
+    room = m.make.room(place, name="Zaal", capacity=30)
+    host = m.make.account(name="Gastvrouw", hosts=[place])
+    return place, room, host
+
+
+def _ask(
+    client: FlaskClient, room: int, day: str, email: str, weeks: int = 1, **fields: str
+) -> str:
+    """Fill in and send the form as a resident would; returns the page answered."""
+    form = client.get(f"/aanvragen?ruimte={room}&van={day}T19:00&tot={day}T22:00")
+    assert form.status_code == 200
+    html = form.get_data(as_text=True)
+    assert 'value="19:00"' in html and 'value="21:00"' in html  # two hours of the slot
+    data = {
+        "csrf_token": _csrf(html),
+        "ruimte": str(room),
+        "datum": day,
+        "van": "19:00",
+        "tot": "21:00",
+        "titel": "Buurtkoor",
+        "beschrijving": "Zingen met de buren.",
+        "personen": "12",
+        "zichtbaarheid": "public",
+        "weken": str(weeks),
+        "naam": "Anna de Vries",
+        "email": email,
+        **fields,
+    }
+    answer = client.post("/aanvragen", data=data, follow_redirects=True)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:2000]
+    return answer.get_data(as_text=True)
+
+
+def test_a_weekly_request_approved_from_the_hosts_mail(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, host = _place(m, requires_approval=True)
+    known = m.make.account(name="Bekend")
+    tuesday = upcoming(days=7, weekday=1).isoformat()
+    # A known and an unknown address get the same answer.
+    first = _ask(m.client, room, tuesday, "anna@example.nl", weeks=3)
+    second = _ask(m.client, room, tuesday, known.email, weeks=1)
+    main = re.compile(r"<main.*</main>", re.S)
+    assert main.search(first).group(0) == main.search(second).group(0)  # type: ignore[union-attr]
+    assert "Kijk in je mail" in first
+    m.deliver()
+    mail = m.mailbox.to("anna@example.nl")[0]
+    assert "Bevestig je aanvraag" in str(mail["Subject"])
+    confirm = _link(mail, "/aanvragen/bevestig/")
+    # GET shows and changes nothing; POST books, once.
+    page = m.client.get(confirm)
+    assert page.status_code == 200 and "elke week, 3 keer" in page.get_data(as_text=True)
+    assert m.client.get(confirm).status_code == 200
+    placed = m.client.post(
+        confirm, data={"csrf_token": _csrf(page.get_data(as_text=True)), "rest": "0"}
+    )
+    assert placed.status_code == 200
+    assert "Je aanvraag wacht op de gastheren" in placed.get_data(as_text=True)
+    assert m.client.get(confirm).status_code == 404  # used
+    # The host's mail has approve and decline links; GET asks, POST decides.
+    m.deliver()
+    host_mail = next(x for x in m.mailbox.received if "Nieuwe aanvraag" in str(x["Subject"]))
+    approve = _link(host_mail, "/beheer/besluit/")
+    assert "/beheer/besluit/" in _text(host_mail).split(approve)[1]  # decline too
+    host_browser = m.app.test_client()
+    ask_page = host_browser.get(approve)
+    assert ask_page.status_code == 200 and "Buurtkoor" in ask_page.get_data(as_text=True)
+    assert host_browser.post(approve, data={}).status_code == 400  # no CSRF token
+    decided = host_browser.post(
+        approve, data={"csrf_token": _csrf(ask_page.get_data(as_text=True))}
+    )
+    assert decided.status_code == 200 and "Goedgekeurd" in decided.get_data(as_text=True)
+    statuses = {
+        b["status"]
+        for b in m.client.get("/api/v1/bookings?page_size=50", headers=host.headers).json
+    }
+    assert statuses == {"confirmed"}
+    # The link is spent: the page says so and the form is gone.
+    again = host_browser.get(approve).get_data(as_text=True)
+    assert "al besloten" in again and "csrf_token" not in again
+    # The resident hears of it, with a calendar file.
+    m.deliver()
+    confirmed = [x for x in m.mailbox.to("anna@example.nl") if "Bevestigd" in str(x["Subject"])]
+    assert confirmed
+    assert any(part.get_content_type() == "text/calendar" for part in confirmed[0].walk())
+
+
+def test_forged_links_and_missing_csrf_change_nothing(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, _host = _place(m, requires_approval=False)
+    day = upcoming(days=3).isoformat()
+    assert m.client.post("/aanvragen", data={"ruimte": str(room), "datum": day}).status_code == 422
+    assert m.client.get("/beheer/besluit/abc.def.ghi").status_code == 404
+    assert m.client.get("/aanvragen/bevestig/not-a-code").status_code == 404
+    m.deliver()
+    assert not m.mailbox.received
+
+
+def test_taken_dates_offer_the_free_ones(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, host = _place(m, requires_approval=False)
+    tuesday = upcoming(days=7, weekday=1)
+    taken = tuesday + timedelta(weeks=1)
+    assert book(m.client, host, room, taken, "19:30", "20:30").status_code == 201
+    _ask(m.client, room, tuesday.isoformat(), "piet@example.nl", weeks=3)
+    m.deliver()
+    confirm = _link(m.mailbox.to("piet@example.nl")[0], "/aanvragen/bevestig/")
+    page = m.client.get(confirm).get_data(as_text=True)
+    assert "al geboekt" in page and "Boek de vrije data" in page
+    placed = m.client.post(confirm, data={"csrf_token": _csrf(page), "rest": "1"})
+    html = placed.get_data(as_text=True)
+    assert placed.status_code == 200 and "Je boeking is bevestigd" in html
+    assert html.count("19:00\u201321:00") == 2 and "1 datum was bezet" in html
+
+
+def test_a_slot_taken_meanwhile_offers_alternatives(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, host = _place(m, requires_approval=False)
+    day = upcoming(days=4)
+    _ask(m.client, room, day.isoformat(), "kees@example.nl")
+    m.deliver()
+    confirm = _link(m.mailbox.to("kees@example.nl")[0], "/aanvragen/bevestig/")
+    page = m.client.get(confirm).get_data(as_text=True)
+    assert book(m.client, host, room, day, "19:00", "20:00").status_code == 201
+    answer = m.client.post(confirm, data={"csrf_token": _csrf(page), "rest": "0"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "was net sneller" in html
+    assert "/aanvragen?ruimte=" in html  # alternatives, each a new request
+    # Nothing was booked, and the link still works for another try.
+    assert m.client.get(confirm).status_code == 200
