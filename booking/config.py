@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SECURE", config["PUBLIC_BASE_URL"].startswith("https://"))
+    # Signed in on the pages for 14 days.
+    config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(days=14))
     from booking.ratelimits import limiter_config
 
     for key, value in limiter_config(config["RATELIMIT_STORAGE_URI"]).items():

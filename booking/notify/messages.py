@@ -77,6 +77,12 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
                 _("Your code is %(code)s. It works once, for 30 minutes.", code=payload["code"]),
             ],
             code=payload["code"],
+            links=[
+                (
+                    _("Sign in on the site"),
+                    f"{_base_url()}/inloggen/code/{payload['code'].replace('-', '')}",
+                )
+            ],
             why=_why(recipient, None),
         )
     if kind == WEBHOOK_DISABLED:

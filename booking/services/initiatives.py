@@ -33,6 +33,7 @@ class InitiativeFilter:
     target_group: tuple[str, ...] = ()
     place: tuple[int, ...] = ()
     partner: tuple[int, ...] = ()
+    initiator: tuple[int, ...] = ()
     q: str | None = None
 
 
@@ -57,6 +58,8 @@ def _query(filters: InitiativeFilter) -> Select[Any]:
                 initiative_partners.c.account_id.in_(filters.partner),
             )
         )
+    if filters.initiator:
+        stmt = stmt.where(Initiative.initiator_id.in_(filters.initiator))
     if filters.q:
         stmt = stmt.where(
             text_matches(filters.q, Initiative.title, Initiative.summary, Initiative.description)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select
@@ -17,10 +17,13 @@ from booking.services.authorization import Actor, require_admin, require_place_m
 from booking.services.booking import affected
 from booking.services.booking.booking_access import refuse_if_booked
 from booking.services.booking.policy import DEFAULT_POLICY, check_policy, merge_policy
-from booking.services.calendar.intervals import intersect
+from booking.services.calendar.closures import closure_intervals
+from booking.services.calendar.intervals import Interval, intersect
 from booking.services.calendar.opening_hours import (
     daily_windows,
+    local_midnight,
     open_intervals,
+    resolve_days,
     validate_opening_hours,
 )
 from booking.services.common import (
@@ -199,6 +202,42 @@ def update_place(actor: Actor, place_id: int, data: dict[str, Any]) -> Place:
             actor, place, "opening_hours", hit, cancel_them
         )
     return place
+
+
+@dataclass(frozen=True)
+class HoursPreview:
+    """What new opening hours would do: the coming four weeks, and the bookings left out."""
+
+    expression: str
+    days: list[tuple[date, list[Interval]]]
+    affected: list[dict[str, Any]]
+
+
+PREVIEW_DAYS = 28
+
+
+def preview_opening_hours(
+    actor: Actor, place_id: int, expression: str, now: datetime | None = None
+) -> HoursPreview:
+    """New opening hours tried, not saved (hosts and admins)."""
+    now = now or utcnow()
+    place = get_place(place_id)
+    require_place_manager(actor, place)
+    expression = validate_opening_hours(expression)
+    first = now.astimezone(place.zone).date()
+    last = first + timedelta(days=PREVIEW_DAYS - 1)
+    window = (local_midnight(first, place.zone), local_midnight(last + timedelta(2), place.zone))
+    closed = closure_intervals(place, None, *window)
+    days = resolve_days(expression, place.zone, first, last, closed)
+    # Tried inside a savepoint that is always rolled back: the same check as a real change.
+    savepoint = db.session.begin_nested()
+    try:
+        place.opening_hours = expression
+        db.session.flush()
+        hit = [affected.summary(b) for b in affected.outside_opening_hours(place, now)]
+    finally:
+        savepoint.rollback()
+    return HoursPreview(expression, days, hit)
 
 
 def delete_place(actor: Actor, place_id: int) -> None:

@@ -61,6 +61,14 @@ def redeem(code: str) -> tuple[Account, ApiToken, str]:
 
     An address that has no account yet gets a person's account: the code proved it.
     """
+    account = claim(code)
+    scopes = sorted(entitled_scopes(account) - {"admin"})
+    token, raw = issue_token(account, "sign-in by e-mail", scopes)
+    return account, token, raw
+
+
+def claim(code: str) -> Account:
+    """Use a valid code once: the account of its address (made now if it has none)."""
     now = utcnow()
     # One UPDATE claims the code, so two requests with it cannot both succeed.
     claimed = db.session.execute(
@@ -84,6 +92,4 @@ def redeem(code: str) -> tuple[Account, ApiToken, str]:
         account = Account(name=claimed.split("@")[0][:120] or claimed, email=claimed, kind="person")
         db.session.add(account)
         db.session.flush()
-    scopes = sorted(entitled_scopes(account) - {"admin"})
-    token, raw = issue_token(account, "sign-in by e-mail", scopes)
-    return account, token, raw
+    return account

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from booking.web import asking, errors, formatting, views
+from booking.web import asking, errors, formatting, hosting, mine, views
 
 # Once, at import: a blueprint cannot change after its first registration, and tests
 # build many apps.
 errors.install(views.bp)
-__all__ = ["asking", "register_web"]  # asking adds its views to the blueprint on import
+# asking, hosting and mine add their views to the blueprint on import.
+__all__ = ["asking", "hosting", "mine", "register_web"]
 
 
 def register_web(app: Flask) -> None:

@@ -87,3 +87,73 @@ class DecisionForm(FlaskForm):
         _l("Reason (optional; the asker reads it)"),
         validators=[Optional(), Length(max=500), clean_text],
     )
+
+
+class SignInForm(FlaskForm):
+    """The address to mail a sign-in link to."""
+
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
+            clean_text,
+        ],
+    )
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button: the CSRF token is its one field."""
+
+
+class CancelForm(FlaskForm):
+    """Cancel a booking, saying why."""
+
+    reden = TextAreaField(
+        _l("Why? (optional; the hosts read it)"),
+        validators=[Optional(), Length(max=500), clean_text],
+    )
+
+
+class MoveForm(FlaskForm):
+    """Move a booking to another time on another (or the same) day."""
+
+    datum = DateField(_l("Date"), validators=[DataRequired()])
+    van = TimeField(_l("From"), validators=[DataRequired()])
+    tot = TimeField(_l("Until"), validators=[DataRequired()])
+
+
+class HostDecisionForm(FlaskForm):
+    """A host's decision on a pending booking or a whole series."""
+
+    boeking = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    reeks = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    besluit = HiddenField(validators=[DataRequired(), Regexp(r"^(approve|decline)$")])
+    reden = TextAreaField(
+        _l("Reason (optional; the asker reads it)"),
+        validators=[Optional(), Length(max=500), clean_text],
+    )
+
+
+class ClosureForm(FlaskForm):
+    """Close the whole place for a while; `stap` says whether this is the preview."""
+
+    van_datum = DateField(_l("From (date)"), validators=[DataRequired()])
+    van_tijd = TimeField(_l("From (time)"), validators=[DataRequired()])
+    tot_datum = DateField(_l("Until (date)"), validators=[DataRequired()])
+    tot_tijd = TimeField(_l("Until (time)"), validators=[DataRequired()])
+    reden = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200), clean_text])
+    stap = HiddenField(default="preview")
+    annuleren = HiddenField(default="0")
+
+
+class HoursForm(FlaskForm):
+    """New opening hours in the OpenStreetMap notation."""
+
+    openingstijden = StringField(
+        _l("Opening hours (like Mo-Fr 09:00-17:00; PH off)"),
+        validators=[DataRequired(), Length(max=1000), clean_text],
+    )
+    stap = HiddenField(default="preview")
+    annuleren = HiddenField(default="0")

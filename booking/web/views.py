@@ -258,4 +258,10 @@ def page_helpers() -> dict[str, Any]:
 
     if not has_request_context():  # a mail rendered by the worker
         return {}
-    return {"locale": locale(), "switch_language": switch_language}
+    from booking.web.session import signed_in
+
+    return {
+        "locale": locale(),
+        "switch_language": switch_language,
+        "current_account": signed_in() if request.blueprint == "web" else None,
+    }

@@ -1,0 +1,201 @@
+"""The hosts' side: requests to decide, this week's schedule, closures and opening hours
+with a preview of what they do, and the usage report. Every rule is the API's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Response as FlaskResponse
+from flask import redirect, render_template, request, url_for
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response
+
+from booking.api.base import unit_of_work
+from booking.errors import DomainError
+from booking.models import Booking, Place, utcnow
+from booking.models.booking import CONFIRMED, PENDING
+from booking.services import places, reports
+from booking.services.authorization import Actor, require_place_manager
+from booking.services.booking import bookings, series
+from booking.services.booking.booking_access import BookingFilter
+from booking.services.calendar import closures
+from booking.web.forms import ClosureForm, HostDecisionForm, HoursForm
+from booking.web.session import page_actor, signed_in
+from booking.web.views import bp
+
+MAX_ROWS = 200
+
+
+def _host(slug: str) -> tuple[Actor, Place] | Response:
+    """The signed-in host and the place, or the way to sign in; 403 for anyone else."""
+    account = signed_in()
+    if account is None:
+        return redirect(url_for("web.sign_in_page"), code=303)
+    actor = page_actor(account)
+    place = places.get_place_by_slug(slug)
+    require_place_manager(actor, place)
+    return actor, place
+
+
+def _render(actor: Actor, place: Place, status: int = 200, **extra: Any) -> Any:
+    now = utcnow()
+    today = now.astimezone(place.zone).date()
+    week, _total = bookings.list_bookings(
+        actor,
+        BookingFilter(
+            place=(place.id,),
+            from_=today,
+            to=today + timedelta(days=6),
+            status=(PENDING, CONFIRMED),
+        ),
+        1,
+        MAX_ROWS,
+        now,
+    )
+    schedule = [b for b in week if isinstance(b, Booking)]
+    waiting, _count = bookings.list_bookings(
+        actor, BookingFilter(place=(place.id,), from_=now, status=(PENDING,)), 1, MAX_ROWS, now
+    )
+    singles = [b for b in waiting if isinstance(b, Booking) and b.series_id is None]
+    in_series: dict[int, list[Booking]] = {}
+    for item in waiting:
+        if isinstance(item, Booking) and item.series_id is not None:
+            in_series.setdefault(item.series_id, []).append(item)
+    coming, _n = closures.list_closures(place.id, now, 1, 50)
+    context = {
+        "place": place,
+        "schedule": schedule,
+        "singles": singles,
+        "series": in_series,
+        "closures": coming,
+        "decision_form": HostDecisionForm(),
+        "closure_form": extra.pop("closure_form", None) or ClosureForm(),
+        "hours_form": extra.pop("hours_form", None)
+        or HoursForm(openingstijden=place.opening_hours),
+        "today": today,
+        **extra,
+    }
+    return render_template("web/host.html", **context), status
+
+
+@bp.get("/beheer/<string(maxlength=80):slug>")
+def host_page(slug: str) -> Any:
+    """A hosted place: requests, schedule, closures, opening hours, usage."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    return _render(*found)
+
+
+@bp.post("/beheer/<string(maxlength=80):slug>/besluit")
+def host_decide(slug: str) -> Any:
+    """Approve or decline one request, or every pending date of a series."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    actor, place = found
+    form = HostDecisionForm()
+    if not form.validate_on_submit() or not (form.boeking.data or form.reeks.data):
+        raise BadRequest()
+    reason = form.reden.data or ""
+    approve = form.besluit.data == "approve"
+
+    def act() -> None:
+        if form.boeking.data:
+            decide = bookings.confirm_booking if approve else bookings.decline_booking
+            decide(actor, int(form.boeking.data), reason)
+        else:
+            to_status = "confirmed" if approve else "declined"
+            series.decide_series(actor, int(form.reeks.data or 0), to_status, reason=reason)
+
+    unit_of_work(act)()
+    return redirect(url_for("web.host_page", slug=place.slug), code=303)
+
+
+@bp.post("/beheer/<string(maxlength=80):slug>/sluiting")
+def host_close(slug: str) -> Any:
+    """Close the place: first a preview of the bookings it hits, then the closure."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    actor, place = found
+    form = ClosureForm()
+    if not form.validate_on_submit():
+        return _render(actor, place, 422, closure_form=form)
+    zone = place.zone
+    start = datetime.combine(form.van_datum.data, form.van_tijd.data, tzinfo=zone)  # type: ignore[arg-type]
+    end = datetime.combine(form.tot_datum.data, form.tot_tijd.data, tzinfo=zone)  # type: ignore[arg-type]
+    preview = form.stap.data != "save"
+    try:
+        answer = unit_of_work(closures.create_closure)(
+            actor,
+            place.id,
+            start,
+            end,
+            form.reden.data or "",
+            [],
+            cancel_affected=form.annuleren.data == "1",
+            dry_run=preview,
+        )
+    except DomainError as error:
+        form.form_errors.append(error.detail)
+        return _render(actor, place, error.status, closure_form=form)
+    if preview:
+        hit = answer["affected_bookings"] if isinstance(answer, dict) else []
+        return _render(actor, place, closure_form=form, closure_preview=hit)
+    return redirect(url_for("web.host_page", slug=place.slug), code=303)
+
+
+@bp.post("/beheer/<string(maxlength=80):slug>/openingstijden")
+def host_hours(slug: str) -> Any:
+    """New opening hours: first the coming four weeks and the bookings they leave out."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    actor, place = found
+    form = HoursForm()
+    if not form.validate_on_submit():
+        return _render(actor, place, 422, hours_form=form)
+    expression = form.openingstijden.data or ""
+    try:
+        if form.stap.data != "save":
+            preview = places.preview_opening_hours(actor, place.id, expression)
+            return _render(actor, place, hours_form=form, hours_preview=preview)
+        unit_of_work(places.update_place)(
+            actor,
+            place.id,
+            {"opening_hours": expression, "cancel_affected": form.annuleren.data == "1"},
+        )
+    except DomainError as error:
+        form.form_errors.append(error.detail)
+        return _render(actor, place, error.status, hours_form=form)
+    return redirect(url_for("web.host_page", slug=place.slug), code=303)
+
+
+def _period() -> tuple[date, date]:
+    today = utcnow().date()
+    try:
+        first = date.fromisoformat(request.args.get("van", "")[:10])
+        last = date.fromisoformat(request.args.get("tot", "")[:10])
+    except ValueError:
+        return today.replace(day=1) - timedelta(days=30), today
+    return first, last
+
+
+@bp.get("/beheer/<string(maxlength=80):slug>/gebruik")
+def host_usage(slug: str) -> Any:
+    """The usage report of the place for a period; `?formaat=csv` downloads it."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    actor, place = found
+    first, last = _period()
+    report = reports.usage_report(actor, first, last, place=(place.id,))
+    if request.args.get("formaat") == "csv":
+        return FlaskResponse(
+            "\ufeff" + reports.usage_csv(report),  # a BOM: spreadsheets read UTF-8 then
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="gebruik-{place.slug}.csv"'},
+        )
+    return render_template("web/usage.html", place=place, report=report, first=first, last=last)

@@ -1,0 +1,197 @@
+"""Signing in by e-mail link, and one's own bookings, initiatives and calendar link."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response
+
+from booking.api.base import unit_of_work
+from booking.errors import DomainError
+from booking.extensions import limiter
+from booking.feeds.links import subscribe_links
+from booking.models import Account, Booking, utcnow
+from booking.models.booking import CONFIRMED, PENDING
+from booking.services import feed_tokens, initiatives, sign_in
+from booking.services.booking import bookings
+from booking.services.booking.booking_access import BookingFilter
+from booking.web.forms import ButtonForm, CancelForm, MoveForm, SignInForm
+from booking.web.session import end_session, page_actor, signed_in, start_session
+from booking.web.views import bp
+
+MAX_OWN = 100
+
+
+def _limit() -> str:
+    return str(current_app.config["EMAIL_LINK_RATE_LIMIT"])
+
+
+def _email_key() -> str:
+    text = request.form.get("email", "").strip().lower()
+    return "signin:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _account_or_sign_in() -> Account | Response:
+    account = signed_in()
+    if account is None:
+        return redirect(url_for("web.sign_in_page"), code=303)
+    return account
+
+
+@bp.get("/inloggen")
+def sign_in_page() -> str:
+    """Sign in with only an e-mail address: a link arrives by mail."""
+    return render_template("web/sign_in.html", form=SignInForm())
+
+
+@bp.post("/inloggen")
+@limiter.limit(_limit)
+@limiter.limit(_limit, key_func=_email_key)
+def send_sign_in() -> Any:
+    """Mail a sign-in link; the same answer whether or not the address has an account."""
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return render_template("web/sign_in.html", form=form), 422
+    unit_of_work(sign_in.request_link)(form.email.data or "")
+    return redirect(url_for("web.sign_in_sent"), code=303)
+
+
+@bp.get("/inloggen/verstuurd")
+def sign_in_sent() -> str:
+    """Check your mail."""
+    return render_template("web/sign_in_sent.html")
+
+
+@bp.get("/inloggen/code/<string(maxlength=20):code>")
+def sign_in_link(code: str) -> str:
+    """The link from the mail: one button signs in (a GET changes nothing)."""
+    return render_template("web/sign_in_link.html", form=ButtonForm(), code=code)
+
+
+@bp.post("/inloggen/code/<string(maxlength=20):code>")
+def sign_in_with_code(code: str) -> Any:
+    """Use the code once and start a fresh session for its account."""
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    account = unit_of_work(sign_in.claim)(code)
+    start_session(account)
+    return redirect(url_for("web.mine"), code=303)
+
+
+@bp.post("/uitloggen")
+def sign_out() -> Response:
+    """End the session."""
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    end_session()
+    return redirect(url_for("web.home"), code=303)
+
+
+@bp.get("/mijn")
+def mine() -> Any:
+    """One's coming bookings and requests, initiatives, calendar links and hosted places."""
+    account = _account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    actor = page_actor(account)
+    now = utcnow()
+    own, _total = bookings.list_bookings(
+        actor,
+        BookingFilter(mine=True, from_=now, status=(PENDING, CONFIRMED)),
+        1,
+        MAX_OWN,
+        now,
+    )
+    started = initiatives.list_initiatives(
+        initiatives.InitiativeFilter(initiator=(account.id,)), 1, MAX_OWN
+    )[0]
+    return render_template(
+        "web/mine.html",
+        account=account,
+        bookings=[b for b in own if isinstance(b, Booking)],
+        initiatives=started,
+        feeds=feed_tokens.list_feed_tokens(actor),
+        hosted=[host.place for host in account.hosted],
+        form=ButtonForm(),
+        cancel_form=CancelForm(),
+        new_feed=None,
+    )
+
+
+@bp.post("/mijn/boekingen/<int:booking_id>/annuleren")
+def cancel(booking_id: int) -> Any:
+    """Cancel one's booking, with a reason for the hosts."""
+    account = _account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    form = CancelForm()
+    if not form.validate_on_submit():
+        raise BadRequest()
+    unit_of_work(bookings.cancel_booking)(page_actor(account), booking_id, form.reden.data or "")
+    return redirect(url_for("web.mine"), code=303)
+
+
+@bp.route("/mijn/boekingen/<int:booking_id>/verplaatsen", methods=["GET", "POST"])
+def move(booking_id: int) -> Any:
+    """Move one's booking to another time, under the same rules as a new one."""
+    account = _account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    actor = page_actor(account)
+    booking = bookings.get_booking(actor, booking_id)
+    if not isinstance(booking, Booking) or booking.booked_by_id != account.id:
+        raise BadRequest()
+    zone = booking.zone
+    form = MoveForm()
+    if request.method == "GET":
+        local_start, local_end = booking.start.astimezone(zone), booking.end.astimezone(zone)
+        form.datum.data, form.van.data, form.tot.data = (
+            local_start.date(),
+            local_start.time(),
+            local_end.time(),
+        )
+        return render_template("web/move.html", form=form, booking=booking)
+    if not form.validate_on_submit():
+        return render_template("web/move.html", form=form, booking=booking), 422
+    start = datetime.combine(form.datum.data, form.van.data, tzinfo=zone)  # type: ignore[arg-type]
+    end = datetime.combine(form.datum.data, form.tot.data, tzinfo=zone)  # type: ignore[arg-type]
+    if end <= start:
+        end += timedelta(days=1)
+    try:
+        unit_of_work(bookings.update_booking)(actor, booking_id, {"start": start, "end": end})
+    except DomainError as error:
+        form.form_errors.append(error.detail)
+        return render_template("web/move.html", form=form, booking=booking), error.status
+    return redirect(url_for("web.mine"), code=303)
+
+
+@bp.post("/mijn/agenda")
+def new_feed() -> Any:
+    """Make a private calendar link; it is shown this once."""
+    account = _account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    actor = page_actor(account)
+    _token, raw = unit_of_work(feed_tokens.create_feed_token)(actor, "Wijkruimte-site")
+    return render_template(
+        "web/new_feed.html",
+        feeds=subscribe_links(f"/feeds/private/{raw}.ics", account.name),
+    )
+
+
+@bp.post("/mijn/agenda/<int:token_id>/intrekken")
+def revoke_feed(token_id: int) -> Any:
+    """Revoke a private calendar link; its URL stops working."""
+    account = _account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    unit_of_work(feed_tokens.revoke_feed_token)(page_actor(account), token_id)
+    return redirect(url_for("web.mine"), code=303)

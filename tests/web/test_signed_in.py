@@ -1,0 +1,165 @@
+"""Signed in on the pages by e-mail link: one's own bookings and calendar link, and the
+hosts' side (requests, closures with their effect, opening hours, usage)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask.testing import FlaskClient
+
+from booking.services.booking.policy import DEFAULT_POLICY
+from tests.booking_helpers import book, upcoming
+from tests.factories import Caller
+from tests.web.conftest import MailingApp
+from tests.web.test_asking import _csrf, _link, _text
+
+
+def _sign_in(m: MailingApp, client: FlaskClient, email: str) -> None:
+    page = client.get("/inloggen").get_data(as_text=True)
+    sent = client.post("/inloggen", data={"csrf_token": _csrf(page), "email": email})
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/inloggen/verstuurd")
+    m.deliver()
+    link = _link(m.mailbox.to(email)[-1], "/inloggen/code/")
+    button = client.get(link)
+    assert button.status_code == 200
+    signed = client.post(link, data={"csrf_token": _csrf(button.get_data(as_text=True))})
+    assert signed.status_code == 303 and signed.headers["Location"].endswith("/mijn")
+
+
+def _place(m: MailingApp) -> tuple[int, int, Caller]:
+    place = m.make.place(
+        name="Wijktuin Noord",
+        slug="wijktuin-noord",
+        opening_hours="Mo-Su 08:00-22:00",
+        policy={**DEFAULT_POLICY, "requires_approval": True},
+    )
+    room = m.make.room(place, name="Kas", capacity=15)
+    host = m.make.account(name="Tuinman", hosts=[place])
+    return place, room, host
+
+
+def test_sign_in_starts_a_new_session(mailing: MailingApp) -> None:
+    m = mailing
+    client = m.app.test_client()
+    assert client.get("/mijn").status_code == 303  # to the sign-in page
+    client.get("/inloggen")  # a session exists before (the CSRF secret)
+    before = client.get_cookie("session")
+    assert before is not None
+    _sign_in(m, client, "bewoner@example.nl")
+    after = client.get_cookie("session")
+    assert after is not None and after.value != before.value
+    assert after.http_only and after.same_site == "Lax"
+    assert after.expires is not None  # a permanent session: 14 days
+    page = client.get("/mijn").get_data(as_text=True)
+    assert "bewoner@example.nl" in page and "Mijn Wijkruimte" in page
+    # The same link again does nothing.
+    link = _link(m.mailbox.to("bewoner@example.nl")[-1], "/inloggen/code/")
+    other = m.app.test_client()
+    button = other.get(link).get_data(as_text=True)
+    assert other.post(link, data={"csrf_token": _csrf(button)}).status_code == 422
+    # Signing out ends it.
+    client.post("/uitloggen", data={"csrf_token": _csrf(page)})
+    assert client.get("/mijn").status_code == 303
+
+
+def test_my_bookings_cancel_move_and_calendar_link(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, host = _place(m)
+    resident = m.make.account(name="Bewoner")
+    day = upcoming(days=5)
+    booked = book(m.client, resident, room, day, "10:00", "11:00", title="Zaaiochtend")
+    assert booked.status_code == 201
+    other = book(m.client, resident, room, day, "14:00", "15:00", title="Oogstmiddag")
+    client = m.app.test_client()
+    _sign_in(m, client, resident.email)
+    page = client.get("/mijn").get_data(as_text=True)
+    assert "Zaaiochtend" in page and "Oogstmiddag" in page
+    # Move one to 16:00.
+    form = client.get(f"/mijn/boekingen/{other.json['id']}/verplaatsen").get_data(as_text=True)
+    moved = client.post(
+        f"/mijn/boekingen/{other.json['id']}/verplaatsen",
+        data={"csrf_token": _csrf(form), "datum": day.isoformat(), "van": "16:00", "tot": "17:00"},
+    )
+    assert moved.status_code == 303
+    assert "16:00\u201317:00" in client.get("/mijn").get_data(as_text=True)
+    # Cancel one with a reason; the hosts hear of it.
+    cancelled = client.post(
+        f"/mijn/boekingen/{booked.json['id']}/annuleren",
+        data={"csrf_token": _csrf(page), "reden": "Regen voorspeld"},
+    )
+    assert cancelled.status_code == 303
+    assert "Zaaiochtend" not in client.get("/mijn").get_data(as_text=True)
+    # A calendar link, shown once, that works; revoked, it stops.
+    made = client.post("/mijn/agenda", data={"csrf_token": _csrf(page)}).get_data(as_text=True)
+    feed = re.search(r'href="webcal://[^/]+(/feeds/private/[^"]+\.ics)"', made)
+    assert feed, made
+    calendar = m.client.get(feed.group(1))
+    assert calendar.status_code == 200 and b"Oogstmiddag" in calendar.data
+    page = client.get("/mijn").get_data(as_text=True)
+    revoke = re.search(r'action="(/mijn/agenda/\d+/intrekken)"', page)
+    assert revoke
+    assert client.post(revoke.group(1), data={"csrf_token": _csrf(page)}).status_code == 303
+    assert m.client.get(feed.group(1)).status_code == 404
+    # The host of the place heard of the cancellation, and why.
+    m.deliver()
+    assert any("Regen voorspeld" in _text(x) for x in m.mailbox.to(host.email))
+
+
+def test_hosts_decide_close_and_change_hours(mailing: MailingApp) -> None:
+    m = mailing
+    place, room, host = _place(m)
+    resident = m.make.account(name="Bewoner")
+    day = upcoming(days=6)
+    request = book(m.client, resident, room, day, "10:00", "12:00", title="Moestuinles")
+    assert request.json["status"] == "pending"
+    client = m.app.test_client()
+    _sign_in(m, client, host.email)
+    page = client.get("/beheer/wijktuin-noord")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Moestuinles" in html and resident.email in html
+    approved = client.post(
+        "/beheer/wijktuin-noord/besluit",
+        data={"csrf_token": _csrf(html), "boeking": request.json["id"], "besluit": "approve"},
+    )
+    assert approved.status_code == 303
+    assert (
+        m.client.get(f"/api/v1/bookings/{request.json['id']}", headers=resident.headers).json[
+            "status"
+        ]
+        == "confirmed"
+    )
+    # A closure: first what it hits, then closing and cancelling.
+    closure = {
+        "csrf_token": _csrf(html),
+        "van_datum": day.isoformat(),
+        "van_tijd": "00:00",
+        "tot_datum": (day + timedelta(days=1)).isoformat(),
+        "tot_tijd": "00:00",
+        "reden": "Snoeiwerk",
+    }
+    preview = client.post("/beheer/wijktuin-noord/sluiting", data={**closure, "stap": "preview"})
+    assert preview.status_code == 200 and "Moestuinles" in preview.get_data(as_text=True)
+    assert m.client.get(f"/api/v1/places/{place}/closures").json == []  # nothing saved yet
+    saved = client.post(
+        "/beheer/wijktuin-noord/sluiting", data={**closure, "stap": "save", "annuleren": "1"}
+    )
+    assert saved.status_code == 303
+    m.deliver()
+    cancelled = [x for x in m.mailbox.to(resident.email) if "Afgelast" in str(x["Subject"])]
+    assert cancelled and "Snoeiwerk" in _text(cancelled[0])
+    # New opening hours: a preview of four weeks, then saved.
+    hours = {"csrf_token": _csrf(html), "openingstijden": "Mo-Fr 09:00-17:00; PH off"}
+    shown = client.post("/beheer/wijktuin-noord/openingstijden", data={**hours, "stap": "preview"})
+    text = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "09:00\u201317:00" in text and "gesloten" in text
+    assert m.client.get(f"/api/v1/places/{place}").json["opening_hours"] == "Mo-Su 08:00-22:00"
+    client.post("/beheer/wijktuin-noord/openingstijden", data={**hours, "stap": "save"})
+    assert m.client.get(f"/api/v1/places/{place}").json["opening_hours"].startswith("Mo-Fr")
+    # The usage report, and its CSV.
+    usage = client.get(f"/beheer/wijktuin-noord/gebruik?van={day}&tot={day}&formaat=csv")
+    assert usage.status_code == 200 and usage.mimetype == "text/csv"
+    # Someone who does not host the place is refused.
+    stranger = m.app.test_client()
+    _sign_in(m, stranger, "vreemde@example.nl")
+    assert stranger.get("/beheer/wijktuin-noord").status_code == 403
