@@ -129,6 +129,9 @@ class WebRequest(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     expected_attendees: Mapped[int | None]
     visibility: Mapped[str] = mapped_column(String(16), default="public")
+    initiative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="SET NULL")
+    )
     locale: Mapped[str] = mapped_column(String(8), default="nl")
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -74,6 +74,11 @@ def ask() -> str:
     room = _room_from(request.args.get("ruimte", ""))
     form = AskForm(ruimte=str(room.id))
     _prefill(form)
+    weeks, initiative = request.args.get("weken", ""), request.args.get("initiatief", "")
+    if weeks.isascii() and weeks.isdigit() and 1 <= int(weeks) <= requests_by_mail.MAX_WEEKS:
+        form.weken.data = int(weeks)
+    if initiative.isascii() and initiative.isdigit() and len(initiative) < 10:
+        form.initiatief.data = initiative
     return render_template("web/ask.html", form=form, room=room, place=room.place)
 
 
@@ -101,6 +106,7 @@ def send_ask() -> Any:
         name=" ".join((form.naam.data or "").split()),
         email=form.email.data or "",
         locale=str(get_locale() or "nl"),
+        initiative_id=int(form.initiatief.data) if form.initiatief.data else None,
     )
     try:
         unit_of_work(requests_by_mail.submit)(ask)

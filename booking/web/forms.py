@@ -8,11 +8,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
     IntegerField,
     RadioField,
+    SelectField,
     StringField,
     TextAreaField,
     TimeField,
@@ -24,6 +26,15 @@ from booking.services.booking.requests_by_mail import MAX_WEEKS
 from booking.text import first_forbidden_character
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+WEEKDAY_LABELS = (
+    ("mo", _l("Monday")),
+    ("tu", _l("Tuesday")),
+    ("we", _l("Wednesday")),
+    ("th", _l("Thursday")),
+    ("fr", _l("Friday")),
+    ("sa", _l("Saturday")),
+    ("su", _l("Sunday")),
+)
 
 
 def clean_text(_form: Any, field: Any) -> None:
@@ -36,6 +47,7 @@ class AskForm(FlaskForm):
     """Ask for a slot: what, when, how many, and who asks."""
 
     ruimte = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
+    initiatief = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
     datum = DateField(_l("Date"), validators=[DataRequired()])
     van = TimeField(_l("From"), validators=[DataRequired()])
     tot = TimeField(_l("Until"), validators=[DataRequired()])
@@ -157,3 +169,59 @@ class HoursForm(FlaskForm):
     )
     stap = HiddenField(default="preview")
     annuleren = HiddenField(default="0")
+
+
+class InitiativeForm(FlaskForm):
+    """Start an initiative: what, what it needs, and when to try it."""
+
+    titel = StringField(
+        _l("Name of the initiative"), validators=[DataRequired(), Length(max=200), clean_text]
+    )
+    samenvatting = TextAreaField(
+        _l("In a few words: what and for whom"),
+        validators=[Optional(), Length(max=500), clean_text],
+    )
+    personen = IntegerField(
+        _l("How many people"), default=10, validators=[DataRequired(), NumberRange(1, 5000)]
+    )
+    duur = IntegerField(
+        _l("How long, in minutes"), default=120, validators=[DataRequired(), NumberRange(15, 720)]
+    )
+    dag = SelectField(
+        _l("Which day of the week"),
+        choices=[SelectChoice("", _l("any day"))]
+        + [SelectChoice(code, label) for code, label in WEEKDAY_LABELS],
+        default="",
+    )
+    dagdeel = SelectField(
+        _l("Part of the day"),
+        choices=[
+            SelectChoice("", _l("any time")),
+            SelectChoice("morning", _l("morning (8\u201312)")),
+            SelectChoice("afternoon", _l("afternoon (12\u201317)")),
+            SelectChoice("evening", _l("evening (17\u201322)")),
+        ],
+        default="",
+    )
+    drempelvrij = BooleanField(_l("Step-free entrance needed"))
+    proef_van = DateField(_l("Trial from"), validators=[Optional()])
+    proef_tot = DateField(_l("Trial until"), validators=[Optional()])
+
+
+class TransitionForm(FlaskForm):
+    """Move an initiative on."""
+
+    naar = HiddenField(validators=[DataRequired(), Regexp(r"^(trial|running|ended)$")])
+    uitkomst = SelectField(
+        _l("How did it end?"),
+        choices=[
+            SelectChoice("", _l("(not ending)")),
+            SelectChoice("continued", _l("it continues elsewhere or otherwise")),
+            SelectChoice("stopped", _l("it stopped")),
+            SelectChoice("moved", _l("it moved to another place")),
+        ],
+        default="",
+    )
+    notitie = TextAreaField(
+        _l("A note (optional)"), validators=[Optional(), Length(max=1000), clean_text]
+    )

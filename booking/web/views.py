@@ -15,7 +15,7 @@ from booking.feeds.links import subscribe_links
 from booking.i18n import LANGUAGE_COOKIE
 from booking.models import Booking, Room, utcnow
 from booking.models.account import LOCALES
-from booking.models.initiative import INITIATIVE_STATUSES, RUNNING, TRIAL
+from booking.models.initiative import INITIATIVE_STATUSES, RUNNING, TRANSITIONS, TRIAL
 from booking.schemas.place import PLACE_KINDS
 from booking.services import initiatives, neighbourhoods, places
 from booking.services.authorization import Actor
@@ -30,7 +30,8 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets
 HOME_PLACES = {False: 6, True: 20}
 SLOTS_PER_PLACE = {False: 3, True: 4}
 PLACE_DAYS = 14  # the free slots on a place page
-PAGE_ACTIVITIES = 20  # the next ones; the calendar feed has them all
+PAGE_ACTIVITIES = 20
+SUGGESTIONS = 8  # the next ones; the calendar feed has them all
 MAX_LIST = 500  # places, neighbourhoods, initiatives on one page: a neighbourhood's scale
 ACTIVE = (TRIAL, RUNNING)
 
@@ -208,10 +209,17 @@ def initiative_list() -> str:
 
 @bp.get("/initiatieven/<int:initiative_id>")
 def initiative_page(initiative_id: int) -> str:
-    """An initiative: status, trial period, partners, places, coming activities."""
+    """An initiative: status, trial period, partners, places, coming activities; for its
+    initiator also the next steps and the weekly slots that fit its needs."""
+    from booking.services.search.suggestions import suggest
+    from booking.web.forms import TransitionForm
+    from booking.web.session import signed_in
+
     initiative = initiatives.get_initiative(initiative_id)
     now = utcnow()
     used = initiatives.activities(Actor.anonymous(), initiative, now)
+    account = signed_in()
+    mine = account is not None and account.id == initiative.initiator_id
     return render_template(
         "web/initiative.html",
         initiative=initiative,
@@ -223,6 +231,10 @@ def initiative_page(initiative_id: int) -> str:
             limit=PAGE_ACTIVITIES,
         ),
         feeds=subscribe_links(f"/feeds/initiatives/{initiative.id}.ics", initiative.title),
+        mine=mine,
+        next_steps=TRANSITIONS[initiative.status] if mine else (),
+        transition_form=TransitionForm(),
+        suggestions=suggest(initiative, None, None, now)[:SUGGESTIONS] if mine else [],
     )
 
 

@@ -30,11 +30,13 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('expected_attendees', sa.Integer(), nullable=True),
     sa.Column('visibility', sa.String(length=16), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=True),
     sa.Column('locale', sa.String(length=8), nullable=False),
     sa.Column('code_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['initiative_id'], ['initiatives.id'], name=op.f('fk_web_requests_initiative_id_initiatives'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['room_id'], ['rooms.id'], name=op.f('fk_web_requests_room_id_rooms'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_web_requests')),
     sa.UniqueConstraint('code_hash', name=op.f('uq_web_requests_code_hash'))

@@ -163,3 +163,43 @@ def test_hosts_decide_close_and_change_hours(mailing: MailingApp) -> None:
     stranger = m.app.test_client()
     _sign_in(m, stranger, "vreemde@example.nl")
     assert stranger.get("/beheer/wijktuin-noord").status_code == 403
+
+
+def test_start_an_initiative_and_ask_for_a_suggested_weekly_slot(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, _host = _place(m)
+    client = m.app.test_client()
+    assert client.get("/initiatieven/nieuw").status_code == 303  # sign in first
+    _sign_in(m, client, "initiatiefnemer@example.nl")
+    form = client.get("/initiatieven/nieuw").get_data(as_text=True)
+    first = upcoming(days=8, weekday=3)
+    made = client.post(
+        "/initiatieven/nieuw",
+        data={
+            "csrf_token": _csrf(form),
+            "titel": "Buurtbreiclub",
+            "samenvatting": "Samen breien",
+            "personen": "8",
+            "duur": "90",
+            "dag": "th",
+            "dagdeel": "afternoon",
+            "proef_van": first.isoformat(),
+            "proef_tot": (first + timedelta(weeks=3)).isoformat(),
+        },
+    )
+    assert made.status_code == 303
+    page = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert "Buurtbreiclub" in page and "Wekelijkse tijden die passen" in page
+    ask = re.search(r'href="(/aanvragen\?[^"]*initiatief=\d+[^"]*)"', page)
+    assert ask, page
+    url = ask.group(1).replace("&amp;", "&")
+    assert f"ruimte={room}" in url and "weken=4" in url
+    form_page = client.get(url).get_data(as_text=True)
+    assert 'name="weken" type="number" value="4"' in form_page or 'value="4"' in form_page
+    # Move it on to a trial.
+    moved = client.post(
+        made.headers["Location"] + "/stap",
+        data={"csrf_token": _csrf(page), "naar": "trial", "notitie": "We proberen het"},
+    )
+    assert moved.status_code == 303
+    assert "op proef" in client.get(made.headers["Location"]).get_data(as_text=True)

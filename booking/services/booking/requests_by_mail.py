@@ -50,6 +50,7 @@ class SlotAsk:
     name: str
     email: str
     locale: str
+    initiative_id: int | None = None
 
 
 def _hash(code: str) -> str:
@@ -81,6 +82,7 @@ def submit(ask: SlotAsk, now: datetime | None = None) -> None:
         description=ask.description,
         expected_attendees=ask.expected_attendees,
         visibility=ask.visibility,
+        initiative_id=ask.initiative_id,
         locale=ask.locale,
         code_hash=_hash(code),
         created_at=now,
@@ -198,6 +200,7 @@ def confirm(code: str, book_the_rest: bool, now: datetime | None = None) -> Plac
         "description": request.description,
         "expected_attendees": request.expected_attendees,
         "visibility": request.visibility,
+        "initiative_id": request.initiative_id,
     }
     if request.weeks == 1:
         return Placed(account, booking=create_booking(actor, data, now=now))

@@ -1,0 +1,67 @@
+"""Starting an initiative on the pages, moving it on, and asking for a suggested weekly slot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, render_template, url_for
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response
+
+from booking.api.base import unit_of_work
+from booking.errors import DomainError
+from booking.services import initiatives
+from booking.web.forms import InitiativeForm, TransitionForm
+from booking.web.session import page_actor, signed_in
+from booking.web.views import bp
+
+
+@bp.route("/initiatieven/nieuw", methods=["GET", "POST"])
+def new_initiative() -> Any:
+    """Start an initiative as an idea: what it is, what it needs, when to try it."""
+    account = signed_in()
+    if account is None:
+        return redirect(url_for("web.sign_in_page"), code=303)
+    form = InitiativeForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("web/new_initiative.html", form=form), status
+    needs: dict[str, Any] = {
+        "capacity": form.personen.data,
+        "duration_minutes": form.duur.data,
+        "weekdays": [form.dag.data] if form.dag.data else [],
+        "time_of_day": form.dagdeel.data or None,
+        "step_free": True if form.drempelvrij.data else None,
+    }
+    data = {
+        "title": " ".join((form.titel.data or "").split()),
+        "summary": form.samenvatting.data or "",
+        "needs": needs,
+        "trial_starts_on": form.proef_van.data,
+        "trial_ends_on": form.proef_tot.data,
+    }
+    try:
+        created = unit_of_work(initiatives.create_initiative)(page_actor(account), data)
+    except DomainError as error:
+        form.form_errors.append(error.detail)
+        return render_template("web/new_initiative.html", form=form), error.status
+    return redirect(url_for("web.initiative_page", initiative_id=created.id), code=303)
+
+
+@bp.post("/initiatieven/<int:initiative_id>/stap")
+def move_initiative(initiative_id: int) -> Response:
+    """Move one's initiative on (idea, trial, running, ended)."""
+    account = signed_in()
+    if account is None:
+        return redirect(url_for("web.sign_in_page"), code=303)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        raise BadRequest()
+    unit_of_work(initiatives.transition)(
+        page_actor(account),
+        initiative_id,
+        form.naar.data or "",
+        form.uitkomst.data or None,
+        form.notitie.data or "",
+    )
+    return redirect(url_for("web.initiative_page", initiative_id=initiative_id), code=303)
