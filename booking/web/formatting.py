@@ -88,6 +88,11 @@ def span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
     return when(start, end, zone, locale())
 
 
+def span_of(item: dict[str, str], zone: ZoneInfo) -> str:
+    """The span of a summary with ISO `start` and `end` (an affected booking, say)."""
+    return span(datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"]), zone)
+
+
 def day(value: date | datetime, zone: ZoneInfo | None = None) -> str:
     """'dinsdag 12 januari'."""
     if isinstance(value, datetime) and zone is not None:
@@ -149,6 +154,7 @@ def install(app: Flask) -> None:
     """Make the formatters available as template filters."""
     filters: dict[str, Callable[..., str]] = {
         "span": span,
+        "span_of": span_of,
         "day": day,
         "clock": clock,
         "hours": hours,

@@ -1,0 +1,279 @@
+"""Part 2 in a real browser: a resident asks for a weekly slot, the host approves it from the
+mail, the resident signs in, sees it confirmed and subscribes; a host closes the place and the
+booker of the hit booking is mailed. gunicorn serves, `booking worker --once` delivers to a
+real SMTP server, and Chromium follows the links in the mails. axe-core checks every page on
+the way, signed in too; screenshots at 390 and 1280 px."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from tests.gunicorn import BIN, ROOT, gunicorn
+from tests.smtp import Mailbox, smtp_server
+from tests.web.browser import axe_violations, chromium, describe, screenshot, wait_for
+
+
+class Site:
+    """The served app, its environment, and the mailbox its mails arrive in."""
+
+    def __init__(self, base: str, env: dict[str, str], mailbox: Mailbox) -> None:
+        self.base, self.env, self.mailbox = base, env, mailbox
+
+    def booking(self, *args: str) -> str:
+        """Run the `booking` command against the site's database."""
+        done = subprocess.run(
+            [BIN / "booking", *args], cwd=ROOT, env=self.env, check=True, capture_output=True
+        )
+        return done.stdout.decode()
+
+    def deliver(self) -> None:
+        """What `booking worker --once` sends now."""
+        self.booking("worker", "--once")
+
+    def link(self, to: str, path: str, subject: str = "") -> str:
+        """The first link to `path` in the newest matching mail to `to`."""
+        mails = [m for m in self.mailbox.to(to) if subject in str(m["Subject"])]
+        assert mails, [str(m["Subject"]) for m in self.mailbox.received]
+        body = mails[-1].get_body(preferencelist=("plain",))
+        assert isinstance(body, EmailMessage)
+        found = re.search(rf"(https?://\S+{re.escape(path)}\S+)", str(body.get_content()))
+        assert found
+        return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("journeys")
+    with smtp_server() as (mailbox, smtp_url):
+        env = {
+            **os.environ,
+            "BOOKING_DATABASE_URL": f"sqlite:///{folder / 'site.db'}",
+            "BOOKING_ENV": "development",
+            "BOOKING_SMTP_URL": smtp_url,
+        }
+        subprocess.run([BIN / "booking", "db", "upgrade"], cwd=ROOT, env=env, check=True)
+        with gunicorn(env, workers=2, threads=2) as base:
+            env["BOOKING_PUBLIC_BASE_URL"] = base
+            yield Site(base, env, mailbox)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    with chromium(tmp_path_factory.mktemp("profile")) as driver:
+        yield driver
+
+
+def _check(browser: webdriver.Chrome, name: str) -> None:
+    """axe-core finds nothing on this page; screenshots at both widths."""
+    for width in (390, 1280):
+        screenshot(browser, name, width)
+        violations = axe_violations(browser)
+        assert not violations, describe(violations)
+
+
+def _fill(browser: webdriver.Chrome, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        field = browser.find_element(By.NAME, name)
+        if field.get_attribute("type") in ("date", "time"):
+            # Typed as a person would: digits into the browser's own date and time fields.
+            browser.execute_script("arguments[0].value = arguments[1]", field, value)
+        else:
+            field.clear()
+            field.send_keys(value)
+
+
+def _submit(browser: webdriver.Chrome, text: str) -> None:
+    button = next(b for b in browser.find_elements(By.TAG_NAME, "button") if text in b.text)
+    button.click()
+
+
+def _api(site: Site, method: str, path: str, body: dict[str, object], token: str = "") -> Any:
+    request = urllib.request.Request(
+        f"{site.base}/api/v1{path}",
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json"}
+        | ({"Authorization": f"Bearer {token}"} if token else {}),
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def place(site: Site) -> dict[str, Any]:
+    """A place that approves every request, with a room and a host, made through the API."""
+    admin = site.booking("create-admin", "--name", "Beheer", "--email", "beheer@example.nl")
+    token = admin.strip().splitlines()[-1].strip()
+    made = _api(
+        site,
+        "POST",
+        "/places",
+        {
+            "name": "Buurthuis De Linde",
+            "kind": "buurthuis",
+            "opening_hours": "Mo-Su 08:00-22:00",
+            "policy": {"requires_approval": True},
+        },
+        token,
+    )
+    _api(site, "POST", f"/places/{made['id']}/rooms", {"name": "Grote zaal", "capacity": 40}, token)
+    host = _api(site, "POST", "/accounts", {"name": "Gastheer Ali", "email": "ali@example.nl"})
+    _api(site, "POST", f"/places/{made['id']}/hosts", {"account_id": host["account"]["id"]}, token)
+    return dict(made)
+
+
+def _sign_in(site: Site, browser: webdriver.Chrome, email: str) -> None:
+    browser.get(f"{site.base}/inloggen")
+    _fill(browser, {"email": email})
+    _submit(browser, "Stuur mij de link")
+    wait_for(lambda: browser.current_url.endswith("/inloggen/verstuurd"))
+    site.deliver()
+    browser.get(site.link(email, "/inloggen/code/"))
+    _submit(browser, "Log mij in")
+    wait_for(lambda: browser.current_url.endswith("/mijn"))
+
+
+def _next_weekday(weekday: int, weeks: int = 1) -> date:
+    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    return today + timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks)
+
+
+def test_a_resident_asks_the_host_approves_and_the_resident_subscribes(
+    site: Site, browser: webdriver.Chrome, place: dict[str, Any]
+) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(f"{site.base}/plekken/{place['slug']}?lang=nl")
+    browser.find_element(By.CSS_SELECTOR, "ul.slots a.slot").click()
+    wait_for(lambda: "/aanvragen" in browser.current_url)
+    _check(browser, "journey-ask")
+    tuesday = _next_weekday(1)
+    _fill(
+        browser,
+        {
+            "datum": tuesday.isoformat(),
+            "van": "19:00",
+            "tot": "21:00",
+            "weken": "3",
+            "titel": "Taalcafé",
+            "naam": "Fatima",
+            "email": "fatima@example.nl",
+        },
+    )
+    _submit(browser, "Stuur mij de link")
+    wait_for(lambda: browser.current_url.endswith("/aanvragen/verstuurd"))
+    _check(browser, "journey-ask-sent")
+    site.deliver()
+    browser.get(site.link("fatima@example.nl", "/aanvragen/bevestig/"))
+    _check(browser, "journey-confirm")
+    _submit(browser, "Bevestig mijn aanvraag")
+    wait_for(lambda: "wacht op" in browser.find_element(By.TAG_NAME, "h1").text)
+    _check(browser, "journey-waiting")
+    # The host approves the whole series from the mail: the link shows, the button decides.
+    site.deliver()
+    browser.delete_all_cookies()
+    browser.get(site.link("ali@example.nl", "/beheer/besluit/", "Nieuwe aanvraag"))
+    _check(browser, "journey-decision")
+    _submit(browser, "Goedkeuren")
+    wait_for(lambda: browser.find_element(By.TAG_NAME, "h1").text == "Goedgekeurd")
+    # The resident hears, signs in, sees the dates confirmed and subscribes.
+    site.deliver()
+    assert any("Bevestigd" in str(m["Subject"]) for m in site.mailbox.to("fatima@example.nl"))
+    browser.delete_all_cookies()
+    _sign_in(site, browser, "fatima@example.nl")
+    titles = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "ul.own li h3")]
+    assert titles == ["Taalcafé"] * 3
+    assert browser.find_element(By.TAG_NAME, "main").text.count("bevestigd") == 3
+    _check(browser, "journey-mine")
+    _submit(browser, "Maak een agendalink")
+    subscribe = browser.find_element(By.PARTIAL_LINK_TEXT, "Abonneer in je agenda-app")
+    feed = (subscribe.get_attribute("href") or "").replace("webcal://", "http://")
+    _check(browser, "journey-calendar-link")
+    with urllib.request.urlopen(feed, timeout=10) as response:
+        assert b"SUMMARY:Taalcaf" in response.read()
+
+
+def test_a_host_closes_the_place_and_the_booker_is_told(
+    site: Site, browser: webdriver.Chrome, place: dict[str, Any]
+) -> None:
+    browser.set_window_size(1280, 900)
+    browser.delete_all_cookies()
+    _sign_in(site, browser, "ali@example.nl")
+    browser.find_element(By.LINK_TEXT, "Buurthuis De Linde").click()
+    wait_for(lambda: "/beheer/" in browser.current_url)
+    _check(browser, "journey-host")
+    tuesday = _next_weekday(1, weeks=2)  # the second date of the resident's series
+    _fill(
+        browser,
+        {
+            "van_datum": tuesday.isoformat(),
+            "van_tijd": "00:00",
+            "tot_datum": (tuesday + timedelta(days=1)).isoformat(),
+            "tot_tijd": "00:00",
+            "reden": "Lekkage",
+        },
+    )
+    _submit(browser, "Laat zien wat het raakt")
+    wait_for(lambda: "Deze sluiting raakt" in browser.page_source)
+    assert "Taalcafé" in browser.find_element(By.CSS_SELECTOR, ".preview").text
+    _check(browser, "journey-closure-preview")
+    _submit(browser, "Sluiten, en deze boekingen annuleren")
+    wait_for(lambda: "Lekkage" in browser.page_source)
+    site.deliver()
+    told = [m for m in site.mailbox.to("fatima@example.nl") if "Afgelast" in str(m["Subject"])]
+    assert told, [str(m["Subject"]) for m in site.mailbox.to("fatima@example.nl")]
+
+
+def test_sign_in_and_host_pages_work_by_keyboard(
+    site: Site, browser: webdriver.Chrome, place: dict[str, Any]
+) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{site.base}/inloggen?lang=nl")
+    for _ in range(30):
+        webdriver.ActionChains(browser).send_keys(Keys.TAB).perform()
+        if browser.switch_to.active_element.get_attribute("name") == "email":
+            break
+    webdriver.ActionChains(browser).send_keys("ali@example.nl").send_keys(Keys.ENTER).perform()
+    wait_for(lambda: browser.current_url.endswith("/inloggen/verstuurd"))
+    site.deliver()
+    browser.get(site.link("ali@example.nl", "/inloggen/code/"))
+    _tab_until(browser, lambda e: e.tag_name == "button")
+    webdriver.ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_for(lambda: browser.current_url.endswith("/mijn"))
+    _tab_until(browser, lambda e: e.text == "Buurthuis De Linde")
+    webdriver.ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_for(lambda: "/beheer/" in browser.current_url)
+    # Every control on the host page is reached by Tab, each with a visible focus ring.
+    seen = set()
+    for _ in range(120):
+        webdriver.ActionChains(browser).send_keys(Keys.TAB).perform()
+        focused = browser.switch_to.active_element
+        if focused.tag_name == "body":  # past the last control
+            break
+        outline = browser.execute_script(
+            "return getComputedStyle(arguments[0]).outlineStyle", focused
+        )
+        assert outline != "none", focused.get_attribute("outerHTML")[:200]
+        seen.add(focused.get_attribute("name") or focused.text)
+    assert {"van_datum", "reden", "openingstijden"} <= seen
+
+
+def _tab_until(browser: webdriver.Chrome, test: Any, limit: int = 60) -> None:
+    for _ in range(limit):
+        webdriver.ActionChains(browser).send_keys(Keys.TAB).perform()
+        if test(browser.switch_to.active_element):
+            return
+    raise AssertionError("never reached by Tab")
