@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
@@ -92,7 +93,10 @@ def wait_for(condition: Any, timeout: float = 10.0) -> Any:
     """Poll `condition` until it returns something truthy."""
     deadline = time.monotonic() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except (StaleElementReferenceException, NoSuchElementException):
+            value = None  # the page is still changing
         if value:
             return value
         assert time.monotonic() < deadline, "timed out"

@@ -171,3 +171,51 @@ def test_a_slot_taken_meanwhile_offers_alternatives(mailing: MailingApp) -> None
     assert "/aanvragen?ruimte=" in html  # alternatives, each a new request
     # Nothing was booked, and the link still works for another try.
     assert m.client.get(confirm).status_code == 200
+
+
+def test_the_request_and_sign_in_forms_are_rate_limited_per_address(
+    database_url: str, app: object
+) -> None:
+    from tests.conftest import discard_app, make_test_app
+
+    limited = make_test_app(database_url, EMAIL_LINK_RATE_LIMIT="2 per hour")
+    try:
+        client = limited.test_client()
+        page = client.get("/inloggen").get_data(as_text=True)
+        answers = [
+            client.post(
+                "/inloggen", data={"csrf_token": _csrf(page), "email": "dezelfde@example.nl"}
+            ).status_code
+            for _ in range(3)
+        ]
+        assert answers == [303, 303, 429]
+        # Another address from another client is not held back by the first one's budget,
+        # but the same address from anywhere is.
+        other = limited.test_client()
+        other.environ_base["REMOTE_ADDR"] = "192.0.2.7"  # a second client address
+        token = _csrf(other.get("/inloggen").get_data(as_text=True))
+
+        def send(email: str) -> int:
+            return other.post("/inloggen", data={"csrf_token": token, "email": email}).status_code
+
+        assert send("ander@example.nl") == 303
+        assert send("dezelfde@example.nl") == 429
+    finally:
+        discard_app(limited)
+
+
+def test_user_text_is_escaped_on_the_signed_in_pages(mailing: MailingApp) -> None:
+    m = mailing
+    hostile = '<script>alert("x")</script>'
+    place = m.make.place(name=hostile, slug="vijandig-beheer", opening_hours="Mo-Su 08:00-22:00")
+    room = m.make.room(place, name=hostile)
+    host = m.make.account(name=hostile, hosts=[place])
+    day = upcoming(days=3)
+    assert book(m.client, host, room, day, "10:00", "11:00", title=hostile).status_code == 201
+    from tests.web.test_signed_in import _sign_in
+
+    client = m.app.test_client()
+    _sign_in(m, client, host.email)
+    for path in ("/mijn", "/beheer/vijandig-beheer"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>" not in html and "&lt;script&gt;" in html, path

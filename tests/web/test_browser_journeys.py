@@ -198,6 +198,10 @@ def test_a_resident_asks_the_host_approves_and_the_resident_subscribes(
     assert titles == ["Taalcafé"] * 3
     assert browser.find_element(By.TAG_NAME, "main").text.count("bevestigd") == 3
     _check(browser, "journey-mine")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Verplaatsen").click()
+    wait_for(lambda: "/verplaatsen" in browser.current_url)
+    _check(browser, "journey-move")
+    browser.back()
     _submit(browser, "Maak een agendalink")
     subscribe = browser.find_element(By.PARTIAL_LINK_TEXT, "Abonneer in je agenda-app")
     feed = (subscribe.get_attribute("href") or "").replace("webcal://", "http://")
@@ -232,9 +236,43 @@ def test_a_host_closes_the_place_and_the_booker_is_told(
     _check(browser, "journey-closure-preview")
     _submit(browser, "Sluiten, en deze boekingen annuleren")
     wait_for(lambda: "Lekkage" in browser.page_source)
+    # The opening hours preview and the usage report, checked too.
+    _fill(browser, {"openingstijden": "Mo-Fr 09:00-17:00; PH off"})
+    _submit(browser, "Laat de komende vier weken zien")
+    wait_for(lambda: "De komende vier weken" in browser.page_source)
+    _check(browser, "journey-hours-preview")
+    _submit(browser, "Toon gebruik")
+    wait_for(lambda: "/gebruik" in browser.current_url)
+    _check(browser, "journey-usage")
     site.deliver()
     told = [m for m in site.mailbox.to("fatima@example.nl") if "Afgelast" in str(m["Subject"])]
     assert told, [str(m["Subject"]) for m in site.mailbox.to("fatima@example.nl")]
+
+
+def test_starting_an_initiative_shows_fitting_weekly_slots(
+    site: Site, browser: webdriver.Chrome, place: dict[str, Any]
+) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{site.base}/inloggen?lang=nl")
+    _check(browser, "journey-sign-in")
+    _sign_in(site, browser, "fatima@example.nl")
+    browser.get(f"{site.base}/initiatieven/nieuw")
+    _check(browser, "journey-new-initiative")
+    first = _next_weekday(3, weeks=2)
+    _fill(
+        browser,
+        {
+            "titel": "Huiswerkhulp",
+            "samenvatting": "Voor kinderen uit de buurt",
+            "personen": "10",
+            "duur": "90",
+            "proef_van": first.isoformat(),
+            "proef_tot": (first + timedelta(weeks=4)).isoformat(),
+        },
+    )
+    _submit(browser, "Begin")
+    wait_for(lambda: "Wekelijkse tijden die passen" in browser.page_source)
+    _check(browser, "journey-initiative")
 
 
 def test_sign_in_and_host_pages_work_by_keyboard(
