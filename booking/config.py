@@ -21,6 +21,8 @@ def _env_int(name: str, default: int) -> int:
 
 
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class ConfigurationError(RuntimeError):
@@ -51,7 +53,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     config: dict[str, Any] = {
         # production (the default of wsgi.py, so of gunicorn) or development (`make run`).
         "ENV": _env("ENV", "development"),
-        "SECRET_KEY": _env("SECRET_KEY", "dev-only-not-secret"),
+        "SECRET_KEY": _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A request waits at most this long for a connection, and a statement at most
         # DB_STATEMENT_TIMEOUT_MS, so an unreachable or stalled database is a quick 503.
@@ -113,6 +115,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         ),
     )
     _settle_base_url(config)
+    _check_secret_key(config)
     # The pages' session cookie only carries the CSRF secret; it never crosses sites.
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
@@ -124,6 +127,20 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     for key, value in limiter_config(config["RATELIMIT_STORAGE_URI"]).items():
         config.setdefault(key, value)
     return config
+
+
+def _check_secret_key(config: dict[str, Any]) -> None:
+    """Production needs its own long secret: it signs the pages' sessions and the hosts'
+    decision links, and keys the webhook secrets' encryption."""
+    if config["ENV"] != "production":
+        return
+    key = str(config["SECRET_KEY"] or "")
+    if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigurationError(
+            f"BOOKING_SECRET_KEY must be set in production, at least {MIN_SECRET_KEY_LENGTH} "
+            "random characters (python3 -c 'import secrets; print(secrets.token_urlsafe(48))'): "
+            "with the development value anyone could forge a signed-in session."
+        )
 
 
 def _settle_base_url(config: dict[str, Any]) -> None:

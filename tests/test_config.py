@@ -6,14 +6,28 @@ import pytest
 
 from booking.config import DEVELOPMENT_BASE_URL, ConfigurationError, load_config
 
+SECRET = "x" * 48
+
 
 def test_production_needs_a_public_base_url(tmp_path: object) -> None:
     with pytest.raises(ConfigurationError, match="BOOKING_PUBLIC_BASE_URL is required"):
         load_config(str(tmp_path), {"ENV": "production", "PUBLIC_BASE_URL": ""})
     config = load_config(
-        str(tmp_path), {"ENV": "production", "PUBLIC_BASE_URL": "https://wijk.example.nl/"}
+        str(tmp_path),
+        {"ENV": "production", "PUBLIC_BASE_URL": "https://wijk.example.nl/", "SECRET_KEY": SECRET},
     )
     assert config["PUBLIC_BASE_URL"] == "https://wijk.example.nl"
+    assert config["SESSION_COOKIE_SECURE"] is True  # https: the session cookie is Secure
+
+
+def test_production_needs_its_own_long_secret_key(tmp_path: object) -> None:
+    base = {"ENV": "production", "PUBLIC_BASE_URL": "https://wijk.example.nl"}
+    for weak in ("dev-only-not-secret", "short", ""):
+        with pytest.raises(ConfigurationError, match="BOOKING_SECRET_KEY must be set"):
+            load_config(str(tmp_path), {**base, "SECRET_KEY": weak})
+    assert load_config(str(tmp_path), {**base, "SECRET_KEY": SECRET})["SECRET_KEY"] == SECRET
+    # Development keeps working without one.
+    assert load_config(str(tmp_path), {"ENV": "development"})["SECRET_KEY"]
 
 
 def test_development_defaults_to_the_address_of_make_run(tmp_path: object) -> None:

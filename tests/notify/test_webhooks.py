@@ -178,7 +178,9 @@ def test_private_and_loopback_targets_are_refused(mailing: MailingApp) -> None:
 
 
 def test_production_takes_only_https(database_url: str, app: Flask) -> None:
-    production = make_test_app(database_url, ENV="production", WEBHOOK_ALLOW_PRIVATE=True)
+    production = make_test_app(
+        database_url, ENV="production", WEBHOOK_ALLOW_PRIVATE=True, SECRET_KEY="k" * 48
+    )
     try:
         from tests.factories import Factory
 
