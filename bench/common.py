@@ -54,6 +54,8 @@ def gunicorn(url: str, workers: int) -> Iterator[int]:
         "BOOKING_DATABASE_URL": url,
         "BOOKING_RATELIMIT_ENABLED": "false",
         "BOOKING_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        # wsgi.py serves production, which needs its own secret.
+        "BOOKING_SECRET_KEY": secrets.token_urlsafe(48),
     }
     process = subprocess.Popen(
         [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],

@@ -97,6 +97,42 @@ def outbox_status_command() -> None:
         click.echo(f"{key}: {value}")
 
 
+@click.command("export")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="The JSON file.")
+@with_appcontext
+def export_command(output: str) -> None:
+    """Write every table (history and outbox included) to a versioned JSON file."""
+    import json
+
+    from booking.transfer import export_all
+
+    document = export_all()
+    with open(output, "w", encoding="utf-8") as target:
+        json.dump(document, target, ensure_ascii=False)
+    rows = sum(len(t["rows"]) for t in document["tables"].values())
+    click.echo(f"Exported {rows} rows of {len(document['tables'])} tables to {output}.")
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_command(source: str) -> None:
+    """Restore an export into this database, which must be migrated and empty."""
+    import json
+
+    from booking.transfer import TransferError, import_all
+
+    with open(source, encoding="utf-8") as handle:
+        document = json.load(handle)
+    try:
+        counts = import_all(document)
+    except TransferError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     app.cli.add_command(seed_demo_command)
@@ -104,6 +140,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(expire_pending_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
 
 
 def main() -> None:

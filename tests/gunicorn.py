@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+TEST_SECRET = "test-secret-" + "x" * 40
 
 
 def free_port() -> int:
@@ -35,7 +36,13 @@ def gunicorn(env: dict[str, str], workers: int, threads: int = 1) -> Iterator[st
             *("--bind", f"127.0.0.1:{port}", "wsgi:app"),
         ],
         cwd=ROOT,
-        env={**os.environ, "BOOKING_PUBLIC_BASE_URL": base, **env},
+        # wsgi.py serves production unless told otherwise, which needs its own secret.
+        env={
+            **os.environ,
+            "BOOKING_PUBLIC_BASE_URL": base,
+            "BOOKING_SECRET_KEY": TEST_SECRET,
+            **env,
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
