@@ -10,7 +10,15 @@ from flask import Flask
 
 from booking.config import load_config
 
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+def _migrations_dir() -> str:
+    """The checkout's migrations/, or the copy an installed wheel carries."""
+    checkout = Path(__file__).resolve().parent.parent / "migrations"
+    if (checkout / "env.py").exists():
+        return str(checkout)
+    return str(Path(__file__).resolve().parent / "migrations")
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
