@@ -1,5 +1,9 @@
 """gunicorn settings, read from the working directory by `gunicorn wsgi:app` and `make run`."""
 
+import os
+import shutil
+import tempfile
+
 # A request that a sick database holds fails as a 503 within seconds (connect, statement
 # and pool timeouts); this only catches what nothing else did.
 timeout = 30
@@ -10,7 +14,33 @@ keepalive = 5
 logger_class = "booking.access_log.RedactingLogger"
 # The longest request line gunicorn reads (its maximum); filters may repeat.
 limit_request_line = 8190
-# The usual combined format, and the request id the service answered with.
+# The usual combined format, and the request id the service answered with. The service
+# itself logs one JSON line per request with its route, duration and account.
 access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
 )
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Prometheus in multiprocess mode: a fresh folder the workers inherit and write to,
+    so /metrics (answered by any worker) sums them all."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+        prefix="wijkruimte-metrics-"
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Objects alive after start-up are never garbage; keep the collector off them."""
+    import gc
+
+    gc.freeze()
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    """A worker that ended leaves its live gauges out of the sums."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -10,6 +10,7 @@ from flask import Flask
 
 from booking.config import load_config
 
+
 def _migrations_dir() -> str:
     """The checkout's migrations/, or the copy an installed wheel carries."""
     checkout = Path(__file__).resolve().parent.parent / "migrations"
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from booking.extensions import db, limiter, migrate
     from booking.feeds.stamps import install_feed_stamps
     from booking.i18n import install_babel
+    from booking.observability import install_observability
     from booking.ratelimits import install_fail_open_reporting
     from booking.request_id import install_request_id
     from booking.web import register_web
@@ -62,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Registered before the limiter: guards run before its check (a bad token is a 401
     # and the write budget is keyed on the authenticated token), headers after its own.
     install_request_id(app)
+    install_observability(app)
     install_guards(app)
     install_headers(app)
     limiter.init_app(app)

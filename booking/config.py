@@ -54,6 +54,12 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # production (the default of wsgi.py, so of gunicorn) or development (`make run`).
         "ENV": _env("ENV", "development"),
         "SECRET_KEY": _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
+        # json (one object per line, for log collectors) or text; json in production.
+        "LOG_FORMAT": _env("LOG_FORMAT", ""),
+        # Who may read /metrics without an admin token: comma-separated addresses or networks.
+        "METRICS_ALLOW": [
+            a.strip() for a in (_env("METRICS_ALLOW") or "127.0.0.1,::1").split(",") if a.strip()
+        ],
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A request waits at most this long for a connection, and a statement at most
         # DB_STATEMENT_TIMEOUT_MS, so an unreachable or stalled database is a quick 503.
@@ -116,6 +122,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     )
     _settle_base_url(config)
     _check_secret_key(config)
+    if not config["LOG_FORMAT"]:
+        config["LOG_FORMAT"] = "json" if config["ENV"] == "production" else "text"
     # The pages' session cookie only carries the CSRF secret; it never crosses sites.
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)

@@ -100,7 +100,13 @@ def problem_response(
 
 
 def render_domain_error(error: DomainError) -> Response:
-    """Render a DomainError as problem+json."""
+    """Render a DomainError as problem+json (and count conflicts and broken rules)."""
+    from booking.metrics import CONFLICTS, RULE_VIOLATIONS
+
+    if error.status == 409:
+        CONFLICTS.labels(error.code).inc()
+    for code in error.extra.get("violations") or ():
+        RULE_VIOLATIONS.labels(str(code)).inc()
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
     return problem_response(
         error.status,

@@ -25,10 +25,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, threads: int = 1) -> Iterator[str]:
-    """gunicorn serving wsgi:app with `env` added; yields its base URL once /healthz answers."""
+def gunicorn(
+    env: dict[str, str], workers: int, threads: int = 1, log: Path | None = None
+) -> Iterator[str]:
+    """gunicorn serving wsgi:app with `env` added; yields its base URL once /healthz answers.
+
+    With `log`, what the server writes to stderr (its own and the service's logs) goes there.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    sink = log.open("w") if log is not None else None
     process = subprocess.Popen(
         [
             BIN / "gunicorn",
@@ -44,7 +50,7 @@ def gunicorn(env: dict[str, str], workers: int, threads: int = 1) -> Iterator[st
             **env,
         },
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=sink if sink is not None else subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30
@@ -60,3 +66,5 @@ def gunicorn(env: dict[str, str], workers: int, threads: int = 1) -> Iterator[st
     finally:
         process.terminate()
         process.wait(timeout=20)
+        if sink is not None:
+            sink.close()

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import swagger_ui_bundle
-from flask import Blueprint, Flask, current_app, send_from_directory
+from flask import Blueprint, Flask, Response, current_app, request, send_from_directory
 from sqlalchemy import text
 
 from booking.extensions import db
+from booking.metrics import CONTENT_TYPE, exposition
 
 blp = Blueprint("health", __name__)
 
@@ -19,6 +21,33 @@ READY_WITHIN_SECONDS = 1.0
 # Checks run here so a stalled database cannot hold the request past READY_WITHIN_SECONDS;
 # two threads bound how many stalled checks can pile up.
 _checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readyz")
+
+
+@blp.get("/metrics")
+def metrics() -> Response:
+    """Prometheus metrics: from the addresses in BOOKING_METRICS_ALLOW, or with an admin token."""
+    if not _may_read_metrics():
+        return Response("metrics are for operators\n", status=403, mimetype="text/plain")
+    return Response(exposition(), mimetype=CONTENT_TYPE)
+
+
+def _may_read_metrics() -> bool:
+    address = request.remote_addr or ""
+    try:
+        client = ipaddress.ip_address(address)
+    except ValueError:
+        client = None
+    for allowed in current_app.config["METRICS_ALLOW"]:
+        try:
+            if client is not None and client in ipaddress.ip_network(allowed, strict=False):
+                return True
+        except ValueError:
+            continue
+    if "Authorization" in request.headers:
+        from booking.api.auth import current_actor
+
+        return current_actor().is_admin
+    return False
 
 
 @blp.get("/healthz")

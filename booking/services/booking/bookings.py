@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from booking.errors import Conflict, Forbidden, Invalid
 from booking.extensions import db
+from booking.metrics import BOOKINGS_CREATED
 from booking.models import Account, Booking, BookingEvent, Occupancy, Room, utcnow
 from booking.models.booking import (
     ACTIVE_STATUSES,
@@ -195,6 +196,7 @@ def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = No
     flush_or_conflict(lambda: conflict_now(room.id, request, now))
     created = "booking.requested" if booking.status == PENDING else "booking.confirmed"
     outbox.booking_event(created, booking, actor)
+    BOOKINGS_CREATED.labels(booking.status).inc()
     booking.show_contact = True  # the booker is answered
     return booking
 

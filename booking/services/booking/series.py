@@ -8,6 +8,7 @@ from typing import Any
 
 from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
+from booking.metrics import BOOKINGS_CREATED
 from booking.models import Booking, Series, utcnow
 from booking.models.booking import ACTIVE_STATUSES, CANCELLED, DECLINED, PENDING
 from booking.services.authorization import (
@@ -129,6 +130,8 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
         )
     )
     outbox.series_event("series.created", series, outcome.created, actor)
+    for booking in outcome.created:
+        BOOKINGS_CREATED.labels(booking.status).inc()
     return outcome
 
 
