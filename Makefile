@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 THREADS ?= 8
 
-.PHONY: run test lint fuzz install clean libical chromium translations
+.PHONY: run test lint fuzz install clean libical chromium translations bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ test: install node_modules/.installed libical chromium
 FUZZ_EXAMPLES ?= 50
 fuzz: install
 	$(BIN)/python -m tests.fuzz.run --max-examples $(FUZZ_EXAMPLES)
+
+## bench: every benchmark in bench/ on SQLite and PostgreSQL; figures to bench/results.md
+bench: install
+	$(BIN)/python bench/run_all.py
 
 ## translations: merge new texts into the Dutch catalogue, compile it, list what is untranslated
 translations: install

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g, request, session
+from flask.logging import default_handler
 
 from booking.access_log import redact
 from booking.metrics import LATENCY, REQUESTS
@@ -46,7 +47,8 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(log_format: str) -> None:
     """JSON (production) or plain text (development) on stderr, for this service's loggers."""
-    root = logging.getLogger("booking")
+    root = logging.getLogger("booking")  # also Flask's app.logger: the package is "booking"
+    root.removeHandler(default_handler)  # Flask's own; ours replaces it
     if any(getattr(h, "_booking", False) for h in root.handlers):
         return  # once per process, however many apps are made
     handler = logging.StreamHandler()

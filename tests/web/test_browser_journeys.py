@@ -22,7 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.gunicorn import BIN, ROOT, gunicorn
+from tests.gunicorn import BIN, ROOT, TEST_SECRET, gunicorn
 from tests.smtp import Mailbox, smtp_server
 from tests.web.browser import axe_violations, chromium, describe, screenshot, wait_for
 
@@ -64,6 +64,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "BOOKING_DATABASE_URL": f"sqlite:///{folder / 'site.db'}",
             "BOOKING_ENV": "development",
             "BOOKING_SMTP_URL": smtp_url,
+            # The worker signs the hosts' decision links with the key the server checks.
+            "BOOKING_SECRET_KEY": TEST_SECRET,
         }
         subprocess.run([BIN / "booking", "db", "upgrade"], cwd=ROOT, env=env, check=True)
         with gunicorn(env, workers=2, threads=2) as base:
