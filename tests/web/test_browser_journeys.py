@@ -138,13 +138,17 @@ def place(site: Site) -> dict[str, Any]:
     return dict(made)
 
 
-def _sign_in(site: Site, browser: webdriver.Chrome, email: str) -> None:
+def _sign_in(site: Site, browser: webdriver.Chrome, email: str, check: bool = False) -> None:
     browser.get(f"{site.base}/inloggen")
     _fill(browser, {"email": email})
     _submit(browser, "Stuur mij de link")
     wait_for(lambda: browser.current_url.endswith("/inloggen/verstuurd"))
+    if check:
+        _check(browser, "journey-sign-in-sent")
     site.deliver()
     browser.get(site.link(email, "/inloggen/code/"))
+    if check:
+        _check(browser, "journey-sign-in-link")
     _submit(browser, "Log mij in")
     wait_for(lambda: browser.current_url.endswith("/mijn"))
 
@@ -191,11 +195,12 @@ def test_a_resident_asks_the_host_approves_and_the_resident_subscribes(
     _check(browser, "journey-decision")
     _submit(browser, "Goedkeuren")
     wait_for(lambda: browser.find_element(By.TAG_NAME, "h1").text == "Goedgekeurd")
+    _check(browser, "journey-decided")
     # The resident hears, signs in, sees the dates confirmed and subscribes.
     site.deliver()
     assert any("Bevestigd" in str(m["Subject"]) for m in site.mailbox.to("fatima@example.nl"))
     browser.delete_all_cookies()
-    _sign_in(site, browser, "fatima@example.nl")
+    _sign_in(site, browser, "fatima@example.nl", check=True)
     titles = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "ul.own li h3")]
     assert titles == ["Taalcafé"] * 3
     assert browser.find_element(By.TAG_NAME, "main").text.count("bevestigd") == 3

@@ -205,3 +205,23 @@ def test_times_are_local(client: FlaskClient, make: Factory) -> None:
     assert book(client, host, room, day, "19:30", "20:45", title="Avondkoor").status_code == 201
     html = _page(client, "/plekken/huiskamer-gaffel")
     assert "19:30\u201320:45" in html  # booked in Amsterdam time, shown in it
+
+
+def test_an_unexpected_error_is_a_page(database_url: str, app: object) -> None:
+    from tests.conftest import discard_app, make_test_app
+
+    broken = make_test_app(database_url, PROPAGATE_EXCEPTIONS=False)
+
+    def fails() -> str:
+        raise RuntimeError("a bug")
+
+    broken.add_url_rule("/kapot", "kapot", fails)
+    try:
+        answer = broken.test_client().get("/kapot")
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 500 and answer.mimetype == "text/html"
+        assert "Er ging iets mis" in html and "a bug" not in html
+        api = broken.test_client().get("/api/v1/places/abc")
+        assert api.mimetype == "application/problem+json"
+    finally:
+        discard_app(broken)
