@@ -1,4 +1,5 @@
-"""Booking-create throughput against /healthz throughput, on gunicorn, SQLite and PostgreSQL.
+"""Booking-create throughput against a read of a place (GET /api/v1/places/{id}, one real
+read through the whole stack) and against /healthz, on gunicorn, SQLite and PostgreSQL.
 
 Both are measured in one run on the same server (same worker count, same client
 concurrency), so the ratio says what a booking costs beyond serving a request at all:
@@ -33,7 +34,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ROOMS = 40
 
 
-def prepare(url: str, accounts: int) -> tuple[list[int], list[str]]:
+def prepare(url: str, accounts: int) -> tuple[list[int], list[str], int]:
     """Migrate, and create one always-open place with rooms and accounts with tokens."""
     migrate(url)
     from booking import create_app
@@ -57,8 +58,9 @@ def prepare(url: str, accounts: int) -> tuple[list[int], list[str]]:
             tokens.append(issue_token(account, "bench", ["read", "book"])[1])
         db.session.commit()
         room_ids = [room.id for room in rooms]
+        place_id = place.id
         db.engine.dispose()
-    return room_ids, tokens
+    return room_ids, tokens, place_id
 
 
 def booking_body(index: int, rooms: list[int], first_day: date) -> bytes:
@@ -78,12 +80,17 @@ def booking_body(index: int, rooms: list[int], first_day: date) -> bytes:
 
 
 def measure(backend: str, url: str, args: argparse.Namespace) -> dict[str, float]:
-    rooms, tokens = prepare(url, args.concurrency)
+    rooms, tokens, place_id = prepare(url, args.concurrency)
+    place_path = f"/api/v1/places/{place_id}"
     first_day = datetime.now(AMSTERDAM).date() + timedelta(days=2)
     with gunicorn(url, args.workers) as port:
         throughput(50, args.concurrency, lambda i: request(port, "GET", "/healthz")[0])  # warm-up
         health, health_codes = throughput(
             args.requests, args.concurrency, lambda i: request(port, "GET", "/healthz")[0]
+        )
+        # The reference the operations issue asks for: one real read through the whole stack.
+        read, read_codes = throughput(
+            args.requests, args.concurrency, lambda i: request(port, "GET", place_path)[0]
         )
         create, create_codes = throughput(
             args.requests,
@@ -97,8 +104,9 @@ def measure(backend: str, url: str, args: argparse.Namespace) -> dict[str, float
             )[0],
         )
     assert health_codes == {200: args.requests}, health_codes
+    assert read_codes == {200: args.requests}, read_codes
     assert create_codes == {201: args.requests}, create_codes
-    return {"healthz": health, "create": create, "ratio": create / health}
+    return {"healthz": health, "read": read, "create": create, "ratio": create / health}
 
 
 def main() -> None:
@@ -120,8 +128,10 @@ def main() -> None:
             result = measure(backend, url, args)
         print(
             f"{backend:>10}: /healthz {result['healthz']:7.0f} req/s | "
+            f"GET /places/{{id}} {result['read']:6.0f} req/s | "
             f"POST /bookings {result['create']:6.0f} req/s | "
-            f"ratio create/healthz {result['ratio']:.2f}"
+            f"create/read {result['create'] / result['read']:.2f} "
+            f"(aim 0.30 on PostgreSQL, 0.20 on SQLite) | create/healthz {result['ratio']:.2f}"
         )
 
 

@@ -5,8 +5,9 @@
 (b) rendering a 1,000-event feed (milliseconds, through the whole feed path and the
     pure renderer alone);
     and against a bare icalendar serialisation of the same events (a ratio);
-(c) a conditional feed request answered with 304, and a HEAD of the feed, against /healthz
-    and against each other, as throughput ratios on gunicorn with 4 workers.
+(c) a conditional feed request answered with 304, and a HEAD of the feed, against a read of
+    the place (GET /api/v1/places/{id}), /healthz, and each other, as throughput ratios on
+    gunicorn with 4 workers.
 
     .venv/bin/python bench/feeds_and_availability.py [--backends sqlite,postgresql]
 """
@@ -234,6 +235,13 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
             args.requests, args.concurrency, lambda i: request(port, "GET", "/healthz")[0]
         )
         assert codes == {200: args.requests}, codes
+        read, codes = throughput(
+            args.requests,
+            args.concurrency,
+            lambda i: request(port, "GET", f"/api/v1/places/{feed_place}")[0],
+        )
+        assert codes == {200: args.requests}, codes
+        result["read"] = read
         conditional, codes = throughput(
             args.requests,
             args.concurrency,
@@ -319,8 +327,9 @@ def main() -> None:
             f"{r['render_only'] / r['bare_icalendar']:.2f}"
         )
         print(
-            f"  (c) 304 on If-None-Match {r['conditional']:.0f} req/s vs /healthz "
-            f"{r['healthz']:.0f} req/s -> ratio {r['conditional'] / r['healthz']:.2f}; "
+            f"  (c) 304 on If-None-Match {r['conditional']:.0f} req/s vs GET /places/{{id}} "
+            f"{r['read']:.0f} req/s -> ratio {r['conditional'] / r['read']:.2f} (aim 0.8); "
+            f"vs /healthz {r['healthz']:.0f} req/s -> {r['conditional'] / r['healthz']:.2f}; "
             f"HEAD {r['head']:.0f} req/s -> HEAD/304 {r['head'] / r['conditional']:.2f}"
         )
 
