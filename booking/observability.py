@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request, session
 from flask.logging import default_handler
+from sqlalchemy import inspect
 
 from booking.access_log import redact
 from booking.metrics import LATENCY, REQUESTS
@@ -72,7 +73,10 @@ def _started() -> None:
 def _account_id() -> int | None:
     actor = g.get("actor")
     if actor is not None and actor.account is not None:
-        return int(actor.account.id)
+        # From the identity map: the account is expired after the commit, and its id must
+        # not cost a query.
+        identity = inspect(actor.account).identity
+        return int(identity[0]) if identity else None
     signed_in = session.get("account_id") if request.blueprint == "web" else None
     return signed_in if isinstance(signed_in, int) else None
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from booking.errors import Forbidden, Invalid, NotFound, Unauthorized
 from booking.extensions import db
@@ -71,7 +72,10 @@ def authenticate_token(raw: str) -> ApiToken:
     if len(raw) != TOKEN_LENGTH or not raw.startswith(TOKEN_PREFIX):
         raise Unauthorized("The API token is not valid.", code="invalid_token")
     digest = hash_token(raw)
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    # The account comes in the same query: every authenticated request needs it.
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == digest).options(joinedload(ApiToken.account))
+    )
     if token is None or not hmac.compare_digest(token.token_hash, digest):
         raise Unauthorized("The API token is not valid.", code="invalid_token")
     now = utcnow()

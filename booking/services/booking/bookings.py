@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from booking.errors import Conflict, Forbidden, Invalid
+from booking.errors import Conflict, Forbidden, Invalid, NotFound
 from booking.extensions import db
 from booking.metrics import BOOKINGS_CREATED
 from booking.models import Account, Booking, BookingEvent, Occupancy, Room, utcnow
@@ -166,10 +167,26 @@ def new_booking(
     )
 
 
+def _room_with_place_and_parts(room_id: int) -> Room:
+    """The room, its place and its parts in one query: every rule needs all three."""
+    room = (
+        db.session.execute(
+            select(Room)
+            .where(Room.id == room_id)
+            .options(joinedload(Room.place), joinedload(Room.parts))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    if room is None:
+        raise NotFound(f"Room {room_id} does not exist.")
+    return room
+
+
 def requested_slot(actor: Actor, data: dict[str, Any]) -> tuple[Account, Room, SlotRequest]:
     """The booker (scope `book`), the room and the request of a booking or series body."""
     account = require_scope(actor, "book")
-    room = get_or_404(Room, data["room_id"])
+    room = _room_with_place_and_parts(data["room_id"])
     check_local_times(room.zone, start=data["start"], end=data["end"])
     linkable_initiative(actor, data.get("initiative_id"), room.place_id)
     request = slot_request(
@@ -187,9 +204,16 @@ def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = No
     """Book a room (scope `book`): checked against every rule, pending or confirmed."""
     now = now or utcnow()
     account, room, request = requested_slot(actor, data)
-    expire_pending(now, room.place_id)
-    _check_slot(room, request, account.id, now)
+    try:
+        _check_slot(room, request, account.id, now)
+    except Conflict:
+        # A request whose start passed still holds its slot until it is written down as
+        # expired; that only matters when it is in the way.
+        if not expire_pending(now, room.place_id):
+            raise
+        _check_slot(room, request, account.id, now)
     booking = new_booking(room, account.id, data, request)
+    booking.booked_by = account  # loaded with the token: the answer needs no query for it
     occupy(booking, room)
     record(booking, actor, "created", None, booking.status)
     db.session.add(booking)
