@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from booking.config import DEFAULT_TIMEZONE
@@ -38,6 +39,7 @@ from booking.models import (
     Room,
     utcnow,
 )
+from booking.models.base import UTCDateTime
 from booking.models.booking import CANCELLED, CONFIRMED, EXPIRED, PENDING
 from booking.services.calendar.intervals import subtract
 from booking.services.calendar.opening_hours import open_intervals
@@ -225,19 +227,27 @@ def involved_event(booking: Booking, now: datetime, host_view: bool) -> FeedEven
 
 
 def _in_window(now: datetime) -> list[ColumnElement[bool]]:
-    return [Booking.start < now + AHEAD, Booking.end > now - PAST]
+    return _between(now + AHEAD, now - PAST)
+
+
+def _between(until: Any, since: Any) -> list[ColumnElement[bool]]:
+    """Bookings that start before `until` and end after `since` (values or parameters)."""
+    return [Booking.start < until, Booking.end > since]
 
 
 def _public_rows(now: datetime) -> ColumnElement[bool]:
     """Confirmed bookings, and recently cancelled ones that had been confirmed."""
+    return _public_since(now - CANCELLED_KEPT)
+
+
+def _public_since(kept_since: Any) -> ColumnElement[bool]:
+    """Confirmed bookings, and those cancelled since `kept_since` that had been confirmed."""
     was_confirmed = exists().where(
         BookingEvent.booking_id == Booking.id, BookingEvent.to_status == CONFIRMED
     )
     return or_(
         Booking.status == CONFIRMED,
-        (Booking.status == CANCELLED)
-        & (Booking.updated_at >= now - CANCELLED_KEPT)
-        & was_confirmed,
+        (Booking.status == CANCELLED) & (Booking.updated_at >= kept_since) & was_confirmed,
     )
 
 
@@ -410,15 +420,14 @@ def place_feed(place_id: int, now: datetime | None = None) -> Feed:
     304 costs no more than that; the events are read only when the feed is rendered.
     """
     day = _bucket(now or utcnow(), timedelta(days=1))
-    conditions = [Booking.place_id == place_id, *_in_window(day), _public_rows(day)]
     found = db.session.execute(
-        select(
-            Place.name,
-            Place.timezone,
-            Place.feed_changed_at,
-            select(func.count(Booking.id)).where(*conditions).scalar_subquery(),
-            select(func.max(Booking.updated_at)).where(*conditions).scalar_subquery(),
-        ).where(Place.id == place_id)
+        _place_version(),
+        {
+            "place_id": place_id,
+            "until": day + AHEAD,
+            "since": day - PAST,
+            "kept_since": day - CANCELLED_KEPT,
+        },
     ).one_or_none()
     if found is None:
         raise NotFound(f"Place {place_id} does not exist.")
@@ -432,6 +441,7 @@ def place_feed(place_id: int, now: datetime | None = None) -> Feed:
 
     def events() -> list[FeedEvent]:
         place = get_or_404(Place, place_id)
+        conditions = [Booking.place_id == place_id, *_in_window(day), _public_rows(day)]
         return [*_public_events(conditions, day), *_closed_days(place, None, day)]
 
     return Feed(
@@ -449,6 +459,27 @@ def place_feed(place_id: int, now: datetime | None = None) -> Feed:
         private=False,
         events=events,
     )
+
+
+@cache
+def _place_version() -> Select[Any]:
+    """The place's name, zone and stamp, and its public feed's count and latest change.
+
+    Built once with parameters: building it per request cost more than running it.
+    """
+    place_id = bindparam("place_id", type_=Integer)
+    rows = [
+        Booking.place_id == place_id,
+        *_between(bindparam("until", type_=UTCDateTime), bindparam("since", type_=UTCDateTime)),
+        _public_since(bindparam("kept_since", type_=UTCDateTime)),
+    ]
+    return select(
+        Place.name,
+        Place.timezone,
+        Place.feed_changed_at,
+        select(func.count(Booking.id)).where(*rows).scalar_subquery(),
+        select(func.max(Booking.updated_at)).where(*rows).scalar_subquery(),
+    ).where(Place.id == place_id)
 
 
 def _utc(value: datetime | None) -> datetime | None:
