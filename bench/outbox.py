@@ -47,7 +47,7 @@ def outbox_share(url: str, count: int) -> tuple[float, float]:
     from booking import create_app
     from booking.services.notify import outbox
 
-    rooms, tokens = prepare(url, 1)
+    rooms, tokens, _place = prepare(url, 1)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     real_emit = outbox.emit
     with_outbox, without = [], []
