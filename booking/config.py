@@ -128,6 +128,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SECURE", config["PUBLIC_BASE_URL"].startswith("https://"))
+    # A form's CSRF token lives as long as its session: a form left open does not expire.
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     # Signed in on the pages for 14 days.
     config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(days=14))
     from booking.ratelimits import limiter_config

@@ -16,7 +16,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from booking.api.base import unit_of_work
-from booking.errors import Conflict, DomainError
+from booking.errors import Conflict, DomainError, Invalid
 from booking.extensions import limiter
 from booking.models import Account, Booking, Room, Series, utcnow
 from booking.models.booking import PENDING
@@ -151,6 +151,18 @@ def confirm(code: str) -> Any:
             conflict=conflict,
             alternatives=conflict.extra.get("alternatives", []),
         ), 409
+    except Invalid as refused:
+        # A rule the request breaks now (notice, opening hours...): say which, and keep
+        # the link usable for another try later or elsewhere.
+        waiting = requests_by_mail.waiting(code)
+        return render_template(
+            "web/confirm.html",
+            waiting=waiting,
+            dates=requests_by_mail.preview(waiting),
+            form=ConfirmForm(),
+            code=code,
+            refused=refused,
+        ), refused.status
     return render_template("web/confirmed.html", placed=placed)
 
 

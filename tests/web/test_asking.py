@@ -219,3 +219,23 @@ def test_user_text_is_escaped_on_the_signed_in_pages(mailing: MailingApp) -> Non
     for path in ("/mijn", "/beheer/vijandig-beheer"):
         html = client.get(path).get_data(as_text=True)
         assert "<script>" not in html and "&lt;script&gt;" in html, path
+
+
+def test_a_rule_broken_meanwhile_is_said_and_the_link_kept(mailing: MailingApp) -> None:
+    from datetime import datetime
+
+    from tests.booking_helpers import AMSTERDAM
+
+    m = mailing
+    place, room, _host = _place(m, requires_approval=False)
+    day = upcoming(days=4)
+    _ask(m.client, room, day.isoformat(), "lies@example.nl")
+    m.deliver()
+    confirm = _link(m.mailbox.to("lies@example.nl")[0], "/aanvragen/bevestig/")
+    page = m.client.get(confirm).get_data(as_text=True)
+    start = datetime.combine(day, datetime.min.time(), tzinfo=AMSTERDAM)
+    m.make.closure(place, start, start + timedelta(days=1))  # the place closes that day
+    answer = m.client.post(confirm, data={"csrf_token": _csrf(page), "rest": "0"})
+    assert answer.status_code == 422
+    assert "kan zo niet worden geboekt" in answer.get_data(as_text=True)
+    assert m.client.get(confirm).status_code == 200  # nothing was used up
