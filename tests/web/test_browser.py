@@ -166,7 +166,7 @@ def test_click_through_in_dutch_and_english(
     assert any(day in slot for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"))
     result.click()
     wait_for(lambda: "/plekken/" in browser.current_url)
-    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    wait_for(lambda: browser.find_element(By.TAG_NAME, "h1").text == name)
     assert "Openingstijden deze week" in browser.page_source
     # Download the place's calendar through its subscribe button, and parse it.
     before = set(downloads.iterdir())
@@ -179,10 +179,10 @@ def test_click_through_in_dutch_and_english(
     # Switch to English: the same page, and the next page stays English.
     browser.find_element(By.LINK_TEXT, "English").click()
     wait_for(lambda: "lang=en" in browser.current_url)
-    assert "Opening hours this week" in browser.page_source
-    assert browser.find_element(By.PARTIAL_LINK_TEXT, "Subscribe in your calendar app")
+    wait_for(lambda: "Opening hours this week" in browser.page_source)
+    wait_for(lambda: browser.find_element(By.PARTIAL_LINK_TEXT, "Subscribe in your calendar app"))
     browser.find_element(By.LINK_TEXT, "Initiatives").click()
     wait_for(lambda: browser.current_url.endswith("/initiatieven"))
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Initiatives"
+    wait_for(lambda: browser.find_element(By.TAG_NAME, "h1").text == "Initiatives")
     browser.find_element(By.LINK_TEXT, "Nederlands").click()
     wait_for(lambda: browser.find_element(By.TAG_NAME, "h1").text == "Initiatieven")
