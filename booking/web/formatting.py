@@ -69,6 +69,14 @@ REASONS = {
     "not_aligned": _l("this start time does not fit the room's time grid"),
     "too_far_ahead": _l("too far ahead"),
     "nonexistent_local_time": _l("this time does not exist that day (clocks change)"),
+    # The booking rules' own codes (booking/services/booking/booking_rules.py).
+    "invalid_range": _l("the end is not after the start"),
+    "room_not_bookable": _l("this room cannot be booked"),
+    "too_short": _l("shorter than this room allows"),
+    "too_long": _l("longer than this room allows"),
+    "in_the_past": _l("the time has passed"),
+    "over_capacity": _l("more people than the room holds"),
+    "quota_exceeded": _l("you have as many bookings here as the place allows"),
 }
 STATUSES = {
     "idea": _l("idea"),

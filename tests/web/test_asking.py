@@ -237,5 +237,6 @@ def test_a_rule_broken_meanwhile_is_said_and_the_link_kept(mailing: MailingApp) 
     m.make.closure(place, start, start + timedelta(days=1))  # the place closes that day
     answer = m.client.post(confirm, data={"csrf_token": _csrf(page), "rest": "0"})
     assert answer.status_code == 422
-    assert "kan zo niet worden geboekt" in answer.get_data(as_text=True)
+    html = answer.get_data(as_text=True)
+    assert "kan zo niet worden geboekt" in html and "de plek is dicht" in html  # in Dutch
     assert m.client.get(confirm).status_code == 200  # nothing was used up
