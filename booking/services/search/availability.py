@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -70,8 +70,15 @@ class AvailabilityFilter:
     between: tuple[time, time] | None = None
 
 
-def _ceil_to_grid(value: datetime, zone: ZoneInfo, minutes: int) -> datetime:
-    local = value.astimezone(zone)
+def _on_grid_clock(value: datetime, zone: ZoneInfo | None) -> datetime:
+    """The clock the grid is read on: the room's zone, or UTC when that is the same grid."""
+    if zone is not None:
+        return value.astimezone(zone)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+def _ceil_to_grid(value: datetime, zone: ZoneInfo | None, minutes: int) -> datetime:
+    local = _on_grid_clock(value, zone)
     past = (local.hour * 60 + local.minute) % minutes
     if past == 0 and local.second == 0 and local.microsecond == 0:
         return value
@@ -79,10 +86,30 @@ def _ceil_to_grid(value: datetime, zone: ZoneInfo, minutes: int) -> datetime:
     return trimmed + timedelta(minutes=minutes)
 
 
-def _floor_to_grid(value: datetime, zone: ZoneInfo, minutes: int) -> datetime:
-    local = value.astimezone(zone)
+def _floor_to_grid(value: datetime, zone: ZoneInfo | None, minutes: int) -> datetime:
+    local = _on_grid_clock(value, zone)
     past = (local.hour * 60 + local.minute) % minutes
     return value - timedelta(minutes=past, seconds=local.second, microseconds=local.microsecond)
+
+
+GRID_CHECK_STEP = timedelta(days=7)
+
+
+def _grid_is_utc(zone: ZoneInfo, start: datetime, end: datetime, minutes: int) -> bool:
+    """Whether the room's local grid is also the UTC grid from start to end.
+
+    It is when every offset of the zone then is a whole number of grid steps (Amsterdam's
+    +1:00 and +2:00 on any grid that divides an hour). Offsets last months, so looking
+    once a week finds any other.
+    """
+    moment = start
+    while True:
+        offset = moment.astimezone(zone).utcoffset()
+        if offset is None or offset % timedelta(minutes=minutes):
+            return False
+        if moment >= end:
+            return True
+        moment = min(moment + GRID_CHECK_STEP, end)
 
 
 def free_intervals(
@@ -103,10 +130,13 @@ def free_intervals(
     the next one starts. Results lie within [earliest, latest) and on the room's grid.
     """
     blocked = [*closures, *((start - buffer, end) for start, end in occupancies)]
+    # Where the local grid is the UTC grid, an edge in UTC (nearly all of them) is read
+    # without a conversion.
+    grid: ZoneInfo | None = None if _grid_is_utc(zone, earliest, latest, granularity) else zone
     result = []
     for start, end in subtract(merge(opening), blocked):
-        start = _ceil_to_grid(max(start, earliest), zone, granularity)
-        end = _floor_to_grid(min(end, latest), zone, granularity)
+        start = _ceil_to_grid(max(start, earliest), grid, granularity)
+        end = _floor_to_grid(min(end, latest), grid, granularity)
         if end - start >= min_length and end > start:
             result.append((start, end))
     return result

@@ -144,3 +144,26 @@ def test_a_dst_day_has_its_true_length() -> None:
         min_length=timedelta(minutes=60),
     )
     assert free == [(start, end)] and end - start == timedelta(hours=23)
+
+
+def test_the_grid_is_local_where_the_offset_is_not_whole_steps() -> None:
+    # Kolkata is UTC+05:30: an hourly grid there falls on the half hour in UTC, so the UTC
+    # shortcut must not be taken; Amsterdam's whole hours may take it.
+    for name, expected in (("Asia/Kolkata", "09:00"), ("Europe/Amsterdam", "09:00")):
+        zone = ZoneInfo(name)
+        day = datetime(2027, 3, 10, tzinfo=zone)
+        opening = open_intervals("Mo-Su 08:40-17:00", zone, day, day + timedelta(days=1))
+        free = free_intervals(
+            opening,
+            [],
+            [],
+            buffer=timedelta(0),
+            earliest=day.astimezone(UTC),
+            latest=(day + timedelta(days=1)).astimezone(UTC),
+            zone=zone,
+            granularity=60,
+            min_length=timedelta(hours=1),
+        )
+        starts = [start.astimezone(zone).strftime("%H:%M") for start, _ in free]
+        ends = [end.astimezone(zone).strftime("%H:%M") for _, end in free]
+        assert starts == [expected] and ends == ["17:00"], (name, starts, ends)
