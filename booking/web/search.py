@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from datetime import date as Day  # the Search field `date` hides the type in its class
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,8 @@ from booking.models.initiative import DAY_PARTS, WEEKDAYS
 from booking.services.search.availability import AvailabilityFilter
 
 SEARCH_DAYS = 14  # how far a weekday search looks ahead
+DATE_AHEAD = timedelta(days=366)  # a date search looks at most this far
+UNKNOWN_NEIGHBOURHOOD = _l("Choose a neighbourhood from the list.")
 MAX_PEOPLE = 1000
 # Leftovers shorter than this are not worth offering to someone who wants to start something.
 MIN_MINUTES = 60
@@ -29,6 +32,14 @@ class Search:
     neighbourhood: str = ""
     step_free: bool = False
     errors: dict[str, Any] = field(default_factory=dict)
+
+    def check_date(self, today: Day) -> None:
+        """A date must be today or in the coming year."""
+        if not self.date or "datum" in self.errors:
+            return
+        day = Day.fromisoformat(self.date)
+        if not today <= day <= today + DATE_AHEAD:
+            self.errors["datum"] = _l("Choose a date from today to a year ahead.")
 
     @property
     def asked(self) -> bool:

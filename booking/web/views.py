@@ -22,7 +22,13 @@ from booking.services.authorization import Actor
 from booking.services.calendar import closures
 from booking.services.search.availability import AvailabilityFilter, by_place, find_availability
 from booking.web.formatting import locale
-from booking.web.search import MIN_MINUTES, SEARCH_DAYS, availability_filter, read_search
+from booking.web.search import (
+    MIN_MINUTES,
+    SEARCH_DAYS,
+    UNKNOWN_NEIGHBOURHOOD,
+    availability_filter,
+    read_search,
+)
 
 bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets")
 
@@ -30,8 +36,8 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets
 HOME_PLACES = {False: 6, True: 20}
 SLOTS_PER_PLACE = {False: 3, True: 4}
 PLACE_DAYS = 14  # the free slots on a place page
-PAGE_ACTIVITIES = 20
-SUGGESTIONS = 8  # the next ones; the calendar feed has them all
+PAGE_ACTIVITIES = 20  # the next ones; the calendar feed has them all
+SUGGESTIONS = 8
 MAX_LIST = 500  # places, neighbourhoods, initiatives on one page: a neighbourhood's scale
 ACTIVE = (TRIAL, RUNNING)
 
@@ -52,10 +58,12 @@ def home() -> str:
     known = _all_neighbourhoods()
     chosen = next((n for n in known if n.slug == search.neighbourhood), None)
     if search.neighbourhood and chosen is None:
-        search.errors["wijk"] = "?"
+        search.errors["wijk"] = UNKNOWN_NEIGHBOURHOOD
     results, total = [], 0
+    today = _today()
+    search.check_date(today)
     if not search.errors:
-        filters = availability_filter(search, _today(), chosen.id if chosen else None)
+        filters = availability_filter(search, today, chosen.id if chosen else None)
         grouped = by_place(find_availability(filters, now))
         results, total = grouped[: HOME_PLACES[search.asked]], len(grouped)
     return render_template(

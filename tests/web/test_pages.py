@@ -92,6 +92,9 @@ def test_search_finds_free_slots_grouped_by_place(client: FlaskClient, make: Fac
     # Bad input gives messages in the form.
     html = _page(client, "/?datum=morgen&personen=-3&dag=xx")
     assert html.count('aria-invalid="true"') == 3
+    for far in ("9999-12-31", "2001-01-01"):
+        assert "Kies een datum van vandaag tot een jaar vooruit" in _page(client, f"/?datum={far}")
+    assert "Kies een wijk uit de lijst" in _page(client, "/?wijk=bestaat-niet")
 
 
 def test_weekday_and_part_of_the_day(client: FlaskClient, make: Factory) -> None:
