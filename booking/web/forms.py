@@ -215,12 +215,11 @@ class TransitionForm(FlaskForm):
     uitkomst = SelectField(
         _l("How did it end?"),
         choices=[
-            SelectChoice("", _l("(not ending)")),
             SelectChoice("continued", _l("it continues elsewhere or otherwise")),
             SelectChoice("stopped", _l("it stopped")),
             SelectChoice("moved", _l("it moved to another place")),
         ],
-        default="",
+        default="continued",
     )
     notitie = TextAreaField(
         _l("A note (optional)"), validators=[Optional(), Length(max=1000), clean_text]

@@ -57,11 +57,12 @@ def move_initiative(initiative_id: int) -> Response:
     form = TransitionForm()
     if not form.validate_on_submit():
         raise BadRequest()
+    ending = form.naar.data == "ended"
     unit_of_work(initiatives.transition)(
         page_actor(account),
         initiative_id,
         form.naar.data or "",
-        form.uitkomst.data or None,
+        form.uitkomst.data if ending else None,  # an outcome belongs only to the end
         form.notitie.data or "",
     )
     return redirect(url_for("web.initiative_page", initiative_id=initiative_id), code=303)

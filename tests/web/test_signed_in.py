@@ -203,3 +203,9 @@ def test_start_an_initiative_and_ask_for_a_suggested_weekly_slot(mailing: Mailin
     )
     assert moved.status_code == 303
     assert "op proef" in client.get(made.headers["Location"]).get_data(as_text=True)
+    ended = client.post(
+        made.headers["Location"] + "/stap",
+        data={"csrf_token": _csrf(page), "naar": "ended", "uitkomst": "moved"},
+    )
+    assert ended.status_code == 303
+    assert "afgelopen" in client.get(made.headers["Location"]).get_data(as_text=True)
