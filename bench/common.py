@@ -6,6 +6,7 @@ import http.client
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -127,6 +128,43 @@ def throughput(
     for thread in threads:
         thread.join()
     return count / (time.perf_counter() - started), codes
+
+
+ROUNDS = 5
+
+
+def paired(
+    total: int,
+    concurrency: int,
+    subject: Callable[[int], int],
+    reference: Callable[[int], int],
+    rounds: int = ROUNDS,
+) -> tuple[float, float, float, dict[int, int], dict[int, int]]:
+    """Throughput of `subject` and of `reference`, measured in `rounds` interleaved pairs.
+
+    Returns the median of each, the median of the per-pair ratios, and the status counts.
+    Alternating keeps drift (a warming cache, a neighbour's load) from favouring either side;
+    `subject` gets a running index, so each of its calls can be distinct (a new booking).
+    """
+    per_round = max(1, total // rounds)
+    ours, theirs, ratios = [], [], []
+    our_codes: dict[int, int] = {}
+    their_codes: dict[int, int] = {}
+    for number in range(rounds):
+        offset = number * per_round
+        rate, codes = throughput(per_round, concurrency, reference)
+        theirs.append(rate)
+        for code, n in codes.items():
+            their_codes[code] = their_codes.get(code, 0) + n
+        mine, codes = throughput(
+            per_round, concurrency, lambda i, offset=offset: subject(offset + i)
+        )
+        ours.append(mine)
+        for code, n in codes.items():
+            our_codes[code] = our_codes.get(code, 0) + n
+        ratios.append(mine / rate)
+    median = statistics.median
+    return median(ours), median(theirs), median(ratios), our_codes, their_codes
 
 
 def migrate(url: str) -> None:

@@ -45,12 +45,23 @@ def machine() -> list[str]:
     ]
 
 
+def _sections(path: Path) -> dict[str, str]:
+    """The per-script sections of an earlier results.md, by script name."""
+    if not path.exists():
+        return {}
+    found: dict[str, str] = {}
+    for chunk in path.read_text(encoding="utf-8").split("\n## ")[1:]:
+        name = chunk.split("\n", 1)[0].strip()
+        found[name] = "## " + chunk.strip("\n")
+    return found
+
+
 def main() -> None:
     """Run the benchmarks and write bench/results.md."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default=",".join(SCRIPTS))
     args = parser.parse_args()
-    sections = ["# Benchmark results", "", *machine(), ""]
+    kept = _sections(HERE / "results.md")
     for name in args.only.split(","):
         started = time.monotonic()
         done = subprocess.run(
@@ -62,17 +73,13 @@ def main() -> None:
         output = done.stdout.strip() or done.stderr.strip()[-2000:]
         took = time.monotonic() - started
         print(f"## {name} ({took:.0f} s)\n{output}\n", flush=True)
-        sections += [
-            f"## {name}",
-            "",
-            f"({took:.0f} s, exit {done.returncode})",
-            "",
-            "```",
-            output,
-            "```",
-            "",
-        ]
-    (HERE / "results.md").write_text("\n".join(sections), encoding="utf-8")
+        kept[name] = "\n".join(
+            [f"## {name}", "", f"({took:.0f} s, exit {done.returncode})", "", "```", output, "```"]
+        )
+    # Scripts not run this time keep their last figures (with --only).
+    body = [kept[name] for name in dict.fromkeys((*SCRIPTS, *kept)) if name in kept]
+    text = "\n\n".join(["# Benchmark results\n\n" + "\n".join(machine()), *body]) + "\n"
+    (HERE / "results.md").write_text(text, encoding="utf-8")
     print(f"written to {HERE / 'results.md'}")
 
 
