@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from booking.metrics import RATE_LIMIT_STORAGE_ERRORS
 
@@ -25,6 +26,17 @@ class FailOpenReporter(logging.Filter):
             record.args = (error,)
             record.exc_info = record.exc_text = None
         return True
+
+
+def email_link_limit() -> str:
+    """The limit on mailing a link or code to an address (per client, and per address)."""
+    return str(current_app.config["EMAIL_LINK_RATE_LIMIT"])
+
+
+def email_key(prefix: str, email: object) -> str:
+    """A rate-limit key for an e-mail address, hashed: keys may sit in Redis."""
+    text = email.strip().lower() if isinstance(email, str) else ""
+    return f"{prefix}:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def limiter_config(storage_uri: str) -> dict[str, Any]:

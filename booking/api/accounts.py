@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import current_app, request
@@ -10,6 +9,7 @@ from flask import current_app, request
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
 from booking.extensions import limiter
+from booking.ratelimits import email_key, email_link_limit
 from booking.schemas.account import (
     AccountWithTokenSchema,
     EmailLinkSchema,
@@ -114,22 +114,16 @@ class AccountTokens(View):
         return token
 
 
-def _email_link_limit() -> str:
-    return str(current_app.config["EMAIL_LINK_RATE_LIMIT"])
-
-
 def _email_key() -> str:
-    """Rate-limit key for the address a code is mailed to (hashed: keys may sit in Redis)."""
+    """Rate-limit key for the address a code is mailed to."""
     body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    text = email.strip().lower() if isinstance(email, str) else ""
-    return "email:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    return email_key("email", body.get("email") if isinstance(body, dict) else None)
 
 
 @blp.route("/auth/email-link")
 class EmailLink(View):
-    @limiter.limit(_email_link_limit)
-    @limiter.limit(_email_link_limit, key_func=_email_key)
+    @limiter.limit(email_link_limit)
+    @limiter.limit(email_link_limit, key_func=_email_key)
     @blp.arguments(EmailLinkSchema)
     @blp.response(202, EmailLinkSentSchema)
     def post(self, data: dict[str, Any]) -> dict[str, str]:
@@ -140,7 +134,7 @@ class EmailLink(View):
 
 @blp.route("/auth/email-link/redeem")
 class RedeemEmailLink(View):
-    @limiter.limit(_email_link_limit)
+    @limiter.limit(email_link_limit)
     @blp.arguments(RedeemSchema)
     @blp.response(201, AccountWithTokenSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -6,11 +6,10 @@ transaction (`unit_of_work`, as the API's views).
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import get_locale
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as PageNotFound
@@ -20,6 +19,7 @@ from booking.errors import Conflict, DomainError, Invalid
 from booking.extensions import limiter
 from booking.models import Account, Booking, Room, Series, utcnow
 from booking.models.booking import PENDING
+from booking.ratelimits import email_key, email_link_limit
 from booking.services.authorization import Actor
 from booking.services.booking import bookings, requests_by_mail, series
 from booking.services.booking.decision_links import read_decision
@@ -31,14 +31,8 @@ HOST_SCOPES = frozenset({"read", "book", "manage"})
 DEFAULT_MINUTES = 120
 
 
-def _ask_limit() -> str:
-    return str(current_app.config["EMAIL_LINK_RATE_LIMIT"])
-
-
 def _email_key() -> str:
-    """Rate-limit key for the address a link is mailed to (hashed: keys may sit in Redis)."""
-    text = request.form.get("email", "").strip().lower()
-    return "ask:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    return email_key("ask", request.form.get("email"))
 
 
 def _room_from(text: str) -> Room:
@@ -83,8 +77,8 @@ def ask() -> str:
 
 
 @bp.post("/aanvragen")
-@limiter.limit(_ask_limit)
-@limiter.limit(_ask_limit, key_func=_email_key)
+@limiter.limit(email_link_limit)
+@limiter.limit(email_link_limit, key_func=_email_key)
 def send_ask() -> Any:
     """Keep the request and mail its confirmation link; the same answer for every address."""
     form = AskForm()

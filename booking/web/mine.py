@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
@@ -16,6 +15,7 @@ from booking.extensions import limiter
 from booking.feeds.links import subscribe_links
 from booking.models import Account, Booking, utcnow
 from booking.models.booking import CONFIRMED, PENDING
+from booking.ratelimits import email_key, email_link_limit
 from booking.services import feed_tokens, initiatives, sign_in
 from booking.services.booking import bookings
 from booking.services.booking.booking_access import BookingFilter
@@ -26,13 +26,8 @@ from booking.web.views import bp
 MAX_OWN = 100
 
 
-def _limit() -> str:
-    return str(current_app.config["EMAIL_LINK_RATE_LIMIT"])
-
-
 def _email_key() -> str:
-    text = request.form.get("email", "").strip().lower()
-    return "signin:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    return email_key("signin", request.form.get("email"))
 
 
 def _account_or_sign_in() -> Account | Response:
@@ -49,8 +44,8 @@ def sign_in_page() -> str:
 
 
 @bp.post("/inloggen")
-@limiter.limit(_limit)
-@limiter.limit(_limit, key_func=_email_key)
+@limiter.limit(email_link_limit)
+@limiter.limit(email_link_limit, key_func=_email_key)
 def send_sign_in() -> Any:
     """Mail a sign-in link; the same answer whether or not the address has an account."""
     form = SignInForm()
