@@ -21,7 +21,7 @@ from booking.models import Account, Booking, Room, Series, utcnow
 from booking.models.booking import PENDING
 from booking.ratelimits import email_key, email_link_limit
 from booking.services.authorization import Actor
-from booking.services.booking import bookings, requests_by_mail, series
+from booking.services.booking import requests_by_mail, series
 from booking.services.booking.decision_links import read_decision
 from booking.services.common import get_or_404
 from booking.web.forms import AskForm, ConfirmForm, DecisionForm
@@ -198,17 +198,11 @@ def decide(token: str) -> Any:
         return redirect(url_for("web.decision_page", token=token), code=303)
     host = get_or_404(Account, decision.host_id)
     actor = Actor(host, HOST_SCOPES)
-    reason = form.reden.data or ""
-
-    def act() -> None:
-        if decision.kind == "booking":
-            if decision.action == "approve":
-                bookings.confirm_booking(actor, decision.object_id, reason)
-            else:
-                bookings.decline_booking(actor, decision.object_id, reason)
-        else:
-            to_status = "confirmed" if decision.action == "approve" else "declined"
-            series.decide_series(actor, decision.object_id, to_status, reason=reason)
-
-    unit_of_work(act)()
+    unit_of_work(series.decide_request)(
+        actor,
+        decision.kind,
+        decision.object_id,
+        decision.action == "approve",
+        form.reden.data or "",
+    )
     return render_template("web/decided.html", decision=decision, target=target)

@@ -21,7 +21,7 @@ from booking.services.booking import bookings, series
 from booking.services.booking.booking_access import BookingFilter
 from booking.services.calendar import closures
 from booking.web.forms import ClosureForm, HostDecisionForm, HoursForm
-from booking.web.session import page_actor, signed_in
+from booking.web.session import account_or_sign_in, page_actor
 from booking.web.views import bp
 
 MAX_ROWS = 200
@@ -29,9 +29,9 @@ MAX_ROWS = 200
 
 def _host(slug: str) -> tuple[Actor, Place] | Response:
     """The signed-in host and the place, or the way to sign in; 403 for anyone else."""
-    account = signed_in()
-    if account is None:
-        return redirect(url_for("web.sign_in_page"), code=303)
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
     actor = page_actor(account)
     place = places.get_place_by_slug(slug)
     require_place_manager(actor, place)
@@ -98,18 +98,12 @@ def host_decide(slug: str) -> Any:
     form = HostDecisionForm()
     if not form.validate_on_submit() or not (form.boeking.data or form.reeks.data):
         raise BadRequest()
-    reason = form.reden.data or ""
-    approve = form.besluit.data == "approve"
-
-    def act() -> None:
-        if form.boeking.data:
-            decide = bookings.confirm_booking if approve else bookings.decline_booking
-            decide(actor, int(form.boeking.data), reason)
-        else:
-            to_status = "confirmed" if approve else "declined"
-            series.decide_series(actor, int(form.reeks.data or 0), to_status, reason=reason)
-
-    unit_of_work(act)()
+    kind, object_id = (
+        ("booking", form.boeking.data) if form.boeking.data else ("series", form.reeks.data)
+    )
+    unit_of_work(series.decide_request)(
+        actor, kind, int(object_id or 0), form.besluit.data == "approve", form.reden.data or ""
+    )
     return redirect(url_for("web.host_page", slug=place.slug), code=303)
 
 

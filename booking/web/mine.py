@@ -13,14 +13,14 @@ from booking.api.base import unit_of_work
 from booking.errors import DomainError
 from booking.extensions import limiter
 from booking.feeds.links import subscribe_links
-from booking.models import Account, Booking, utcnow
+from booking.models import Booking, utcnow
 from booking.models.booking import CONFIRMED, PENDING
 from booking.ratelimits import email_key, email_link_limit
 from booking.services import feed_tokens, initiatives, sign_in
 from booking.services.booking import bookings
 from booking.services.booking.booking_access import BookingFilter
 from booking.web.forms import ButtonForm, CancelForm, MoveForm, SignInForm
-from booking.web.session import end_session, page_actor, signed_in, start_session
+from booking.web.session import account_or_sign_in, end_session, page_actor, start_session
 from booking.web.views import bp
 
 MAX_OWN = 100
@@ -28,13 +28,6 @@ MAX_OWN = 100
 
 def _email_key() -> str:
     return email_key("signin", request.form.get("email"))
-
-
-def _account_or_sign_in() -> Account | Response:
-    account = signed_in()
-    if account is None:
-        return redirect(url_for("web.sign_in_page"), code=303)
-    return account
 
 
 @bp.get("/inloggen")
@@ -89,7 +82,7 @@ def sign_out() -> Response:
 @bp.get("/mijn")
 def mine() -> Any:
     """One's coming bookings and requests, initiatives, calendar links and hosted places."""
-    account = _account_or_sign_in()
+    account = account_or_sign_in()
     if isinstance(account, Response):
         return account
     actor = page_actor(account)
@@ -120,7 +113,7 @@ def mine() -> Any:
 @bp.post("/mijn/boekingen/<int:booking_id>/annuleren")
 def cancel(booking_id: int) -> Any:
     """Cancel one's booking, with a reason for the hosts."""
-    account = _account_or_sign_in()
+    account = account_or_sign_in()
     if isinstance(account, Response):
         return account
     form = CancelForm()
@@ -133,7 +126,7 @@ def cancel(booking_id: int) -> Any:
 @bp.route("/mijn/boekingen/<int:booking_id>/verplaatsen", methods=["GET", "POST"])
 def move(booking_id: int) -> Any:
     """Move one's booking to another time, under the same rules as a new one."""
-    account = _account_or_sign_in()
+    account = account_or_sign_in()
     if isinstance(account, Response):
         return account
     actor = page_actor(account)
@@ -167,7 +160,7 @@ def move(booking_id: int) -> Any:
 @bp.post("/mijn/agenda")
 def new_feed() -> Any:
     """Make a private calendar link; it is shown this once."""
-    account = _account_or_sign_in()
+    account = account_or_sign_in()
     if isinstance(account, Response):
         return account
     if not ButtonForm().validate_on_submit():
@@ -183,7 +176,7 @@ def new_feed() -> Any:
 @bp.post("/mijn/agenda/<int:token_id>/intrekken")
 def revoke_feed(token_id: int) -> Any:
     """Revoke a private calendar link; its URL stops working."""
-    account = _account_or_sign_in()
+    account = account_or_sign_in()
     if isinstance(account, Response):
         return account
     if not ButtonForm().validate_on_submit():

@@ -10,7 +10,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from flask import session
+from flask import redirect, session, url_for
+from werkzeug.wrappers import Response
 
 from booking.extensions import db
 from booking.models import Account, utcnow
@@ -40,6 +41,14 @@ def signed_in() -> Account | None:
     if not isinstance(account_id, int):
         return None
     return db.session.get(Account, account_id)
+
+
+def account_or_sign_in() -> Account | Response:
+    """The signed-in account, or the redirect to the sign-in page."""
+    account = signed_in()
+    if account is None:
+        return redirect(url_for("web.sign_in_page"), code=303)
+    return account
 
 
 def page_actor(account: Account) -> Actor:

@@ -12,16 +12,16 @@ from booking.api.base import unit_of_work
 from booking.errors import DomainError
 from booking.services import initiatives
 from booking.web.forms import InitiativeForm, TransitionForm
-from booking.web.session import page_actor, signed_in
+from booking.web.session import account_or_sign_in, page_actor
 from booking.web.views import bp
 
 
 @bp.route("/initiatieven/nieuw", methods=["GET", "POST"])
 def new_initiative() -> Any:
     """Start an initiative as an idea: what it is, what it needs, when to try it."""
-    account = signed_in()
-    if account is None:
-        return redirect(url_for("web.sign_in_page"), code=303)
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
     form = InitiativeForm()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
@@ -51,9 +51,9 @@ def new_initiative() -> Any:
 @bp.post("/initiatieven/<int:initiative_id>/stap")
 def move_initiative(initiative_id: int) -> Response:
     """Move one's initiative on (idea, trial, running, ended)."""
-    account = signed_in()
-    if account is None:
-        return redirect(url_for("web.sign_in_page"), code=303)
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
     form = TransitionForm()
     if not form.validate_on_submit():
         raise BadRequest()

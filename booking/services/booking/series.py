@@ -10,7 +10,7 @@ from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
 from booking.metrics import BOOKINGS_CREATED
 from booking.models import Booking, Series, utcnow
-from booking.models.booking import ACTIVE_STATUSES, CANCELLED, DECLINED, PENDING
+from booking.models.booking import ACTIVE_STATUSES, CANCELLED, CONFIRMED, DECLINED, PENDING
 from booking.services.authorization import (
     Actor,
     can_manage,
@@ -20,6 +20,8 @@ from booking.services.authorization import (
 )
 from booking.services.booking.booking_rules import SlotRequest, occupied_until
 from booking.services.booking.bookings import (
+    confirm_booking,
+    decline_booking,
     expire_pending,
     new_booking,
     occupy,
@@ -223,3 +225,15 @@ def decide_series(
         series.status = DECLINED
     outbox.series_event(f"series.{to_status}", series, decided, actor, reason)
     return series, decided
+
+
+def decide_request(
+    actor: Actor, kind: str, object_id: int, approve: bool, reason: str = ""
+) -> None:
+    """Approve or decline a pending request: one booking (`kind` "booking"), or every pending
+    date of a series (`kind` "series")."""
+    if kind == "booking":
+        decide = confirm_booking if approve else decline_booking
+        decide(actor, object_id, reason)
+    else:
+        decide_series(actor, object_id, CONFIRMED if approve else DECLINED, reason=reason)
