@@ -84,18 +84,19 @@ def _account_id() -> int | None:
 def _finished(response: Response) -> Response:
     duration = time.perf_counter() - g.get("started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    path = redact(request.path)
     REQUESTS.labels(request.method, route, str(response.status_code)).inc()
     LATENCY.labels(request.method, route).observe(duration)
     REQUEST_LOG.info(
         "%s %s %s",
         request.method,
-        redact(request.path),
+        path,
         response.status_code,
         extra={
             "request_id": current_request_id(),
             "method": request.method,
             "route": route,
-            "path": redact(request.path),
+            "path": path,
             "status": response.status_code,
             "duration_ms": round(duration * 1000, 2),
             "account_id": _account_id(),

@@ -120,6 +120,11 @@ def _open_then(place: Place, filters: PlaceFilter, now: datetime) -> bool:
     )
 
 
+def target_groups() -> list[str]:
+    """Every target group some place welcomes, sorted (read from that column alone)."""
+    return sorted({g for groups in db.session.scalars(select(Place.target_groups)) for g in groups})
+
+
 def get_place(place_id: int) -> Place:
     """One place."""
     return get_or_404(Place, place_id)

@@ -43,6 +43,19 @@ def clean_text(_form: Any, field: Any) -> None:
         raise ValidationError(_l("This text holds a character that is not allowed."))
 
 
+def email_field() -> EmailField:
+    """The asker's e-mail address, as every form that mails a link takes it."""
+    return EmailField(
+        _l("Your e-mail address"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
+            clean_text,
+        ],
+    )
+
+
 class AskForm(FlaskForm):
     """Ask for a slot: what, when, how many, and who asks."""
 
@@ -75,15 +88,7 @@ class AskForm(FlaskForm):
         validators=[DataRequired(), NumberRange(1, MAX_WEEKS)],
     )
     naam = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120), clean_text])
-    email = EmailField(
-        _l("Your e-mail address"),
-        validators=[
-            DataRequired(),
-            Length(max=254),
-            Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
-            clean_text,
-        ],
-    )
+    email = email_field()
 
 
 class ConfirmForm(FlaskForm):
@@ -104,15 +109,7 @@ class DecisionForm(FlaskForm):
 class SignInForm(FlaskForm):
     """The address to mail a sign-in link to."""
 
-    email = EmailField(
-        _l("Your e-mail address"),
-        validators=[
-            DataRequired(),
-            Length(max=254),
-            Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
-            clean_text,
-        ],
-    )
+    email = email_field()
 
 
 class ButtonForm(FlaskForm):

@@ -113,20 +113,13 @@ def place_list() -> str:
         1,
         MAX_LIST,
     )
-    groups = sorted(
-        {
-            group
-            for place in places.list_places(places.PlaceFilter(), 1, MAX_LIST)[0]
-            for group in place.target_groups
-        }
-    )
     return render_template(
         "web/places.html",
         places=found,
         total=total,
         neighbourhoods=known,
         kinds=PLACE_KINDS,
-        groups=groups,
+        groups=places.target_groups(),
         wanted=wanted,
         needs=needs,
     )
