@@ -3,7 +3,9 @@ and pages."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -53,3 +55,10 @@ def when(start: datetime, end: datetime, zone: ZoneInfo, locale: str) -> str:
         end_day = format_date(local_end, "EEEE d MMMM", locale=locale)
         return f"{day}, {start_time} {EN_DASH} {end_day}, {end_time}"
     return f"{day}, {start_time}{EN_DASH}{end_time}"
+
+
+def when_of(item: Mapping[str, Any], zone: ZoneInfo, locale: str) -> str:
+    """`when` for a snapshot with ISO `start` and `end` (an event payload, an affected booking)."""
+    return when(
+        datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"]), zone, locale
+    )

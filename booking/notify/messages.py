@@ -7,7 +7,6 @@ Texts are English in the code and Dutch in the catalogue; the caller picks the l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from booking.extensions import db
-from booking.i18n import when
+from booking.i18n import when_of
 from booking.models import Account, Place, Room
 from booking.models.outbox import SIGN_IN_LINK, WEB_REQUEST_LINK, WEBHOOK_DISABLED
 from booking.notify.recipients import ASKER, BOOKER, HOST, Recipient
@@ -36,12 +35,6 @@ class MailContent:
     code: str = ""
     # Buttons: (label, absolute URL).
     links: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _span(item: dict[str, Any], zone: ZoneInfo, locale: str) -> str:
-    return when(
-        datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"]), zone, locale
-    )
 
 
 def _why(recipient: Recipient, place: Place | None) -> str:
@@ -121,7 +114,7 @@ def _request_link(
     weeks = int(payload.get("weeks", 1))
     details = [
         (_("What"), payload["title"]),
-        (_("When"), _span(payload, zone, locale)),
+        (_("When"), when_of(payload, zone, locale)),
         (_("Where"), f"{_room_name(payload['room_id'])}, {place_name}"),
     ]
     if weeks > 1:
@@ -193,16 +186,16 @@ def _body(
     if "start" in payload and "booking_id" in payload:
         details = [
             (_("What"), title),
-            (_("When"), _span(payload, zone, locale)),
+            (_("When"), when_of(payload, zone, locale)),
             (_("Where"), f"{_room_name(payload['room_id'])}, {place_name}"),
         ]
     if kind in ("booking.requested", "booking.moved") and recipient.reason == HOST:
         details.append((_("Booked by"), _booker_name(payload["booked_by"])))
     if reason:
         details.append((_("Reason"), reason))
-    occurrences = [_span(item, zone, locale) for item in payload.get("occurrences", [])]
+    occurrences = [when_of(item, zone, locale) for item in payload.get("occurrences", [])]
     affected = [
-        f"{_span(item, zone, locale)}: {item['title']}" for item in payload.get("affected", [])
+        f"{when_of(item, zone, locale)}: {item['title']}" for item in payload.get("affected", [])
     ]
     lines: list[str]
     if kind == "booking.requested":
@@ -270,7 +263,7 @@ def _body(
             _(
                 "The new closure (%(when)s) covers these bookings. They still stand: decide "
                 "with the bookers what happens.",
-                when=_span(payload, zone, locale),
+                when=when_of(payload, zone, locale),
             )
         ]
     elif kind == AFFECTED_BY_CHANGE:

@@ -12,7 +12,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from booking.i18n import EN_DASH, when
+from booking.i18n import EN_DASH, when, when_of
 
 KINDS = {
     "buurthuis": _l("community centre"),
@@ -98,7 +98,7 @@ def span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
 
 def span_of(item: dict[str, str], zone: ZoneInfo) -> str:
     """The span of a summary with ISO `start` and `end` (an affected booking, say)."""
-    return span(datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"]), zone)
+    return when_of(item, zone, locale())
 
 
 def day(value: date | datetime, zone: ZoneInfo | None = None) -> str:
