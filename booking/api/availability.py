@@ -59,7 +59,8 @@ class RecurringAvailability(View):
             {
                 k: v
                 for k, v in args.items()
-                if k not in {"weekdays", "start_time", "duration", "from_", "until", "weeks"}
+                if k
+                not in {"weekdays", "start_time", "duration", "from_", "until", "weeks", "between"}
             }
         )
         return page_of(recurring_availability(filters, pattern), pagination_parameters)

@@ -95,8 +95,9 @@ class FeedQuerySchema(Schema):
     )
 
 
-class RecurringQuerySchema(PlaceNeedsSchema):
-    """A weekly pattern, and what the room must offer."""
+class RecurringQuerySchema(PlaceNeedsSchema, DayPartSchema):
+    """A weekly pattern, and what the room must offer; `time_of_day` or `between`, when
+    given, must hold the pattern's time."""
 
     weekdays = Weekdays(required=True, metadata={"description": "repeat, or tu,th"})
     start_time = fields.Time(

@@ -165,3 +165,13 @@ def test_availability_by_weekday_and_part_of_the_day(client: FlaskClient, venue:
     assert len(mornings) == 14 and all(s["start"][11:16] == "08:00" for s in mornings)
     both = client.get(f"/api/v1/availability?{window}&time_of_day=morning&between=08:00-09:00")
     assert both.status_code == 422
+
+
+def test_a_part_of_the_day_must_hold_the_pattern(client: FlaskClient, venue: Venue) -> None:
+    pattern = f"weekdays=tu&start_time=19:00&duration=120&from={SPRING_2027}&weeks=2"
+    assert recurring(client, f"{pattern}&time_of_day=evening&room={venue.a}")
+    assert recurring(client, f"{pattern}&between=18:00-24:00&room={venue.a}")
+    for outside in ("time_of_day=morning", "between=19:00-20:00"):
+        answer = client.get(f"/api/v1/availability/recurring?{pattern}&{outside}")
+        assert answer.status_code == 422, outside
+        assert answer.json["code"] == "pattern_outside_between"

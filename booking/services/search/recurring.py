@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from booking.errors import Invalid
 from booking.models import Room, utcnow
-from booking.models.initiative import WEEKDAYS
 from booking.services.calendar.closures import closing
 from booking.services.calendar.intervals import Interval, intersect, merge
 from booking.services.calendar.opening_hours import local_midnight, open_intervals
@@ -112,13 +111,9 @@ class RoomDates:
         return len(self.free_dates) + len(self.taken_dates)
 
 
-def weekday_numbers(names: Iterable[str]) -> tuple[int, ...]:
-    """Weekday names (mo, tu...) as sorted numbers, 0 = Monday."""
-    return tuple(sorted({WEEKDAYS.index(name) for name in names}))
-
-
 def pattern_from(args: dict[str, Any], today: date) -> Pattern:
-    """The pattern from query arguments: `until`, or `weeks` (default 12) from `from`."""
+    """The pattern from loaded query arguments (weekdays as numbers, 0 = Monday): `until`,
+    or `weeks` (default 12) from `from`; within `between` when that is given."""
     first = args.get("from_") or today
     if args.get("until") and args.get("weeks"):
         raise Invalid("Give `until` or `weeks`, not both.", errors={"weeks": ["Or until."]})
@@ -131,8 +126,30 @@ def pattern_from(args: dict[str, Any], today: date) -> Pattern:
             code="range_too_long",
             errors={"until": [f"At most {MAX_WEEKS} weeks after from."]},
         )
-    weekdays = weekday_numbers(args["weekdays"])
-    return Pattern(weekdays, args["start_time"], timedelta(minutes=args["duration"]), first, last)
+    pattern = Pattern(
+        tuple(args["weekdays"]),
+        args["start_time"],
+        timedelta(minutes=args["duration"]),
+        first,
+        last,
+    )
+    if "between" in args and not _within(pattern, *args["between"]):
+        raise Invalid(
+            "The pattern's time lies outside the part of the day asked for.",
+            code="pattern_outside_between",
+            errors={"start_time": ["Outside time_of_day or between."]},
+        )
+    return pattern
+
+
+def _within(pattern: Pattern, begin: time, finish: time) -> bool:
+    """Whether the pattern's local time of day lies in [begin, finish) (00:00: midnight)."""
+    start = datetime.combine(date.min, pattern.start_time)
+    end = start + pattern.duration
+    window_end = datetime.combine(date.min, finish)
+    if finish <= begin:
+        window_end += timedelta(days=1)
+    return datetime.combine(date.min, begin) <= start and end <= window_end
 
 
 def _wall(day: date, clock: time, zone: Any) -> datetime | None:
