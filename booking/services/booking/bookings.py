@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from booking.errors import Conflict, Forbidden, Invalid, NotFound
@@ -35,19 +35,20 @@ from booking.services.booking.booking_rules import (
     occupied_until,
     raise_violations,
 )
+from booking.services.booking.booking_writes import insert_booking
 from booking.services.booking.slots import (
-    active_bookings_of,
     calendar_for,
     conflict_error,
     conflict_now,
     flush_or_conflict,
     judge,
-    room_calendar,
+    lock_quota,
 )
+from booking.services.booking.snapshot import SlotSnapshot, read_snapshot
 from booking.services.common import fetch_page, get_or_404
 from booking.services.initiatives import linkable_initiative
 from booking.services.notify import outbox
-from booking.services.rooms import atomic_rooms
+from booking.services.rooms import atom_ids, atomic_rooms
 
 # Fields of a booking that decide where and when it is, and so are re-checked on a move.
 SLOT_FIELDS = ("room_id", "start", "end", "expected_attendees", "outside_opening_hours")
@@ -64,18 +65,30 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> None:
     """Append one entry to the booking's history."""
-    account = actor.account if actor is not None else None
     booking.events.append(
-        BookingEvent(
-            actor_id=account.id if account is not None else None,
-            at=utcnow(),
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-            changes=changes or {},
-        )
+        BookingEvent(**history_entry(actor, action, from_status, to_status, reason, changes))
     )
+
+
+def history_entry(
+    actor: Actor | None,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns of one history entry (its booking aside)."""
+    account = actor.account if actor is not None else None
+    return {
+        "actor_id": account.id if account is not None else None,
+        "at": utcnow(),
+        "action": action,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "changes": changes or {},
+    }
 
 
 def expire_pending(now: datetime, place_id: int | None = None) -> int:
@@ -99,16 +112,26 @@ def _check_slot(
     booker_id: int,
     now: datetime,
     exclude_booking: int | None = None,
-) -> None:
-    """Raise the 422 for broken rules, or the 409 with alternatives for an overlap."""
+    locked: bool = False,
+) -> SlotSnapshot:
+    """Raise the 422 for broken rules, or the 409 with alternatives for an overlap.
+
+    `locked` says the quota lock is already held (the room was read with it).
+    """
+    if not locked:
+        lock_quota(booker_id, room.place_id)
     until = occupied_until(request.end, room.effective_policy["buffer_minutes"])
-    calendar = room_calendar(room, request.start, until)
-    active = active_bookings_of(booker_id, room.place_id, now, exclude_booking)
-    verdict = judge(calendar, room, request, now, active, exclude_booking)
+    snapshot = read_snapshot(
+        room, request.start, until, booker_id, now, exclude_booking, reserve_id=locked
+    )
+    verdict = judge(
+        snapshot.calendar, room, request, now, snapshot.active_bookings, exclude_booking
+    )
     raise_violations(verdict.violations)
     if verdict.conflicts:
         everything = calendar_for(room, request.start, until)
         raise conflict_error(everything, room, request, verdict.conflicts, now, exclude_booking)
+    return snapshot
 
 
 def slot_request(
@@ -167,26 +190,32 @@ def new_booking(
     )
 
 
-def _room_with_place_and_parts(room_id: int) -> Room:
-    """The room, its place and its parts in one query: every rule needs all three."""
-    room = (
-        db.session.execute(
-            select(Room)
-            .where(Room.id == room_id)
-            .options(joinedload(Room.place), joinedload(Room.parts))
-        )
-        .unique()
-        .scalar_one_or_none()
+def _room_with_place_and_parts(room_id: int, quota_lock_for: int | None = None) -> Room:
+    """The room, its place and its parts in one query: every rule needs all three.
+
+    With `quota_lock_for` (an account id), the same query takes the quota lock on
+    PostgreSQL (see `lock_quota`), so the check's read that follows counts every booking
+    committed before it.
+    """
+    stmt = (
+        select(Room)
+        .where(Room.id == room_id)
+        .options(joinedload(Room.place), joinedload(Room.parts))
     )
+    if quota_lock_for is not None and db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.add_columns(func.pg_advisory_xact_lock(quota_lock_for, Room.place_id))
+    room = db.session.execute(stmt).unique().scalars().first()
     if room is None:
         raise NotFound(f"Room {room_id} does not exist.")
     return room
 
 
-def requested_slot(actor: Actor, data: dict[str, Any]) -> tuple[Account, Room, SlotRequest]:
+def requested_slot(
+    actor: Actor, data: dict[str, Any], with_quota_lock: bool = False
+) -> tuple[Account, Room, SlotRequest]:
     """The booker (scope `book`), the room and the request of a booking or series body."""
     account = require_scope(actor, "book")
-    room = _room_with_place_and_parts(data["room_id"])
+    room = _room_with_place_and_parts(data["room_id"], account.id if with_quota_lock else None)
     check_local_times(room.zone, start=data["start"], end=data["end"])
     linkable_initiative(actor, data.get("initiative_id"), room.place_id)
     request = slot_request(
@@ -203,23 +232,33 @@ def requested_slot(actor: Actor, data: dict[str, Any]) -> tuple[Account, Room, S
 def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = None) -> Booking:
     """Book a room (scope `book`): checked against every rule, pending or confirmed."""
     now = now or utcnow()
-    account, room, request = requested_slot(actor, data)
+    account, room, request = requested_slot(actor, data, with_quota_lock=True)
     try:
-        _check_slot(room, request, account.id, now)
+        snapshot = _check_slot(room, request, account.id, now, locked=True)
     except Conflict:
         # A request whose start passed still holds its slot until it is written down as
         # expired; that only matters when it is in the way.
         if not expire_pending(now, room.place_id):
             raise
-        _check_slot(room, request, account.id, now)
+        snapshot = _check_slot(room, request, account.id, now, locked=True)
+    written = utcnow()
     booking = new_booking(room, account.id, data, request)
+    booking.id = snapshot.reserved_id
+    booking.series_id = None
+    booking.created_at = booking.updated_at = written
     booking.booked_by = account  # loaded with the token: the answer needs no query for it
-    occupy(booking, room)
-    record(booking, actor, "created", None, booking.status)
-    db.session.add(booking)
-    flush_or_conflict(lambda: conflict_now(room.id, request, now))
     created = "booking.requested" if booking.status == PENDING else "booking.confirmed"
-    outbox.booking_event(created, booking, actor)
+    flush_or_conflict(
+        lambda: conflict_now(room.id, request, now),
+        lambda: insert_booking(
+            booking,
+            atom_ids(room),
+            occupied_until(booking.end, booking.buffer_minutes),
+            history_entry(actor, "created", None, booking.status),
+            (created, outbox.booking_payload(booking, actor)),
+            written,
+        ),
+    )
     BOOKINGS_CREATED.labels(booking.status).inc()
     booking.show_contact = True  # the booker is answered
     return booking

@@ -53,11 +53,7 @@ def active_bookings_of(account_id: int, place_id: int, now: datetime, exclude: i
     requests of one account would otherwise both count below the quota and both insert.
     SQLite needs none; its write transactions already run one at a time.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:account, :place)"),
-            {"account": account_id, "place": place_id},
-        )
+    lock_quota(account_id, place_id)
     stmt = select(func.count(Booking.id)).where(
         Booking.booked_by_id == account_id,
         Booking.place_id == place_id,
@@ -70,6 +66,15 @@ def active_bookings_of(account_id: int, place_id: int, now: datetime, exclude: i
     if exclude is not None:
         stmt = stmt.where(Booking.id != exclude)
     return int(db.session.scalar(stmt) or 0)
+
+
+def lock_quota(account_id: int, place_id: int) -> None:
+    """On PostgreSQL, the transaction lock that serialises an account's bookings at a place."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:account, :place)"),
+            {"account": account_id, "place": place_id},
+        )
 
 
 def room_rules(calendar: PlaceCalendar, room: Room, active_bookings: int) -> RoomRules:
@@ -194,14 +199,17 @@ def is_overlap_violation(error: IntegrityError) -> bool:
     return sqlstate == "23P01" or "occupancy_overlap" in str(error.orig)
 
 
-def flush_or_conflict(describe: Callable[[], DomainError]) -> None:
-    """Flush; an overlap that slipped past the check (a concurrent writer) becomes an error.
+def flush_or_conflict(
+    describe: Callable[[], DomainError], write: Callable[[], object] | None = None
+) -> None:
+    """Flush (or `write`); an overlap that slipped past the check (a concurrent writer)
+    becomes an error.
 
     The transaction is aborted by then, so it is rolled back before `describe` looks at
     what is there now.
     """
     try:
-        db.session.flush()
+        (write or db.session.flush)()
     except IntegrityError as error:
         if not is_overlap_violation(error):
             raise

@@ -61,14 +61,20 @@ def booking_event(
 ) -> OutboxEvent:
     """Record that something happened to one booking."""
     db.session.flush()  # the booking needs its id
-    payload = {
+    return emit(event_type, booking_payload(booking, actor, reason, **extra))
+
+
+def booking_payload(
+    booking: Booking, actor: Actor | None, reason: str = "", **extra: Any
+) -> dict[str, Any]:
+    """The payload of a booking's event: its snapshot, who acted and how, and why."""
+    return {
         **booking_snapshot(booking),
         "by": extra.pop("by", None) or actor_role(actor, booking.booked_by_id),
         "actor_id": actor_id(actor),
         "reason": reason,
         **extra,
     }
-    return emit(event_type, payload)
 
 
 def series_event(
