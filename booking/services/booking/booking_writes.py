@@ -14,14 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Executable, insert, inspect, literal, select, update
+from sqlalchemy import CursorResult, Executable, Table, insert, inspect, literal, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from booking.extensions import db
 from booking.models import Booking, BookingEvent, Occupancy, OutboxEvent, Place
+
+BOOKINGS, OCCUPANCIES, HISTORY, OUTBOX, PLACES = (
+    cast(Table, model.__table__) for model in (Booking, Occupancy, BookingEvent, OutboxEvent, Place)
+)
 
 
 def _columns(booking: Booking) -> dict[str, Any]:
@@ -48,11 +52,7 @@ def _occupancies(
 
 def _stamp(place_id: int, now: datetime) -> Any:
     """The place's feed stamp; its row changes, so its updated_at moves as an ORM flush did."""
-    return (
-        update(Place.__table__)
-        .where(Place.__table__.c.id == place_id)
-        .values(feed_changed_at=now, updated_at=now)
-    )
+    return update(PLACES).where(PLACES.c.id == place_id).values(feed_changed_at=now, updated_at=now)
 
 
 def insert_booking(
@@ -73,8 +73,8 @@ def insert_booking(
     if booking.id is not None and db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(_one_statement(booking, atoms, until, history, event_type, payload, now))
     else:
-        result = db.session.execute(insert(Booking.__table__).values(_columns(booking)))
-        booking.id = result.inserted_primary_key[0]
+        written = db.session.execute(insert(BOOKINGS).values(_columns(booking)))
+        booking.id = cast(CursorResult[Any], written).lastrowid
         for statement in _rows_of(booking, atoms, until, history, event_type, payload, now):
             db.session.execute(statement)
     _adopt(booking, now)
@@ -91,9 +91,9 @@ def _rows_of(
 ) -> list[Any]:
     """Every write after the booking's own row, as statements over plain values."""
     return [
-        insert(Occupancy.__table__).values(_occupancies(booking.id, atoms, booking.start, until)),
-        insert(BookingEvent.__table__).values(_history(booking.id, history)),
-        insert(OutboxEvent.__table__).values(
+        insert(OCCUPANCIES).values(_occupancies(booking.id, atoms, booking.start, until)),
+        insert(HISTORY).values(_history(booking.id, history)),
+        insert(OUTBOX).values(
             type=event_type, payload={**payload, "booking_id": booking.id}, created_at=now
         ),
         _stamp(booking.place_id, now),
@@ -111,7 +111,7 @@ def _one_statement(
 ) -> Executable:
     """All the writes as CTEs of one statement (PostgreSQL runs each exactly once)."""
     writes = [
-        insert(Booking.__table__).values(_columns(booking)),
+        insert(BOOKINGS).values(_columns(booking)),
         *_rows_of(booking, atoms, until, history, event_type, payload, now),
     ]
     ctes = [write.cte(f"write_{index}") for index, write in enumerate(writes)]

@@ -243,7 +243,8 @@ def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = No
         snapshot = _check_slot(room, request, account.id, now, locked=True)
     written = utcnow()
     booking = new_booking(room, account.id, data, request)
-    booking.id = snapshot.reserved_id
+    if snapshot.reserved_id is not None:
+        booking.id = snapshot.reserved_id
     booking.series_id = None
     booking.created_at = booking.updated_at = written
     booking.booked_by = account  # loaded with the token: the answer needs no query for it
