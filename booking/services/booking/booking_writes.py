@@ -2,9 +2,9 @@
 
 A booking is five rows in four tables (the booking, its occupancies, its history entry and
 its outbox event) and the place's feed stamp. Flushed through the ORM that is five round
-trips and most of a booking's time; here the rows are plain dictionaries. On PostgreSQL
-they go in one statement of data-modifying CTEs, with the id drawn in the check's read; on
-SQLite, where a statement is a function call, one statement per table.
+trips and most of a booking's time; here the rows are plain values bound to statements
+built once. On PostgreSQL they go in one statement of data-modifying CTEs, with the id drawn
+in the check's read; on SQLite, where a statement is a function call, one per table.
 
 Afterwards the booking joins the session as if it had been loaded, so the rest of the
 request (the answer, a mail's attachment) reads it like any other.
@@ -16,43 +16,83 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, Table, insert, inspect, literal, select, update
+from sqlalchemy import (
+    JSON,
+    CursorResult,
+    Integer,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from booking.extensions import db
 from booking.models import Booking, BookingEvent, Occupancy, OutboxEvent, Place
+from booking.models.base import UTCDateTime
 
 BOOKINGS, OCCUPANCIES, HISTORY, OUTBOX, PLACES = (
     cast(Table, model.__table__) for model in (Booking, Occupancy, BookingEvent, OutboxEvent, Place)
 )
-
-
-def _columns(booking: Booking) -> dict[str, Any]:
-    """The booking's row as its mapped columns hold it."""
-    return {
-        attribute.key: getattr(booking, attribute.key)
-        for attribute in inspect(Booking).column_attrs
-        if attribute.key != "id" or booking.id is not None
+BOOKING_COLUMNS = tuple(column.key for column in BOOKINGS.c)
+# Built once, so each is compiled once: a statement assembled per request would be
+# compiled per request, which costs more than sending it.
+NEW_BOOKING = insert(BOOKINGS).values(
+    {column.key: bindparam(f"booking_{column.key}", type_=column.type) for column in BOOKINGS.c}
+)
+NEW_OCCUPANCY = insert(OCCUPANCIES).values(
+    booking_id=bindparam("booking_id", type_=Integer),
+    room_id=bindparam("atom", type_=Integer),
+    start=bindparam("occupied_from", type_=UTCDateTime),
+    end=bindparam("occupied_until", type_=UTCDateTime),
+    active=true(),
+)
+NEW_OCCUPANCIES = insert(OCCUPANCIES).from_select(
+    ["booking_id", "room_id", "start", "end", "active"],
+    select(
+        bindparam("booking_id", type_=Integer),
+        func.unnest(bindparam("atoms", type_=ARRAY(Integer))),
+        bindparam("occupied_from", type_=UTCDateTime),
+        bindparam("occupied_until", type_=UTCDateTime),
+        true(),
+    ),
+)
+NEW_HISTORY = insert(HISTORY).values(
+    {
+        column.key: bindparam(f"history_{column.key}", type_=column.type)
+        for column in HISTORY.c
+        if column.key not in ("id", "booking_id")
     }
-
-
-def _history(booking_id: int, entry: dict[str, Any]) -> dict[str, Any]:
-    return {"booking_id": booking_id, **entry}
-
-
-def _occupancies(
-    booking_id: int, atoms: Iterable[int], start: datetime, until: datetime
-) -> list[dict[str, Any]]:
-    return [
-        {"booking_id": booking_id, "room_id": atom, "start": start, "end": until, "active": True}
-        for atom in sorted(atoms)
-    ]
-
-
-def _stamp(place_id: int, now: datetime) -> Any:
-    """The place's feed stamp; its row changes, so its updated_at moves as an ORM flush did."""
-    return update(PLACES).where(PLACES.c.id == place_id).values(feed_changed_at=now, updated_at=now)
+    | {"booking_id": bindparam("booking_id", type_=Integer)}
+)
+NEW_EVENT = insert(OUTBOX).values(
+    type=bindparam("event_type"),
+    payload=bindparam("event_payload", type_=JSON),
+    created_at=bindparam("written", type_=UTCDateTime),
+)
+# The place's feed stamp; its row changes, so its updated_at moves as an ORM flush did.
+STAMP = (
+    update(PLACES)
+    .where(PLACES.c.id == bindparam("stamped_place", type_=Integer))
+    .values(
+        feed_changed_at=bindparam("written", type_=UTCDateTime),
+        updated_at=bindparam("written", type_=UTCDateTime),
+    )
+)
+# PostgreSQL runs each data-modifying CTE exactly once, whether the query reads it or not.
+ALL_AT_ONCE = select(literal(1)).add_cte(
+    NEW_BOOKING.cte("new_booking"),
+    NEW_OCCUPANCIES.cte("new_occupancies"),
+    NEW_HISTORY.cte("new_history"),
+    NEW_EVENT.cte("new_event"),
+    STAMP.cte("stamp"),
+)
 
 
 def insert_booking(
@@ -70,52 +110,32 @@ def insert_booking(
     IntegrityError of an overlap that slipped past the check.
     """
     event_type, payload = event
+    values: dict[str, Any] = {f"booking_{key}": getattr(booking, key) for key in BOOKING_COLUMNS}
+    values.update({f"history_{key}": value for key, value in history.items()})
+    values.update(
+        event_type=event_type,
+        occupied_from=booking.start,
+        occupied_until=until,
+        stamped_place=booking.place_id,
+        written=now,
+    )
     if booking.id is not None and db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(_one_statement(booking, atoms, until, history, event_type, payload, now))
+        db.session.execute(
+            ALL_AT_ONCE,
+            {
+                **values,
+                "atoms": sorted(atoms),
+                "event_payload": {**payload, "booking_id": booking.id},
+            },
+        )
     else:
-        written = db.session.execute(insert(BOOKINGS).values(_columns(booking)))
-        booking.id = cast(CursorResult[Any], written).lastrowid
-        for statement in _rows_of(booking, atoms, until, history, event_type, payload, now):
-            db.session.execute(statement)
+        written = db.session.execute(NEW_BOOKING, values)
+        booking.id = values["booking_id"] = cast(CursorResult[Any], written).lastrowid
+        values["event_payload"] = {**payload, "booking_id": booking.id}
+        db.session.execute(NEW_OCCUPANCY, [{**values, "atom": atom} for atom in sorted(atoms)])
+        for statement in (NEW_HISTORY, NEW_EVENT, STAMP):
+            db.session.execute(statement, values)
     _adopt(booking, now)
-
-
-def _rows_of(
-    booking: Booking,
-    atoms: Iterable[int],
-    until: datetime,
-    history: dict[str, Any],
-    event_type: str,
-    payload: dict[str, Any],
-    now: datetime,
-) -> list[Any]:
-    """Every write after the booking's own row, as statements over plain values."""
-    return [
-        insert(OCCUPANCIES).values(_occupancies(booking.id, atoms, booking.start, until)),
-        insert(HISTORY).values(_history(booking.id, history)),
-        insert(OUTBOX).values(
-            type=event_type, payload={**payload, "booking_id": booking.id}, created_at=now
-        ),
-        _stamp(booking.place_id, now),
-    ]
-
-
-def _one_statement(
-    booking: Booking,
-    atoms: Iterable[int],
-    until: datetime,
-    history: dict[str, Any],
-    event_type: str,
-    payload: dict[str, Any],
-    now: datetime,
-) -> Executable:
-    """All the writes as CTEs of one statement (PostgreSQL runs each exactly once)."""
-    writes = [
-        insert(BOOKINGS).values(_columns(booking)),
-        *_rows_of(booking, atoms, until, history, event_type, payload, now),
-    ]
-    ctes = [write.cte(f"write_{index}") for index, write in enumerate(writes)]
-    return select(literal(1)).add_cte(*ctes)
 
 
 def _adopt(booking: Booking, now: datetime) -> None:

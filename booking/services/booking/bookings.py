@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from booking.errors import Conflict, Forbidden, Invalid, NotFound
@@ -190,6 +191,19 @@ def new_booking(
     )
 
 
+@cache
+def _room_read(locking: bool) -> Select[Any]:
+    """The room with its place and parts, built once (and so compiled once)."""
+    stmt = (
+        select(Room)
+        .where(Room.id == bindparam("room_id"))
+        .options(joinedload(Room.place), joinedload(Room.parts))
+    )
+    if locking:
+        stmt = stmt.add_columns(func.pg_advisory_xact_lock(bindparam("account_id"), Room.place_id))
+    return stmt
+
+
 def _room_with_place_and_parts(room_id: int, quota_lock_for: int | None = None) -> Room:
     """The room, its place and its parts in one query: every rule needs all three.
 
@@ -197,14 +211,11 @@ def _room_with_place_and_parts(room_id: int, quota_lock_for: int | None = None) 
     PostgreSQL (see `lock_quota`), so the check's read that follows counts every booking
     committed before it.
     """
-    stmt = (
-        select(Room)
-        .where(Room.id == room_id)
-        .options(joinedload(Room.place), joinedload(Room.parts))
+    locking = quota_lock_for is not None and db.session.get_bind().dialect.name == "postgresql"
+    rows = db.session.execute(
+        _room_read(locking), {"room_id": room_id, "account_id": quota_lock_for}
     )
-    if quota_lock_for is not None and db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.add_columns(func.pg_advisory_xact_lock(quota_lock_for, Room.place_id))
-    room = db.session.execute(stmt).unique().scalars().first()
+    room = rows.unique().scalars().first()
     if room is None:
         raise NotFound(f"Room {room_id} does not exist.")
     return room
