@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,8 +21,20 @@ from sqlalchemy.orm import selectinload
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Occupancy, Place, Room, utcnow
+from booking.models.base import epoch_seconds
 from booking.services.calendar.closures import ClosedSpan, closed_span, closing
-from booking.services.calendar.intervals import Interval, intersect, merge, subtract
+from booking.services.calendar.intervals import (
+    ONE_SECOND,
+    Interval,
+    Span,
+    instant,
+    intersect,
+    merge,
+    seconds,
+    seconds_up,
+    spans,
+    subtract,
+)
 from booking.services.calendar.opening_hours import (
     bound_instant,
     daily_windows,
@@ -70,29 +82,8 @@ class AvailabilityFilter:
     between: tuple[time, time] | None = None
 
 
-def _on_grid_clock(value: datetime, zone: ZoneInfo | None) -> datetime:
-    """The clock the grid is read on: the room's zone, or UTC when that is the same grid."""
-    if zone is not None:
-        return value.astimezone(zone)
-    return value if value.tzinfo is UTC else value.astimezone(UTC)
-
-
-def _ceil_to_grid(value: datetime, zone: ZoneInfo | None, minutes: int) -> datetime:
-    local = _on_grid_clock(value, zone)
-    past = (local.hour * 60 + local.minute) % minutes
-    if past == 0 and local.second == 0 and local.microsecond == 0:
-        return value
-    trimmed = value - timedelta(minutes=past, seconds=local.second, microseconds=local.microsecond)
-    return trimmed + timedelta(minutes=minutes)
-
-
-def _floor_to_grid(value: datetime, zone: ZoneInfo | None, minutes: int) -> datetime:
-    local = _on_grid_clock(value, zone)
-    past = (local.hour * 60 + local.minute) % minutes
-    return value - timedelta(minutes=past, seconds=local.second, microseconds=local.microsecond)
-
-
 GRID_CHECK_STEP = timedelta(days=7)
+DAY = 86_400
 
 
 def _grid_is_utc(zone: ZoneInfo, start: datetime, end: datetime, minutes: int) -> bool:
@@ -112,6 +103,57 @@ def _grid_is_utc(zone: ZoneInfo, start: datetime, end: datetime, minutes: int) -
         moment = min(moment + GRID_CHECK_STEP, end)
 
 
+def _offset(second: int, zone: ZoneInfo) -> int:
+    """The zone's UTC offset at an instant, in seconds."""
+    offset = instant(second).astimezone(zone).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _ceil_to_grid(second: int, zone: ZoneInfo | None, step: int) -> int:
+    """The first grid instant at or after `second`; the grid is on the zone's clock."""
+    local = second + (_offset(second, zone) if zone is not None else 0)
+    past = local % DAY % step
+    return second if past == 0 else second - past + step
+
+
+def _floor_to_grid(second: int, zone: ZoneInfo | None, step: int) -> int:
+    """The last grid instant at or before `second`."""
+    local = second + (_offset(second, zone) if zone is not None else 0)
+    return second - local % DAY % step
+
+
+def free_spans(
+    opening: Iterable[Span],
+    closures: Iterable[Span],
+    occupancies: Iterable[Span],
+    *,
+    buffer: int,
+    earliest: int,
+    latest: int,
+    grid: ZoneInfo | None,
+    step: int,
+    min_length: int,
+) -> list[Span]:
+    """`free_intervals` in whole seconds since the epoch: the search's inner loop.
+
+    `grid` is the zone whose clock the grid of `step` seconds is read on, or None where
+    that is the UTC grid (then an edge is rounded without looking up an offset).
+    """
+    blocked = [*closures, *((start - buffer, end) for start, end in occupancies)]
+    result = []
+    for start, end in subtract(merge(opening), blocked):
+        start = max(start, earliest)
+        end = min(end, latest)
+        if grid is None:
+            start += -start % step
+            end -= end % step
+        else:
+            start, end = _ceil_to_grid(start, grid, step), _floor_to_grid(end, grid, step)
+        if end - start >= min_length and end > start:
+            result.append((start, end))
+    return result
+
+
 def free_intervals(
     opening: Iterable[Interval],
     closures: Iterable[Interval],
@@ -129,17 +171,19 @@ def free_intervals(
     An occupancy [s, e) blocks [s - buffer, e): a new booking needs its own buffer before
     the next one starts. Results lie within [earliest, latest) and on the room's grid.
     """
-    blocked = [*closures, *((start - buffer, end) for start, end in occupancies)]
-    # Where the local grid is the UTC grid, an edge in UTC (nearly all of them) is read
-    # without a conversion.
-    grid: ZoneInfo | None = None if _grid_is_utc(zone, earliest, latest, granularity) else zone
-    result = []
-    for start, end in subtract(merge(opening), blocked):
-        start = _ceil_to_grid(max(start, earliest), grid, granularity)
-        end = _floor_to_grid(min(end, latest), grid, granularity)
-        if end - start >= min_length and end > start:
-            result.append((start, end))
-    return result
+    utc_grid = _grid_is_utc(zone, earliest, latest, granularity)
+    free = free_spans(
+        spans(opening),
+        spans(closures),
+        spans(occupancies),
+        buffer=buffer // ONE_SECOND,
+        earliest=seconds_up(earliest),
+        latest=seconds(latest),
+        grid=None if utc_grid else zone,
+        step=granularity * 60,
+        min_length=-(-min_length // ONE_SECOND),
+    )
+    return [(instant(start), instant(end)) for start, end in free]
 
 
 def _window(filters: AvailabilityFilter, zone: ZoneInfo, now: datetime) -> Interval:
@@ -198,7 +242,10 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
     atoms = atom_ids(*rooms)
     occupied = _occupancies(atoms, query_start, query_end + max_buffer)
     closed = _closures({room.place_id for room in rooms}, query_start, query_end)
-    opening: dict[tuple[int, str], list[Interval]] = {}
+    # Per place: its opening hours per expression, its daily windows, its grids.
+    opening: dict[tuple[int, str], list[Span]] = {}
+    daily: dict[int, list[Span]] = {}
+    utc_grid: dict[tuple[int, int, datetime, datetime], bool] = {}
     slots = []
     for room in rooms:
         zone = room.zone
@@ -206,40 +253,66 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
         expression = room.effective_opening_hours
         key = (room.place_id, expression)
         if key not in opening:
-            opening[key] = open_intervals(expression, zone, start, end)
+            opening[key] = spans(open_intervals(expression, zone, start, end))
         policy = room.effective_policy
         room_atoms = atom_ids(room)
-        min_minutes = max(filters.min_duration or 0, policy["min_duration_minutes"])
-        free = free_intervals(
+        min_seconds = 60 * max(filters.min_duration or 0, policy["min_duration_minutes"])
+        granularity = policy["granularity_minutes"]
+        earliest = max(start, now + timedelta(minutes=policy["min_notice_minutes"]))
+        latest = min(end, now + timedelta(days=policy["max_days_ahead"]))
+        grid_key = (room.place_id, granularity, earliest, latest)
+        if grid_key not in utc_grid:
+            utc_grid[grid_key] = _grid_is_utc(zone, earliest, latest, granularity)
+        free = free_spans(
             opening[key],
-            closing(closed[room.place_id], room_atoms),
-            [iv for atom in room_atoms for iv in occupied[atom]],
-            buffer=timedelta(minutes=policy["buffer_minutes"]),
-            earliest=max(start, now + timedelta(minutes=policy["min_notice_minutes"])),
-            latest=min(end, now + timedelta(days=policy["max_days_ahead"])),
-            zone=zone,
-            granularity=policy["granularity_minutes"],
-            min_length=timedelta(minutes=min_minutes),
+            spans(closing(closed[room.place_id], room_atoms)),
+            [span for atom in room_atoms for span in occupied[atom]],
+            buffer=60 * policy["buffer_minutes"],
+            earliest=seconds_up(earliest),
+            latest=seconds(latest),
+            grid=None if utc_grid[grid_key] else zone,
+            step=60 * granularity,
+            min_length=min_seconds,
         )
         if filters.weekdays or filters.between:
-            daily = daily_windows(filters.weekdays, filters.between, zone, start, end)
+            if room.place_id not in daily:
+                daily[room.place_id] = spans(
+                    daily_windows(filters.weekdays, filters.between, zone, start, end)
+                )
             free = [
-                (s, e) for s, e in intersect(free, daily) if e - s >= timedelta(minutes=min_minutes)
+                (s, e) for s, e in intersect(free, daily[room.place_id]) if e - s >= min_seconds
             ]
         room_id, place_id = room.id, room.place_id
-        slots += [FreeSlot(room_id, place_id, s, e, zone) for s, e in free]
+        slots += [FreeSlot(room_id, place_id, instant(s), instant(e), zone) for s, e in free]
     return slots
 
 
-def _occupancies(
+def _occupancies(atoms: frozenset[int], start: datetime, end: datetime) -> dict[int, list[Span]]:
+    """Active occupancies of the atoms over [start, end), per atom, in epoch seconds.
+
+    The search only compares and shifts these instants, so no datetime is built for them.
+    """
+    return _occupancy_rows(
+        atoms, start, end, epoch_seconds(Occupancy.start), epoch_seconds(Occupancy.end)
+    )
+
+
+def _occupancy_intervals(
     atoms: frozenset[int], start: datetime, end: datetime
 ) -> dict[int, list[Interval]]:
+    """The same occupancies as instants, for the recurring search's reasons."""
+    return _occupancy_rows(atoms, start, end, Occupancy.start, Occupancy.end)
+
+
+def _occupancy_rows(
+    atoms: frozenset[int], start: datetime, end: datetime, *edges: Any
+) -> dict[int, list[Any]]:
     # Plain rows through the session's connection: the ORM's row loading costs more than
     # the query for these only-read tuples.
     rows = (
         db.session.connection()
         .execute(
-            select(Occupancy.room_id, Occupancy.start, Occupancy.end).where(
+            select(Occupancy.room_id, *edges).where(
                 Occupancy.active,
                 Occupancy.room_id.in_(atoms),
                 Occupancy.start < end,
@@ -248,7 +321,7 @@ def _occupancies(
         )
         .all()
     )
-    found: dict[int, list[Interval]] = defaultdict(list)
+    found: dict[int, list[Any]] = defaultdict(list)
     for room_id, occupied_start, occupied_end in rows:
         found[room_id].append((occupied_start, occupied_end))
     return found

@@ -25,7 +25,7 @@ from booking.services.rooms import atom_ids
 from booking.services.search.availability import (
     AvailabilityFilter,
     _closures,
-    _occupancies,
+    _occupancy_intervals,
     _rooms,
     free_intervals,
 )
@@ -211,7 +211,7 @@ def room_calendars(
     start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
     end = datetime.combine(last, time(0), tzinfo=UTC) + timedelta(days=2) + duration
     max_buffer = timedelta(minutes=max(r.effective_policy["buffer_minutes"] for r in rooms))
-    occupied = _occupancies(atom_ids(*rooms), start, end + max_buffer)
+    occupied = _occupancy_intervals(atom_ids(*rooms), start, end + max_buffer)
     closed = _closures({room.place_id for room in rooms}, start, end)
     opening: dict[tuple[str, str], list[Interval]] = {}
     holidays: dict[str, list[Interval]] = {}
