@@ -167,3 +167,23 @@ def test_the_grid_is_local_where_the_offset_is_not_whole_steps() -> None:
         starts = [start.astimezone(zone).strftime("%H:%M") for start, _ in free]
         ends = [end.astimezone(zone).strftime("%H:%M") for _, end in free]
         assert starts == [expected] and ends == ["17:00"], (name, starts, ends)
+
+
+def test_a_slot_never_starts_before_the_earliest_instant() -> None:
+    # Whole seconds are counted from the epoch: half a second past the hour must round up
+    # to the next grid step, not down to the hour that has just passed.
+    day = datetime(2027, 3, 10, tzinfo=AMS)
+    start, end = day.astimezone(UTC), (day + timedelta(days=1)).astimezone(UTC)
+    earliest = (day + timedelta(hours=10, microseconds=500_000)).astimezone(UTC)
+    free = free_intervals(
+        open_intervals("24/7", AMS, start, end),
+        [],
+        [],
+        buffer=timedelta(0),
+        earliest=earliest,
+        latest=end,
+        zone=AMS,
+        granularity=60,
+        min_length=timedelta(hours=1),
+    )
+    assert free == [((day + timedelta(hours=11)).astimezone(UTC), end)]
