@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -290,29 +290,15 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
 def _occupancies(atoms: frozenset[int], start: datetime, end: datetime) -> dict[int, list[Span]]:
     """Active occupancies of the atoms over [start, end), per atom, in epoch seconds.
 
-    The search only compares and shifts these instants, so no datetime is built for them.
+    Plain rows of integers through the session's connection: the searches only compare and
+    shift these instants, so neither ORM objects nor datetimes are built for them.
     """
-    return _occupancy_rows(
-        atoms, start, end, epoch_seconds(Occupancy.start), epoch_seconds(Occupancy.end)
-    )
-
-
-def _occupancy_intervals(
-    atoms: frozenset[int], start: datetime, end: datetime
-) -> dict[int, list[Interval]]:
-    """The same occupancies as instants, for the recurring search's reasons."""
-    return _occupancy_rows(atoms, start, end, Occupancy.start, Occupancy.end)
-
-
-def _occupancy_rows(
-    atoms: frozenset[int], start: datetime, end: datetime, *edges: Any
-) -> dict[int, list[Any]]:
-    # Plain rows through the session's connection: the ORM's row loading costs more than
-    # the query for these only-read tuples.
     rows = (
         db.session.connection()
         .execute(
-            select(Occupancy.room_id, *edges).where(
+            select(
+                Occupancy.room_id, epoch_seconds(Occupancy.start), epoch_seconds(Occupancy.end)
+            ).where(
                 Occupancy.active,
                 Occupancy.room_id.in_(atoms),
                 Occupancy.start < end,
@@ -321,7 +307,7 @@ def _occupancy_rows(
         )
         .all()
     )
-    found: dict[int, list[Any]] = defaultdict(list)
+    found: dict[int, list[Span]] = defaultdict(list)
     for room_id, occupied_start, occupied_end in rows:
         found[room_id].append((occupied_start, occupied_end))
     return found

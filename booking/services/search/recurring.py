@@ -19,15 +19,25 @@ from zoneinfo import ZoneInfo
 from booking.errors import Invalid
 from booking.models import Room, utcnow
 from booking.services.calendar.closures import closing
-from booking.services.calendar.intervals import Interval, intersect, merge
+from booking.services.calendar.intervals import (
+    ONE_SECOND,
+    Interval,
+    Span,
+    intersect,
+    merge,
+    seconds,
+    seconds_up,
+    spans,
+)
 from booking.services.calendar.opening_hours import local_midnight, open_intervals
 from booking.services.rooms import atom_ids
 from booking.services.search.availability import (
     AvailabilityFilter,
     _closures,
-    _occupancy_intervals,
+    _grid_is_utc,
+    _occupancies,
     _rooms,
-    free_intervals,
+    free_spans,
 )
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -77,13 +87,22 @@ def _pattern_dates(weekdays: tuple[int, ...], first: date, last: date) -> tuple[
 
 @lru_cache(maxsize=256)
 def _pattern_spans(pattern: Pattern, zone: ZoneInfo) -> tuple[Interval | None, ...]:
-    spans: list[Interval | None] = []
+    found: list[Interval | None] = []
     for day in pattern.dates():
         begin = _wall(day, pattern.start_time, zone)
         local_end = datetime.combine(day, pattern.start_time) + pattern.duration
         finish = _wall(local_end.date(), local_end.time(), zone)
-        spans.append(None if begin is None or finish is None else (begin, finish))
-    return tuple(spans)
+        found.append(None if begin is None or finish is None else (begin, finish))
+    return tuple(found)
+
+
+@lru_cache(maxsize=256)
+def _pattern_seconds(pattern: Pattern, zone: ZoneInfo) -> tuple[Span | None, ...]:
+    """The pattern's spans in whole seconds since the epoch."""
+    return tuple(
+        None if span is None else (seconds(span[0]), seconds(span[1]))
+        for span in pattern.spans(zone)
+    )
 
 
 @dataclass
@@ -160,33 +179,37 @@ def _wall(day: date, clock: time, zone: Any) -> datetime | None:
     return local.astimezone(UTC)
 
 
-def _inside(span: Interval, intervals: list[Interval]) -> bool:
-    return any(start <= span[0] and span[1] <= end for start, end in intervals)
+def _inside(span: Span, spans: list[Span]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
 
 
-def _inside_sorted(span: Interval, intervals: list[Interval], starts: list[datetime]) -> bool:
-    """`_inside` for sorted, disjoint intervals: one binary search instead of a scan."""
+def _inside_sorted(span: Span, spans: list[Span], starts: list[int]) -> bool:
+    """`_inside` for sorted, disjoint spans: one binary search instead of a scan."""
     index = bisect_right(starts, span[0]) - 1
-    return index >= 0 and span[1] <= intervals[index][1]
+    return index >= 0 and span[1] <= spans[index][1]
 
 
-def _overlaps(span: Interval, intervals: list[Interval]) -> bool:
-    return any(start < span[1] and span[0] < end for start, end in intervals)
+def _overlaps(span: Span, spans: list[Span]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in spans)
 
 
 @dataclass
 class RoomCalendar:
-    """What decides a room's dates in a window, computed once for any number of patterns."""
+    """What decides a room's dates in a window, computed once for any number of patterns.
+
+    Every instant is in whole seconds since the epoch: a pattern's dates are checked by
+    comparing integers.
+    """
 
     room: Room
     policy: dict[str, Any]
-    free: list[Interval]
-    hours: list[Interval]
-    holidays: list[Interval]
-    closures: list[Interval]
-    busy: list[Interval]
-    buffer: timedelta
-    free_starts: list[datetime] = field(default_factory=list)
+    free: list[Span]
+    hours: list[Span]
+    holidays: list[Span]
+    closures: list[Span]
+    busy: list[Span]
+    buffer: int
+    free_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.free_starts = [start for start, _ in self.free]
@@ -211,45 +234,60 @@ def room_calendars(
     start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
     end = datetime.combine(last, time(0), tzinfo=UTC) + timedelta(days=2) + duration
     max_buffer = timedelta(minutes=max(r.effective_policy["buffer_minutes"] for r in rooms))
-    occupied = _occupancy_intervals(atom_ids(*rooms), start, end + max_buffer)
+    occupied = _occupancies(atom_ids(*rooms), start, end + max_buffer)
     closed = _closures({room.place_id for room in rooms}, start, end)
-    opening: dict[tuple[str, str], list[Interval]] = {}
-    holidays: dict[str, list[Interval]] = {}
-    wanted_days: dict[str, list[Interval]] = {}
-    searched: dict[tuple[str, str], list[Interval]] = {}
+    opening: dict[tuple[str, str], list[Span]] = {}
+    holidays: dict[str, list[Span]] = {}
+    wanted_days: dict[str, list[Span]] = {}
+    searched: dict[tuple[str, str], list[Span]] = {}
+    utc_grid: dict[tuple[str, int, datetime, datetime], bool] = {}
     calendars = []
     for room in rooms:
         zone, policy = room.zone, room.effective_policy
         expression = room.effective_opening_hours
         if (zone.key, expression) not in opening:
-            hours = open_intervals(expression, zone, start, end)
+            hours = spans(open_intervals(expression, zone, start, end))
             if zone.key not in wanted_days:
-                wanted_days[zone.key] = _local_days(days, zone)
+                wanted_days[zone.key] = spans(_local_days(days, zone))
             opening[(zone.key, expression)] = hours
             # Free intervals are worked out only where the hours meet the wanted days.
             searched[(zone.key, expression)] = (
                 intersect(hours, wanted_days[zone.key]) if days else hours
             )
         if zone.key not in holidays:
-            holidays[zone.key] = open_intervals("PH", zone, start, end)
-        hours = opening[(zone.key, expression)]
+            holidays[zone.key] = spans(open_intervals("PH", zone, start, end))
         room_atoms = atom_ids(room)
-        closures = closing(closed[room.place_id], room_atoms)
-        busy = [iv for atom in room_atoms for iv in occupied[atom]]
-        buffer = timedelta(minutes=policy["buffer_minutes"])
-        free = free_intervals(
+        closures = spans(closing(closed[room.place_id], room_atoms))
+        busy = [span for atom in room_atoms for span in occupied[atom]]
+        buffer = 60 * policy["buffer_minutes"]
+        granularity = policy["granularity_minutes"]
+        earliest = max(start, now + timedelta(minutes=policy["min_notice_minutes"]))
+        latest = min(end, now + timedelta(days=policy["max_days_ahead"]))
+        grid_key = (zone.key, granularity, earliest, latest)
+        if grid_key not in utc_grid:
+            utc_grid[grid_key] = _grid_is_utc(zone, earliest, latest, granularity)
+        free = free_spans(
             searched[(zone.key, expression)],
             closures,
             busy,
             buffer=buffer,
-            earliest=max(start, now + timedelta(minutes=policy["min_notice_minutes"])),
-            latest=min(end, now + timedelta(days=policy["max_days_ahead"])),
-            zone=zone,
-            granularity=policy["granularity_minutes"],
-            min_length=duration,
+            earliest=seconds_up(earliest),
+            latest=seconds(latest),
+            grid=None if utc_grid[grid_key] else zone,
+            step=60 * granularity,
+            min_length=duration // ONE_SECOND,
         )
         calendars.append(
-            RoomCalendar(room, policy, free, hours, holidays[zone.key], closures, busy, buffer)
+            RoomCalendar(
+                room,
+                policy,
+                free,
+                opening[(zone.key, expression)],
+                holidays[zone.key],
+                closures,
+                busy,
+                buffer,
+            )
         )
     return calendars
 
@@ -269,7 +307,7 @@ def dates_of(calendar: RoomCalendar, pattern: Pattern, now: datetime) -> RoomDat
     """One room's free and taken dates for a pattern."""
     answer = RoomDates(calendar.room)
     dates = pattern.dates()
-    for day, span in zip(dates, pattern.spans(calendar.room.zone), strict=True):
+    for day, span in zip(dates, _pattern_seconds(pattern, calendar.room.zone), strict=True):
         reason = _verdict(span, pattern, calendar, now)
         if reason is None:
             answer.free_dates.append(day)
@@ -299,7 +337,7 @@ def recurring_availability(
 
 
 def _verdict(
-    span: Interval | None, pattern: Pattern, calendar: RoomCalendar, now: datetime
+    span: Span | None, pattern: Pattern, calendar: RoomCalendar, now: datetime
 ) -> str | None:
     """None when the date's span is bookable; otherwise the first reason it is not."""
     policy, buffer = calendar.policy, calendar.buffer
@@ -323,7 +361,7 @@ def _verdict(
     # As in free_intervals: an occupancy [s, e) blocks [s - buffer, e).
     if _overlaps(span, [(s - buffer, e) for s, e in busy]):
         return "booked"
-    if begin < now + timedelta(minutes=policy["min_notice_minutes"]):
+    if begin < seconds_up(now + timedelta(minutes=policy["min_notice_minutes"])):
         return "too_short_notice"
     if not allowed:
         return "duration_not_allowed"
