@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.install_sqlite_transaction_mode()
     install_feed_stamps()
     db.init_app(app)
+    database.install_clean_transaction_end(app)
     migrate.init_app(
         app,
         db,

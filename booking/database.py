@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from flask import has_request_context, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _installed = False
@@ -42,6 +43,33 @@ def install_sqlite_transaction_mode() -> None:
     event.listen(Engine, "connect", _on_connect)
     event.listen(Engine, "begin", _on_begin)
     _installed = True
+
+
+def _end_clean_transaction(error: BaseException | None) -> None:
+    """End a request's still-open transaction with COMMIT when it holds no pending change.
+
+    Flask-SQLAlchemy ends every request with `session.remove()`, which rolls back, and
+    psycopg forgets every prepared statement on a ROLLBACK: each read request made the
+    driver start over, so no query ever became prepared. For a transaction that only read,
+    COMMIT ends it the same way. One with pending changes, or a failed request, is still
+    rolled back by `session.remove()`.
+    """
+    from booking.extensions import db
+
+    session = db.session()
+    if error is not None or not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        return
+    try:
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+
+
+def install_clean_transaction_end(app: Flask) -> None:
+    """Register the request teardown that ends clean transactions with COMMIT."""
+    app.teardown_request(_end_clean_transaction)
 
 
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
