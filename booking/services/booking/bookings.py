@@ -122,6 +122,7 @@ def _check_slot(
     if not locked:
         lock_quota(booker_id, room.place_id)
     until = occupied_until(request.end, room.effective_policy["buffer_minutes"])
+    # Only a new booking reads its room with the lock; its id is drawn in the same read.
     snapshot = read_snapshot(
         room, request.start, until, booker_id, now, exclude_booking, reserve_id=locked
     )
