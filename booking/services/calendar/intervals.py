@@ -31,7 +31,7 @@ def seconds_up(value: datetime) -> int:
 
 def instant(value: int) -> datetime:
     """Whole seconds since the epoch as an instant in UTC."""
-    return EPOCH + timedelta(seconds=value)
+    return datetime.fromtimestamp(value, UTC)
 
 
 def spans(intervals: Iterable[Interval]) -> list[Span]:

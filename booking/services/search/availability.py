@@ -29,7 +29,6 @@ from booking.services.calendar.intervals import (
     Span,
     instant,
     intersect,
-    merge,
     seconds,
     seconds_up,
     spans,
@@ -139,9 +138,12 @@ def free_spans(
     `grid` is the zone whose clock the grid of `step` seconds is read on, or None where
     that is the UTC grid (then an edge is rounded without looking up an offset).
     """
-    blocked = [*closures, *((start - buffer, end) for start, end in occupancies)]
+    if buffer:
+        blocked = [*closures, *((start - buffer, end) for start, end in occupancies)]
+    else:
+        blocked = [*closures, *occupancies]
     result = []
-    for start, end in subtract(merge(opening), blocked):
+    for start, end in subtract(opening, blocked):
         start = max(start, earliest)
         end = min(end, latest)
         if grid is None:
@@ -246,6 +248,16 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
     opening: dict[tuple[int, str], list[Span]] = {}
     daily: dict[int, list[Span]] = {}
     utc_grid: dict[tuple[int, int, datetime, datetime], bool] = {}
+    # Rooms share most edges (opening and closing times, the grid): each instant is built
+    # once and the same object answered for every slot that starts or ends then.
+    instants: dict[int, datetime] = {}
+
+    def at(second: int) -> datetime:
+        found = instants.get(second)
+        if found is None:
+            found = instants[second] = instant(second)
+        return found
+
     slots = []
     for room in rooms:
         zone = room.zone
@@ -283,7 +295,7 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
                 (s, e) for s, e in intersect(free, daily[room.place_id]) if e - s >= min_seconds
             ]
         room_id, place_id = room.id, room.place_id
-        slots += [FreeSlot(room_id, place_id, instant(s), instant(e), zone) for s, e in free]
+        slots += [FreeSlot(room_id, place_id, at(s), at(e), zone) for s, e in free]
     return slots
 
 
