@@ -156,6 +156,40 @@ def free_spans(
     return result
 
 
+def room_free_spans(
+    room: Room,
+    opening: list[Span],
+    closures: list[Span],
+    busy: list[Span],
+    window: Interval,
+    now: datetime,
+    min_length: int,
+    grids: dict[tuple[str, int, datetime, datetime], bool],
+) -> list[Span]:
+    """A room's free spans in the window under its policy: notice, horizon, buffer, grid.
+
+    `grids` remembers, across the rooms of one search, where a zone's grid is the UTC grid.
+    """
+    policy, zone = room.effective_policy, room.zone
+    granularity = policy["granularity_minutes"]
+    earliest = max(window[0], now + timedelta(minutes=policy["min_notice_minutes"]))
+    latest = min(window[1], now + timedelta(days=policy["max_days_ahead"]))
+    key = (zone.key, granularity, earliest, latest)
+    if key not in grids:
+        grids[key] = _grid_is_utc(zone, earliest, latest, granularity)
+    return free_spans(
+        opening,
+        closures,
+        busy,
+        buffer=60 * policy["buffer_minutes"],
+        earliest=seconds_up(earliest),
+        latest=seconds(latest),
+        grid=None if grids[key] else zone,
+        step=60 * granularity,
+        min_length=min_length,
+    )
+
+
 def free_intervals(
     opening: Iterable[Interval],
     closures: Iterable[Interval],
@@ -247,7 +281,7 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
     # Per place: its opening hours per expression, its daily windows, its grids.
     opening: dict[tuple[int, str], list[Span]] = {}
     daily: dict[int, list[Span]] = {}
-    utc_grid: dict[tuple[int, int, datetime, datetime], bool] = {}
+    utc_grid: dict[tuple[str, int, datetime, datetime], bool] = {}
     # Rooms share most edges (opening and closing times, the grid): each instant is built
     # once and the same object answered for every slot that starts or ends then.
     instants: dict[int, datetime] = {}
@@ -266,25 +300,18 @@ def find_availability(filters: AvailabilityFilter, now: datetime | None = None) 
         key = (room.place_id, expression)
         if key not in opening:
             opening[key] = spans(open_intervals(expression, zone, start, end))
-        policy = room.effective_policy
         room_atoms = atom_ids(room)
-        min_seconds = 60 * max(filters.min_duration or 0, policy["min_duration_minutes"])
-        granularity = policy["granularity_minutes"]
-        earliest = max(start, now + timedelta(minutes=policy["min_notice_minutes"]))
-        latest = min(end, now + timedelta(days=policy["max_days_ahead"]))
-        grid_key = (room.place_id, granularity, earliest, latest)
-        if grid_key not in utc_grid:
-            utc_grid[grid_key] = _grid_is_utc(zone, earliest, latest, granularity)
-        free = free_spans(
+        minutes = max(filters.min_duration or 0, room.effective_policy["min_duration_minutes"])
+        min_seconds = 60 * minutes
+        free = room_free_spans(
+            room,
             opening[key],
             spans(closing(closed[room.place_id], room_atoms)),
             [span for atom in room_atoms for span in occupied[atom]],
-            buffer=60 * policy["buffer_minutes"],
-            earliest=seconds_up(earliest),
-            latest=seconds(latest),
-            grid=None if utc_grid[grid_key] else zone,
-            step=60 * granularity,
-            min_length=min_seconds,
+            (start, end),
+            now,
+            min_seconds,
+            utc_grid,
         )
         if filters.weekdays or filters.between:
             if room.place_id not in daily:

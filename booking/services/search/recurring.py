@@ -34,10 +34,9 @@ from booking.services.rooms import atom_ids
 from booking.services.search.availability import (
     AvailabilityFilter,
     _closures,
-    _grid_is_utc,
     _occupancies,
     _rooms,
-    free_spans,
+    room_free_spans,
 )
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -259,23 +258,15 @@ def room_calendars(
         room_atoms = atom_ids(room)
         closures = spans(closing(closed[room.place_id], room_atoms))
         busy = [span for atom in room_atoms for span in occupied[atom]]
-        buffer = 60 * policy["buffer_minutes"]
-        granularity = policy["granularity_minutes"]
-        earliest = max(start, now + timedelta(minutes=policy["min_notice_minutes"]))
-        latest = min(end, now + timedelta(days=policy["max_days_ahead"]))
-        grid_key = (zone.key, granularity, earliest, latest)
-        if grid_key not in utc_grid:
-            utc_grid[grid_key] = _grid_is_utc(zone, earliest, latest, granularity)
-        free = free_spans(
+        free = room_free_spans(
+            room,
             searched[(zone.key, expression)],
             closures,
             busy,
-            buffer=buffer,
-            earliest=seconds_up(earliest),
-            latest=seconds(latest),
-            grid=None if utc_grid[grid_key] else zone,
-            step=60 * granularity,
-            min_length=duration // ONE_SECOND,
+            (start, end),
+            now,
+            duration // ONE_SECOND,
+            utc_grid,
         )
         calendars.append(
             RoomCalendar(
@@ -286,7 +277,7 @@ def room_calendars(
                 holidays[zone.key],
                 closures,
                 busy,
-                buffer,
+                60 * policy["buffer_minutes"],
             )
         )
     return calendars
