@@ -142,9 +142,10 @@ def insert_booking(
         booking.id = values["booking_id"] = cast(CursorResult[Any], written).lastrowid
         values["event_payload"] = {**payload, "booking_id": booking.id}
         db.session.execute(NEW_OCCUPANCY, [{**values, "atom": atom} for atom in sorted(atoms)])
-        for statement in (NEW_HISTORY, NEW_EVENT, STAMP):
-            if statement is not NEW_EVENT or event:
-                db.session.execute(statement, values)
+        db.session.execute(NEW_HISTORY, values)
+        if event:
+            db.session.execute(NEW_EVENT, values)
+        db.session.execute(STAMP, values)
     _adopt(booking, now)
 
 

@@ -164,7 +164,7 @@ def read_snapshot(
             occupancies.append((a, b, (row_start, row_end)))
         else:
             active, reserved_id = int(a or 0), b
-    spans: list[ClosedSpan] = [(span, frozenset(atoms)) for span, _, atoms in closed.values()]
+    spans: list[ClosedSpan] = [(span, frozenset(closes)) for span, _, closes in closed.values()]
     reasons = {span: reason for span, reason, _ in closed.values()}
     calendar = PlaceCalendar(place, start, end, spans, occupancies, reasons)
     return SlotSnapshot(calendar, active, reserved_id)

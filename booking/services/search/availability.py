@@ -1,9 +1,10 @@
 """Free time per room: opening hours minus closures minus occupancies, as bookable intervals.
 
-`free_intervals` is a pure function of one room's data. `find_availability` loads every
-room that matches the filters with one query for rooms, one for closures and one for the
-occupancies in the window, evaluates each distinct opening-hours string once per place,
-and sweeps each room in Python.
+`free_intervals` is a pure function of one room's data, and `free_spans` the same in whole
+seconds since the epoch. `find_availability` loads every room that matches the filters with
+one query for rooms, one for closures and one for the occupancies in the window (as epoch
+seconds, computed by the database), evaluates each distinct opening-hours string once per
+place, and sweeps each room over integers; datetimes are built only for the answer.
 """
 
 from __future__ import annotations
