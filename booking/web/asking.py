@@ -119,10 +119,19 @@ def ask_sent() -> str:
 @bp.get("/aanvragen/bevestig/<string(maxlength=64):code>")
 def confirm_page(code: str) -> str:
     """What the link would book, and for a weekly request which dates are taken and why."""
+    return _confirmation(code)
+
+
+def _confirmation(code: str, **outcome: Any) -> str:
+    """The confirmation page of a link, with what a try to book it met (if any)."""
     waiting = requests_by_mail.waiting(code)
-    dates = requests_by_mail.preview(waiting)
     return render_template(
-        "web/confirm.html", waiting=waiting, dates=dates, form=ConfirmForm(), code=code
+        "web/confirm.html",
+        waiting=waiting,
+        dates=requests_by_mail.preview(waiting),
+        form=ConfirmForm(),
+        code=code,
+        **outcome,
     )
 
 
@@ -135,28 +144,12 @@ def confirm(code: str) -> Any:
     try:
         placed = unit_of_work(requests_by_mail.confirm)(code, form.rest.data == "1")
     except Conflict as conflict:
-        waiting = requests_by_mail.waiting(code)
-        return render_template(
-            "web/confirm.html",
-            waiting=waiting,
-            dates=requests_by_mail.preview(waiting),
-            form=ConfirmForm(),
-            code=code,
-            conflict=conflict,
-            alternatives=conflict.extra.get("alternatives", []),
-        ), 409
+        alternatives = conflict.extra.get("alternatives", [])
+        return _confirmation(code, conflict=conflict, alternatives=alternatives), 409
     except Invalid as refused:
         # A rule the request breaks now (notice, opening hours...): say which, and keep
         # the link usable for another try later or elsewhere.
-        waiting = requests_by_mail.waiting(code)
-        return render_template(
-            "web/confirm.html",
-            waiting=waiting,
-            dates=requests_by_mail.preview(waiting),
-            form=ConfirmForm(),
-            code=code,
-            refused=refused,
-        ), refused.status
+        return _confirmation(code, refused=refused), refused.status
     return render_template("web/confirmed.html", placed=placed)
 
 
