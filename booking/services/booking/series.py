@@ -30,12 +30,8 @@ from booking.services.booking.bookings import (
     transition,
 )
 from booking.services.booking.recurrence import local_occurrences, parse_rrule
-from booking.services.booking.slots import (
-    active_bookings_of,
-    flush_or_conflict,
-    judge,
-    room_calendar,
-)
+from booking.services.booking.slots import flush_or_conflict, judge
+from booking.services.booking.snapshot import read_snapshot
 from booking.services.common import get_or_404
 from booking.services.notify import outbox
 
@@ -64,7 +60,7 @@ def _skip(zone: Any, start: datetime, end: datetime, reason: str, detail: str) -
 def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = None) -> SeriesOutcome:
     """Book a recurring series (scope `book`); `on_conflict` fail or skip, `dry_run` previews."""
     now = now or utcnow()
-    account, room, template = requested_slot(actor, data)
+    account, room, template = requested_slot(actor, data, with_quota_lock=True)
     zone = room.zone
     if data["end"] <= data["start"]:
         raise Invalid("An occurrence must end after it starts.", errors={"end": ["After start."]})
@@ -72,12 +68,15 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
     occurrences = local_occurrences(rule, data["start"], data["end"], zone)
     expire_pending(now, room.place_id)
     buffer = room.effective_policy["buffer_minutes"]
-    calendar = room_calendar(
+    # The room was read with the quota lock: this read counts every booking committed before.
+    snapshot = read_snapshot(
         room,
         occurrences[0][0],
         occupied_until(max(end for _, end, _ in occurrences), buffer),
+        account.id,
+        now,
     )
-    active = active_bookings_of(account.id, room.place_id, now, None)
+    calendar, active = snapshot.calendar, snapshot.active_bookings
     series = Series(
         room=room,
         place=room.place,

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice, zip_longest
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from booking.errors import Conflict, DomainError
 from booking.extensions import db
-from booking.models import Booking, Room
-from booking.models.booking import CONFIRMED, PENDING
+from booking.models import Room
 from booking.services.booking.booking_rules import (
     RoomRules,
     SlotRequest,
@@ -26,7 +25,6 @@ from booking.services.calendar.calendar import PlaceCalendar, load_calendar
 from booking.services.calendar.intervals import Interval
 from booking.services.calendar.opening_hours import local_midnight
 from booking.services.common import get_or_404
-from booking.services.rooms import atom_ids
 
 MAX_ALTERNATIVES = 5
 # Occupancies are looked up this far around a request: buffers are at most a day.
@@ -46,30 +44,12 @@ class Verdict:
         return not self.violations and not self.conflicts
 
 
-def active_bookings_of(account_id: int, place_id: int, now: datetime, exclude: int | None) -> int:
-    """How many active bookings the account holds at the place that have not ended.
-
-    On PostgreSQL this first takes a transaction lock on (account, place): two concurrent
-    requests of one account would otherwise both count below the quota and both insert.
-    SQLite needs none; its write transactions already run one at a time.
-    """
-    lock_quota(account_id, place_id)
-    stmt = select(func.count(Booking.id)).where(
-        Booking.booked_by_id == account_id,
-        Booking.place_id == place_id,
-        Booking.end > now,
-        or_(
-            Booking.status == CONFIRMED,
-            (Booking.status == PENDING) & (Booking.start > now),
-        ),
-    )
-    if exclude is not None:
-        stmt = stmt.where(Booking.id != exclude)
-    return int(db.session.scalar(stmt) or 0)
-
-
 def lock_quota(account_id: int, place_id: int) -> None:
-    """On PostgreSQL, the transaction lock that serialises an account's bookings at a place."""
+    """On PostgreSQL, the transaction lock that serialises an account's bookings at a place.
+
+    Without it two concurrent requests of one account would both count below the quota and
+    both insert. SQLite needs none; its write transactions already run one at a time.
+    """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(
             text("SELECT pg_advisory_xact_lock(:account, :place)"),
@@ -115,11 +95,6 @@ def judge(
 def calendar_for(room: Room, start: datetime, end: datetime) -> PlaceCalendar:
     """The room's place calendar around [start, end), every room (for alternatives)."""
     return load_calendar(room.place, start - MARGIN, end + MARGIN)
-
-
-def room_calendar(room: Room, start: datetime, end: datetime) -> PlaceCalendar:
-    """Just enough calendar to check `room` over [start, end)."""
-    return load_calendar(room.place, start, end, atom_ids(room))
 
 
 def _day_grid(room: Room, start: datetime, duration: timedelta) -> Iterator[datetime]:
