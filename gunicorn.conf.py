@@ -12,8 +12,13 @@ graceful_timeout = 20
 keepalive = 5
 # Private feed URLs carry a token: the access log shows them redacted.
 logger_class = "booking.access_log.RedactingLogger"
-# The longest request line gunicorn reads (its maximum); filters may repeat.
-limit_request_line = 8190
+# No limit of gunicorn's own on the request line (0; it still stops at 1 MiB), so that the
+# app answers an overlong URL itself with a 414 problem+json (BOOKING_MAX_URL_LENGTH, 8190
+# bytes by default) instead of gunicorn's text/html page.
+limit_request_line = 0
+# gunicorn's control socket shares one path between every server of a user; nothing here
+# uses it, and servers side by side (tests, benchmarks) must not take it from each other.
+control_socket_disable = True
 # The usual combined format, and the request id the service answered with. The service
 # itself logs one JSON line per request with its route, duration and account.
 access_log_format = (

@@ -18,6 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# The in-process apps and the `booking` commands run with the development key; the served app
+# (gunicorn below) runs in production, as deployed.
+os.environ.setdefault("BOOKING_ENV", "development")
 
 
 def free_port() -> int:
@@ -54,6 +57,7 @@ def gunicorn(url: str, workers: int) -> Iterator[int]:
         **os.environ,
         "BOOKING_DATABASE_URL": url,
         "BOOKING_RATELIMIT_ENABLED": "false",
+        "BOOKING_ENV": "production",
         "BOOKING_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         # wsgi.py serves production, which needs its own secret.
         "BOOKING_SECRET_KEY": secrets.token_urlsafe(48),

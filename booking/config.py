@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from gunicorn.errors import AppImportError
+
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 HOLIDAY_COUNTRY = "NL"
 
@@ -25,8 +27,11 @@ DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in produc
 MIN_SECRET_KEY_LENGTH = 32
 
 
-class ConfigurationError(RuntimeError):
-    """The service cannot start with this configuration."""
+class ConfigurationError(AppImportError):
+    """The service cannot start with this configuration.
+
+    An AppImportError because gunicorn answers one with its message on one line and stops,
+    where any other error is a traceback from every worker it tries to boot."""
 
 
 def engine_options(
@@ -51,8 +56,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     sqlite_file = Path(instance_path) / "booking.db"
     database_url = _env("DATABASE_URL", f"sqlite:///{sqlite_file}") or ""
     config: dict[str, Any] = {
-        # production (the default of wsgi.py, so of gunicorn) or development (`make run`).
-        "ENV": _env("ENV", "development"),
+        # production unless told otherwise: development is `make run`, the tests, or an
+        # explicit BOOKING_ENV=development, so no server signs with the development key.
+        "ENV": _env("ENV", "production"),
         "SECRET_KEY": _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
         # json (one object per line, for log collectors) or text; json in production.
         "LOG_FORMAT": _env("LOG_FORMAT", ""),
@@ -78,6 +84,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "BOOKING_WRITE_RATE_LIMIT": _env("WRITE_RATE_LIMIT", "120 per minute"),
         # Per client address; calendar services poll many feeds from few addresses.
         "FEED_RATE_LIMIT": _env("FEED_RATE_LIMIT", "600 per minute"),
+        # A request whose path and query are longer than this (bytes) is refused with 414.
+        "MAX_URL_LENGTH": _env_int("MAX_URL_LENGTH", 8190),
         # A request body larger than this is refused with 413 before it is parsed.
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
         # Mail: smtp://user:pass@host:587?starttls=true or smtps://...; empty: .eml files
@@ -120,8 +128,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
             config["SQLITE_BUSY_TIMEOUT"],
         ),
     )
+    _check_production(config)
     _settle_base_url(config)
-    _check_secret_key(config)
     if not config["LOG_FORMAT"]:
         config["LOG_FORMAT"] = "json" if config["ENV"] == "production" else "text"
     # The pages' session cookie only carries the CSRF secret; it never crosses sites.
@@ -139,29 +147,36 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     return config
 
 
-def _check_secret_key(config: dict[str, Any]) -> None:
-    """Production needs its own long secret: it signs the pages' sessions and the hosts'
-    decision links, and keys the webhook secrets' encryption."""
+def _check_production(config: dict[str, Any]) -> None:
+    """Production needs its own long secret (it signs the pages' sessions and the hosts'
+    decision links, and keys the webhook secrets' encryption) and an explicit public URL (feed
+    and mail links are built from it, never from a request's Host header). One line names
+    everything missing, so a refused start says at once what to set."""
     if config["ENV"] != "production":
         return
+    missing = []
     key = str(config["SECRET_KEY"] or "")
     if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+        missing.append(
+            f"BOOKING_SECRET_KEY must be set, at least {MIN_SECRET_KEY_LENGTH} random characters "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(48))'), or anyone could "
+            "forge a signed-in session"
+        )
+    if not config["PUBLIC_BASE_URL"]:
+        missing.append(
+            "BOOKING_PUBLIC_BASE_URL is required (for example https://wijkruimte.example.nl)"
+        )
+    if missing:
         raise ConfigurationError(
-            f"BOOKING_SECRET_KEY must be set in production, at least {MIN_SECRET_KEY_LENGTH} "
-            "random characters (python3 -c 'import secrets; print(secrets.token_urlsafe(48))'): "
-            "with the development value anyone could forge a signed-in session."
+            "Wijkruimte runs in production unless BOOKING_ENV=development: "
+            + "; ".join(missing)
+            + "."
         )
 
 
 def _settle_base_url(config: dict[str, Any]) -> None:
-    """Production needs an explicit public URL; development defaults to `make run`'s."""
+    """An explicit public URL loses its trailing slash; development defaults to `make run`'s."""
     if config["PUBLIC_BASE_URL"]:
         config["PUBLIC_BASE_URL"] = str(config["PUBLIC_BASE_URL"]).rstrip("/")
-        return
-    if config["ENV"] == "production":
-        raise ConfigurationError(
-            "BOOKING_PUBLIC_BASE_URL is required in production (for example "
-            "https://wijkruimte.example.nl): feed and mail links are built from it, never "
-            "from a request's Host header. For local use set BOOKING_ENV=development."
-        )
-    config["PUBLIC_BASE_URL"] = DEVELOPMENT_BASE_URL
+    else:
+        config["PUBLIC_BASE_URL"] = DEVELOPMENT_BASE_URL

@@ -76,6 +76,7 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
     """An app on the given database with test settings."""
     config = {
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "ENV": "development",
         "TESTING": True,
         "SIGNUP_RATE_LIMIT": "100000 per minute",
         "BOOKING_WRITE_RATE_LIMIT": "100000 per minute",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 
 from booking.config import DEVELOPMENT_BASE_URL, ConfigurationError, load_config
 
@@ -39,6 +40,7 @@ def test_postgresql_gets_connect_statement_and_pool_timeouts(tmp_path: object) -
     config = load_config(
         str(tmp_path),
         {
+            "ENV": "development",
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/db",
             "DB_CONNECT_TIMEOUT": 2,
             "DB_STATEMENT_TIMEOUT_MS": 1500,
@@ -53,6 +55,30 @@ def test_postgresql_gets_connect_statement_and_pool_timeouts(tmp_path: object) -
 
 
 def test_redis_storage_gets_short_timeouts_and_fails_open(tmp_path: object) -> None:
-    config = load_config(str(tmp_path), {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"})
+    config = load_config(
+        str(tmp_path), {"ENV": "development", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"}
+    )
     assert config["RATELIMIT_SWALLOW_ERRORS"] is True
     assert config["RATELIMIT_STORAGE_OPTIONS"]["socket_timeout"] <= 1
+
+
+def test_production_is_the_default_and_names_everything_it_needs(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("BOOKING_ENV", "BOOKING_SECRET_KEY", "BOOKING_PUBLIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigurationError) as refused:
+        load_config(str(tmp_path))
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "BOOKING_SECRET_KEY" in message and "BOOKING_PUBLIC_BASE_URL" in message
+    monkeypatch.setenv("BOOKING_ENV", "development")
+    assert load_config(str(tmp_path))["ENV"] == "development"
+
+
+def test_an_overlong_url_is_a_414_problem(client: FlaskClient) -> None:
+    answer = client.get("/api/v1/places?q=" + "x" * 9000)
+    assert answer.status_code == 414
+    assert answer.mimetype == "application/problem+json"
+    assert answer.json["code"] == "uri_too_long"
+    assert client.get("/api/v1/places?q=" + "x" * 100).status_code == 200

@@ -1,6 +1,7 @@
 """`pip install .` as an operator would: build the wheel, install it into a fresh virtual
 environment away from the checkout, migrate a fresh database with `booking db upgrade`, and
-serve it with gunicorn: /readyz answers 200 and the pages come with their stylesheet."""
+serve it with gunicorn (the locked versions beneath it): /readyz answers 200 and the pages
+come with their stylesheet."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ def _run(command: list[str | Path], **kwargs: Any) -> str:
 
 def test_the_wheel_installs_migrates_and_serves(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    _run([PYTHON, "-m", "pip", "wheel", ROOT, "--no-deps", "-q", "-w", dist])
+    # Built with the locked setuptools of this environment, not one fetched for the build.
+    _run(
+        [PYTHON, "-m", "pip", "wheel", ROOT, "--no-deps", "--no-build-isolation", "-q", "-w", dist]
+    )
     wheel = next(dist.glob("wijkruimte_booking-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "booking/migrations/env.py" in names and "booking/migrations/alembic.ini" in names
@@ -36,7 +40,11 @@ def test_the_wheel_installs_migrates_and_serves(tmp_path: Path) -> None:
 
     target = tmp_path / "venv"
     venv.create(target, with_pip=True)
-    _run([target / "bin" / "pip", "install", "-q", wheel])
+    # The locked versions, then the wheel on them: its declared requirements must hold there.
+    pip = target / "bin" / "pip"
+    _run([pip, "install", "-q", "--require-hashes", "--no-deps", "-r", ROOT / "requirements.lock"])
+    _run([pip, "install", "-q", "--no-deps", wheel])
+    _run([pip, "check"])
     work = tmp_path / "elsewhere"  # not the checkout: only the installed package is seen
     work.mkdir()
     port = free_port()

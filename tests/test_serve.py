@@ -38,6 +38,10 @@ def test_gunicorn_serves_the_demo_places(tmp_path: Path) -> None:
         with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=5) as r:
             spec = json.load(r)
             assert "/api/v1/places/{place_id}/opening-hours" in spec["paths"]
+        # An overlong request line reaches the app, which answers it as a problem, not gunicorn.
+        status, headers, problem = send("GET", f"{base}/api/v1/places?q=" + "x" * 9000)
+        assert (status, problem["code"]) == (414, "uri_too_long")
+        assert headers["Content-Type"] == "application/problem+json"
 
 
 def test_production_refuses_to_start_without_a_public_base_url(tmp_path: Path) -> None:
@@ -48,7 +52,26 @@ def test_production_refuses_to_start_without_a_public_base_url(tmp_path: Path) -
         [BIN / "python", "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert started.returncode != 0
-    assert "BOOKING_PUBLIC_BASE_URL is required in production" in started.stderr
+    assert "BOOKING_PUBLIC_BASE_URL is required" in started.stderr
+
+
+def test_gunicorn_refuses_to_serve_the_factory_without_production_settings(
+    tmp_path: Path,
+) -> None:
+    """`gunicorn 'booking:create_app()'` is production unless told: no development key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOOKING_")}
+    env["BOOKING_DATABASE_URL"] = f"sqlite:///{tmp_path / 'factory.db'}"
+    started = subprocess.run(
+        [BIN / "gunicorn", "--bind", "127.0.0.1:0", "booking:create_app()"],
+        cwd=tmp_path,  # no gunicorn.conf.py here: only the installed package
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode != 0
+    (line,) = [line for line in started.stderr.splitlines() if "BOOKING_SECRET_KEY" in line]
+    assert "BOOKING_PUBLIC_BASE_URL" in line and "Traceback" not in started.stderr
 
 
 def test_the_access_log_never_shows_a_private_feed_token(tmp_path: Path) -> None:

@@ -30,6 +30,14 @@ MAX_INTEGER_DIGITS = 20
 JSON_MIMETYPES = ("application/json", "application/merge-patch+json")
 
 
+class UriTooLong(DomainError):
+    """The request's path and query are longer than any operation needs."""
+
+    status = 414
+    code = "uri_too_long"
+    title = "URI too long"
+
+
 class MalformedJson(DomainError):
     """The body is not JSON this service can read."""
 
@@ -93,6 +101,7 @@ def _operation(view_function: Any, method: str) -> Operation | None:
 
 def check_request() -> None:
     """Run every guard on the incoming request (registered as a before_request hook)."""
+    _check_length()
     if request.method == "OPTIONS" or request.endpoint is None:
         return
     actor = current_actor() if "Authorization" in request.headers else None
@@ -109,6 +118,20 @@ def check_request() -> None:
         )
     if request.mimetype in JSON_MIMETYPES and body:
         check_json_body(body)
+
+
+def _check_length() -> None:
+    # gunicorn reads request lines far longer than this (see gunicorn.conf.py), so that an
+    # overlong one gets this problem+json instead of gunicorn's own HTML page.
+    limit = current_app.config["MAX_URL_LENGTH"]
+    length = len(request.environ.get("PATH_INFO", "").encode("latin-1", "replace")) + len(
+        request.query_string
+    )
+    if length > limit:
+        raise UriTooLong(
+            f"The path and query are {length} bytes; at most {limit} are read. "
+            "Send fewer or shorter filters."
+        )
 
 
 def _check_query(operation: Operation | None) -> None:

@@ -69,7 +69,11 @@ def test_after_a_day_of_failures_a_message_fails_and_admins_see_it(mailing: Mail
     status = subprocess.run(
         [BIN / "booking", "outbox", "status"],
         cwd=ROOT,
-        env={"BOOKING_DATABASE_URL": m.app.config["SQLALCHEMY_DATABASE_URI"], "PATH": ""},
+        env={
+            "BOOKING_DATABASE_URL": m.app.config["SQLALCHEMY_DATABASE_URI"],
+            "BOOKING_ENV": "development",
+            "PATH": "",
+        },
         capture_output=True,
         text=True,
         check=True,

@@ -30,6 +30,7 @@ def worker(m: MailingApp, lease_seconds: int = 2) -> Iterator[subprocess.Popen[b
     env = {
         **os.environ,
         "BOOKING_DATABASE_URL": m.app.config["SQLALCHEMY_DATABASE_URI"],
+        "BOOKING_ENV": "development",
         "BOOKING_SMTP_URL": m.smtp_url,
         "BOOKING_OUTBOX_LEASE_SECONDS": str(lease_seconds),
         "BOOKING_WEBHOOK_ALLOW_PRIVATE": "true",
