@@ -33,6 +33,11 @@ def email_link_limit() -> str:
     return str(current_app.config["EMAIL_LINK_RATE_LIMIT"])
 
 
+# The one budget of code redemptions per client address, shared by the API's redeem and the
+# pages' sign-in form, so that guessing on one does not reset the count on the other.
+CODE_REDEMPTION_SCOPE = "sign-in-code"
+
+
 def email_key(prefix: str, email: object) -> str:
     """A rate-limit key for an e-mail address, hashed: keys may sit in Redis."""
     text = email.strip().lower() if isinstance(email, str) else ""

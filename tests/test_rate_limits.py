@@ -144,3 +144,32 @@ def thirty_sign_ups_at_once(base: str) -> Counter[int]:
             )[0],
         )
     )
+
+
+def test_guessing_sign_in_codes_has_one_budget_on_the_pages_and_the_api(
+    database_url: str, app: Flask
+) -> None:
+    """The pages' code form stops where the API's redeem does, and the two count together."""
+    from tests.web.test_asking import _csrf
+
+    application = make_test_app(
+        database_url, EMAIL_LINK_RATE_LIMIT="4 per hour", RATELIMIT_KEY_PREFIX=secrets.token_hex(4)
+    )
+    try:
+        client = application.test_client()
+        codes = []
+        for guess in ("AAAAA-AAAAA", "BBBBB-BBBBB", "CCCCC-CCCCC"):
+            button = client.get(f"/inloggen/code/{guess}").get_data(as_text=True)
+            answer = client.post(f"/inloggen/code/{guess}", data={"csrf_token": _csrf(button)})
+            codes.append(answer.status_code)
+        redeem = client.post("/api/v1/auth/email-link/redeem", json={"code": "DDDDD-DDDDD"})
+        codes.append(redeem.status_code)
+        assert all(code != 429 for code in codes), codes
+        # The fifth guess, on either side, is refused.
+        button = client.get("/inloggen/code/EEEEE-EEEEE").get_data(as_text=True)
+        page = client.post("/inloggen/code/EEEEE-EEEEE", data={"csrf_token": _csrf(button)})
+        assert page.status_code == 429 and page.mimetype == "text/html"
+        api = client.post("/api/v1/auth/email-link/redeem", json={"code": "FFFFF-FFFFF"})
+        assert api.status_code == 429 and api.headers["Retry-After"]
+    finally:
+        discard_app(application)

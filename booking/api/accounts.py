@@ -9,7 +9,7 @@ from flask import current_app, request
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
 from booking.extensions import limiter
-from booking.ratelimits import email_key, email_link_limit
+from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit
 from booking.schemas.account import (
     AccountWithTokenSchema,
     EmailLinkSchema,
@@ -134,7 +134,7 @@ class EmailLink(View):
 
 @blp.route("/auth/email-link/redeem")
 class RedeemEmailLink(View):
-    @limiter.limit(email_link_limit)
+    @limiter.shared_limit(email_link_limit, scope=CODE_REDEMPTION_SCOPE)
     @blp.arguments(RedeemSchema)
     @blp.response(201, AccountWithTokenSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:

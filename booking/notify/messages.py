@@ -19,7 +19,7 @@ from booking.i18n import when_of
 from booking.models import Account, Place, Room
 from booking.models.outbox import SIGN_IN_LINK, WEB_REQUEST_LINK, WEBHOOK_DISABLED
 from booking.notify.recipients import ASKER, BOOKER, HOST, Recipient
-from booking.services.booking.decision_links import Decision, decision_token
+from booking.services.booking.decision_links import Decision, decision_token, request_version
 from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_CLOSURE
 
 
@@ -144,19 +144,26 @@ def _decision_links(
     """Approve and decline buttons for a host, on a request that waits for them."""
     if recipient.reason != HOST or recipient.account_id is None:
         return []
-    if kind == "booking.requested":
+    if kind == "booking.requested" or (
+        kind == "booking.moved" and payload.get("status") == "pending"
+    ):
+        # A move that needs approval again carries fresh links; the older ones are outdated.
         target = ("booking", int(payload["booking_id"]))
+        version = request_version([int(payload.get("sequence") or 0)])
     elif kind == "series.created" and any(
         item["status"] == "pending" for item in payload.get("occurrences", [])
     ):
         target = ("series", int(payload["series_id"]))
+        version = request_version(
+            [int(item.get("sequence") or 0) for item in payload["occurrences"]]
+        )
     else:
         return []
     return [
         (
             label,
             f"{_base_url()}/beheer/besluit/"
-            + decision_token(Decision(target[0], target[1], action, recipient.account_id)),
+            + decision_token(Decision(target[0], target[1], action, recipient.account_id, version)),
         )
         for label, action in ((_("Approve"), "approve"), (_("Decline"), "decline"))
     ]

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook
 
+from booking.errors import NotFound
 from booking.extensions import db
 from booking.models import (
     Account,
@@ -33,7 +34,9 @@ from booking.models import (
 from booking.models.outbox import WEBHOOK_EVENT_TYPES, WEBHOOK_TEST
 from booking.services.authorization import Actor
 from booking.services.booking.booking_access import present
+from booking.services.booking.series import get_series
 from booking.services.notify.webhooks import decrypt_secret, resolve_target
+from booking.services.tokens import entitled_scopes
 
 TIMEOUT_SECONDS = 5
 READ_AT_MOST = 64 * 1024
@@ -69,8 +72,9 @@ def _initiative_of(payload: dict[str, Any]) -> int | None:
     return series.initiative_id if series is not None else None
 
 
-def _may_see(account: Account, payload: dict[str, Any], initiative_id: int | None) -> bool:
-    """Own bookings and series, those of initiatives it takes part in, hosted places; admins all."""
+def _related(account: Account, payload: dict[str, Any], initiative_id: int | None) -> bool:
+    """Which events a subscriber hears of at all: its own bookings and series, those of
+    initiatives it initiated or accepted to partner, its hosted places; admins all."""
     if account.is_admin:
         return True
     if payload.get("place_id") in account.hosted_place_ids:
@@ -85,6 +89,53 @@ def _may_see(account: Account, payload: dict[str, Any], initiative_id: int | Non
         ):
             return True
     return False
+
+
+def subscriber(account: Account) -> Actor:
+    """The subscriber as the API would see its fullest token: every scope it is entitled to."""
+    return Actor(account=account, scopes=frozenset(entitled_scopes(account)))
+
+
+def data_for(event: OutboxEvent, account: Account) -> tuple[bool, Any]:
+    """Whether the account may receive the event, and the object as the API would answer it
+    to that account now (the same visibility and the same schema). A booking or series the
+    API would answer with 404 is not sent at all."""
+    from booking.schemas.booking import BookingSchema, SeriesSchema
+    from booking.schemas.initiative import InitiativeSchema
+    from booking.schemas.place import ClosureSchema
+
+    payload = event.payload
+    if not _related(account, payload, _initiative_of(payload)):
+        return False, None
+    actor = subscriber(account)
+    if event.type.startswith("booking."):
+        booking = db.session.get(Booking, payload["booking_id"])
+        shown = present(actor, booking, event.created_at) if booking is not None else None
+        return shown is not None, BookingSchema().dump(shown) if shown is not None else None
+    if event.type.startswith("series."):
+        try:
+            found = get_series(actor, payload["series_id"])
+        except NotFound:
+            return False, None
+        listed = {item["booking_id"] for item in payload["occurrences"]}
+        occurrences = [
+            present(actor, b, event.created_at) for b in found.bookings if b.id in listed
+        ]
+        return True, {
+            **SeriesSchema().dump(found),
+            "occurrences": [BookingSchema().dump(b) for b in occurrences if b is not None],
+        }
+    if event.type == "closure.created":
+        closure = db.session.get(Closure, payload["closure_id"])
+        dumped = ClosureSchema().dump(closure) if closure is not None else {}
+        return True, {**dumped, "affected_bookings": payload["affected"]}
+    if event.type == "initiative.transitioned":
+        initiative = db.session.get(Initiative, payload["initiative_id"])
+        return True, {
+            **(InitiativeSchema().dump(initiative) if initiative is not None else {}),
+            "transition": {k: payload[k] for k in ("from", "to", "outcome", "note")},
+        }
+    return False, None
 
 
 def subscriptions_for(event: OutboxEvent) -> list[WebhookSubscription]:
@@ -107,47 +158,17 @@ def subscriptions_for(event: OutboxEvent) -> list[WebhookSubscription]:
         if subscription.initiative_ids and initiative_id not in subscription.initiative_ids:
             continue
         account = db.session.get(Account, subscription.account_id)
-        if account is not None and _may_see(account, payload, initiative_id):
+        if account is not None and data_for(event, account)[0]:
             matching.append(subscription)
     return matching
 
 
 def _data(event: OutboxEvent, subscription: WebhookSubscription) -> Any:
-    """The object as the subscriber reads it through the API now (same schema)."""
-    from booking.schemas.booking import BookingSchema, SeriesSchema
-    from booking.schemas.initiative import InitiativeSchema
-    from booking.schemas.place import ClosureSchema
-
-    payload = event.payload
-    account = db.session.get(Account, subscription.account_id)
-    actor = Actor(account=account, scopes=frozenset({"read"}))
+    """The `data` of one delivery: the object as its subscriber may see it at sending time."""
     if event.type == WEBHOOK_TEST:
         return {"subscription_id": subscription.id, "message": "ping"}
-    if event.type.startswith("booking."):
-        booking = db.session.get(Booking, payload["booking_id"])
-        shown = present(actor, booking, event.created_at) if booking is not None else None
-        return BookingSchema().dump(shown) if shown is not None else None
-    if event.type.startswith("series."):
-        series = db.session.get(Series, payload["series_id"])
-        return {
-            **(SeriesSchema().dump(series) if series is not None else {}),
-            "occurrences": [
-                BookingSchema().dump(b)
-                for b in (series.bookings if series is not None else [])
-                if b.id in {item["booking_id"] for item in payload["occurrences"]}
-            ],
-        }
-    if event.type == "closure.created":
-        closure = db.session.get(Closure, payload["closure_id"])
-        dumped = ClosureSchema().dump(closure) if closure is not None else {}
-        return {**dumped, "affected_bookings": payload["affected"]}
-    if event.type == "initiative.transitioned":
-        initiative = db.session.get(Initiative, payload["initiative_id"])
-        return {
-            **(InitiativeSchema().dump(initiative) if initiative is not None else {}),
-            "transition": {k: payload[k] for k in ("from", "to", "outcome", "note")},
-        }
-    return payload
+    account = db.session.get(Account, subscription.account_id)
+    return data_for(event, account)[1] if account is not None else None
 
 
 def body_of(event: OutboxEvent, subscription: WebhookSubscription) -> str:

@@ -196,12 +196,39 @@ def list_tokens(actor: Actor) -> list[ApiToken]:
     )
 
 
+def _is_ancestor(ancestor_id: int, token: ApiToken) -> bool:
+    """Whether `token` was minted, at any depth, from the token `ancestor_id`."""
+    parent_id = token.parent_id
+    while parent_id is not None:
+        if parent_id == ancestor_id:
+            return True
+        parent_id = db.session.scalar(select(ApiToken.parent_id).where(ApiToken.id == parent_id))
+    return False
+
+
 def revoke_token(actor: Actor, token_id: int) -> None:
-    """Revoke one of the actor's own tokens; someone else's token is a 404."""
+    """Revoke a token of the actor's account and everything minted from it.
+
+    A token may revoke itself and what it minted. Any other token of the account takes a
+    token that holds `book` or `manage` and was issued at sign-up, at sign-in or by an admin
+    (a root token): a child handed to a roster system must not end its elders or siblings.
+    Someone else's token is a 404.
+    """
     account = require_account(actor)
     token = db.session.get(ApiToken, token_id)
     if token is None or token.account_id != account.id or token.revoked_at is not None:
         raise NotFound(f"Token {token_id} does not exist.")
+    acting = db.session.get(ApiToken, actor.token_id) if actor.token_id else None
+    if acting is None:
+        raise Unauthorized("This endpoint needs an API token.")
+    own_line = acting.id == token.id or _is_ancestor(acting.id, token)
+    root_with_rights = acting.parent_id is None and bool(set(acting.scopes) & {"book", "manage"})
+    if not (own_line or root_with_rights):
+        raise Forbidden(
+            "This token may revoke only itself and the tokens minted from it; revoke others "
+            "with a token from your sign-in (or one an admin issued) that holds book or manage.",
+            code="not_token_ancestor",
+        )
     revoke_with_descendants(token)
 
 

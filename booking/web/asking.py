@@ -22,7 +22,7 @@ from booking.models.booking import PENDING
 from booking.ratelimits import email_key, email_link_limit
 from booking.services.authorization import Actor
 from booking.services.booking import requests_by_mail, series
-from booking.services.booking.decision_links import read_decision
+from booking.services.booking.decision_links import read_decision, request_version
 from booking.services.common import get_or_404
 from booking.web.forms import AskForm, ConfirmForm, DecisionForm
 from booking.web.views import bp
@@ -154,16 +154,20 @@ def confirm(code: str) -> Any:
 
 
 def _decision_target(token: str) -> tuple[Any, Booking | Series, list[Booking]]:
+    """What a host's link decides: nothing pending once decided, or once the request changed
+    after the mail (an outdated link shows the page of a decided request)."""
     decision = read_decision(token)
     target: Booking | Series
+    now = utcnow()
     if decision.kind == "booking":
         target = get_or_404(Booking, decision.object_id)
-        pending = [target] if target.status_at(utcnow()) == PENDING else []
+        dates = [target]
     else:
         target = get_or_404(Series, decision.object_id)
-        now = utcnow()
-        pending = [b for b in target.bookings if b.status_at(now) == PENDING]
-    return decision, target, pending
+        dates = list(target.bookings)
+    if request_version([b.sequence for b in dates]) != decision.version:
+        return decision, target, []
+    return decision, target, [b for b in dates if b.status_at(now) == PENDING]
 
 
 @bp.get("/beheer/besluit/<string(maxlength=400):token>")

@@ -15,7 +15,7 @@ from booking.extensions import limiter
 from booking.feeds.links import subscribe_links
 from booking.models import Booking, utcnow
 from booking.models.booking import CONFIRMED, PENDING
-from booking.ratelimits import email_key, email_link_limit
+from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit
 from booking.services import feed_tokens, initiatives, sign_in
 from booking.services.booking import bookings
 from booking.services.booking.booking_access import BookingFilter
@@ -61,6 +61,7 @@ def sign_in_link(code: str) -> str:
 
 
 @bp.post("/inloggen/code/<string(maxlength=20):code>")
+@limiter.shared_limit(email_link_limit, scope=CODE_REDEMPTION_SCOPE)
 def sign_in_with_code(code: str) -> Any:
     """Use the code once and start a fresh session for its account."""
     if not ButtonForm().validate_on_submit():

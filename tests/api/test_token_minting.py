@@ -172,3 +172,55 @@ def test_a_revoked_admin_token_does_not_end_handed_over_tokens(
     ).json
     client.delete(f"/api/v1/tokens/{own['id']}", headers=admin.headers)
     assert me(client, handed["token"]) == 200
+
+
+def test_a_child_revokes_only_itself_and_its_own_descendants(
+    client: FlaskClient, make: Factory
+) -> None:
+    person = make.account()  # its sign-up token is the root
+    reader = mint(client, person.token, scopes=["read"]).json
+    booker = mint(client, person.token, scopes=["read", "book"]).json
+    grandchild = mint(client, booker["token"], scopes=["read"]).json
+    root_id = client.get("/api/v1/tokens", headers=person.headers).json[-1]["id"]
+    # A read-only child ends neither the root nor a sibling.
+    for target in (root_id, booker["id"]):
+        refused = client.delete(f"/api/v1/tokens/{target}", headers=bearer(reader["token"]))
+        assert refused.status_code == 403 and refused.json["code"] == "not_token_ancestor"
+    # A child that can book is no better placed: only its own line.
+    refused = client.delete(f"/api/v1/tokens/{root_id}", headers=bearer(booker["token"]))
+    assert refused.status_code == 403
+    assert [me(client, t) for t in (person.token, booker["token"], reader["token"])] == [200] * 3
+    # Its own descendant, and itself, it may end.
+    assert (
+        client.delete(
+            f"/api/v1/tokens/{grandchild['id']}", headers=bearer(booker["token"])
+        ).status_code
+        == 204
+    )
+    assert (
+        client.delete(f"/api/v1/tokens/{reader['id']}", headers=bearer(reader["token"])).status_code
+        == 204
+    )
+    assert me(client, reader["token"]) == 401 and me(client, person.token) == 200
+    # The root token (sign-up, with book) revokes any token of the account.
+    assert (
+        client.delete(f"/api/v1/tokens/{booker['id']}", headers=person.headers).status_code == 204
+    )
+    assert me(client, booker["token"]) == 401
+
+
+def test_a_read_only_root_cannot_revoke_other_tokens(client: FlaskClient, make: Factory) -> None:
+    admin = make.account(admin=True)
+    person = make.account()
+    handed = client.post(
+        f"/api/v1/accounts/{person.id}/tokens",
+        json={"name": "overdracht", "scopes": ["read"]},
+        headers=admin.headers,
+    ).json
+    sibling = mint(client, person.token, scopes=["read"]).json
+    refused = client.delete(f"/api/v1/tokens/{sibling['id']}", headers=bearer(handed["token"]))
+    assert refused.status_code == 403
+    assert (
+        client.delete(f"/api/v1/tokens/{handed['id']}", headers=bearer(handed["token"])).status_code
+        == 204
+    )

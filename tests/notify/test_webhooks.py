@@ -164,11 +164,18 @@ def test_private_and_loopback_targets_are_refused(mailing: MailingApp) -> None:
         "http://10.1.2.3/x",
         "http://[::1]/x",
         "http://169.254.169.254/",
+        "http://100.100.100.200/latest/meta-data",
+        "http://[2002:7f00:1::1]/x",
+        "http://[::ffff:a00:1]/x",
+        "http://[64:ff9b::a9fe:a9fe]/x",
     ):
         response = m.client.post(
             "/api/v1/webhooks", json={"url": url, "events": ["webhook.test"]}, headers=owner.headers
         )
         assert response.status_code == 422 and response.json["code"] == "private_webhook_url", url
+        # The refusal names the rule, and in development the switch for closed networks.
+        assert " is in " in response.json["errors"]["url"][0]
+        assert "BOOKING_WEBHOOK_ALLOW_PRIVATE" in response.json["detail"]
     bad = m.client.post(
         "/api/v1/webhooks",
         json={"url": "ftp://example.nl/x", "events": ["webhook.test"]},

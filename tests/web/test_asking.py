@@ -240,3 +240,54 @@ def test_a_rule_broken_meanwhile_is_said_and_the_link_kept(mailing: MailingApp) 
     html = answer.get_data(as_text=True)
     assert "kan zo niet worden geboekt" in html and "de plek is dicht" in html  # in Dutch
     assert m.client.get(confirm).status_code == 200  # nothing was used up
+
+
+def test_a_decision_link_is_outdated_once_the_booker_moves_the_request(
+    mailing: MailingApp,
+) -> None:
+    """Approved, then moved by its booker (pending again): the first mail's decline link
+    no longer decides; the mail about the move carries links that do."""
+    m = mailing
+    _place_id, room, host = _place(m, requires_approval=True)
+    booker = m.make.account(name="Boeker")
+    day = upcoming(days=9)
+    made = book(m.client, booker, room, day, "19:00", "20:00")
+    assert made.status_code == 201 and made.json["status"] == "pending"
+    m.deliver()
+    first_mail = next(x for x in m.mailbox.to(host.email) if "Nieuwe aanvraag" in str(x["Subject"]))
+    old_links = re.findall(r"https?://[^\s]+(/beheer/besluit/[^\s]+)", _text(first_mail))
+    assert len(old_links) == 2
+    old_decline = old_links[1]
+    confirmed = m.client.post(
+        f"/api/v1/bookings/{made.json['id']}/confirm", json={}, headers=host.headers
+    )
+    assert confirmed.json["status"] == "confirmed"
+    start = f"{day.isoformat()}T20:00:00"
+    moved = m.client.patch(
+        f"/api/v1/bookings/{made.json['id']}",
+        json={
+            "start": start + made.json["start"][19:],
+            "end": made.json["end"][:11] + "21:00:00" + made.json["end"][19:],
+        },
+        headers=booker.headers,
+    )
+    assert moved.status_code == 200 and moved.json["status"] == "pending", moved.json
+    # The old link shows a decided request and its POST changes nothing.
+    host_browser = m.app.test_client()
+    page = host_browser.get(old_decline).get_data(as_text=True)
+    assert "al besloten" in page and "csrf_token" not in page
+    form_page = host_browser.get("/inloggen").get_data(as_text=True)  # any form: a CSRF token
+    answer = host_browser.post(old_decline, data={"csrf_token": _csrf(form_page)})
+    assert answer.status_code == 303
+    status = m.client.get(f"/api/v1/bookings/{made.json['id']}", headers=host.headers).json
+    assert status["status"] == "pending"
+    # The mail about the move has links that decide the request as it is now.
+    m.deliver()
+    moved_mail = [x for x in m.mailbox.to(host.email) if "/beheer/besluit/" in _text(x)][-1]
+    assert moved_mail is not first_mail
+    new_approve = _link(moved_mail, "/beheer/besluit/")
+    assert new_approve not in old_links
+    ask = host_browser.get(new_approve).get_data(as_text=True)
+    assert host_browser.post(new_approve, data={"csrf_token": _csrf(ask)}).status_code == 200
+    status = m.client.get(f"/api/v1/bookings/{made.json['id']}", headers=host.headers).json
+    assert status["status"] == "confirmed"

@@ -52,16 +52,94 @@ def decrypt_secret(stored: str) -> str:
     return _fernet().decrypt(stored.encode()).decode()
 
 
-def _blocked(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
+# IANA's special-purpose address registries: every block that is not globally reachable,
+# named, so that a refusal says which rule it broke. ipaddress's is_global decides too; the
+# table keeps the answer the same on every Python (older ones miss a few of these blocks).
+_NOT_GLOBAL = [
+    (ipaddress.ip_network(block), name)
+    for block, name in (
+        ("0.0.0.0/8", "'this network'"),
+        ("10.0.0.0/8", "private-use"),
+        ("100.64.0.0/10", "shared address space, as carrier-grade NAT and cloud metadata use"),
+        ("127.0.0.0/8", "loopback"),
+        ("169.254.0.0/16", "link-local"),
+        ("172.16.0.0/12", "private-use"),
+        ("192.0.0.0/24", "IETF protocol assignments"),
+        ("192.0.2.0/24", "documentation"),
+        ("192.88.99.0/24", "deprecated 6to4 relay anycast"),
+        ("192.168.0.0/16", "private-use"),
+        ("198.18.0.0/15", "benchmarking"),
+        ("198.51.100.0/24", "documentation"),
+        ("203.0.113.0/24", "documentation"),
+        ("224.0.0.0/4", "multicast"),
+        ("240.0.0.0/4", "reserved"),
+        ("255.255.255.255/32", "limited broadcast"),
+        ("::/128", "unspecified"),
+        ("::1/128", "loopback"),
+        ("::/96", "IPv4-compatible (deprecated)"),
+        ("64:ff9b:1::/48", "local-use IPv4/IPv6 translation"),
+        ("100::/64", "discard-only"),
+        ("100:0:0:1::/64", "dummy prefix"),
+        ("2001::/23", "IETF protocol assignments"),
+        ("2001:db8::/32", "documentation"),
+        ("3fff::/20", "documentation"),
+        ("5f00::/16", "segment routing (SRv6) SIDs"),
+        ("fc00::/7", "unique local"),
+        ("fe80::/10", "link-local"),
+        ("fec0::/10", "site-local (deprecated)"),
+        ("ff00::/8", "multicast"),
     )
+]
+# Blocks inside those that the registries mark globally reachable (anycast services).
+_GLOBAL_INSIDE = [
+    ipaddress.ip_network(block)
+    for block in (
+        "192.0.0.9/32",
+        "192.0.0.10/32",
+        "2001:1::1/128",
+        "2001:1::2/128",
+        "2001:1::3/128",
+        "2001:3::/32",
+        "2001:4:112::/48",
+        "2001:20::/28",
+        "2001:30::/28",
+    )
+]
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _wrapped_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, str] | None:
+    """The IPv4 address an IPv6 form carries, and the form's name: a connection to it ends
+    at that IPv4 address (or at a relay that forwards there)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped, "IPv4-mapped"
+    if ip.sixtofour is not None:
+        return ip.sixtofour, "6to4"
+    if ip.teredo is not None:
+        return ip.teredo[1], "Teredo"
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF), "NAT64"
+    return None
+
+
+def refusal(address: str) -> str | None:
+    """Why a webhook may not be sent to this address, or None for a globally routable
+    unicast address. Wrapped IPv4 addresses are judged by the address they carry."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        wrapped = _wrapped_ipv4(ip)
+        if wrapped is not None:
+            inner, form = wrapped
+            reason = refusal(str(inner))
+            return f"{reason}, wrapped in {form} address {ip}" if reason else None
+    if any(ip in block for block in _GLOBAL_INSIDE):
+        return None
+    for block, name in _NOT_GLOBAL:
+        if ip.version == block.version and ip in block:
+            return f"{ip} is in {block} ({name})"
+    if not ip.is_global or ip.is_multicast:
+        return f"{ip} is not a globally routable unicast address"
+    return None
 
 
 def resolve_target(url: str) -> list[str]:
@@ -86,12 +164,21 @@ def resolve_target(url: str) -> list[str]:
             code="invalid_webhook_url",
             errors={"url": ["Unknown host."]},
         ) from None
-    addresses = sorted({str(info[4][0]) for info in infos})
-    if not current_app.config["WEBHOOK_ALLOW_PRIVATE"] and any(map(_blocked, addresses)):
+    addresses = sorted({str(info[4][0]).split("%")[0] for info in infos})
+    reasons = (
+        []
+        if current_app.config["WEBHOOK_ALLOW_PRIVATE"]
+        else list(filter(None, map(refusal, addresses)))
+    )
+    if reasons:
+        hint = ""
+        if current_app.config["ENV"] != "production":
+            hint = " For tests and closed networks, set BOOKING_WEBHOOK_ALLOW_PRIVATE=true."
         raise Invalid(
-            "Webhook URLs may not point to private, loopback, link-local or multicast addresses.",
+            "Webhook URLs may not point to private or special-purpose addresses, only to globally "
+            "routable unicast ones: " + "; ".join(reasons) + "." + hint,
             code="private_webhook_url",
-            errors={"url": ["Not a public address."]},
+            errors={"url": reasons},
         )
     return addresses
 
