@@ -27,7 +27,6 @@ from booking.models import (
     Closure,
     Initiative,
     OutboxEvent,
-    OutboxMessage,
     Series,
     WebhookSubscription,
 )
@@ -209,13 +208,14 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 def post(
-    subscription: WebhookSubscription, message: OutboxMessage, body: str, now: datetime
+    url: str, secret_encrypted: str, webhook_id: str, body: str, now: datetime
 ) -> tuple[int, str]:
-    """Sign and POST once: the status code and at most 1 KB of the answer. No redirects."""
-    addresses = resolve_target(subscription.url)  # again: the name may point elsewhere now
-    parts = urlsplit(subscription.url)
-    webhook_id = f"msg_{message.id}"
-    signature = Webhook(decrypt_secret(subscription.secret_encrypted)).sign(webhook_id, now, body)
+    """Sign and POST once: the status code and at most 1 KB of the answer. No redirects.
+
+    Plain values in, so that no database object (nor transaction) is touched while sending."""
+    addresses = resolve_target(url)  # again: the name may point elsewhere now
+    parts = urlsplit(url)
+    signature = Webhook(decrypt_secret(secret_encrypted)).sign(webhook_id, now, body)
     connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(
         parts.hostname or "", addresses[0], port=parts.port, timeout=TIMEOUT_SECONDS

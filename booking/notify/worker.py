@@ -3,11 +3,13 @@
 Each step is its own short transaction:
 1. dispatch: undelivered events become one message per recipient (claimed with
    FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers never expand one event twice);
-2. claim: due messages get a lease (`locked_until`) and an attempt, committed before sending,
-   so no row lock is held during a slow SMTP conversation;
-3. deliver: the mail is sent, then the message is marked delivered. A worker killed between
-   sending and marking leaves the lease to run out; the message is then sent again with the
-   same Message-ID, so a repeat is recognisable.
+2. claim: due messages get a lease (`locked_until`), committed before sending, so no row
+   lock is held during a slow SMTP conversation;
+3. deliver, one message at a time: its attempt is counted and committed when its delivery
+   starts (claims a dead worker never started cost no attempt), it is sent with no
+   transaction open, then the outcome is recorded. A worker killed between sending and
+   marking leaves the lease to run out; the message is then sent again with the same
+   Message-ID, so a repeat is recognisable.
 Failures retry with exponential backoff and jitter for 24 hours, then the message is failed.
 """
 
@@ -18,6 +20,7 @@ import random
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 from flask import Flask
 from sqlalchemy import or_, select, update
@@ -139,59 +142,119 @@ def claim(now: datetime, lease: timedelta) -> list[int]:
     ids = list(db.session.scalars(_skip_locked(stmt)))  # type: ignore[call-overload]
     if ids:
         db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .values(locked_until=now + lease, attempts=OutboxMessage.attempts + 1)
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(locked_until=now + lease)
         )
     db.session.commit()
     return ids
 
 
+@dataclass(frozen=True)
+class _Attempt:
+    """What one attempt sends, read (and counted) before any of it is sent."""
+
+    message_id: int
+    mail: EmailMessage | None = None
+    # The webhook's address, its encrypted secret and the signed body.
+    webhook: tuple[str, str, str] | None = None
+    # A message that could not even be built fails this attempt without sending.
+    error: str = ""
+
+
 def deliver(message_id: int, transport: Transport, round_: Round) -> None:
-    """Send one claimed message and record how it went."""
+    """Send one claimed message and record how it went.
+
+    Three steps, and no transaction is open while a slow SMTP server or webhook receiver
+    holds the send (on SQLite, an open worker transaction holds the write lock, so every
+    API write would wait behind it): read the message and count the attempt, commit; send;
+    record the outcome in a transaction of its own.
+    """
+    attempt = _start_attempt(message_id)
+    if attempt is None:
+        return
+    status: int | None = None
+    error = attempt.error
+    if not error:
+        try:
+            if attempt.mail is not None:
+                transport.send(attempt.mail)
+            elif attempt.webhook is not None:
+                url, secret, body = attempt.webhook
+                status, answer = webhooks.post(url, secret, f"msg_{message_id}", body, utcnow())
+                error = "" if 200 <= status < 300 else f"HTTP {status}: {answer}"
+        except Exception as failure:  # a refused mail, a timeout, a refused address...
+            error = f"{type(failure).__name__}: {failure}"
+    _record(message_id, status, error, round_)
+
+
+def _start_attempt(message_id: int) -> _Attempt | None:
+    """Read a claimed message and count its attempt, in one short transaction; None when
+    there is nothing to send (delivered meanwhile, or its subscription is gone)."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.status != MESSAGE_PENDING:
         db.session.commit()
-        return
-    event = message.event
+        return None
+    attempt: _Attempt
     if message.channel == "webhook":
-        _deliver_webhook(message, round_)
-        return
-    try:
-        transport.send(build(event, message))
-    except Exception as error:  # any failure of one mail must not stop the others
-        db.session.rollback()
-        _failed_attempt(message_id, error, round_)
-        return
-    _delivered(message, utcnow(), round_)
-    if event.type in (SIGN_IN_LINK, WEB_REQUEST_LINK):
-        # The code is a secret: once mailed it has no business in the database.
-        event.payload = {**event.payload, "code": "(sent)"}
+        subscription = db.session.get(WebhookSubscription, message.subscription_id)
+        if subscription is None or not subscription.enabled:
+            message.status, message.last_error = MESSAGE_FAILED, "subscription disabled or gone"
+            db.session.commit()
+            return None
+        body = webhooks.body_of(message.event, subscription)
+        attempt = _Attempt(
+            message_id, webhook=(subscription.url, subscription.secret_encrypted, body)
+        )
+    else:
+        try:
+            attempt = _Attempt(message_id, mail=build(message.event, message))
+        except Exception as failure:  # a mail that cannot be built must not stop the others
+            db.session.rollback()
+            message = db.session.get(OutboxMessage, message_id)
+            if message is None:
+                return None
+            attempt = _Attempt(message_id, error=f"{type(failure).__name__}: {failure}")
+    # The attempt counts from here: a claim that a dead worker never started costs none.
+    message.attempts += 1
     db.session.commit()
+    return attempt
 
 
-def _deliver_webhook(message: OutboxMessage, round_: Round) -> None:
-    """POST one webhook; any 2xx is success, anything else waits for its next attempt."""
-    subscription = db.session.get(WebhookSubscription, message.subscription_id)
-    if subscription is None or not subscription.enabled:
-        message.status, message.last_error = MESSAGE_FAILED, "subscription disabled or gone"
+def _record(message_id: int, status: int | None, error: str, round_: Round) -> None:
+    """Record the outcome of an attempt in a transaction of its own."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
         db.session.commit()
         return
     now = utcnow()
-    try:
-        status, answer = webhooks.post(
-            subscription, message, webhooks.body_of(message.event, subscription), now
-        )
-        error = "" if 200 <= status < 300 else f"HTTP {status}: {answer}"
-    except Exception as failure:  # a timeout, a refused connection, a refused address...
-        status, error = None, f"{type(failure).__name__}: {failure}"
+    if message.channel == "webhook":
+        _record_webhook(message, status, error, now, round_)
+    elif error:
+        wait = None if now - message.created_at >= GIVE_UP_AFTER else backoff(message.attempts)
+        _failed(message, error, now, wait, round_)
+    else:
+        _delivered(message, now, round_)
+        event = message.event
+        if event.type in (SIGN_IN_LINK, WEB_REQUEST_LINK):
+            # The code is a secret: once mailed it has no business in the database.
+            event.payload = {**event.payload, "code": "(sent)"}
+    db.session.commit()
+
+
+def _record_webhook(
+    message: OutboxMessage, status: int | None, error: str, now: datetime, round_: Round
+) -> None:
+    """Any 2xx is success; anything else waits for its next attempt, and three days of
+    failure disable the subscription and tell its owner (the caller commits)."""
     message.last_status_code = status
+    subscription = db.session.get(WebhookSubscription, message.subscription_id)
     if not error:
         _delivered(message, now, round_)
-        subscription.failing_since = None
-        db.session.commit()
+        if subscription is not None:
+            subscription.failing_since = None
         return
     _failed(message, error, now, webhooks.retry_wait(message.attempts), round_)
+    if subscription is None:
+        return
     subscription.failing_since = subscription.failing_since or now
     if now - subscription.failing_since >= webhooks.DISABLE_AFTER:
         subscription.enabled = False
@@ -204,17 +267,6 @@ def _deliver_webhook(message: OutboxMessage, round_: Round) -> None:
                 "account_id": subscription.account_id,
             },
         )
-    db.session.commit()
-
-
-def _failed_attempt(message_id: int, error: Exception, round_: Round) -> None:
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        return
-    now = utcnow()
-    wait = None if now - message.created_at >= GIVE_UP_AFTER else backoff(message.attempts)
-    _failed(message, f"{type(error).__name__}: {error}", now, wait, round_)
-    db.session.commit()
 
 
 def _delivered(message: OutboxMessage, now: datetime, round_: Round) -> None:
@@ -264,7 +316,7 @@ def _release(ids: list[int]) -> None:
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MESSAGE_PENDING)
-        .values(locked_until=None, attempts=OutboxMessage.attempts - 1)
+        .values(locked_until=None)
     )
     db.session.commit()
 

@@ -142,3 +142,61 @@ def test_a_webhook_cut_off_by_a_killed_worker_comes_again_with_its_id(
     assert received[0].headers["webhook-id"] == received[1].headers["webhook-id"]
     Webhook(made["secret"]).verify(received[1].body, received[1].headers)
     assert statuses(m.app) == ["delivered"]
+
+
+def attempts(app: Flask) -> list[int]:
+    with app.app_context():
+        found = list(db.session.scalars(select(OutboxMessage.attempts).order_by(OutboxMessage.id)))
+        db.session.remove()
+        return found
+
+
+def test_a_killed_worker_costs_only_the_attempt_it_had_started(mailing: MailingApp) -> None:
+    """It claimed all three mails, began the first and died: the other two keep every
+    attempt they had, and go out in order once its lease has run out."""
+    m = mailing
+    a_booking(m, count=3)
+    m.mailbox.stall_seconds, m.mailbox.accept_after_stall = 30, False
+    with worker(m) as first:
+        assert m.mailbox.in_data.wait(20), "the worker never reached DATA"
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    assert sorted(attempts(m.app)) == [0, 0, 1]
+    m.mailbox.stall_seconds = 0
+    with worker(m) as second:
+        m.mailbox.wait_for(3, seconds=30)
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=10) == 0
+    assert statuses(m.app) == ["delivered"] * 3
+    assert sorted(attempts(m.app)) == [1, 1, 2]
+
+
+def test_a_slow_webhook_receiver_never_holds_up_the_api(mailing: MailingApp) -> None:
+    """No transaction is open while a message is sent: with a receiver that holds each
+    request for 10 s (the worker gives up after 5), bookings are answered at once, on
+    SQLite too, where an open worker transaction would hold the write lock."""
+    m = mailing
+    m.app.config["WEBHOOK_ALLOW_PRIVATE"] = True
+    place = m.make.place(
+        opening_hours="24/7", policy={**DEFAULT_POLICY, "max_active_bookings": 100}
+    )
+    room = m.make.room(place)
+    booker = m.make.account()
+    with receiver() as hook:
+        hook.stall_seconds = 10
+        subscribed = m.client.post(
+            "/api/v1/webhooks",
+            json={"url": hook.url, "events": ["booking.confirmed"]},
+            headers=booker.headers,
+        )
+        assert subscribed.status_code == 201
+        assert book(m.client, booker, room, upcoming(5), "08:00", "08:30").status_code == 201
+        with worker(m):
+            hook.wait_for(1, seconds=30)  # the worker is now waiting for the answer
+            slowest = 0.0
+            for hour in range(9, 13):
+                started = time.monotonic()
+                made = book(m.client, booker, room, upcoming(5), f"{hour:02d}:00", f"{hour:02d}:30")
+                slowest = max(slowest, time.monotonic() - started)
+                assert made.status_code == 201
+        assert slowest < 1.0, f"a booking waited {slowest:.1f} s behind the worker"
