@@ -1,6 +1,6 @@
 """The data model: one module per aggregate."""
 
-from booking.models.account import Account, ApiToken
+from booking.models.account import Account, ApiToken, WebSession
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.booking import (
     Booking,
@@ -38,6 +38,7 @@ __all__ = [
     "SignInCode",
     "UTCDateTime",
     "WebRequest",
+    "WebSession",
     "WebhookSubscription",
     "utcnow",
 ]

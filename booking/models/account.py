@@ -79,3 +79,17 @@ class ApiToken(Timestamped, Base):
     )
 
     account: Mapped[Account] = relationship(back_populates="tokens")
+
+
+class WebSession(Base):
+    """A signed-in session on the pages. The cookie only names this row: ending the row ends
+    the session wherever a copy of the cookie went (sign-out, sign-out everywhere, erasure)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -20,7 +20,13 @@ from booking.services import feed_tokens, initiatives, sign_in
 from booking.services.booking import bookings
 from booking.services.booking.booking_access import BookingFilter
 from booking.web.forms import ButtonForm, CancelForm, MoveForm, SignInForm
-from booking.web.session import account_or_sign_in, end_session, page_actor, start_session
+from booking.web.session import (
+    account_or_sign_in,
+    end_all_sessions,
+    end_session,
+    page_actor,
+    start_session,
+)
 from booking.web.views import bp
 
 MAX_OWN = 100
@@ -66,16 +72,32 @@ def sign_in_with_code(code: str) -> Any:
     """Use the code once and start a fresh session for its account."""
     if not ButtonForm().validate_on_submit():
         raise BadRequest()
-    account = unit_of_work(sign_in.claim)(code)
-    start_session(account)
+    unit_of_work(_claim_and_start)(code)
     return redirect(url_for("web.mine"), code=303)
+
+
+def _claim_and_start(code: str) -> None:
+    start_session(sign_in.claim(code))
 
 
 @bp.post("/uitloggen")
 def sign_out() -> Response:
-    """End the session."""
+    """End this session, here and on the server."""
     if not ButtonForm().validate_on_submit():
         raise BadRequest()
+    unit_of_work(end_session)()
+    return redirect(url_for("web.home"), code=303)
+
+
+@bp.post("/mijn/overal-uitloggen")
+def sign_out_everywhere() -> Any:
+    """End every session of the account, on every device and browser."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    unit_of_work(end_all_sessions)(account.id)
     end_session()
     return redirect(url_for("web.home"), code=303)
 

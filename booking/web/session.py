@@ -2,7 +2,9 @@
 HttpOnly, SameSite=Lax) that names the account for 14 days.
 
 Signing in starts a new session, so nothing set before it (by anyone who could plant a
-cookie) survives; signing out ends it.
+cookie) survives. The cookie names a row of `web_sessions`, checked on every request:
+signing out ends that row, "overal uitloggen" ends every row of the account, so a copy of
+the cookie taken before is worth nothing afterwards.
 """
 
 from __future__ import annotations
@@ -11,34 +13,63 @@ import secrets
 from datetime import datetime
 
 from flask import redirect, session, url_for
+from sqlalchemy import update
 from werkzeug.wrappers import Response
 
 from booking.extensions import db
-from booking.models import Account, utcnow
+from booking.models import Account, WebSession, utcnow
 from booking.services.authorization import Actor
 from booking.services.tokens import entitled_scopes
 
 ACCOUNT_KEY = "account_id"
+SESSION_KEY = "session_id"
 
 
 def start_session(account: Account) -> None:
-    """Sign the account in: a fresh session with its id."""
+    """Sign the account in: a fresh session with its id, recorded on the server.
+
+    The caller's unit of work commits the record."""
+    now = utcnow()
+    record = WebSession(account_id=account.id, created_at=now)
+    db.session.add(record)
+    db.session.flush()
     session.clear()
     session.permanent = True
     session[ACCOUNT_KEY] = account.id
-    session["since"] = utcnow().isoformat()
+    session[SESSION_KEY] = record.id
+    session["since"] = now.isoformat()
     session["nonce"] = secrets.token_urlsafe(8)
 
 
 def end_session() -> None:
-    """Sign out."""
+    """Sign out: this session ends on the server too (the caller commits)."""
+    session_id = session.get(SESSION_KEY)
+    if isinstance(session_id, int):
+        db.session.execute(
+            update(WebSession)
+            .where(WebSession.id == session_id, WebSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
     session.clear()
 
 
+def end_all_sessions(account_id: int) -> int:
+    """End every session of the account, on every device; how many (the caller commits)."""
+    result = db.session.execute(
+        update(WebSession)
+        .where(WebSession.account_id == account_id, WebSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def signed_in() -> Account | None:
-    """The signed-in account, if any (and still there)."""
-    account_id = session.get(ACCOUNT_KEY)
-    if not isinstance(account_id, int):
+    """The signed-in account, if its session is still live on the server."""
+    account_id, session_id = session.get(ACCOUNT_KEY), session.get(SESSION_KEY)
+    if not isinstance(account_id, int) or not isinstance(session_id, int):
+        return None
+    record = db.session.get(WebSession, session_id)
+    if record is None or record.account_id != account_id or record.ended_at is not None:
         return None
     return db.session.get(Account, account_id)
 

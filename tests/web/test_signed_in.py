@@ -209,3 +209,39 @@ def test_start_an_initiative_and_ask_for_a_suggested_weekly_slot(mailing: Mailin
     )
     assert ended.status_code == 303
     assert "afgelopen" in client.get(made.headers["Location"]).get_data(as_text=True)
+
+
+def _copy_of_session(m: MailingApp, client: FlaskClient) -> FlaskClient:
+    """Another browser holding a copy of the client's session cookie, as a thief would."""
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    thief = m.app.test_client()
+    thief.set_cookie("session", cookie.value)
+    return thief
+
+
+def test_signing_out_ends_the_session_on_the_server(mailing: MailingApp) -> None:
+    m = mailing
+    client = m.app.test_client()
+    _sign_in(m, client, "bewoner@example.nl")
+    copy = _copy_of_session(m, client)
+    assert copy.get("/mijn").status_code == 200  # the copy works while the session lives
+    page = client.get("/mijn").get_data(as_text=True)
+    assert client.post("/uitloggen", data={"csrf_token": _csrf(page)}).status_code == 303
+    assert client.get("/mijn").status_code == 303
+    assert copy.get("/mijn").status_code == 303  # the copy taken before is worth nothing
+
+
+def test_signing_out_everywhere_ends_every_session(mailing: MailingApp) -> None:
+    m = mailing
+    laptop, phone = m.app.test_client(), m.app.test_client()
+    _sign_in(m, laptop, "bewoner@example.nl")
+    _sign_in(m, phone, "bewoner@example.nl")
+    other = m.app.test_client()
+    _sign_in(m, other, "buurman@example.nl")
+    page = laptop.get("/mijn").get_data(as_text=True)
+    assert "Overal uitloggen" in page
+    ended = laptop.post("/mijn/overal-uitloggen", data={"csrf_token": _csrf(page)})
+    assert ended.status_code == 303
+    assert laptop.get("/mijn").status_code == 303 and phone.get("/mijn").status_code == 303
+    assert other.get("/mijn").status_code == 200  # another account keeps its session
