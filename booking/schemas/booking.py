@@ -207,10 +207,18 @@ class AlternativeSchema(SlotSchema):
     room_id = fields.Integer()
 
 
+class ConflictSlotSchema(SlotSchema):
+    """What is in the way: a span (buffer included), whether it is a request waiting for
+    approval or a booking, and the id only where it is the booker's own."""
+
+    status = fields.String(metadata={"enum": ["pending", "confirmed"]})
+    booking_id = fields.Integer()
+
+
 class BookingConflictSchema(ProblemSchema):
     """409 `booking_conflict`: what is in the way (no private details) and free alternatives."""
 
-    conflicts = fields.List(fields.Nested(SlotSchema))
+    conflicts = fields.List(fields.Nested(ConflictSlotSchema))
     alternatives = fields.List(fields.Nested(AlternativeSchema))
 
 

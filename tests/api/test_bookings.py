@@ -29,8 +29,10 @@ def test_conflict_names_the_blocked_time_and_offers_free_alternatives(
     assert response.status_code == 409
     problem = response.json
     assert problem["code"] == "booking_conflict"
-    assert problem["conflicts"] == [{"start": local(day, "18:00"), "end": local(day, "20:00")}]
-    # Nothing private leaks: no title, no booker.
+    assert problem["conflicts"] == [
+        {"start": local(day, "18:00"), "end": local(day, "20:00"), "status": "confirmed"}
+    ]
+    # Nothing private leaks: no title, no booker, not even which booking it is.
     assert "Geheim" not in response.get_data(as_text=True)
     assert "booked_by" not in response.get_data(as_text=True)
     offers = problem["alternatives"]
@@ -100,10 +102,19 @@ def test_the_buffer_after_a_booking_blocks_both_neighbours(
 ) -> None:
     venue.policy(buffer_minutes=30)
     day = upcoming(14)
-    assert book(client, venue.booker, venue.a, day, "12:00", "14:00").status_code == 201
+    first = book(client, venue.booker, venue.a, day, "12:00", "14:00")
+    assert first.status_code == 201
     after = book(client, venue.booker, venue.a, day, "14:15", "15:00")
     assert after.status_code == 409
-    assert after.json["conflicts"] == [{"start": local(day, "12:00"), "end": local(day, "14:30")}]
+    # The booker's own booking is named: they may see it anyway.
+    assert after.json["conflicts"] == [
+        {
+            "start": local(day, "12:00"),
+            "end": local(day, "14:30"),
+            "status": "confirmed",
+            "booking_id": first.json["id"],
+        }
+    ]
     assert book(client, venue.booker, venue.a, day, "14:30", "15:00").status_code == 201
     # A booking before needs its own buffer before the next one starts.
     before = book(client, venue.booker, venue.a, day, "11:00", "11:45")
@@ -348,3 +359,21 @@ def test_deleting_rooms_and_places_with_active_bookings_is_refused(
         client.delete(f"/api/v1/places/{venue.place}", headers=venue.admin.headers).status_code
         == 204
     )
+
+
+def test_another_accounts_request_shows_in_a_409_only_as_in_aanvraag(
+    client: FlaskClient, venue: Venue
+) -> None:
+    """A pending request of someone else holds its slot: the 409 gives its span and that it
+    waits for approval, nothing else (no title, no id, no booker)."""
+    venue.policy(requires_approval=True)
+    day = upcoming(14)
+    waiting = book(client, venue.stranger, venue.a, day, "10:00", "11:00", title="Verrassingsfeest")
+    assert waiting.status_code == 201 and waiting.json["status"] == "pending"
+    refused = book(client, venue.booker, venue.a, day, "10:30", "11:30")
+    assert refused.status_code == 409
+    assert refused.json["conflicts"] == [
+        {"start": local(day, "10:00"), "end": local(day, "11:00"), "status": "pending"}
+    ]
+    text = refused.get_data(as_text=True)
+    assert "Verrassingsfeest" not in text and "booked_by" not in text

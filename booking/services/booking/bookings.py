@@ -132,7 +132,9 @@ def _check_slot(
     raise_violations(verdict.violations)
     if verdict.conflicts:
         everything = calendar_for(room, request.start, until)
-        raise conflict_error(everything, room, request, verdict.conflicts, now, exclude_booking)
+        raise conflict_error(
+            everything, room, request, verdict.conflicts, now, exclude_booking, booker_id
+        )
     return snapshot
 
 
@@ -262,7 +264,7 @@ def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = No
     booking.booked_by = account  # loaded with the token: the answer needs no query for it
     created = "booking.requested" if booking.status == PENDING else "booking.confirmed"
     flush_or_conflict(
-        lambda: conflict_now(room.id, request, now),
+        lambda: conflict_now(room.id, request, now, booker_id=account.id),
         lambda: insert_booking(
             booking,
             atom_ids(room),
@@ -342,7 +344,7 @@ def _move(actor: Actor, booking: Booking, data: dict[str, Any], now: datetime) -
     if booking.status == CONFIRMED and initial_status(room, request.exempt) == PENDING:
         # The host approved another time or room; they approve the new one too.
         booking.status = PENDING
-    flush_or_conflict(lambda: conflict_now(room.id, request, now, booking.id))
+    flush_or_conflict(lambda: conflict_now(room.id, request, now, booking.id, booking.booked_by_id))
 
 
 def _plain(value: Any, zone: Any) -> Any:

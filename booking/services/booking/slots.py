@@ -6,13 +6,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice, zip_longest
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from booking.errors import Conflict, DomainError
 from booking.extensions import db
-from booking.models import Room
+from booking.models import Booking, Occupancy, Room
+from booking.models.booking import CONFIRMED, PENDING
 from booking.services.booking.booking_rules import (
     RoomRules,
     SlotRequest,
@@ -25,6 +27,7 @@ from booking.services.calendar.calendar import PlaceCalendar, load_calendar
 from booking.services.calendar.intervals import Interval
 from booking.services.calendar.opening_hours import local_midnight
 from booking.services.common import get_or_404
+from booking.services.rooms import atom_ids
 
 MAX_ALTERNATIVES = 5
 # Occupancies are looked up this far around a request: buffers are at most a day.
@@ -139,6 +142,41 @@ def alternatives(
     return found[:MAX_ALTERNATIVES]
 
 
+def described_conflicts(
+    room: Room, conflicts: list[Interval], booker_id: int | None
+) -> list[dict[str, Any]]:
+    """What a 409 may say of each blocking interval: its span (buffer included) and whether
+    it is a request still waiting (`pending`, "in aanvraag") or a booking (`confirmed`),
+    never a title or who booked it: the same as a busy block in a public feed. Only the
+    booker's own bookings are named by id."""
+    if not conflicts:
+        return []
+    rows = db.session.execute(
+        select(Occupancy.start, Occupancy.end, Booking.id, Booking.status, Booking.booked_by_id)
+        .join(Booking, Booking.id == Occupancy.booking_id)
+        .where(
+            Occupancy.room_id.in_(atom_ids(room)),
+            Occupancy.start < max(e for _s, e in conflicts),
+            Occupancy.end > min(s for s, _e in conflicts),
+        )
+    ).all()
+    by_span = {(row.start, row.end): row for row in rows}
+    zone = room.zone
+    described = []
+    for s, e in conflicts:
+        entry: dict[str, Any] = {
+            "start": s.astimezone(zone).isoformat(),
+            "end": e.astimezone(zone).isoformat(),
+        }
+        row = by_span.get((s, e))
+        if row is not None:
+            entry["status"] = PENDING if row.status == PENDING else CONFIRMED
+            if booker_id is not None and row.booked_by_id == booker_id:
+                entry["booking_id"] = row.id
+        described.append(entry)
+    return described
+
+
 def conflict_error(
     calendar: PlaceCalendar,
     room: Room,
@@ -146,6 +184,7 @@ def conflict_error(
     conflicts: list[Interval],
     now: datetime,
     exclude_booking: int | None = None,
+    booker_id: int | None = None,
 ) -> Conflict:
     """409 `booking_conflict` with the blocking intervals and alternatives (no private data)."""
     zone = room.zone
@@ -153,10 +192,7 @@ def conflict_error(
     return Conflict(
         "The room is already booked for (part of) this time.",
         code="booking_conflict",
-        conflicts=[
-            {"start": s.astimezone(zone).isoformat(), "end": e.astimezone(zone).isoformat()}
-            for s, e in conflicts
-        ],
+        conflicts=described_conflicts(room, conflicts, booker_id),
         alternatives=[
             {
                 "room_id": other.id,
@@ -193,11 +229,17 @@ def flush_or_conflict(
 
 
 def conflict_now(
-    room_id: int, request: SlotRequest, now: datetime, exclude_booking: int | None = None
+    room_id: int,
+    request: SlotRequest,
+    now: datetime,
+    exclude_booking: int | None = None,
+    booker_id: int | None = None,
 ) -> Conflict:
     """The 409 for a request, from the committed state of the database."""
     room = get_or_404(Room, room_id)
     until = occupied_until(request.end, room.effective_policy["buffer_minutes"])
     calendar = calendar_for(room, request.start, until)
     verdict = judge(calendar, room, request, now, 0, exclude_booking)
-    return conflict_error(calendar, room, request, verdict.conflicts, now, exclude_booking)
+    return conflict_error(
+        calendar, room, request, verdict.conflicts, now, exclude_booking, booker_id
+    )

@@ -133,5 +133,6 @@ def test_an_overlap_that_slips_past_the_check_is_a_409_with_what_is_there(
         {
             "start": T0.astimezone(zone).isoformat(),
             "end": (T0 + timedelta(hours=1)).astimezone(zone).isoformat(),
+            "status": "confirmed",
         }
     ]
