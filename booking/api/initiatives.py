@@ -13,6 +13,7 @@ from booking.schemas.initiative import (
     InitiativeDetailSchema,
     InitiativeQuerySchema,
     InitiativeSchema,
+    PartnershipSchema,
     SuggestionQuerySchema,
     SuggestionSchema,
     TransitionSchema,
@@ -37,7 +38,9 @@ class InitiativeDetail:
 
 
 def _detail(initiative: Any) -> InitiativeDetail:
-    return InitiativeDetail(initiative, initiatives.activities(current_actor(), initiative))
+    actor = current_actor()
+    initiatives.reveal_invitations(actor, initiative)
+    return InitiativeDetail(initiative, initiatives.activities(actor, initiative))
 
 
 @blp.route("/initiatives")
@@ -53,7 +56,8 @@ class Initiatives(View):
             pagination_parameters.page_size,
         )
         pagination_parameters.item_count = total
-        return items
+        actor = current_actor()
+        return [initiatives.reveal_invitations(actor, item) for item in items]
 
     @blp.doc(**SECURED)
     @blp.arguments(InitiativeCreateSchema)
@@ -89,6 +93,18 @@ class InitiativeTransition(View):
             current_actor(), initiative_id, data["to"], data.get("outcome"), data["note"]
         )
         return _detail(initiative)
+
+
+@blp.route("/initiatives/<id:initiative_id>/partnership")
+class InitiativePartnership(View):
+    @blp.doc(**SECURED)
+    @blp.arguments(PartnershipSchema)
+    @blp.response(200, InitiativeDetailSchema)
+    def post(self, data: dict[str, Any], initiative_id: int) -> Any:
+        """Accept or decline an invitation to partner in an initiative (the invited account)."""
+        return _detail(
+            initiatives.answer_partnership(current_actor(), initiative_id, data["accept"])
+        )
 
 
 @blp.route("/initiatives/<id:initiative_id>/suggestions")

@@ -14,7 +14,7 @@ from booking.extensions import db
 from booking.models import Account, Place, utcnow
 from booking.services.authorization import Actor
 from booking.services.booking.series import create_series
-from booking.services.initiatives import create_initiative, transition
+from booking.services.initiatives import answer_partnership, create_initiative, transition
 
 DEMO_DOMAIN = "demo.wijkruimte.invalid"
 
@@ -120,6 +120,8 @@ def seed_demo_initiatives(places: list[Place]) -> int:
         trial_starts_on=_coming(2, today),
         trial_ends_on=_coming(2, today) + timedelta(weeks=6),
     )
+    # The school said yes (in the demo, at once).
+    answer_partnership(Actor(school, frozenset({"read", "book"})), homework, True)
     _weekly(actor, homework, "Huiswerkklas", huiskamer, _coming(2, today), (14, 15), 6, now)
     transition(actor, homework, "trial", None, "Zes woensdagen om te zien of kinderen komen.")
 

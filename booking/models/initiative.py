@@ -41,6 +41,8 @@ initiative_partners = Table(
         "account_id", ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, index=True
     ),
     Column("created_at", UTCDateTime, default=utcnow, nullable=False),
+    # A listed partner is invited until it accepts: only then is it a partner.
+    Column("accepted_at", UTCDateTime, nullable=True),
 )
 
 
@@ -70,8 +72,18 @@ class Initiative(Timestamped, Base):
 
     initiator: Mapped[Account] = relationship()
     neighbourhood: Mapped[Neighbourhood | None] = relationship()
+    # Written through booking.services.initiatives (rows of initiative_partners), read here.
     partners: Mapped[list[Account]] = relationship(
-        secondary=initiative_partners, order_by="Account.id"
+        secondary=initiative_partners,
+        secondaryjoin=lambda: _partner_join(accepted=True),
+        order_by="Account.id",
+        viewonly=True,
+    )
+    invited: Mapped[list[Account]] = relationship(
+        secondary=initiative_partners,
+        secondaryjoin=lambda: _partner_join(accepted=False),
+        order_by="Account.id",
+        viewonly=True,
     )
     transitions: Mapped[list[InitiativeTransition]] = relationship(
         back_populates="initiative",
@@ -81,8 +93,22 @@ class Initiative(Timestamped, Base):
 
     @property
     def partner_ids(self) -> list[int]:
-        """Ids of the partner accounts."""
+        """Ids of the partner accounts (those that accepted)."""
         return [partner.id for partner in self.partners]
+
+    @property
+    def invited_partner_ids(self) -> list[int]:
+        """Ids of the accounts invited as partners that have not answered yet."""
+        return [account.id for account in self.invited]
+
+
+def _partner_join(accepted: bool) -> Any:
+    from booking.models.account import Account
+
+    answered = initiative_partners.c.accepted_at
+    return (Account.id == initiative_partners.c.account_id) & (
+        answered.is_not(None) if accepted else answered.is_(None)
+    )
 
 
 class InitiativeTransition(Base):

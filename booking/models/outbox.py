@@ -35,6 +35,8 @@ WEBHOOK_DISABLED = "webhook.disabled"
 SIGN_IN_LINK = "auth.email_link"
 # Neither: the mail with the link that confirms a request made on the pages.
 WEB_REQUEST_LINK = "web.request_link"
+# Nor this: an account was listed as a partner of an initiative and is asked to accept.
+PARTNER_INVITED = "initiative.partner_invited"
 
 MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED = "pending", "delivered", "failed"
 MESSAGE_STATUSES = (MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED)

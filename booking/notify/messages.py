@@ -16,8 +16,13 @@ from flask_babel import ngettext
 
 from booking.extensions import db
 from booking.i18n import when_of
-from booking.models import Account, Place, Room
-from booking.models.outbox import SIGN_IN_LINK, WEB_REQUEST_LINK, WEBHOOK_DISABLED
+from booking.models import Account, Initiative, Place, Room
+from booking.models.outbox import (
+    PARTNER_INVITED,
+    SIGN_IN_LINK,
+    WEB_REQUEST_LINK,
+    WEBHOOK_DISABLED,
+)
 from booking.notify.recipients import ASKER, BOOKER, HOST, Recipient
 from booking.services.booking.decision_links import Decision, decision_token, request_version
 from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_CLOSURE
@@ -92,6 +97,8 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
             ],
             why=_("You receive this mail because you created this webhook."),
         )
+    if kind == PARTNER_INVITED:
+        return _invitation(payload)
     place = db.session.get(Place, payload["place_id"])
     zone = place.zone if place else ZoneInfo("Europe/Amsterdam")
     place_name = place.name if place else ""
@@ -102,6 +109,25 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
         content.links = _decision_links(kind, payload, recipient)
     content.why = _why(recipient, place)
     return content
+
+
+def _invitation(payload: dict[str, Any]) -> MailContent:
+    initiative = db.session.get(Initiative, payload["initiative_id"])
+    initiator = initiative.initiator.name if initiative is not None else ""
+    return MailContent(
+        subject=_("Invitation to partner in: %(title)s", title=payload["title"]),
+        lines=[
+            _(
+                "%(name)s lists you as a partner of the initiative %(title)s. You become "
+                "a partner only when you accept; until then you see what everyone sees.",
+                name=initiator,
+                title=payload["title"],
+            ),
+            _("Accept or decline on your page, or through the API (partnership)."),
+        ],
+        links=[(_("To my page"), f"{_base_url()}/mijn")],
+        why=_("You receive this mail because someone listed your account as a partner."),
+    )
 
 
 def _base_url() -> str:

@@ -9,10 +9,16 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Account, OutboxEvent, PlaceHost
-from booking.models.outbox import SIGN_IN_LINK, WEB_REQUEST_LINK, WEBHOOK_DISABLED
+from booking.models.outbox import (
+    PARTNER_INVITED,
+    SIGN_IN_LINK,
+    WEB_REQUEST_LINK,
+    WEBHOOK_DISABLED,
+)
 from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_BOOKER
 
 HOST, BOOKER, SIGN_IN, WEBHOOK_OWNER = "host", "booker", "sign_in", "webhook_owner"
+INVITEE = "invitee"  # an account listed as a partner of an initiative
 ASKER = "asker"  # the address a slot was asked for on the pages
 
 
@@ -61,6 +67,8 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
         return [Recipient(payload["email"], payload["account_id"], ASKER, payload["locale"])]
     if kind == WEBHOOK_DISABLED:
         return _accounts([payload["account_id"]], WEBHOOK_OWNER, None)
+    if kind == PARTNER_INVITED:
+        return _accounts([payload["account_id"]], INVITEE, None)
     actor = payload.get("actor_id")
     by_booker = payload.get("by") == BY_BOOKER
     found: list[Recipient] = []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_dump, validate
 
 from booking.models.initiative import INITIATIVE_STATUSES, OUTCOMES, TIMES_OF_DAY, WEEKDAYS
 from booking.schemas.booking import BookingSchema
@@ -87,7 +89,16 @@ class InitiativeSchema(Timestamps):
     description = fields.String()
     status = fields.String()
     initiator_id = fields.Integer()
+    # Partners that accepted; those still invited are listed for the initiator and admins.
     partner_ids = fields.List(fields.Integer())
+    invited_partner_ids = fields.Method(
+        "_invited",
+        metadata={
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "Invited, not yet accepted partners (initiator and admins only).",
+        },
+    )
     target_groups = fields.List(fields.String())
     neighbourhood_id = fields.Integer(allow_none=True)
     needs = fields.Dict()
@@ -96,6 +107,23 @@ class InitiativeSchema(Timestamps):
     outcome = fields.String(allow_none=True)
     lessons = fields.String()
     feeds = FeedLinks("/feeds/initiatives/{id}.ics", "title")
+
+    def _invited(self, initiative: Any) -> list[int] | None:
+        if not getattr(initiative, "show_invited", False):
+            return None
+        return list(initiative.invited_partner_ids)
+
+    @post_dump
+    def _omit_invitations_for_others(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("invited_partner_ids") is None:
+            data.pop("invited_partner_ids", None)
+        return data
+
+
+class PartnershipSchema(Schema):
+    """The invited account's answer."""
+
+    accept = fields.Boolean(required=True)
 
 
 class PlaceRefSchema(Schema):

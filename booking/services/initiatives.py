@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, delete, exists, insert, select, update
 
 from booking.errors import Conflict, Forbidden, Invalid
 from booking.extensions import db
 from booking.models import Account, Booking, Initiative, InitiativeTransition, Place, utcnow
 from booking.models.booking import CONFIRMED
 from booking.models.initiative import ENDED, IDEA, TRANSITIONS, initiative_partners
+from booking.models.outbox import PARTNER_INVITED
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.booking.booking_access import RedactedBooking, present
 from booking.services.common import fetch_page, get_or_404, list_contains_any, text_matches
@@ -56,6 +57,7 @@ def _query(filters: InitiativeFilter) -> Select[Any]:
             exists().where(
                 initiative_partners.c.initiative_id == Initiative.id,
                 initiative_partners.c.account_id.in_(filters.partner),
+                initiative_partners.c.accepted_at.is_not(None),
             )
         )
     if filters.initiator:
@@ -100,10 +102,90 @@ def _partners(partner_ids: list[int]) -> list[Account]:
     return found
 
 
+def _invite(actor: Actor, initiative: Initiative, partner_ids: list[int]) -> None:
+    """Make the listed accounts the initiative's partners or invitees: partners who stay
+    listed keep their acceptance, new ones are invited (and mailed) until they accept, and
+    those no longer listed are dropped. The initiative is flushed (it has an id)."""
+    wanted = {account.id for account in _partners(partner_ids)} - {initiative.initiator_id}
+    table = initiative_partners.c
+    listed = set(
+        db.session.scalars(select(table.account_id).where(table.initiative_id == initiative.id))
+    )
+    if listed - wanted:
+        db.session.execute(
+            delete(initiative_partners).where(
+                table.initiative_id == initiative.id, table.account_id.in_(listed - wanted)
+            )
+        )
+    now = utcnow()
+    for account_id in sorted(wanted - listed):
+        db.session.execute(
+            insert(initiative_partners).values(
+                initiative_id=initiative.id, account_id=account_id, created_at=now
+            )
+        )
+        outbox.emit(
+            PARTNER_INVITED,
+            {
+                "initiative_id": initiative.id,
+                "title": initiative.title,
+                "account_id": account_id,
+                "actor_id": actor_id_of(actor),
+            },
+        )
+    db.session.expire(initiative, ["partners", "invited"])
+
+
+def actor_id_of(actor: Actor) -> int | None:
+    """The acting account's id, if any."""
+    return actor.account.id if actor.account is not None else None
+
+
+def answer_partnership(actor: Actor, initiative_id: int, accept: bool) -> Initiative:
+    """The invited account accepts (and becomes a partner) or declines (and is no longer
+    listed). A partner may also step down by declining. Anyone else: 403 `not_invited`."""
+    account = require_account(actor)
+    initiative = get_initiative(initiative_id)
+    table = initiative_partners.c
+    row = (table.initiative_id == initiative.id) & (table.account_id == account.id)
+    if db.session.scalar(select(table.account_id).where(row)) is None:
+        raise Forbidden(
+            "Only an account the initiator listed as a partner can answer.", code="not_invited"
+        )
+    if accept:
+        db.session.execute(
+            update(initiative_partners)
+            .where(row, table.accepted_at.is_(None))
+            .values(accepted_at=utcnow())
+        )
+    else:
+        db.session.execute(delete(initiative_partners).where(row))
+    db.session.expire(initiative, ["partners", "invited"])
+    return initiative
+
+
+def invitations(account: Account) -> list[Initiative]:
+    """The initiatives that invited the account as a partner and wait for its answer."""
+    table = initiative_partners.c
+    return list(
+        db.session.scalars(
+            select(Initiative)
+            .join(initiative_partners, table.initiative_id == Initiative.id)
+            .where(table.account_id == account.id, table.accepted_at.is_(None))
+            .order_by(Initiative.id)
+        )
+    )
+
+
+def reveal_invitations(actor: Actor, initiative: Initiative) -> Initiative:
+    """Let the answer show who is invited: to the initiator and admins only."""
+    account = actor.account
+    if actor.is_admin or (account is not None and account.id == initiative.initiator_id):
+        initiative.show_invited = True  # type: ignore[attr-defined]
+    return initiative
+
+
 def _apply(initiative: Initiative, data: dict[str, Any]) -> None:
-    data = dict(data)
-    if "partner_ids" in data:
-        initiative.partners = _partners(data.pop("partner_ids"))
     if "neighbourhood_id" in data:
         check_neighbourhood(data["neighbourhood_id"])
     for key, value in data.items():
@@ -119,11 +201,15 @@ def _apply(initiative: Initiative, data: dict[str, Any]) -> None:
 def create_initiative(actor: Actor, data: dict[str, Any]) -> Initiative:
     """Start an initiative as an idea (scope `book`); the caller is its initiator."""
     account = require_scope(actor, "book")
+    data = dict(data)
+    partner_ids = data.pop("partner_ids", None)
     initiative = Initiative(initiator_id=account.id, status=IDEA, needs={})
     with db.session.no_autoflush:
         _apply(initiative, data)
     db.session.add(initiative)
     db.session.flush()
+    if partner_ids:
+        _invite(actor, initiative, partner_ids)
     return initiative
 
 
@@ -142,8 +228,12 @@ def update_initiative(actor: Actor, initiative_id: int, data: dict[str, Any]) ->
     """Change an initiative's description, needs, partners or trial (initiator, admins)."""
     initiative = get_initiative(initiative_id)
     _require_initiator(actor, initiative)
+    data = dict(data)
+    partner_ids = data.pop("partner_ids", None)
     _apply(initiative, data)
     db.session.flush()
+    if partner_ids is not None:
+        _invite(actor, initiative, partner_ids)
     return initiative
 
 

@@ -127,6 +127,7 @@ def mine() -> Any:
         initiatives=started,
         feeds=feed_tokens.list_feed_tokens(actor),
         hosted=[host.place for host in account.hosted],
+        invitations=initiatives.invitations(account),
         form=ButtonForm(),
         cancel_form=CancelForm(),
         new_feed=None,
@@ -177,6 +178,18 @@ def move(booking_id: int) -> Any:
     except DomainError as error:
         form.form_errors.append(error.detail)
         return render_template("web/move.html", form=form, booking=booking), error.status
+    return redirect(url_for("web.mine"), code=303)
+
+
+@bp.post("/mijn/partnerschap/<int:initiative_id>/<any(ja, nee):answer>")
+def answer_partnership(initiative_id: int, answer: str) -> Any:
+    """Accept or decline being a partner of an initiative."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    unit_of_work(initiatives.answer_partnership)(page_actor(account), initiative_id, answer == "ja")
     return redirect(url_for("web.mine"), code=303)
 
 

@@ -133,6 +133,56 @@ def test_input_is_checked(client: FlaskClient, venue: Venue, body: dict[str, Any
     assert response.status_code == 422, response.json
 
 
+def accept(client: FlaskClient, partner: Caller, initiative_id: int, yes: bool = True) -> Any:
+    """The invited partner answers; returns the initiative as the answer shows it."""
+    answer = client.post(
+        f"/api/v1/initiatives/{initiative_id}/partnership",
+        json={"accept": yes},
+        headers=partner.headers,
+    )
+    assert answer.status_code == 200, answer.json
+    return answer.json
+
+
+def test_a_partner_is_invited_until_it_accepts(client: FlaskClient, venue: Venue) -> None:
+    """Listing an account makes it an invitee: it shows only to the initiator (and admins),
+    cannot book for the initiative, and becomes a partner by accepting, or goes by declining."""
+    school, other = venue.make.account(kind="organisation"), venue.make.account()
+    admin = venue.make.account(admin=True)
+    made = create(client, venue.booker, partner_ids=[school.id, other.id])
+    url = f"/api/v1/initiatives/{made['id']}"
+    assert made["partner_ids"] == [] and made["invited_partner_ids"] == [school.id, other.id]
+    for caller in (school, venue.stranger, None):
+        seen = client.get(url, headers=caller.headers if caller else {}).json
+        assert seen["partner_ids"] == [] and "invited_partner_ids" not in seen
+    assert client.get(url, headers=admin.headers).json["invited_partner_ids"] == [
+        school.id,
+        other.id,
+    ]
+    assert client.get(f"/api/v1/initiatives?partner={school.id}").json == []
+    linked = book(client, school, venue.a, upcoming(14), "10:00", "11:00", initiative_id=made["id"])
+    assert linked.status_code == 403 and linked.json["code"] == "not_linked"
+    # Only the invited account answers.
+    refused = client.post(
+        f"{url}/partnership", json={"accept": True}, headers=venue.stranger.headers
+    )
+    assert refused.status_code == 403 and refused.json["code"] == "not_invited"
+    assert client.post(f"{url}/partnership", json={}, headers=school.headers).status_code == 422
+    accepted = accept(client, school, made["id"])
+    assert accepted["partner_ids"] == [school.id] and "invited_partner_ids" not in accepted
+    declined = accept(client, other, made["id"], yes=False)
+    assert declined["partner_ids"] == [school.id]
+    mine = client.get(url, headers=venue.booker.headers).json
+    assert mine["partner_ids"] == [school.id] and mine["invited_partner_ids"] == []
+    linked = book(client, school, venue.a, upcoming(14), "10:00", "11:00", initiative_id=made["id"])
+    assert linked.status_code == 201
+    # Listing again keeps an accepted partner; a new one is invited afresh.
+    again = client.patch(
+        url, json={"partner_ids": [school.id, other.id]}, headers=venue.booker.headers
+    ).json
+    assert again["partner_ids"] == [school.id] and again["invited_partner_ids"] == [other.id]
+
+
 def test_list_filters(client: FlaskClient, venue: Venue) -> None:
     school = venue.make.account(kind="organisation")
     north = venue.make.neighbourhood("Noord")
@@ -144,6 +194,7 @@ def test_list_filters(client: FlaskClient, venue: Venue) -> None:
         target_groups=["youth"],
         neighbourhood_id=north,
     )
+    accept(client, school, a["id"])
     b = create(
         client,
         venue.stranger,
@@ -182,6 +233,7 @@ def test_who_may_link_a_booking(
 ) -> None:
     partner = venue.make.account(kind="organisation")
     initiative = create(client, venue.booker, partner_ids=[partner.id])
+    accept(client, partner, initiative["id"])
     caller = partner if role == "partner" else getattr(venue, role)
     response = book(
         client, caller, venue.a, upcoming(14), "10:00", "11:00", initiative_id=initiative["id"]

@@ -7,7 +7,10 @@ import re
 from datetime import timedelta
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from booking.extensions import db
+from booking.models import Account
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
 from tests.factories import Caller
@@ -245,3 +248,36 @@ def test_signing_out_everywhere_ends_every_session(mailing: MailingApp) -> None:
     assert ended.status_code == 303
     assert laptop.get("/mijn").status_code == 303 and phone.get("/mijn").status_code == 303
     assert other.get("/mijn").status_code == 200  # another account keeps its session
+
+
+def test_an_invited_partner_hears_by_mail_and_accepts_on_the_pages(mailing: MailingApp) -> None:
+    m = mailing
+    initiator = m.make.account(name="Fatima")
+    made = m.client.post(
+        "/api/v1/initiatives",
+        json={"title": "Huiswerkklas", "partner_ids": []},
+        headers=initiator.headers,
+    ).json
+    client = m.app.test_client()
+    _sign_in(m, client, "school@example.nl")  # the school's account exists from here
+    school = m.make.run(
+        lambda: db.session.scalar(select(Account.id).where(Account.email == "school@example.nl"))
+    )
+    listed = m.client.patch(
+        f"/api/v1/initiatives/{made['id']}",
+        json={"partner_ids": [school]},
+        headers=initiator.headers,
+    )
+    assert listed.json["invited_partner_ids"] == [school]
+    m.deliver()
+    (invitation,) = [
+        mail for mail in m.mailbox.to("school@example.nl") if "Huiswerkklas" in str(mail["Subject"])
+    ]
+    assert "Uitnodiging" in str(invitation["Subject"]) and "/mijn" in _text(invitation)
+    page = client.get("/mijn").get_data(as_text=True)
+    assert "Uitnodigingen als partner" in page and "Uitgenodigd door Fatima" in page
+    answered = client.post(f"/mijn/partnerschap/{made['id']}/ja", data={"csrf_token": _csrf(page)})
+    assert answered.status_code == 303
+    shown = m.client.get(f"/api/v1/initiatives/{made['id']}").json
+    assert shown["partner_ids"] == [school]
+    assert "Uitnodigingen als partner" not in client.get("/mijn").get_data(as_text=True)
