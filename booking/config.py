@@ -9,6 +9,8 @@ from typing import Any
 
 from gunicorn.errors import AppImportError
 
+from booking.database import ANSWER_WITHIN
+
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 HOLIDAY_COUNTRY = "NL"
 
@@ -25,6 +27,9 @@ def _env_int(name: str, default: int) -> int:
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
 MIN_SECRET_KEY_LENGTH = 32
+# How much longer than the statement timeout the service waits for PostgreSQL to answer at
+# all before it gives the connection up (the server's own timeout should come first).
+ANSWER_MARGIN_SECONDS = 1.0
 
 
 class ConfigurationError(AppImportError):
@@ -44,9 +49,20 @@ def engine_options(
         options["connect_args"] = {"timeout": sqlite_busy_timeout}
     if url.startswith("postgresql"):
         options["pool_timeout"] = connect_timeout
+        answer_within = statement_timeout_ms / 1000 + ANSWER_MARGIN_SECONDS
         options["connect_args"] = {
             "connect_timeout": connect_timeout,
             "options": f"-c statement_timeout={statement_timeout_ms}",
+            # A peer that stops acknowledging (a cut cable, a dead host) ends the connection
+            # within these; libpq's defaults wait for the kernel's, which is minutes.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": int(answer_within * 1000),
+            # A path that stalls while still acknowledging: booking.database bounds each
+            # wait for an answer, just past the statement timeout.
+            ANSWER_WITHIN: answer_within,
         }
     return options
 

@@ -5,13 +5,53 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import psycopg
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The connect argument that bounds every wait for PostgreSQL's answer (seconds); taken out
+# before psycopg sees the arguments.
+ANSWER_WITHIN = "wijkruimte_answer_within"
 _installed = False
+
+
+class BoundedWaitConnection(psycopg.Connection[Any]):
+    """A psycopg connection that stops waiting for a server that has stopped answering.
+
+    `statement_timeout` ends a slow statement on the server, and libpq's keepalives and
+    `tcp_user_timeout` notice a peer that stopped acknowledging. A connection whose path
+    stalls while every byte is still acknowledged (a hung proxy or pooler, a frozen server
+    process) meets neither, and a request would wait until gunicorn kills its worker. Here
+    every wait for an answer is bounded, the connection is closed when the bound passes,
+    and the pool replaces it; the request becomes a 503.
+    """
+
+    answer_within: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        """psycopg's wait, with `answer_within` as the bound when none is given."""
+        bound = self.answer_within if timeout is None else timeout
+        try:
+            return super().wait(gen, interval=interval, timeout=bound)
+        except psycopg.errors.OperationalError as error:
+            if timeout is not None or type(error).__name__ != "_WaitTimeout":
+                raise
+            self.pgconn.finish()  # broken now: SQLAlchemy invalidates it
+            raise psycopg.OperationalError(
+                f"PostgreSQL did not answer within {bound:g} s; the connection was closed"
+            ) from None
+
+
+def _on_do_connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+    within = cparams.pop(ANSWER_WITHIN, None)
+    if within is None or dialect.name != "postgresql" or getattr(dialect, "is_async", False):
+        return None  # SQLAlchemy connects as usual
+    connection = BoundedWaitConnection.connect(*cargs, **cparams)
+    connection.answer_within = float(within)
+    return connection
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -42,6 +82,7 @@ def install_sqlite_transaction_mode() -> None:
         return
     event.listen(Engine, "connect", _on_connect)
     event.listen(Engine, "begin", _on_begin)
+    event.listen(Engine, "do_connect", _on_do_connect)
     _installed = True
 
 

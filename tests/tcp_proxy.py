@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 from typing import Literal
 
 Mode = Literal["forward", "stall"]
@@ -43,6 +44,16 @@ class TcpProxy:
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
         return self
 
+    def stall(self) -> None:
+        """From now on nothing comes back, on open connections too: what is sent is taken
+        (and acknowledged, as a hung proxy or pooler would) and dropped; new connections
+        are accepted and never answered."""
+        self.mode = "stall"
+
+    def resume(self) -> None:
+        """Forward again (connections that were stalled stay useless; new ones work)."""
+        self.mode = "forward"
+
     def stop(self) -> None:
         """Close the listener and every connection: the server is gone."""
         with self._lock:
@@ -72,13 +83,17 @@ class TcpProxy:
             with self._lock:
                 self._open.append(upstream)
             for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        _pump(source, sink, lambda: self.mode == "stall")
 
 
-def _pump(source: socket.socket, sink: socket.socket) -> None:
+def _pump(source: socket.socket, sink: socket.socket, stalled: Callable[[], bool]) -> None:
     try:
         while data := source.recv(65536):
-            sink.sendall(data)
+            if not stalled():
+                sink.sendall(data)
     except OSError:
         pass
     finally:

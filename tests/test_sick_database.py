@@ -9,6 +9,7 @@ whose write lock another process holds.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 
@@ -73,8 +74,32 @@ def test_a_sick_database_is_a_quick_503(
         return
     proxy, base = proxied
     places = f"{base}/api/v1/places"
-    assert send("GET", places)[0] == 200
+    for _ in range(6):  # every worker holds a pooled connection
+        assert send("GET", places)[0] == 200
     assert send("GET", f"{base}/readyz")[0] == 200
+
+    # A stall once the pool is warm: the pooled connections' path stops answering while
+    # every byte is still acknowledged, so only the client's own bound ends the wait.
+    proxy.stall()
+    waiting: list[tuple[tuple[int, dict[str, str], object], float]] = []
+    request = threading.Thread(target=lambda: waiting.append(timed("GET", places)))
+    request.start()
+    slowest_health = 0.0
+    while request.is_alive():
+        started = time.monotonic()
+        assert send("GET", f"{base}/healthz", timeout=5)[0] == 200
+        slowest_health = max(slowest_health, time.monotonic() - started)
+        time.sleep(0.2)
+    request.join()
+    (answer, took) = waiting[0]
+    _assert_unavailable(answer, took)
+    assert took < 6, took  # statement timeout (2 s) + 1 s, then a 2 s connect timeout
+    assert slowest_health < 1, slowest_health
+    proxy.resume()
+    deadline = time.monotonic() + 20
+    while send("GET", places)[0] != 200:
+        assert time.monotonic() < deadline, "the service did not recover from the stall"
+        time.sleep(0.5)
 
     proxy.stop()  # gone: nothing listens
     answer, took = timed("GET", places)
