@@ -51,7 +51,7 @@ upgrade: $(TOOLS)/.installed
 ## without touching the lock, so a range that no longer holds shows before a user meets it
 test-latest: node_modules/.installed libical chromium
 	rm -rf .venv-latest && $(PYTHON) -m venv .venv-latest
-	.venv-latest/bin/pip install --quiet --upgrade pip
+	.venv-latest/bin/pip install --quiet --upgrade pip setuptools
 	.venv-latest/bin/pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
 	.venv-latest/bin/pip freeze --exclude-editable > .venv-latest/versions.txt
 	.venv-latest/bin/pytest --deselect tests/test_lock.py $(PYTEST_ARGS)
