@@ -14,8 +14,10 @@ from booking.schemas.account import (
     AccountWithTokenSchema,
     EmailLinkSchema,
     EmailLinkSentSchema,
+    HandoverSchema,
     MeChangeSchema,
     MeSchema,
+    PersonalExportSchema,
     RedeemSchema,
     SignUpSchema,
     TokenCreatedSchema,
@@ -23,6 +25,7 @@ from booking.schemas.account import (
     TokenSchema,
 )
 from booking.services import accounts, sign_in, tokens
+from booking.services.privacy import erasure, export
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and API tokens")
 
@@ -56,6 +59,33 @@ class Me(View):
     def patch(self, data: dict[str, Any]) -> Any:
         """Change your name, the language of your mails, or turn mails about bookings off."""
         return accounts.change_own_account(current_actor(), data)
+
+    @blp.doc(**SECURED)
+    @blp.alt_response(409, schema=HandoverSchema, description="handover_required")
+    @blp.response(204)
+    def delete(self) -> None:
+        """Erase your account: coming bookings cancelled, name and address gone, past
+        bookings kept as anonymous occupancy (scope book)."""
+        erasure.erase_own_account(current_actor())
+
+
+@blp.route("/accounts/me/export")
+class MyData(View):
+    @blp.doc(**SECURED)
+    @blp.response(200, PersonalExportSchema)
+    def get(self) -> Any:
+        """Everything this service holds about you, as one JSON document (never a secret)."""
+        return export.personal_export(current_actor())
+
+
+@blp.route("/accounts/<id:account_id>")
+class AccountById(View):
+    @blp.doc(**SECURED)
+    @blp.alt_response(409, schema=HandoverSchema, description="handover_required")
+    @blp.response(204)
+    def delete(self, account_id: int) -> None:
+        """Erase an account (admins), as its owner could."""
+        erasure.erase_account_as_admin(current_actor(), account_id)
 
 
 @blp.route("/accounts/organisations")

@@ -17,11 +17,6 @@ from flask_smorest.utils import prepare_response
 from booking.errors import PROBLEM_MIMETYPE
 
 RATE_LIMITED_PREFIXES = ("/api/v1/bookings", "/api/v1/series", "/feeds/")
-# gunicorn answers a request line over its limit itself, as HTML, before the app sees it.
-URI_TOO_LONG = {
-    "description": "The URL is longer than the server reads (gunicorn's own answer).",
-    "content": {"text/html": {"schema": {"type": "string"}}},
-}
 # flask-smorest describes the header as an object; on the wire it is JSON text.
 PAGINATION_HEADER = {
     "description": "Pagination as JSON: total, total_pages, first_page, last_page, page, "
@@ -64,8 +59,8 @@ def document_problems(api: Api) -> None:
             responses.pop("default", None)
             for status in common_statuses(path, method, operation):
                 responses.setdefault(str(status), _problem(api, status))
-            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
-                responses.setdefault("414", URI_TOO_LONG)
+            # The app refuses an overlong path and query itself (BOOKING_MAX_URL_LENGTH).
+            responses.setdefault("414", _problem(api, 414))
     headers = api.spec.components.headers
     if "PAGINATION" in headers:
         headers["PAGINATION"] = PAGINATION_HEADER

@@ -33,6 +33,10 @@ class Account(Timestamped, Base):
     # The language of mails (nl or en).
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     email_notifications: Mapped[bool] = mapped_column(default=True)
+    # Erased (AVG art. 17): the row stays, anonymous, so past bookings keep their numbers.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Told by mail that a long unused account will be erased (the retention purge).
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="account", cascade="all, delete-orphan"

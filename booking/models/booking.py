@@ -139,13 +139,21 @@ class Booking(Timestamped, Base):
     show_contact = False
 
     @property
-    def booker(self) -> dict[str, Any]:
-        """Who booked it: id and name, and the e-mail for those involved."""
+    def booker(self) -> dict[str, Any] | None:
+        """Who booked it: id and name, and the e-mail for those involved; nobody once the
+        booker's account was erased."""
         account = self.booked_by
+        if account.erased_at is not None:
+            return None
         shown: dict[str, Any] = {"id": account.id, "name": account.name}
         if self.show_contact:
             shown["email"] = account.email
         return shown
+
+    @property
+    def booker_id(self) -> int | None:
+        """The booker's account id, as shown: none once that account was erased."""
+        return None if self.booked_by.erased_at is not None else self.booked_by_id
 
     @property
     def current_status(self) -> str:

@@ -26,6 +26,7 @@ from booking.models.outbox import (
 from booking.notify.recipients import ASKER, BOOKER, HOST, Recipient
 from booking.services.booking.decision_links import Decision, decision_token, request_version
 from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_CLOSURE
+from booking.services.privacy.sealing import MAILED_CODES, unseal
 
 
 @dataclass
@@ -69,16 +70,17 @@ def _why(recipient: Recipient, place: Place | None) -> str:
 def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: str) -> MailContent:
     """The mail about one event for one recipient, in the current language."""
     if kind == SIGN_IN_LINK:
+        code = mailed_code(payload)
         return MailContent(
             subject=_("Your sign-in code for Wijkruimte"),
             lines=[
-                _("Your code is %(code)s. It works once, for 30 minutes.", code=payload["code"]),
+                _("Your code is %(code)s. It works once, for 30 minutes.", code=code),
             ],
-            code=payload["code"],
+            code=code,
             links=[
                 (
                     _("Sign in on the site"),
-                    f"{_base_url()}/inloggen/code/{payload['code'].replace('-', '')}",
+                    f"{_base_url()}/inloggen/code/{code.replace('-', '')}",
                 )
             ],
             why=_why(recipient, None),
@@ -130,6 +132,32 @@ def _invitation(payload: dict[str, Any]) -> MailContent:
     )
 
 
+def subject_of(message: Any, locale: str) -> str | None:
+    """The subject a sent mail had, composed again from its event (None once the event's
+    details were purged)."""
+    from flask_babel import force_locale
+
+    event = message.event
+    recipient = Recipient(message.recipient, message.account_id, message.reason, locale)
+    with force_locale(locale):
+        if event.type == SIGN_IN_LINK:
+            return str(_("Your sign-in code for Wijkruimte"))
+        if event.type == WEB_REQUEST_LINK and "title" in event.payload:
+            return str(_("Confirm your request: %(title)s", title=event.payload["title"]))
+        try:
+            return compose(event.type, event.payload, recipient, locale).subject
+        except (KeyError, ValueError, TypeError):
+            return None
+
+
+def mailed_code(payload: dict[str, Any]) -> str:
+    """The one-time code an event carries sealed, for the one mail that sends it."""
+    sealed = payload.get("code_sealed")
+    if not sealed:
+        raise ValueError("the code of this mail was wiped (expired or sent already)")
+    return unseal(MAILED_CODES, str(sealed))
+
+
 def _base_url() -> str:
     return str(current_app.config["PUBLIC_BASE_URL"])
 
@@ -160,7 +188,9 @@ def _request_link(
             )
         ],
         details=details,
-        links=[(_("Confirm my request"), f"{_base_url()}/aanvragen/bevestig/{payload['code']}")],
+        links=[
+            (_("Confirm my request"), f"{_base_url()}/aanvragen/bevestig/{mailed_code(payload)}")
+        ],
     )
 
 

@@ -235,8 +235,8 @@ def _record(message_id: int, status: int | None, error: str, round_: Round) -> N
         _delivered(message, now, round_)
         event = message.event
         if event.type in (SIGN_IN_LINK, WEB_REQUEST_LINK):
-            # The code is a secret: once mailed it has no business in the database.
-            event.payload = {**event.payload, "code": "(sent)"}
+            # The code is a secret: once mailed it has no business in the database, even sealed.
+            event.payload = {**event.payload, "code_sealed": None}
     db.session.commit()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from booking.models.account import ACCOUNT_KINDS, LOCALES, SCOPES
-from booking.schemas.common import Flag, Instant, Name, Timestamps
+from booking.schemas.common import Flag, Instant, Name, ProblemSchema, Timestamps
 
 
 class SignUpSchema(Schema):
@@ -111,3 +111,35 @@ class AccountWithTokenSchema(Schema):
 
     account = fields.Nested(AccountSchema, dump_only=True)
     token = fields.String(dump_only=True)
+
+
+class HandoverItemSchema(Schema):
+    """A place or an initiative that needs another host or initiator first."""
+
+    id = fields.Integer()
+    name = fields.String()
+    title = fields.String()
+
+
+class HandoverSchema(ProblemSchema):
+    """409 `handover_required`: what to hand over before the account can be erased."""
+
+    places = fields.List(fields.Nested(HandoverItemSchema))
+    initiatives = fields.List(fields.Nested(HandoverItemSchema))
+
+
+class PersonalExportSchema(Schema):
+    """Everything held about the caller (`format` wijkruimte-personal-export, version 1)."""
+
+    format = fields.String()
+    version = fields.Integer()
+    exported_at = fields.String()
+    account = fields.Dict()
+    tokens = fields.List(fields.Dict())
+    bookings = fields.List(fields.Dict())
+    series = fields.List(fields.Dict())
+    initiatives = fields.List(fields.Dict())
+    feed_tokens = fields.List(fields.Dict())
+    webhooks = fields.List(fields.Dict())
+    web_requests = fields.List(fields.Dict())
+    mails = fields.List(fields.Dict())

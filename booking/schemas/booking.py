@@ -68,7 +68,7 @@ class BookingSchema(Timestamps):
     expected_attendees = fields.Integer(allow_none=True)
     initiative_id = fields.Integer(allow_none=True)
     series_id = fields.Integer(allow_none=True)
-    booked_by = fields.Integer(attribute="booked_by_id", allow_none=True)
+    booked_by = fields.Integer(attribute="booker_id", allow_none=True)
     booker = fields.Nested(
         BookerSchema,
         allow_none=True,

@@ -19,10 +19,10 @@ from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limi
 from booking.services import feed_tokens, initiatives, sign_in
 from booking.services.booking import bookings
 from booking.services.booking.booking_access import BookingFilter
+from booking.services.sessions import end_all_sessions
 from booking.web.forms import ButtonForm, CancelForm, MoveForm, SignInForm
 from booking.web.session import (
     account_or_sign_in,
-    end_all_sessions,
     end_session,
     page_actor,
     start_session,

@@ -53,16 +53,6 @@ def end_session() -> None:
     session.clear()
 
 
-def end_all_sessions(account_id: int) -> int:
-    """End every session of the account, on every device; how many (the caller commits)."""
-    result = db.session.execute(
-        update(WebSession)
-        .where(WebSession.account_id == account_id, WebSession.ended_at.is_(None))
-        .values(ended_at=utcnow())
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 def signed_in() -> Account | None:
     """The signed-in account, if its session is still live on the server."""
     account_id, session_id = session.get(ACCOUNT_KEY), session.get(SESSION_KEY)

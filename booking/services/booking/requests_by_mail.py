@@ -26,6 +26,7 @@ from booking.services.booking.bookings import create_booking
 from booking.services.booking.series import SeriesOutcome, create_series
 from booking.services.common import get_or_404
 from booking.services.notify import outbox
+from booking.services.privacy.sealing import MAILED_CODES, seal
 from booking.services.search.availability import AvailabilityFilter
 from booking.services.search.recurring import Pattern, RoomDates, dates_of, room_calendars
 
@@ -95,8 +96,8 @@ def submit(ask: SlotAsk, now: datetime | None = None) -> None:
         WEB_REQUEST_LINK,
         {
             "email": email,
-            # The worker removes the code from the event once it is mailed.
-            "code": code,
+            # Sealed: readable only with BOOKING_SECRET_KEY, and wiped once mailed or expired.
+            "code_sealed": seal(MAILED_CODES, code),
             "request_id": request.id,
             "name": ask.name,
             "place_id": room.place_id,

@@ -9,14 +9,12 @@ partner's webhooks. Changing BOOKING_SECRET_KEY makes stored secrets unreadable:
 from __future__ import annotations
 
 import base64
-import hashlib
 import ipaddress
 import secrets
 import socket
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -27,14 +25,10 @@ from booking.models.outbox import MESSAGE_PENDING, WEBHOOK_TEST
 from booking.services.authorization import Actor, require_scope
 from booking.services.common import fetch_page
 from booking.services.notify import outbox
+from booking.services.privacy.sealing import WEBHOOK_SECRETS, seal, unseal
 
 MAX_SUBSCRIPTIONS_PER_ACCOUNT = 20
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's marker, not a secret
-
-
-def _fernet() -> Fernet:
-    key = hashlib.sha256(b"wijkruimte-webhook-secrets:" + current_app.secret_key.encode()).digest()  # type: ignore[union-attr]
-    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def new_secret() -> str:
@@ -44,12 +38,12 @@ def new_secret() -> str:
 
 def encrypt_secret(secret: str) -> str:
     """The secret as stored."""
-    return _fernet().encrypt(secret.encode()).decode()
+    return seal(WEBHOOK_SECRETS, secret)
 
 
 def decrypt_secret(stored: str) -> str:
     """The secret to sign with."""
-    return _fernet().decrypt(stored.encode()).decode()
+    return unseal(WEBHOOK_SECRETS, stored)
 
 
 # IANA's special-purpose address registries: every block that is not globally reachable,

@@ -1,0 +1,219 @@
+"""Erasing an account (AVG art. 17): what is personal goes, the figures stay.
+
+Future bookings and series are cancelled (their hosts are told, as for any cancellation by
+the booker); tokens, calendar links, webhooks, sessions and mail still waiting for the
+account end; the name and address are replaced, so nothing links back to the person and
+the address can sign up again as a new account. The row itself stays, anonymous, so past
+bookings keep their room and times and every usage figure of the past stays as it was.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+
+from booking.errors import Conflict, NotFound
+from booking.extensions import db
+from booking.models import (
+    Account,
+    ApiToken,
+    Booking,
+    BookingEvent,
+    FeedToken,
+    IdempotencyKey,
+    Initiative,
+    InitiativeTransition,
+    OutboxEvent,
+    OutboxMessage,
+    PlaceHost,
+    Series,
+    SignInCode,
+    WebhookSubscription,
+    WebRequest,
+    utcnow,
+)
+from booking.models.booking import ACTIVE_STATUSES
+from booking.models.initiative import RUNNING, TRIAL, initiative_partners
+from booking.models.outbox import MESSAGE_FAILED, MESSAGE_PENDING
+from booking.services.authorization import Actor, require_admin, require_scope
+from booking.services.booking.bookings import cancel
+from booking.services.booking.series import cancel_series
+from booking.services.sessions import end_all_sessions
+
+ERASED_NAME = "Verwijderd account"
+CANCEL_REASON = "Account verwijderd"
+# Payload keys that name or reach a person; emptied in the events about an erased account.
+PERSONAL_PAYLOAD_KEYS = ("email", "name")
+
+
+def handover_needed(account: Account) -> dict[str, list[dict[str, Any]]]:
+    """What must be handed over before the account can go: places it alone hosts, and
+    initiatives on trial or running that it started."""
+    sole_places = []
+    for host in account.hosted:
+        count = db.session.scalar(
+            select(func.count()).select_from(PlaceHost).where(PlaceHost.place_id == host.place_id)
+        )
+        if count == 1:
+            sole_places.append({"id": host.place_id, "name": host.place.name})
+    running = db.session.scalars(
+        select(Initiative).where(
+            Initiative.initiator_id == account.id, Initiative.status.in_((TRIAL, RUNNING))
+        )
+    )
+    initiatives = [{"id": item.id, "title": item.title} for item in running]
+    return {"places": sole_places, "initiatives": initiatives}
+
+
+def erase_own_account(actor: Actor, now: datetime | None = None) -> None:
+    """Erase the caller's own account (a read-only token may not)."""
+    erase(require_scope(actor, "book"), now)
+
+
+def erase_account_as_admin(actor: Actor, account_id: int, now: datetime | None = None) -> None:
+    """Erase another account (admins)."""
+    require_admin(actor)
+    account = db.session.get(Account, account_id)
+    if account is None or account.erased_at is not None:
+        raise NotFound(f"Account {account_id} does not exist.")
+    erase(account, now)
+
+
+def erase(account: Account, now: datetime | None = None) -> None:
+    """Erase one account; 409 `handover_required` while others depend on it."""
+    now = now or utcnow()
+    needed = handover_needed(account)
+    if needed["places"] or needed["initiatives"]:
+        raise Conflict(
+            "Hand over first: another host for each place you alone host, and another "
+            "initiator for each initiative on trial or running (or end it).",
+            code="handover_required",
+            places=needed["places"],
+            initiatives=needed["initiatives"],
+        )
+    _cancel_what_is_coming(account, now)
+    _end_access(account, now)
+    _forget_texts(account)
+    email = account.email
+    account.name = ERASED_NAME
+    # Random, so that nothing links the row to the address: it may sign up again.
+    account.email = f"verwijderd-{secrets.token_hex(12)}@erased.invalid"
+    account.is_admin = False
+    account.email_notifications = False
+    account.erased_at = now
+    _forget_address(account.id, email)
+    db.session.flush()
+
+
+def _cancel_what_is_coming(account: Account, now: datetime) -> None:
+    """Cancel the account's future bookings and series, as the booker would: hosts hear."""
+    own = Actor(account, frozenset({"read", "book"}))
+    series_ids = db.session.scalars(
+        select(Series.id).where(
+            Series.booked_by_id == account.id,
+            select(Booking.id)
+            .where(
+                Booking.series_id == Series.id,
+                Booking.status.in_(ACTIVE_STATUSES),
+                Booking.end > now,
+            )
+            .exists(),
+        )
+    )
+    for series_id in list(series_ids):
+        cancel_series(own, series_id, None, CANCEL_REASON, now)
+    coming = db.session.scalars(
+        select(Booking).where(
+            Booking.booked_by_id == account.id,
+            Booking.status.in_(ACTIVE_STATUSES),
+            Booking.end > now,
+        )
+    )
+    for booking in list(coming):
+        cancel(own, booking, CANCEL_REASON)
+
+
+def _end_access(account: Account, now: datetime) -> None:
+    """Tokens, calendar links, webhooks, sessions, hosting and partnerships end."""
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    db.session.execute(delete(FeedToken).where(FeedToken.account_id == account.id))
+    db.session.execute(
+        delete(WebhookSubscription).where(WebhookSubscription.account_id == account.id)
+    )
+    end_all_sessions(account.id)
+    db.session.execute(delete(PlaceHost).where(PlaceHost.account_id == account.id))
+    db.session.execute(
+        delete(initiative_partners).where(initiative_partners.c.account_id == account.id)
+    )
+    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.account_id == account.id))
+    db.session.expire(account, ["hosted", "tokens"])
+
+
+def _forget_texts(account: Account) -> None:
+    """Titles and texts the person wrote: their bookings and series read 'Verwijderd
+    account' (room and times stay), their reasons and notes are emptied."""
+    db.session.execute(
+        update(Booking)
+        .where(Booking.booked_by_id == account.id)
+        .values(title=ERASED_NAME, description="")
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        update(Series)
+        .where(Series.booked_by_id == account.id)
+        .values(title=ERASED_NAME)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        update(BookingEvent)
+        .where(BookingEvent.actor_id == account.id)
+        .values(reason="")
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        update(InitiativeTransition)
+        .where(InitiativeTransition.actor_id == account.id)
+        .values(note="")
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _forget_address(account_id: int, email: str) -> None:
+    """Mail still waiting for the address is not sent; codes, requests and the address in
+    the outbox's events go."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == MESSAGE_PENDING,
+            or_(OutboxMessage.account_id == account_id, OutboxMessage.recipient == email),
+        )
+        .values(status=MESSAGE_FAILED, recipient="", last_error="account erased")
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(or_(OutboxMessage.account_id == account_id, OutboxMessage.recipient == email))
+        .values(recipient="")
+    )
+    db.session.execute(delete(SignInCode).where(SignInCode.email == email))
+    db.session.execute(delete(WebRequest).where(WebRequest.email == email))
+    about = db.session.scalars(
+        select(OutboxEvent).where(
+            or_(
+                OutboxEvent.payload["email"].as_string() == email,
+                OutboxEvent.payload["account_id"].as_integer() == account_id,
+            )
+        )
+    )
+    for event in list(about):
+        payload = event.payload or {}
+        event.payload = {
+            **{k: v for k, v in payload.items() if k not in PERSONAL_PAYLOAD_KEYS},
+            "code_sealed": None,
+        }
