@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
@@ -97,6 +99,34 @@ def outbox_status_command() -> None:
         click.echo(f"{key}: {value}")
 
 
+@click.group("privacy")
+def privacy_group() -> None:
+    """Personal data: the retention purge (docs/privacy.md)."""
+
+
+@privacy_group.command("purge")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Purge as if it were this day (UTC midnight); default: now.",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would go, change nothing.")
+@with_appcontext
+def privacy_purge(as_of: datetime | None, dry_run: bool) -> None:
+    """Remove what is kept longer than its purpose; one line per kind with its count."""
+    from booking.models import utcnow
+    from booking.services.privacy.retention import KINDS, run_purge
+
+    now = as_of.replace(tzinfo=UTC) if as_of is not None else utcnow()
+    counts = run_purge(now, dry_run)
+    if not counts:
+        click.echo("another worker is purging right now; nothing done")
+        return
+    for kind in KINDS:
+        click.echo(f"{kind}: {counts[kind]}{' (dry run)' if dry_run else ''}")
+
+
 @click.command("export")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="The JSON file.")
 @with_appcontext
@@ -140,6 +170,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(expire_pending_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(privacy_group)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
 

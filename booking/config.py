@@ -110,6 +110,21 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "MAIL_FROM": _env("MAIL_FROM", "Wijkruimte <noreply@wijkruimte.local>"),
         # A worker owns a claimed message this long; after that (it died) it is sent again.
         "OUTBOX_LEASE_SECONDS": _env_int("OUTBOX_LEASE_SECONDS", 120),
+        # Retention of personal data (docs/privacy.md): days after expiry for unconfirmed
+        # requests from the pages; days for addresses and texts of sent mail and webhooks;
+        # hours for idempotency records; months without use before an account is warned,
+        # and days from the warning to its erasure (false: never erase for inactivity).
+        "PRIVACY_WEB_REQUEST_DAYS": _env_int("PRIVACY_WEB_REQUEST_DAYS", 7),
+        "PRIVACY_MESSAGE_DAYS": _env_int("PRIVACY_MESSAGE_DAYS", 30),
+        "PRIVACY_IDEMPOTENCY_HOURS": _env_int("PRIVACY_IDEMPOTENCY_HOURS", 48),
+        "PRIVACY_INACTIVE_MONTHS": _env_int("PRIVACY_INACTIVE_MONTHS", 24),
+        "PRIVACY_WARNING_DAYS": _env_int("PRIVACY_WARNING_DAYS", 30),
+        "PRIVACY_ERASE_INACTIVE": (_env("PRIVACY_ERASE_INACTIVE") or "true").lower() != "false",
+        # The privacy page (/privacy) names the organisation that is the controller, how to
+        # reach its privacy contact, and links its own statement where it has one.
+        "ORG_NAME": _env("ORG_NAME", "de organisatie die Wijkruimte hier aanbiedt"),
+        "PRIVACY_CONTACT": _env("PRIVACY_CONTACT", ""),
+        "PRIVACY_URL": _env("PRIVACY_URL", ""),
         # Webhooks may target private and loopback addresses (tests, closed networks).
         "WEBHOOK_ALLOW_PRIVATE": (_env("WEBHOOK_ALLOW_PRIVATE") or "false").lower() == "true",
         # Every absolute URL (feeds, mails) starts with this, never with the Host header.

@@ -25,6 +25,11 @@ RATE_LIMIT_STORAGE_ERRORS = Counter(
     "booking_rate_limit_storage_errors",
     "Requests served without a rate-limit check because the limit storage did not answer.",
 )
+PRIVACY_PURGED = Counter(
+    "booking_privacy_purged",
+    "Personal data removed by the retention purge, by kind (see docs/privacy.md).",
+    ["kind"],
+)
 REQUESTS = Counter(
     "booking_http_requests",
     "Requests answered, by method, route template and status.",

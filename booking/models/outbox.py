@@ -37,6 +37,8 @@ SIGN_IN_LINK = "auth.email_link"
 WEB_REQUEST_LINK = "web.request_link"
 # Nor this: an account was listed as a partner of an initiative and is asked to accept.
 PARTNER_INVITED = "initiative.partner_invited"
+# Nor this: an account unused for long is told it will be erased unless it is used.
+PRIVACY_INACTIVE_WARNING = "privacy.inactive_warning"
 
 MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED = "pending", "delivered", "failed"
 MESSAGE_STATUSES = (MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED)

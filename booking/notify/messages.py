@@ -19,6 +19,7 @@ from booking.i18n import when_of
 from booking.models import Account, Initiative, Place, Room
 from booking.models.outbox import (
     PARTNER_INVITED,
+    PRIVACY_INACTIVE_WARNING,
     SIGN_IN_LINK,
     WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
@@ -101,6 +102,20 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
         )
     if kind == PARTNER_INVITED:
         return _invitation(payload)
+    if kind == PRIVACY_INACTIVE_WARNING:
+        return MailContent(
+            subject=_("Your Wijkruimte account will be erased"),
+            lines=[
+                _(
+                    "You have not used your account for a long time. We keep personal data "
+                    "no longer than needed, so we will erase it after %(day)s.",
+                    day=payload["erase_on"][:10],
+                ),
+                _("Want to keep it? Sign in once before then. Nothing else is needed."),
+            ],
+            links=[(_("Sign in"), f"{_base_url()}/inloggen")],
+            why=_("You receive this mail because you have an account at Wijkruimte."),
+        )
     place = db.session.get(Place, payload["place_id"])
     zone = place.zone if place else ZoneInfo("Europe/Amsterdam")
     place_name = place.name if place else ""

@@ -11,6 +11,7 @@ from booking.extensions import db
 from booking.models import Account, OutboxEvent, PlaceHost
 from booking.models.outbox import (
     PARTNER_INVITED,
+    PRIVACY_INACTIVE_WARNING,
     SIGN_IN_LINK,
     WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
@@ -19,6 +20,7 @@ from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_BOOKER
 
 HOST, BOOKER, SIGN_IN, WEBHOOK_OWNER = "host", "booker", "sign_in", "webhook_owner"
 INVITEE = "invitee"  # an account listed as a partner of an initiative
+HOLDER = "holder"  # the account itself, about the account (as a sign-in code: always sent)
 ASKER = "asker"  # the address a slot was asked for on the pages
 
 
@@ -69,6 +71,11 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
         return _accounts([payload["account_id"]], WEBHOOK_OWNER, None)
     if kind == PARTNER_INVITED:
         return _accounts([payload["account_id"]], INVITEE, None)
+    if kind == PRIVACY_INACTIVE_WARNING:
+        account = db.session.get(Account, payload["account_id"])
+        if account is None or account.erased_at is not None:
+            return []
+        return [Recipient(account.email, account.id, HOLDER, account.locale)]
     actor = payload.get("actor_id")
     by_booker = payload.get("by") == BY_BOOKER
     found: list[Recipient] = []

@@ -48,6 +48,9 @@ GIVE_UP_AFTER = timedelta(hours=24)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=2)
 BATCH = 20
+# The retention purge: a minute after the worker starts, then daily.
+PURGE_FIRST_AFTER = timedelta(minutes=1)
+PURGE_EVERY = timedelta(days=1)
 
 
 @dataclass
@@ -326,14 +329,31 @@ def _stopping(stop: threading.Event | None) -> bool:
 
 
 def run_forever(app: Flask, stop: threading.Event, poll_seconds: float = 1.0) -> None:
-    """Work until `stop` is set; sleep `poll_seconds` whenever nothing was due."""
+    """Work until `stop` is set; sleep `poll_seconds` whenever nothing was due. Once a day
+    (first soon after start) the retention purge runs too."""
     log.info("worker started")
+    next_purge = utcnow() + PURGE_FIRST_AFTER
     while not stop.is_set():
         try:
             busy = run_once(app, stop).busy
+            if utcnow() >= next_purge:
+                next_purge = utcnow() + PURGE_EVERY
+                _purge(app)
         except Exception:  # a passing database outage: log, wait, go on
             log.exception("worker pass failed")
             busy = False
         if not busy:
             stop.wait(poll_seconds)
     log.info("worker stopped")
+
+
+def _purge(app: Flask) -> None:
+    """The daily retention purge (docs/privacy.md), logged as counts only."""
+    from booking.services.privacy.retention import run_purge
+
+    with app.app_context():
+        try:
+            counts = run_purge(utcnow())
+        finally:
+            db.session.remove()
+    log.info("privacy purge: %s", ", ".join(f"{k} {v}" for k, v in counts.items()) or "skipped")
