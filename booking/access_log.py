@@ -1,4 +1,5 @@
-"""gunicorn's access log without secrets: private feed paths carry a token, so it is cut out."""
+"""Logs without secrets or addresses: private feed paths carry a token, so it is cut out, and
+an e-mail address (in a query, or in a mail server's error) is masked wherever it appears."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 PRIVATE_FEED = re.compile(r"(/feeds/private/)[^/?\s.]+")
+# Also URL-encoded (%40) and with the display name's brackets around it.
+EMAIL_ADDRESS = re.compile(r"[\w.+'-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Query parameters whose values are text people type (a search, a name): the value goes.
+TYPED_TEXT = re.compile(
+    r"([?&](?:q|email|naam|name|titel|title|beschrijving|description|reden|reason)=)[^&\s\"]*"
+)
 
 
 def redact(text: str) -> str:
-    """The text with every private feed token replaced."""
-    return PRIVATE_FEED.sub(r"\1[redacted]", text)
+    """The text with every private feed token, e-mail address and typed query text replaced."""
+    text = PRIVATE_FEED.sub(r"\1[redacted]", text)
+    text = TYPED_TEXT.sub(r"\1[text]", text)
+    return EMAIL_ADDRESS.sub("[e-mail]", text)
 
 
 class RedactingLogger(Logger):

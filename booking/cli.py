@@ -129,18 +129,25 @@ def privacy_purge(as_of: datetime | None, dry_run: bool) -> None:
 
 @click.command("export")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="The JSON file.")
+@click.option(
+    "--without-personal-data",
+    is_flag=True,
+    help="Replace names, e-mail addresses and texts people wrote (for tests and suppliers).",
+)
 @with_appcontext
-def export_command(output: str) -> None:
-    """Write every table (history and outbox included) to a versioned JSON file."""
+def export_command(output: str, without_personal_data: bool) -> None:
+    """Write every table (history and outbox included) to a versioned JSON file, and say
+    what it holds."""
     import json
 
     from booking.transfer import export_all
 
-    document = export_all()
+    document = export_all(personal_data=not without_personal_data)
     with open(output, "w", encoding="utf-8") as target:
         json.dump(document, target, ensure_ascii=False)
     rows = sum(len(t["rows"]) for t in document["tables"].values())
     click.echo(f"Exported {rows} rows of {len(document['tables'])} tables to {output}.")
+    click.echo(f"It holds: {document['contains']}")
 
 
 @click.command("import")

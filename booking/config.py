@@ -43,7 +43,9 @@ def engine_options(
     url: str, connect_timeout: int, statement_timeout_ms: int, sqlite_busy_timeout: float
 ) -> dict[str, Any]:
     """Engine settings that make a sick database fail fast instead of pinning workers."""
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    # An error's text never carries the values of its statement: they are names, addresses
+    # and texts people wrote, and error texts end up in logs.
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         # How long a writer waits for SQLite's write lock before the request is a 503.
         options["connect_args"] = {"timeout": sqlite_busy_timeout}
@@ -122,7 +124,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "PRIVACY_ERASE_INACTIVE": (_env("PRIVACY_ERASE_INACTIVE") or "true").lower() != "false",
         # The privacy page (/privacy) names the organisation that is the controller, how to
         # reach its privacy contact, and links its own statement where it has one.
-        "ORG_NAME": _env("ORG_NAME", "de organisatie die Wijkruimte hier aanbiedt"),
+        "ORG_NAME": _env("ORG_NAME", ""),
         "PRIVACY_CONTACT": _env("PRIVACY_CONTACT", ""),
         "PRIVACY_URL": _env("PRIVACY_URL", ""),
         # Webhooks may target private and loopback addresses (tests, closed networks).

@@ -46,6 +46,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """Plain lines (development), redacted as the JSON ones are."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The usual line, with tokens and addresses taken out."""
+        return redact(super().format(record))
+
+
 def configure_logging(log_format: str) -> None:
     """JSON (production) or plain text (development) on stderr, for this service's loggers."""
     root = logging.getLogger("booking")  # also Flask's app.logger: the package is "booking"
@@ -58,9 +66,7 @@ def configure_logging(log_format: str) -> None:
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(
-            logging.Formatter("%(levelname)s %(name)s [%(request_id)s] %(message)s")
-        )
+        handler.setFormatter(TextFormatter("%(levelname)s %(name)s [%(request_id)s] %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     root.propagate = False

@@ -17,6 +17,12 @@ from sqlalchemy import Column, Date, DateTime, Integer, Table, Time, func, inser
 
 from booking.extensions import db
 from booking.models.base import UTCDateTime
+from booking.services.privacy.register import (
+    CONTENTS,
+    CONTENTS_WITHOUT_PERSONAL_DATA,
+    PERSONAL,
+    placeholder,
+)
 
 FORMAT = "wijkruimte-export"
 VERSION = 1
@@ -66,17 +72,33 @@ def _decode(value: Any, kind: str) -> Any:
     return time.fromisoformat(value)
 
 
-def _rows(table: Table) -> Iterator[list[Any]]:
+def _rows(table: Table, personal_data: bool) -> Iterator[list[Any]]:
     kinds = [_kind(column) for column in table.columns]
-    ordered = select(table).order_by(*table.primary_key.columns)
+    # Without personal data, each registered column is replaced by its placeholder.
+    replaced = [
+        None if personal_data else PERSONAL.get((table.name, column.name))
+        for column in table.columns
+    ]
+    keys = list(table.primary_key.columns)
+    ordered = select(table).order_by(*keys)
     for row in db.session.execute(ordered):
-        yield [_encode(value, kind) for value, kind in zip(row, kinds, strict=True)]
+        row_id = "-".join(str(getattr(row, key.name)) for key in keys)
+        yield [
+            _encode(value, kind)
+            if personal is None
+            else placeholder(personal, table.name, row_id, value)
+            for value, kind, personal in zip(row, kinds, replaced, strict=True)
+        ]
 
 
-def export_all() -> dict[str, Any]:
-    """Every table, in insertion order, with the schema revision it belongs to."""
+def export_all(personal_data: bool = True) -> dict[str, Any]:
+    """Every table, in insertion order, with the schema revision it belongs to and a
+    statement of what it holds; without personal data, names, addresses and texts replaced."""
     tables = {
-        table.name: {"columns": [c.name for c in table.columns], "rows": list(_rows(table))}
+        table.name: {
+            "columns": [c.name for c in table.columns],
+            "rows": list(_rows(table, personal_data)),
+        }
         for table in _tables()
     }
     return {
@@ -84,6 +106,8 @@ def export_all() -> dict[str, Any]:
         "version": VERSION,
         "schema": _schema_revision(),
         "exported_at": datetime.now(UTC).isoformat(),
+        "personal_data": personal_data,
+        "contains": CONTENTS if personal_data else CONTENTS_WITHOUT_PERSONAL_DATA,
         "tables": tables,
     }
 

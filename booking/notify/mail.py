@@ -48,6 +48,7 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
             "name": account.name if account else "",
             "locale": locale,
             "link": "",
+            "privacy_url": f"{current_app.config['PUBLIC_BASE_URL']}/privacy",
         }
         text = render_template("mail/message.txt", **context)
         html = render_template("mail/message.html", **context)

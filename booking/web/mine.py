@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
@@ -19,6 +20,7 @@ from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limi
 from booking.services import feed_tokens, initiatives, sign_in
 from booking.services.booking import bookings
 from booking.services.booking.booking_access import BookingFilter
+from booking.services.privacy import erasure, export
 from booking.services.sessions import end_all_sessions
 from booking.web.forms import ButtonForm, CancelForm, MoveForm, SignInForm
 from booking.web.session import (
@@ -191,6 +193,48 @@ def answer_partnership(initiative_id: int, answer: str) -> Any:
         raise BadRequest()
     unit_of_work(initiatives.answer_partnership)(page_actor(account), initiative_id, answer == "ja")
     return redirect(url_for("web.mine"), code=303)
+
+
+@bp.get("/mijn/gegevens")
+def my_data() -> Any:
+    """Everything kept about you, as one JSON file to download (the API's export)."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    document = export.personal_export(page_actor(account))
+    response = current_app.response_class(
+        json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="mijn-wijkruimte.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/mijn/verwijderen")
+def erase_page() -> Any:
+    """What erasing your account does, and what must be handed over first."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    return render_template(
+        "web/erase.html", needed=erasure.handover_needed(account), form=ButtonForm()
+    )
+
+
+@bp.post("/mijn/verwijderen")
+def erase_account() -> Any:
+    """Erase your account, then you are signed out everywhere."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    needed = erasure.handover_needed(account)
+    if needed["places"] or needed["initiatives"]:
+        return render_template("web/erase.html", needed=needed, form=ButtonForm()), 409
+    unit_of_work(erasure.erase)(account)
+    end_session()
+    return render_template("web/erased.html")
 
 
 @bp.post("/mijn/agenda")

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, has_request_context, render_template, request
+from flask import Blueprint, Response, current_app, has_request_context, render_template, request
 
 from booking.config import DEFAULT_TIMEZONE
 from booking.feeds.agenda import coming_activities, coming_closures
@@ -20,6 +20,7 @@ from booking.schemas.place import PLACE_KINDS
 from booking.services import initiatives, neighbourhoods, places
 from booking.services.authorization import Actor
 from booking.services.calendar import closures
+from booking.services.privacy.retention import Retention
 from booking.services.search.availability import AvailabilityFilter, by_place, find_availability
 from booking.web.formatting import locale
 from booking.web.search import (
@@ -236,6 +237,19 @@ def initiative_page(initiative_id: int) -> str:
         next_steps=TRANSITIONS[initiative.status] if mine else (),
         transition_form=TransitionForm(),
         suggestions=suggest(initiative, None, None, now)[:SUGGESTIONS] if mine else [],
+    )
+
+
+@bp.get("/privacy")
+def privacy_page() -> str:
+    """What is kept about you, why and for how long, and how to see, take or erase it."""
+    config = current_app.config
+    return render_template(
+        "web/privacy.html",
+        org_name=config["ORG_NAME"],
+        contact=config["PRIVACY_CONTACT"],
+        statement=config["PRIVACY_URL"],
+        retention=Retention.from_config(),
     )
 
 

@@ -73,6 +73,7 @@ def pages(site: str) -> dict[str, str]:
         "initiative": f"/initiatieven/{initiative['id']}",
         "ask": f"/aanvragen?ruimte={room['id']}",
         "api": "/api",
+        "privacy": "/privacy",
         "not-found": "/bestaat-niet",
     }
 

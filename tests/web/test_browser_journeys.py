@@ -332,3 +332,41 @@ def _tab_until(browser: webdriver.Chrome, test: Any, limit: int = 60) -> None:
         if test(browser.switch_to.active_element):
             return
     raise AssertionError("never reached by Tab")
+
+
+def test_a_resident_takes_her_data_and_deletes_her_account(
+    site: Site, browser: webdriver.Chrome, place: dict[str, Any]
+) -> None:
+    """From /mijn: the data as one JSON file, then the account deleted after a confirmation
+    that says what happens; signed out, and the address may start anew."""
+    email = "noor@example.nl"
+    _sign_in(site, browser, email)
+    _check(browser, "journey-mine-with-data")
+    # The download, with the browser's session (Chromium saves it rather than show it).
+    cookie = browser.get_cookie("session")
+    assert cookie is not None
+    fetched = urllib.request.Request(
+        f"{site.base}/mijn/gegevens", headers={"Cookie": f"session={cookie['value']}"}
+    )
+    with urllib.request.urlopen(fetched, timeout=10) as response:
+        assert "attachment" in response.headers["Content-Disposition"]
+        data = json.load(response)
+    assert data["format"] == "wijkruimte-personal-export" and data["account"]["email"] == email
+    browser.find_element(By.LINK_TEXT, "Account verwijderen").click()
+    wait_for(lambda: browser.current_url.endswith("/mijn/verwijderen"))
+    assert "Dit kun je niet terugdraaien" in browser.page_source
+    _check(browser, "journey-erase-confirm")
+    _submit(browser, "Ja, verwijder mijn account")
+    wait_for(lambda: "Je account is verwijderd" in browser.page_source)
+    _check(browser, "journey-erased")
+    browser.get(f"{site.base}/mijn")
+    wait_for(lambda: browser.current_url.endswith("/inloggen"))
+    again = _api(site, "POST", "/accounts", {"name": "Noor", "email": email})
+    assert again["account"]["email"] == email
+    # The privacy page says it all, and every page's footer and every mail link to it.
+    browser.get(f"{site.base}/privacy")
+    assert "Jouw gegevens bij Wijkruimte" in browser.page_source
+    mail = site.mailbox.to(email)[-1].get_body(preferencelist=("plain",))
+    assert isinstance(mail, EmailMessage) and f"{site.base}/privacy" in str(mail.get_content())
+    browser.get(f"{site.base}/")
+    assert browser.find_element(By.LINK_TEXT, "Privacy").get_attribute("href").endswith("/privacy")

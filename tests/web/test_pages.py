@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.models import utcnow
@@ -228,3 +229,26 @@ def test_an_unexpected_error_is_a_page(database_url: str, app: object) -> None:
         assert api.mimetype == "application/problem+json"
     finally:
         discard_app(broken)
+
+
+def test_the_privacy_page_tells_who_what_why_and_how_long(
+    client: FlaskClient, clean_app: Flask
+) -> None:
+    clean_app.config.update(
+        ORG_NAME="Stichting Buurtkracht",
+        PRIVACY_CONTACT="privacy@buurtkracht.example",
+        PRIVACY_URL="https://buurtkracht.example/privacy",
+    )
+    try:
+        page = _page(client, "/privacy")
+        assert "Stichting Buurtkracht is verantwoordelijk" in page
+        assert "privacy@buurtkracht.example" in page
+        assert 'href="https://buurtkracht.example/privacy"' in page
+        assert "24 maanden" in page and "30 dagen" in page and "7 dagen" in page
+        assert "Mijn gegevens downloaden" in page and "Account verwijderen" in page
+        english = _page(client, "/privacy?lang=en")
+        assert "is responsible for your data" in english and "24 months" in english
+        # Every page's footer links to it.
+        assert 'href="/privacy"' in _page(client, "/plekken?lang=nl")
+    finally:
+        clean_app.config.update(ORG_NAME="", PRIVACY_CONTACT="", PRIVACY_URL="")

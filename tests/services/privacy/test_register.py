@@ -1,0 +1,73 @@
+"""The register of personal data covers every text column, docs/privacy.md describes every
+registered field, and an export without personal data holds none of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from booking.models import Base
+from booking.services.privacy.register import NOT_PERSONAL, PERSONAL
+from tests.booking_helpers import book, upcoming
+from tests.notify.conftest import MailingApp
+from tests.web.test_asking import _ask, _place
+
+ROOT = Path(__file__).resolve().parents[3]
+TEXT_TYPES = (sa.String, sa.Text, sa.JSON)
+
+
+def _text_columns() -> set[tuple[str, str]]:
+    return {
+        (table.name, column.name)
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, TEXT_TYPES)
+    }
+
+
+def test_every_text_column_is_registered_once() -> None:
+    columns = _text_columns()
+    assert not PERSONAL.keys() & NOT_PERSONAL
+    assert not columns - PERSONAL.keys() - NOT_PERSONAL, "register these in register.py"
+    assert not (PERSONAL.keys() | NOT_PERSONAL) - columns, "registered, but not in the model"
+
+
+def test_the_privacy_document_describes_every_personal_field() -> None:
+    document = (ROOT / "docs" / "privacy.md").read_text()
+    missing = [f"{t}.{c}" for t, c in PERSONAL if f"`{t}.{c}`" not in document]
+    assert not missing
+
+
+def test_an_export_without_personal_data_holds_none(mailing: MailingApp, tmp_path: Path) -> None:
+    m = mailing
+    _place_id, room, _host = _place(m, requires_approval=False)
+    ans = m.make.account(name="Ans Hoogendijk")
+    assert (
+        book(m.client, ans, room, upcoming(4), "10:00", "11:00", title="Ans haar feest").status_code
+        == 201
+    )
+    _ask(m.client, room, upcoming(6).isoformat(), "bram.de.wit@example.nl")
+    m.deliver()
+    runner = m.app.test_cli_runner()
+    full, bare = tmp_path / "full.json", tmp_path / "bare.json"
+    assert runner.invoke(args=["export", "--output", str(full)]).exit_code == 0
+    done = runner.invoke(args=["export", "--without-personal-data", "--output", str(bare)])
+    assert done.exit_code == 0 and "replaced by a placeholder" in done.output
+    full_text, bare_text = full.read_text(), bare.read_text()
+    personal = (
+        "Hoogendijk",
+        ans.email,
+        "Ans haar feest",
+        "bram.de.wit@example.nl",
+        "Anna de Vries",
+        "Buurtkoor",
+    )
+    assert all(value in full_text for value in personal)  # the full export has them...
+    assert not [value for value in personal if value in bare_text]  # ...this one none
+    document = json.loads(bare_text)
+    assert document["personal_data"] is False
+    assert len(document["tables"]["bookings"]["rows"]) == len(
+        json.loads(full_text)["tables"]["bookings"]["rows"]
+    )
