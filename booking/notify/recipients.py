@@ -63,10 +63,12 @@ def _booker(booker_id: int) -> list[Recipient]:
 def recipients(event: OutboxEvent) -> list[Recipient]:
     """Everyone who is mailed about this event (no one twice)."""
     payload, kind = event.payload, event.type
-    if kind == SIGN_IN_LINK:
-        return [Recipient(payload["email"], payload["account_id"], SIGN_IN, payload["locale"])]
-    if kind == WEB_REQUEST_LINK:
-        return [Recipient(payload["email"], payload["account_id"], ASKER, payload["locale"])]
+    if kind in (SIGN_IN_LINK, WEB_REQUEST_LINK):
+        # No address: the account was erased before the mail went out.
+        if not payload.get("email"):
+            return []
+        reason = SIGN_IN if kind == SIGN_IN_LINK else ASKER
+        return [Recipient(payload["email"], payload["account_id"], reason, payload["locale"])]
     if kind == WEBHOOK_DISABLED:
         return _accounts([payload["account_id"]], WEBHOOK_OWNER, None)
     if kind == PARTNER_INVITED:

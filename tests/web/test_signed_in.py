@@ -7,10 +7,10 @@ import re
 from datetime import timedelta
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import Account
+from booking.models import Account, OutboxMessage, WebhookSubscription
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
 from tests.factories import Caller
@@ -281,3 +281,50 @@ def test_an_invited_partner_hears_by_mail_and_accepts_on_the_pages(mailing: Mail
     shown = m.client.get(f"/api/v1/initiatives/{made['id']}").json
     assert shown["partner_ids"] == [school]
     assert "Uitnodigingen als partner" not in client.get("/mijn").get_data(as_text=True)
+
+
+def test_erasing_an_account_ends_its_sessions_webhooks_and_waiting_mail(
+    mailing: MailingApp,
+) -> None:
+    m = mailing
+    laptop, phone = m.app.test_client(), m.app.test_client()
+    _sign_in(m, laptop, "wis@example.nl")
+    _sign_in(m, phone, "wis@example.nl")
+    token = m.client.post("/api/v1/auth/email-link", json={"email": "wis@example.nl"})
+    assert token.status_code == 202
+    m.deliver()
+    code = re.search(r"\b([A-Z0-9]{5}-[A-Z0-9]{5})\b", _text(m.mailbox.to("wis@example.nl")[-1]))
+    assert code
+    signed = m.client.post("/api/v1/auth/email-link/redeem", json={"code": code.group(1)}).json
+    headers = {"Authorization": f"Bearer {signed['token']}"}
+    m.app.config["WEBHOOK_ALLOW_PRIVATE"] = True
+    hook = m.client.post(
+        "/api/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/hook", "events": ["booking.confirmed"]},
+        headers=headers,
+    )
+    assert hook.status_code == 201
+    # One mail is refused (it waits for its retry), one is not even dispatched yet.
+    m.client.post("/api/v1/auth/email-link", json={"email": "wis@example.nl"})
+    m.mailbox.refuse_next = 1
+    m.deliver()
+    m.client.post("/api/v1/auth/email-link", json={"email": "wis@example.nl"})
+    assert m.client.delete("/api/v1/accounts/me", headers=headers).status_code == 204
+    assert laptop.get("/mijn").status_code == 303 and phone.get("/mijn").status_code == 303
+
+    def left() -> tuple[int, list[tuple[str, str]]]:
+        hooks = db.session.scalar(select(func.count()).select_from(WebhookSubscription))
+        waiting = [
+            (message.status, message.recipient)
+            for message in db.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.last_error == "account erased")
+            )
+        ]
+        return int(hooks or 0), waiting
+
+    m.make_due()
+    m.deliver()  # the last request's event now names no address: nothing goes out
+    hooks, waiting = m.make.run(left)
+    assert hooks == 0
+    assert waiting == [("failed", "")]
+    assert len(m.mailbox.to("wis@example.nl")) == 3  # two sign-ins and one code, no more
