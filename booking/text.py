@@ -11,6 +11,9 @@ _NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff"
 _FORBIDDEN = re.compile(f"[{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}]")
 # Every character Unicode treats as ending a line.
 LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Bidirectional embeddings, overrides and isolates: they make a title or a subject read
+# differently from what it is (a file name that ends in "gpj.exe" shows as "exe.jpg").
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def first_forbidden_character(text: str) -> str | None:
@@ -28,10 +31,15 @@ def first_forbidden_character(text: str) -> str | None:
 def one_line(text: str) -> str:
     """The text with every line break and control made a space, runs of blanks folded."""
     text = LINE_BREAKS.sub(" ", text)
-    text = _FORBIDDEN.sub("", text)
+    text = BIDI_CONTROLS.sub("", _FORBIDDEN.sub("", text))
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
 def clean_multiline(text: str) -> str:
     """The text with controls removed and every line break as a plain '\\n'."""
-    return _FORBIDDEN.sub("", LINE_BREAKS.sub("\n", text))
+    return BIDI_CONTROLS.sub("", _FORBIDDEN.sub("", LINE_BREAKS.sub("\n", text)))
+
+
+def has_line_break(text: str) -> bool:
+    """Whether single-line text (a name, a title) holds a line break or a control."""
+    return bool(LINE_BREAKS.search(text) or _FORBIDDEN.search(text) or "\t" in text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -79,19 +80,30 @@ def line(text: str) -> vText:
     return vText(one_line(text))
 
 
+def calendar_name(text: str) -> str:
+    """A calendar's name without `,` and `;`: clients that do not unescape X-WR-CALNAME
+    (ical.js, icalendar) would show the backslashes escaping them."""
+    return re.sub(r"\s*[,;]\s*", " - ", one_line(text)).strip(" -")
+
+
+def _utc(moment: datetime) -> datetime:
+    """Every instant in UTC (`Z`): a fixed offset would need a VTIMEZONE that no file has."""
+    return moment.astimezone(UTC)
+
+
 def _event(item: FeedEvent) -> bytes:
     event = Event()
     event.add("uid", item.uid)
-    event.add("dtstamp", item.stamp)
-    event.add("last-modified", item.stamp)
+    event.add("dtstamp", _utc(item.stamp))
+    event.add("last-modified", _utc(item.stamp))
     if item.created is not None:
-        event.add("created", item.created)
+        event.add("created", _utc(item.created))
     if item.day is not None:
         event.add("dtstart", item.day)
         event.add("dtend", item.day + timedelta(days=item.days))
     else:
-        event.add("dtstart", item.start)
-        event.add("dtend", item.end)
+        event.add("dtstart", _utc(item.start))
+        event.add("dtend", _utc(item.end))
     event.add("sequence", item.sequence)
     event.add("summary", line(item.summary))
     if item.description:
@@ -127,9 +139,12 @@ def _calendar(info: FeedInfo, description: str) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("method", "PUBLISH")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", line(info.name))
+    name = calendar_name(info.name)
+    calendar.add("name", vText(name))  # RFC 7986
+    calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-timezone", info.timezone)
     if description:
+        calendar.add("description", clean(description))  # RFC 7986
         calendar.add("x-wr-caldesc", clean(description))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
@@ -161,18 +176,24 @@ def render_feed(
     kept, used = _prefix(rendered, budget)
     chunks = rendered[:kept]
     if kept < len(ordered) and not _reaches(ordered, kept, WHOLE_HORIZON):
-        # ...unless that leaves the coming weeks short: then descriptions go before events.
+        # ...unless that leaves the coming weeks short. Then the events that reach eight
+        # weeks come first, bare; descriptions come back nearest first while they fit;
+        # then further events, bare, while they fit.
         bare = [
             _event(replace(item, description="")) if item.description else chunk
             for item, chunk in zip(ordered, rendered, strict=True)
         ]
-        kept, used = _prefix(bare, budget)
-        chunks = []
-        for index in range(kept):  # descriptions back, nearest first, while they fit
+        kept, used = _prefix(bare[: _reaching(ordered, WHOLE_HORIZON)], budget)
+        chunks = bare[:kept]
+        for index in range(kept):
             extra = len(rendered[index]) - len(bare[index])
-            whole = bool(extra) and used + extra <= budget
-            used += extra if whole else 0
-            chunks.append(rendered[index] if whole else bare[index])
+            if used + extra > budget:
+                break  # the nearest keep theirs; the rest go bare
+            chunks[index] = rendered[index]
+            used += extra
+        more, _ = _prefix(bare[kept:], budget - used)
+        chunks += bare[kept : kept + more]
+        kept += more
     if kept < len(ordered):
         chunks.append(_truncation_note(info, ordered[:kept], kept, len(ordered)))
     return header[: -len(_END)] + b"".join(chunks) + _END
@@ -185,6 +206,14 @@ def _prefix(chunks: list[bytes], budget: int) -> tuple[int, int]:
         used += len(chunks[kept])
         kept += 1
     return kept, used
+
+
+def _reaching(ordered: list[FeedEvent], horizon: timedelta) -> int:
+    """How many events, from the first, it takes to reach `horizon` (all, if none do)."""
+    return next(
+        (count for count in range(1, len(ordered) + 1) if _reaches(ordered, count, horizon)),
+        len(ordered),
+    )
 
 
 def _reaches(ordered: list[FeedEvent], kept: int, horizon: timedelta) -> bool:

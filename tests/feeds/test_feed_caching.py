@@ -133,7 +133,7 @@ def test_descriptions_go_before_the_coming_weeks_do() -> None:
     capped = render_feed(FeedInfo("Test", "Europe/Amsterdam"), events, max_bytes=200_000)
     assert len(capped) <= 200_000
     kept = [n for n in range(120) if f"UID:e{n}\r\n".encode() in capped]
-    assert kept == list(range(120))  # every event stays...
+    assert kept == list(range(len(kept))) and len(kept) > 56  # eight weeks stay...
     unfolded = capped.replace(b"\r\n ", b"")
     with_text = [
         n
@@ -142,6 +142,31 @@ def test_descriptions_go_before_the_coming_weeks_do() -> None:
         and b"Veel tekst" in unfolded.split(f"UID:e{n}\r\n".encode())[1].split(b"END:VEVENT")[0]
     ]
     assert with_text and with_text == list(range(len(with_text)))  # ...the nearest with text
+
+
+def test_the_nearest_keep_their_descriptions_when_bare_events_would_fill_the_feed() -> None:
+    """Many events: bare, they alone would fill the cap. The eight weeks ahead still come
+    first, and the nearest of them keep their descriptions (docs/feeds.md)."""
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    long = "Lange beschrijving. " * 100
+    events = [
+        FeedEvent(
+            f"e{n}",
+            now + timedelta(hours=2 * n),
+            now + timedelta(hours=2 * n + 1),
+            "x",
+            now,
+            description=long,
+        )
+        for n in range(4000)
+    ]
+    capped = render_feed(FeedInfo("Test", "Europe/Amsterdam"), events, max_bytes=600_000)
+    assert len(capped) <= 600_000
+    unfolded = capped.replace(b"\r\n ", b"")
+    first = unfolded.split(b"UID:e0\r\n")[1].split(b"END:VEVENT")[0]
+    assert b"Lange beschrijving" in first
+    eight_weeks = 8 * 7 * 12  # events two hours apart
+    assert f"UID:e{eight_weeks}\r\n".encode() in capped
 
 
 def test_feeds_are_rate_limited(database_url: str, app: Flask) -> None:
