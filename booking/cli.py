@@ -93,10 +93,12 @@ def outbox_group() -> None:
 @with_appcontext
 def outbox_status_command() -> None:
     """How many messages wait, were delivered, or failed; and events not yet dispatched."""
-    from booking.services.notify.outbox_admin import counts
+    from booking.services.notify.outbox_admin import counts, latest_failures
 
     for key, value in counts().items():
         click.echo(f"{key}: {value}")
+    for message_id, kind, error in latest_failures():
+        click.echo(f"failed message {message_id} ({kind}): {error}")
 
 
 @click.group("privacy")

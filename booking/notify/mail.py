@@ -19,6 +19,7 @@ from booking.feeds.sources import involved_event, uid_domain
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage
 from booking.notify.messages import compose
 from booking.notify.recipients import Recipient
+from booking.text import one_line
 
 # Bookings whose place in the recipient's calendar changes: the mail carries the event.
 # A series' confirmation carries every confirmed date.
@@ -54,9 +55,11 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
         html = render_template("mail/message.html", **context)
         calendar = _calendar_file(event)  # its texts in the recipient's language too
     mail = EmailMessage()
-    mail["Subject"] = content.subject
+    # Headers are one line whatever the stored text holds: a line break in a title or a
+    # name written before the API refused them must not stop a mail.
+    mail["Subject"] = one_line(content.subject)
     mail["From"] = current_app.config["MAIL_FROM"]
-    mail["To"] = formataddr((account.name if account else "", message.recipient))
+    mail["To"] = formataddr((one_line(account.name) if account else "", message.recipient))
     mail["Message-ID"] = message_id(event.id, message.recipient)
     mail["Date"] = format_datetime(datetime.now(UTC))
     mail["Auto-Submitted"] = "auto-generated"
@@ -68,7 +71,7 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
             maintype="text",
             subtype="calendar",
             filename="wijkruimte.ics",
-            params={"method": "PUBLISH"},
+            params={"method": "PUBLISH", "charset": "utf-8"},
         )
     mail["Content-Language"] = locale  # after the body: setting content drops Content-* headers
     return mail

@@ -24,6 +24,7 @@ from email.message import EmailMessage
 
 from flask import Flask
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from booking.extensions import db
 from booking.models import OutboxEvent, OutboxMessage, WebhookSubscription, utcnow
@@ -159,8 +160,10 @@ class _Attempt:
     mail: EmailMessage | None = None
     # The webhook's address, its encrypted secret and the signed body.
     webhook: tuple[str, str, str] | None = None
-    # A message that could not even be built fails this attempt without sending.
+    # A message that could not even be built fails without sending; for good, unless the
+    # database was what failed (that passes).
     error: str = ""
+    permanent: bool = False
 
 
 def deliver(message_id: int, transport: Transport, round_: Round) -> None:
@@ -186,7 +189,7 @@ def deliver(message_id: int, transport: Transport, round_: Round) -> None:
                 error = "" if 200 <= status < 300 else f"HTTP {status}: {answer}"
         except Exception as failure:  # a refused mail, a timeout, a refused address...
             error = f"{type(failure).__name__}: {failure}"
-    _record(message_id, status, error, round_)
+    _record(message_id, status, error, round_, attempt.permanent)
 
 
 def _start_attempt(message_id: int) -> _Attempt | None:
@@ -215,14 +218,20 @@ def _start_attempt(message_id: int) -> _Attempt | None:
             message = db.session.get(OutboxMessage, message_id)
             if message is None:
                 return None
-            attempt = _Attempt(message_id, error=f"{type(failure).__name__}: {failure}")
+            attempt = _Attempt(
+                message_id,
+                error=f"cannot build this mail: {type(failure).__name__}: {failure}",
+                permanent=not isinstance(failure, DBAPIError),
+            )
     # The attempt counts from here: a claim that a dead worker never started costs none.
     message.attempts += 1
     db.session.commit()
     return attempt
 
 
-def _record(message_id: int, status: int | None, error: str, round_: Round) -> None:
+def _record(
+    message_id: int, status: int | None, error: str, round_: Round, permanent: bool = False
+) -> None:
     """Record the outcome of an attempt in a transaction of its own."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
@@ -232,8 +241,8 @@ def _record(message_id: int, status: int | None, error: str, round_: Round) -> N
     if message.channel == "webhook":
         _record_webhook(message, status, error, now, round_)
     elif error:
-        wait = None if now - message.created_at >= GIVE_UP_AFTER else backoff(message.attempts)
-        _failed(message, error, now, wait, round_)
+        too_old = permanent or now - message.created_at >= GIVE_UP_AFTER
+        _failed(message, error, now, None if too_old else backoff(message.attempts), round_)
     else:
         _delivered(message, now, round_)
         event = message.event

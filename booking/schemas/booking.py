@@ -10,6 +10,7 @@ from booking.schemas.common import (
     Id,
     Ids,
     Instant,
+    Line,
     LocalDateTime,
     Name,
     ProblemSchema,
@@ -107,7 +108,7 @@ class BookingQuerySchema(Schema):
 class ReasonSchema(Schema):
     """Why a booking is confirmed, declined or cancelled."""
 
-    reason = Text(500, load_default="")
+    reason = Line(500, load_default="")
 
 
 class BookingEventSchema(Schema):
@@ -173,7 +174,7 @@ class SeriesCancelSchema(Schema):
     """Cancel all occurrences that have not ended, or those from a time on."""
 
     from_ = Instant(data_key="from", metadata={"description": "this and following"})
-    reason = Text(500, load_default="")
+    reason = Line(500, load_default="")
 
 
 class SeriesCancelResultSchema(Schema):

@@ -11,7 +11,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, val
 
 from booking.models.base import MAX_ID
 from booking.models.initiative import DAY_PARTS, TIMES_OF_DAY, WEEKDAYS
-from booking.text import one_line
+from booking.text import has_line_break, one_line
 
 SLUG = validate.Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and '-'."
@@ -68,8 +68,15 @@ def Text(max_length: int, **kwargs: Any) -> fields.String:
 
 
 def Name(max_length: int = 120, **kwargs: Any) -> fields.String:
-    """A string with a maximum length that is not blank once line breaks are removed."""
-    return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
+    """One line (a name, a title) with a maximum length, not blank."""
+    return fields.String(
+        validate=[validate.Length(min=1, max=max_length), _one_line, _not_blank], **kwargs
+    )
+
+
+def Line(max_length: int, **kwargs: Any) -> fields.String:
+    """One line (a reason, a label) with a maximum length; it may be empty."""
+    return fields.String(validate=[validate.Length(max=max_length), _one_line], **kwargs)
 
 
 def Tags(max_items: int, **kwargs: Any) -> fields.List:
@@ -79,6 +86,12 @@ def Tags(max_items: int, **kwargs: Any) -> fields.List:
         validate=validate.Length(max=max_items),
         **kwargs,
     )
+
+
+def _one_line(value: str) -> None:
+    # It ends up in a mail's Subject or a calendar's SUMMARY, where a line break is an error.
+    if has_line_break(value):
+        raise ValidationError("Must be one line, without line breaks or control characters.")
 
 
 def _not_blank(value: str) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from booking.schemas.common import SubscribeSchema, Text, Timestamps
+from booking.schemas.common import Line, SubscribeSchema, Timestamps
 
 
 class FeedTokenCreateSchema(Schema):
     """A name to recognise the feed by (e.g. the calendar app it is for)."""
 
-    name = Text(100, load_default="")
+    name = Line(100, load_default="")
 
 
 class FeedTokenSchema(Timestamps):

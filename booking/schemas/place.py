@@ -13,6 +13,7 @@ from booking.schemas.common import (
     Id,
     Ids,
     Instant,
+    Line,
     LocalDateTime,
     Name,
     Repeated,
@@ -250,7 +251,7 @@ class ClosureCreateSchema(Schema):
 
     start = Instant(required=True)
     end = Instant(required=True)
-    reason = Text(200, load_default="")
+    reason = Line(200, load_default="")
     room_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
     cancel_affected = Flag(
         load_default=False,

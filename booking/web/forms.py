@@ -23,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from booking.services.booking.requests_by_mail import MAX_WEEKS
-from booking.text import first_forbidden_character
+from booking.text import first_forbidden_character, has_line_break
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 WEEKDAY_LABELS = (
@@ -41,6 +41,12 @@ def clean_text(_form: Any, field: Any) -> None:
     """Refuse NUL, control characters and the like, as the API does."""
     if isinstance(field.data, str) and first_forbidden_character(field.data) is not None:
         raise ValidationError(_l("This text holds a character that is not allowed."))
+
+
+def one_line(_form: Any, field: Any) -> None:
+    """A name, a title or a short reason is one line (it may become a mail's subject)."""
+    if isinstance(field.data, str) and has_line_break(field.data):
+        raise ValidationError(_l("Write this on one line."))
 
 
 def email_field() -> EmailField:
@@ -65,7 +71,8 @@ class AskForm(FlaskForm):
     van = TimeField(_l("From"), validators=[DataRequired()])
     tot = TimeField(_l("Until"), validators=[DataRequired()])
     titel = StringField(
-        _l("What are you organising?"), validators=[DataRequired(), Length(max=200), clean_text]
+        _l("What are you organising?"),
+        validators=[DataRequired(), Length(max=200), clean_text, one_line],
     )
     beschrijving = TextAreaField(
         _l("A short description (optional)"), validators=[Optional(), Length(max=2000), clean_text]
@@ -87,7 +94,9 @@ class AskForm(FlaskForm):
         default=1,
         validators=[DataRequired(), NumberRange(1, MAX_WEEKS)],
     )
-    naam = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120), clean_text])
+    naam = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120), clean_text, one_line]
+    )
     email = email_field()
 
 
@@ -152,7 +161,9 @@ class ClosureForm(FlaskForm):
     van_tijd = TimeField(_l("From (time)"), validators=[DataRequired()])
     tot_datum = DateField(_l("Until (date)"), validators=[DataRequired()])
     tot_tijd = TimeField(_l("Until (time)"), validators=[DataRequired()])
-    reden = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200), clean_text])
+    reden = StringField(
+        _l("Reason"), validators=[DataRequired(), Length(max=200), clean_text, one_line]
+    )
     stap = HiddenField(default="preview")
     annuleren = HiddenField(default="0")
 
@@ -172,7 +183,8 @@ class InitiativeForm(FlaskForm):
     """Start an initiative: what, what it needs, and when to try it."""
 
     titel = StringField(
-        _l("Name of the initiative"), validators=[DataRequired(), Length(max=200), clean_text]
+        _l("Name of the initiative"),
+        validators=[DataRequired(), Length(max=200), clean_text, one_line],
     )
     samenvatting = TextAreaField(
         _l("In a few words: what and for whom"),

@@ -39,3 +39,15 @@ def counts() -> dict[str, int]:
         or 0
     )
     return found
+
+
+def latest_failures(limit: int = 10) -> list[tuple[int, str, str]]:
+    """The newest messages given up on: id, event kind and why (for `booking outbox status`)."""
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxEvent.type, OutboxMessage.last_error)
+        .join(OutboxEvent, OutboxEvent.id == OutboxMessage.event_id)
+        .where(OutboxMessage.status == MESSAGE_FAILED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return [(int(row.id), str(row.type), str(row.last_error or "")) for row in rows]
