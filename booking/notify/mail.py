@@ -22,13 +22,21 @@ from booking.notify.recipients import Recipient
 from booking.text import one_line
 
 # Bookings whose place in the recipient's calendar changes: the mail carries the event.
-# A series' confirmation carries every confirmed date.
-SERIES_WITH_CALENDAR = {"series.created", "series.confirmed"}
+# A series' confirmation carries every confirmed date, its cancellation every cancelled one.
+SERIES_WITH_CALENDAR = {
+    "series.created": "CONFIRMED",
+    "series.confirmed": "CONFIRMED",
+    "series.cancelled": "CANCELLED",
+}
 WITH_CALENDAR = {
     "booking.confirmed": "CONFIRMED",
     "booking.moved": None,  # as it stands: confirmed, or tentative while pending
     "booking.cancelled": "CANCELLED",
 }
+
+
+# A mailed file is never cut (a feed is, at 1 MB): far above any real series.
+UNCAPPED = 1 << 40
 
 
 def message_id(event_id: int, recipient: str) -> str:
@@ -80,16 +88,21 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
 def _calendar_file(event: OutboxEvent) -> bytes | None:
     payload = event.payload
     if event.type in SERIES_WITH_CALENDAR:
-        # Only the booker's mail about confirmed dates: a pending series goes to the hosts.
+        status = SERIES_WITH_CALENDAR[event.type]
         dates = payload.get("occurrences", [])
-        if not dates or any(item["status"] != "confirmed" for item in dates):
+        # A pending series goes to the hosts, without a file: nothing is in an agenda yet.
+        if not dates or any(item["status"] != status.lower() for item in dates):
             return None
-        items = [_item(item, "CONFIRMED", event) for item in dates]
+        items = [_item(item, status, event) for item in dates]
         found = [item for item in items if item is not None]
         if not found:
             return None
+        # Never cut: the file must hold every date the mail is about. The per-date
+        # descriptions stay in the feed and on the activity's page.
         return render_feed(
-            FeedInfo(name=payload["title"], timezone=found[0][1]), [i for i, _ in found]
+            FeedInfo(name=payload["title"], timezone=found[0][1]),
+            [replace(i, description="") for i, _ in found],
+            max_bytes=UNCAPPED,
         )
     if event.type not in WITH_CALENDAR:
         return None

@@ -26,7 +26,7 @@ from booking.models.outbox import (
 )
 from booking.notify.recipients import ASKER, BOOKER, HOST, Recipient
 from booking.services.booking.decision_links import Decision, decision_token, request_version
-from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_CLOSURE
+from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_BOOKER, BY_CLOSURE
 from booking.services.privacy.sealing import MAILED_CODES, unseal
 
 
@@ -276,6 +276,8 @@ def _body(
         f"{when_of(item, zone, locale)}: {item['title']}" for item in payload.get("affected", [])
     ]
     lines: list[str]
+    # The booker's confirmation of a change they made themselves (the hosts hear too).
+    own_change = payload.get("by") == BY_BOOKER and recipient.reason == BOOKER
     if kind == "booking.requested":
         subject = _("New request: %(title)s", title=title)
         lines = [_("A new booking request waits for your decision at %(place)s.", place=place_name)]
@@ -288,6 +290,19 @@ def _body(
     elif kind == "booking.expired":
         subject = _("Expired: %(title)s", title=title)
         lines = [_("Your request was not confirmed before it started, so it has expired.")]
+    elif kind == "booking.cancelled" and own_change:
+        subject = _("Your cancellation: %(title)s", title=title)
+        lines = [_("You cancelled this booking. The calendar file takes it out of your agenda.")]
+    elif kind == "booking.moved" and own_change:
+        subject = _("Your change: %(title)s", title=title)
+        lines = [_("You moved your booking to this time. The calendar file updates your agenda.")]
+        if payload.get("status") == "pending":
+            lines.append(
+                _("The hosts approve the new time first; a mail tells you what they decide.")
+            )
+    elif kind == "series.cancelled" and own_change:
+        subject = _("Your cancellation: %(title)s", title=title)
+        lines = [_("You cancelled these dates. The calendar file takes them out of your agenda.")]
     elif kind == "booking.cancelled" and recipient.reason == HOST:
         subject = _("Cancelled by the booker: %(title)s", title=title)
         lines = [_("The booker cancelled this booking; the time is free again.")]

@@ -86,7 +86,11 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
     elif kind in ("booking.confirmed", "booking.declined", "booking.expired"):
         found = _booker(payload["booked_by"])
     elif kind in ("booking.cancelled", "booking.moved", "series.cancelled"):
-        found = _hosts(payload["place_id"], actor) if by_booker else _booker(payload["booked_by"])
+        # The other side hears; a booker who changed their own booking gets a confirmation
+        # with the calendar file too, so the copy in their agenda follows.
+        found = _booker(payload["booked_by"])
+        if by_booker:
+            found = _hosts(payload["place_id"], actor) + found
     elif kind in ("series.confirmed", "series.declined"):
         found = _booker(payload["booked_by"])
     elif kind == "series.created":

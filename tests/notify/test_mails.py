@@ -3,7 +3,7 @@ calendar file, and nothing for a request that was rolled back."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -129,7 +129,9 @@ def test_cancellations_tell_the_other_side_with_a_cancelled_calendar_event(
     m.deliver()
     (to_host,) = m.mailbox.to(host.email)
     assert to_host["Subject"] == "Geannuleerd door de aanvrager: Eerste"
-    (to_booker,) = m.mailbox.to(booker.email)
+    own, to_booker = m.mailbox.to(booker.email)  # their own cancellation is confirmed too
+    assert own["Subject"] == "Je annulering: Eerste"
+    assert str(calendar_of(own)["STATUS"]) == "CANCELLED"
     assert to_booker["Subject"] == "Afgelast: Tweede"
     event = calendar_of(to_booker)
     assert str(event["STATUS"]) == "CANCELLED"
@@ -304,3 +306,96 @@ def test_places_have_a_phone_and_a_website(mailing: MailingApp) -> None:
     )
     assert bad.status_code == 422
     assert m.make.run(lambda: db.session.get(Place, place).website) == "https://oost.example.nl"
+
+
+def test_a_booker_who_moves_their_own_booking_gets_the_new_time(mailing: MailingApp) -> None:
+    m = mailing
+    _place, room, host, booker = approving_place(m, requires_approval=False)
+    day = upcoming(9)
+    made = book(m.client, booker, room, day, "10:00", "11:00", title="Koor")
+    m.deliver()
+    m.mailbox.received.clear()
+    moved = m.client.patch(
+        f"/api/v1/bookings/{made.json['id']}",
+        json={"start": local(day, "14:00"), "end": local(day, "15:30")},
+        headers=booker.headers,
+    )
+    assert moved.status_code == 200
+    m.deliver()
+    (to_booker,) = m.mailbox.to(booker.email)
+    assert to_booker["Subject"] == "Je wijziging: Koor" and "Je hebt je boeking" in text_of(
+        to_booker
+    )
+    event = calendar_of(to_booker)
+    assert event.decoded("DTSTART") == datetime.fromisoformat(moved.json["start"])
+    assert event.decoded("DTSTART").utcoffset() == timedelta(0)  # written in UTC
+    assert int(event["SEQUENCE"]) >= moved.json["sequence"]
+    assert m.mailbox.to(host.email)  # the hosts hear as before
+
+
+def test_a_cancelled_series_sends_every_date_cancelled(mailing: MailingApp) -> None:
+    m = mailing
+    _place, room, host, booker = approving_place(m, requires_approval=False)
+    start = upcoming(8, weekday=2)
+    made = m.client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room,
+            "start": local(start, "19:00"),
+            "end": local(start, "21:00"),
+            "title": "Naailes",
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+        },
+        headers=booker.headers,
+    )
+    assert made.status_code == 201
+    m.deliver()
+    (confirmation,) = m.mailbox.to(booker.email)
+    imported = {str(e["UID"]): int(e["SEQUENCE"]) for e in _all_events(confirmation)}
+    m.mailbox.received.clear()
+    series_id = made.json["series"]["id"]
+    cancelled = m.client.post(f"/api/v1/series/{series_id}/cancel", json={}, headers=booker.headers)
+    assert cancelled.status_code == 200
+    m.deliver()
+    (mail,) = m.mailbox.to(booker.email)
+    events = _all_events(mail)
+    assert {str(e["UID"]) for e in events} == set(imported)  # the same events...
+    assert all(str(e["STATUS"]) == "CANCELLED" for e in events)  # ...cancelled...
+    assert all(int(e["SEQUENCE"]) > imported[str(e["UID"])] for e in events)  # ...and newer
+    assert m.mailbox.to(host.email)
+
+
+def test_a_year_of_dates_mails_whole_and_small(mailing: MailingApp) -> None:
+    m = mailing
+    _place, room, _host, booker = approving_place(
+        m, requires_approval=False, max_active_bookings=400, max_days_ahead=400
+    )
+    start = upcoming(2)
+    made = m.client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room,
+            "start": local(start, "09:00"),
+            "end": local(start, "10:00"),
+            "title": "Ochtendwandeling",
+            "description": "Lange uitleg. " * 140,
+            "rrule": "FREQ=DAILY;COUNT=365",
+        },
+        headers=booker.headers,
+    )
+    assert made.status_code == 201, made.json["errors"] if "errors" in made.json else made.json
+    m.deliver()
+    (mail,) = m.mailbox.to(booker.email)
+    size = len(mail.as_bytes())
+    assert size < 400_000, size
+    events = _all_events(mail)
+    assert len(events) == 365  # never cut
+    assert all(e.get("ORGANIZER") for e in events)
+    feed_uids = {f"booking-{b['id']}@" for b in made.json["created"]}
+    assert {str(e["UID"]).split("@")[0] + "@" for e in events} == feed_uids
+
+
+def _all_events(mail: EmailMessage) -> list[icalendar.Event]:
+    (part,) = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
+    calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    return list(calendar.walk("VEVENT"))
