@@ -38,7 +38,7 @@ from booking.models import (
     Room,
     utcnow,
 )
-from booking.models.booking import CANCELLED, CONFIRMED, EXPIRED, PENDING
+from booking.models.booking import CANCELLED, CONFIRMED, DECLINED, EXPIRED, PENDING
 from booking.services.calendar.intervals import subtract
 from booking.services.calendar.opening_hours import open_intervals
 from booking.services.common import get_or_404
@@ -155,6 +155,19 @@ def _status(booking: Booking, now: datetime) -> str:
     return STATUS.get(booking.status_at(now), "CANCELLED")
 
 
+def _titled(status: str, title: str) -> str:
+    """A title that says what became of the booking, when it is not simply on."""
+    if status == PENDING:
+        return str(_("Requested: %(title)s", title=title))
+    if status == DECLINED:
+        return str(_("Declined: %(title)s", title=title))
+    if status == EXPIRED:
+        return str(_("Expired: %(title)s", title=title))
+    if status == CANCELLED:
+        return str(_("Cancelled: %(title)s", title=title))
+    return title
+
+
 def booking_event(
     booking: Booking,
     now: datetime,
@@ -180,9 +193,9 @@ def booking_event(
             lines.append(_("Booked by %(name)s <%(email)s>", name=booker.name, email=booker.email))
             lines.append(_("Status: %(status)s", status=booking.status_at(now)))
         lines.append(_("More: %(url)s", url=booking_url(booking.id)))
-    if status == "CANCELLED":
-        # Google shows a cancelled event inconsistently: the title says it as well.
-        summary = _("Cancelled: %(title)s", title=summary)
+    # Google shows a cancelled or tentative event inconsistently: the title says it too,
+    # in the words of what happened (declined and expired are not cancellations).
+    summary = _titled(booking.status_at(now), summary)
     classification = ""
     if not details:
         classification = "CONFIDENTIAL"
@@ -316,19 +329,26 @@ def _all_day(
     )
 
 
-def _closed_days(place: Place, atoms: frozenset[int] | None, day: datetime) -> list[FeedEvent]:
+def _closed_days(
+    place: Place, atoms: frozenset[int] | None, day: datetime, room_hours: str | None = None
+) -> list[FeedEvent]:
     """Closures and public holidays as all-day transparent events, so nobody plans into them.
 
     `atoms`: the room whose feed this is (a closure of a room sharing a part counts); None for
     the whole place.
     """
-    return closed_days(place, atoms, day - PAST, day + AHEAD)
+    return closed_days(place, atoms, day - PAST, day + AHEAD, room_hours)
 
 
 def closed_days(
-    place: Place, atoms: frozenset[int] | None, start: datetime, end: datetime
+    place: Place,
+    atoms: frozenset[int] | None,
+    start: datetime,
+    end: datetime,
+    room_hours: str | None = None,
 ) -> list[FeedEvent]:
-    """Closures and public holidays touching [start, end), as all-day events."""
+    """Closures, and public holidays on which the place (or the room, by `room_hours`) is
+    closed, touching [start, end), as all-day events."""
     zone = place.zone
     events = []
     closures = db.session.scalars(
@@ -354,18 +374,27 @@ def closed_days(
                 closure.updated_at,
             )
         )
-    for holiday_start, _holiday_end in open_intervals("PH", zone, start, end):
-        local = holiday_start.astimezone(zone).date()
-        events.append(
-            _all_day(
-                place,
-                f"holiday-{local.isoformat()}@{uid_domain()}",
-                local,
-                local,
-                _("Public holiday"),
-                _EPOCH,
-            )
-        )
+    # One event per holiday day (26 December, Easter and Whit Monday follow their first
+    # days), and only where the place (or room) is closed that day.
+    hours = place.opening_hours if room_hours is None else room_hours
+    stamp = _latest(place.created_at, place.feed_revised_at)
+    for holiday_start, holiday_end in open_intervals("PH", zone, start, end):
+        day = holiday_start.astimezone(zone).date()
+        last = (holiday_end - timedelta(microseconds=1)).astimezone(zone).date()
+        while day <= last:
+            midnight = datetime.combine(day, datetime.min.time(), zone)
+            if not open_intervals(hours, zone, midnight, midnight + timedelta(days=1)):
+                events.append(
+                    _all_day(
+                        place,
+                        f"holiday-{day.isoformat()}@{uid_domain()}",
+                        day,
+                        day,
+                        _("Public holiday"),
+                        stamp,
+                    )
+                )
+            day += timedelta(days=1)
     return events
 
 
@@ -472,7 +501,7 @@ def room_feed(room_id: int, now: datetime | None = None) -> Feed:
         [Booking.room_id.in_(related)],
         Place.id == room.place_id,
         now or utcnow(),
-        closed=lambda day: _closed_days(room.place, atoms, day),
+        closed=lambda day: _closed_days(room.place, atoms, day, room.effective_opening_hours),
     )
 
 

@@ -167,8 +167,31 @@ def test_closures_and_holidays_are_all_day_and_transparent(
         assert closure.decoded("DTSTART") == day
         assert str(closure["SUMMARY"]) == "Gesloten: Schilders"
         assert str(closure["TRANSP"]) == "TRANSPARENT"
-        holidays = [e for e in others if str(e["UID"]).startswith("holiday-")]
-        assert holidays and all(str(e["SUMMARY"]) == "Feestdag" for e in holidays)
+        # The venue is open on public holidays: none of them is in its way.
+        assert not [e for e in others if str(e["UID"]).startswith("holiday-")]
+
+
+def test_every_day_of_a_holiday_shows_where_the_place_closes_on_it(
+    client: FlaskClient, venue: Venue
+) -> None:
+    closing = client.patch(
+        f"/api/v1/places/{venue.place}",
+        json={"opening_hours": "Mo-Su 08:00-22:00; PH off"},
+        headers=venue.host.headers,
+    )
+    assert closing.status_code == 200, closing.json
+    for url in (f"/feeds/places/{venue.place}.ics", f"/feeds/rooms/{venue.hall}.ics"):
+        calendar = icalendar.Calendar.from_ical(client.get(url).data)
+        holidays = {
+            e.decoded("DTSTART"): e
+            for e in calendar.walk("VEVENT")
+            if str(e["UID"]).startswith("holiday-")
+        }
+        christmas = [day for day in holidays if (day.month, day.day) in ((12, 25), (12, 26))]
+        assert len(christmas) == 2, sorted(holidays)  # the second day too
+        for event in holidays.values():
+            assert str(event["SUMMARY"]) == "Feestdag" and str(event["TRANSP"]) == "TRANSPARENT"
+            assert event.decoded("DTSTAMP").year >= 2026  # a real stamp, not a made-up one
 
 
 def test_cancelled_events_say_so_and_texts_are_dutch_or_english(

@@ -7,8 +7,11 @@ import icalendar
 import pytest
 import vobject
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
+from booking.extensions import db
 from booking.feeds.render import FeedEvent, FeedInfo, render_feed
+from booking.models import Booking, FeedToken, Place, Room
 from tests.booking_helpers import book, upcoming
 from tests.venue import Venue
 
@@ -37,12 +40,16 @@ def test_a_line_break_in_a_room_or_place_name_keeps_the_feeds_whole(
     renamed = client.patch(
         f"/api/v1/rooms/{venue.a}", json={"name": f"Zaal A{mark}boven"}, headers=venue.host.headers
     )
-    assert renamed.status_code == 200
-    client.patch(
-        f"/api/v1/places/{venue.place}",
-        json={"name": f"Huis{mark}van de wijk"},
-        headers=venue.host.headers,
-    )
+    assert renamed.status_code == 422  # refused now; rows written before may still hold one
+
+    def written_before() -> None:
+        db.session.execute(update(Room).where(Room.id == venue.a).values(name=f"Zaal A{mark}boven"))
+        db.session.execute(
+            update(Place).where(Place.id == venue.place).values(name=f"Huis{mark}van de wijk")
+        )
+        db.session.commit()
+
+    venue.make.run(written_before)
     made = book(client, venue.booker, venue.a, upcoming(5), "10:00", "11:00", visibility="public")
     assert made.status_code in (200, 201), made.json
     for url in (f"/feeds/rooms/{venue.a}.ics", f"/feeds/places/{venue.place}.ics"):
@@ -68,11 +75,26 @@ def test_titles_are_one_line_and_descriptions_keep_their_lines(
         upcoming(6),
         "10:00",
         "11:00",
-        title=f"Taal{mark}café",
+        title="Taalcafé",
         description=f"Eerste regel{mark}tweede regel",
         visibility="public",
     )
     assert made.status_code == 201, made.json
+    # A title with a line break is refused now; one written before still renders on one line.
+    refused = client.patch(
+        f"/api/v1/bookings/{made.json['id']}",
+        json={"title": f"Taal{mark}café"},
+        headers=venue.booker.headers,
+    )
+    assert refused.status_code == 422
+
+    def written_before() -> None:
+        db.session.execute(
+            update(Booking).where(Booking.id == made.json["id"]).values(title=f"Taal{mark}café")
+        )
+        db.session.commit()
+
+    venue.make.run(written_before)
     raw = client.get(f"/feeds/rooms/{venue.a}.ics").data
     _raw_lines_are_sound(raw)
     (event,) = bookings_in(icalendar.Calendar.from_ical(raw))
@@ -84,12 +106,22 @@ def test_titles_are_one_line_and_descriptions_keep_their_lines(
 
 
 def test_a_private_feed_named_with_line_breaks(client: FlaskClient, venue: Venue) -> None:
-    created = client.post(
+    refused = client.post(
         "/api/v1/feed-tokens",
         json={"name": "Mijn\u2028agenda\nthuis"},
         headers=venue.booker.headers,
     )
+    assert refused.status_code == 422
+    created = client.post(
+        "/api/v1/feed-tokens", json={"name": "Mijn agenda"}, headers=venue.booker.headers
+    )
     assert created.status_code == 201
+
+    def written_before() -> None:
+        db.session.execute(update(FeedToken).values(name="Mijn\u2028agenda\nthuis"))
+        db.session.commit()
+
+    venue.make.run(written_before)
     path = created.json["url"].removeprefix("http://localhost")
     raw = client.get(path).data
     _raw_lines_are_sound(raw)
