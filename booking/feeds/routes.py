@@ -52,7 +52,10 @@ def serve(feed: sources.Feed, filename: str) -> Response:
     if fresh:
         response = Response(status=304)
     elif request.method == "HEAD":
+        # What a 304 costs, so no rendering: and so no length either, rather than a false 0
+        # (RFC 9110 8.6: a HEAD's Content-Length is the GET's, or absent).
         response = Response(mimetype="text/calendar")
+        response.automatically_set_content_length = False
     else:
         body = render_feed(feed.info, feed.events())
         response = Response(body, mimetype="text/calendar")

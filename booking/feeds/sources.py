@@ -26,6 +26,7 @@ from booking.config import DEFAULT_TIMEZONE
 from booking.errors import NotFound
 from booking.extensions import db
 from booking.feeds.render import FeedEvent, FeedInfo
+from booking.labels import group_label, kind_label
 from booking.models import (
     Account,
     Booking,
@@ -216,7 +217,10 @@ def booking_event(
         url=booking_url(booking.id) if details else "",
         organizer=_organizer(place),
         contact=_contact(place),
-        categories=(place.kind, *target_groups) if details else (place.kind,),
+        # In the feed's language: "buurthuis" and "jongeren" in Dutch, as a person reads them.
+        categories=tuple(
+            [kind_label(place.kind), *(map(group_label, target_groups) if details else ())]
+        ),
         created=booking.created_at,
         related_to=f"series-{booking.series_id}@{uid_domain()}"
         if booking.series_id and details

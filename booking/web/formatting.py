@@ -13,51 +13,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from booking.i18n import EN_DASH, when, when_of
+from booking.labels import FACILITIES, GROUPS, KINDS
 
-KINDS = {
-    "buurthuis": _l("community centre"),
-    "huiskamer": _l("neighbourhood living room"),
-    "dienstencentrum": _l("service centre"),
-    "kerk": _l("church"),
-    "inloophuis": _l("drop-in house"),
-    "kringloop": _l("second-hand shop"),
-    "wijkservicepunt": _l("neighbourhood service point"),
-    "jongeren": _l("youth centre"),
-    "leeszaal": _l("reading room"),
-    "wijktuin": _l("community garden"),
-    "bibliotheek": _l("library"),
-    "school": _l("school"),
-    "other": _l("other place"),
-}
-# Target groups and facilities are free tags; these are the common ones, in words.
-GROUPS = {
-    "everyone": _l("everyone"),
-    "elderly": _l("older people"),
-    "neighbours": _l("neighbours"),
-    "youth": _l("young people"),
-    "women": _l("women"),
-    "newcomers": _l("newcomers"),
-    "spanish-speakers": _l("Spanish speakers"),
-    "children": _l("children"),
-    "parents": _l("parents"),
-}
-FACILITIES = {
-    "books": _l("books"),
-    "chairs": _l("chairs"),
-    "coffee": _l("coffee"),
-    "games": _l("games"),
-    "kitchen": _l("kitchen"),
-    "piano": _l("piano"),
-    "projector": _l("projector"),
-    "sound": _l("sound system"),
-    "stage": _l("stage"),
-    "table": _l("table"),
-    "tables": _l("tables"),
-    "tools": _l("tools"),
-    "whiteboard": _l("whiteboard"),
-    "wifi": _l("wifi"),
-    "workbench": _l("workbench"),
-}
 # Why a date of a weekly request is not free (booking/services/search/recurring.py).
 REASONS = {
     "booked": _l("booked already"),

@@ -69,6 +69,37 @@ def test_weak_etags_match_and_gzip_is_served(client: FlaskClient, venue: Venue) 
     assert "Accept-Encoding" in zipped.headers["Vary"]
     head = client.head(url)
     assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == etag
+    # The GET's length, or none (RFC 9110 8.6): never a false 0.
+    assert head.headers.get("Content-Length") in (None, str(len(plain.data)))
+
+
+def test_categories_are_in_the_feeds_language(client: FlaskClient, venue: Venue) -> None:
+    initiative = client.post(
+        "/api/v1/initiatives",
+        json={"title": "Huiswerkklas", "target_groups": ["youth"]},
+        headers=venue.booker.headers,
+    ).json
+    made = book(
+        client,
+        venue.booker,
+        venue.a,
+        upcoming(4),
+        "10:00",
+        "11:00",
+        visibility="public",
+        initiative_id=initiative["id"],
+    )
+    assert made.status_code == 201
+    uid = f"booking-{made.json['id']}@localhost"
+    url = f"/feeds/places/{venue.place}.ics"
+    dutch = icalendar.Calendar.from_ical(client.get(url).data)
+    english = icalendar.Calendar.from_ical(client.get(url + "?lang=en").data)
+    for calendar, expected in (
+        (dutch, {"buurthuis", "jongeren"}),
+        (english, {"community centre", "young people"}),
+    ):
+        (event,) = [e for e in calendar.walk("VEVENT") if str(e["UID"]) == uid]
+        assert set(event.categories) == expected
 
 
 def test_a_new_name_raises_sequence_and_last_modified(client: FlaskClient, venue: Venue) -> None:
