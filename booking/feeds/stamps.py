@@ -2,22 +2,39 @@
 
 A feed's Last-Modified is the latest stamp of its places (and its time bucket). Stamps only
 move forward, so Last-Modified never goes back, not even when the event that changed last
-leaves the feed (made private, moved away, back to pending). A rename or a new address
-raises the place's or room's `feed_revision`, which every event's SEQUENCE includes, so
-calendars that key on SEQUENCE take the new LOCATION.
+leaves the feed (made private, moved away, back to pending). A rename, a new address,
+contact, position or kind raises the place's or room's `feed_revision`, which every event's
+SEQUENCE includes, so calendars that key on SEQUENCE take what changed.
+
+What a booking's event shows of other rows (its initiative's target groups in CATEGORIES,
+its booker's name in a host's feed) is revised with `revise_bookings` by the service that
+changes them: those events get a new SEQUENCE and LAST-MODIFIED, their feeds a new ETag.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
 
+from booking.extensions import db
 from booking.models import Booking, Closure, Initiative, Neighbourhood, Place, Room, utcnow
 
-PLACE_LOCATION = ("name", "street", "postcode", "city")
+# What every event of a place shows of it: LOCATION, ORGANIZER, CONTACT, GEO, CATEGORIES.
+PLACE_IN_EVENTS = (
+    "name",
+    "street",
+    "postcode",
+    "city",
+    "contact_email",
+    "phone",
+    "latitude",
+    "longitude",
+    "kind",
+)
 _installed = False
 
 
@@ -56,7 +73,7 @@ def stamp_feeds(session: Session, _context: Any, _instances: Any) -> None:
             elif isinstance(obj, Place) and obj not in session.deleted:
                 obj.feed_changed_at = now
                 if obj not in session.new:
-                    if _changed(obj, *PLACE_LOCATION):
+                    if _changed(obj, *PLACE_IN_EVENTS):
                         obj.feed_revision = (obj.feed_revision or 0) + 1
                         obj.feed_revised_at = now
                     # A place that leaves a neighbourhood changes that neighbourhood's feed.
@@ -65,6 +82,25 @@ def stamp_feeds(session: Session, _context: Any, _instances: Any) -> None:
             place = session.get(Place, place_id)
             if place is not None and place not in session.deleted:
                 place.feed_changed_at = now
+
+
+def revise_bookings(*conditions: Any) -> int:
+    """Raise SEQUENCE and LAST-MODIFIED of the bookings matching `conditions` whose events are
+    still in a feed, and stamp their places; how many. The caller's transaction commits."""
+    now = utcnow()
+    # Feeds keep the past 30 days; older events no longer change anyone's calendar.
+    in_feeds = (*conditions, Booking.end > now - timedelta(days=31))
+    revised = db.session.execute(
+        update(Booking)
+        .where(*in_feeds)
+        .values(sequence=Booking.sequence + 1, updated_at=now)
+        .returning(Booking.place_id)
+        .execution_options(synchronize_session="fetch")
+    )
+    places = {row[0] for row in revised}
+    if places:
+        db.session.execute(update(Place).where(Place.id.in_(places)).values(feed_changed_at=now))
+    return len(places)
 
 
 def _touch_previous(session: Session, obj: Any, attribute: str, model: Any, now: Any) -> None:

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from booking.errors import Conflict
 from booking.extensions import db
-from booking.models import Account, ApiToken
+from booking.feeds.stamps import revise_bookings
+from booking.models import Account, ApiToken, Booking
 from booking.services.authorization import Actor, require_account, require_admin
 from booking.services.tokens import issue_token
 
@@ -61,8 +62,10 @@ def own_account(actor: Actor) -> Account:
 def change_own_account(actor: Actor, data: dict[str, Any]) -> Account:
     """Change one's name, mail language or whether mails about bookings come."""
     account = require_account(actor)
-    if "name" in data:
+    if "name" in data and data["name"].strip() != account.name:
         account.name = data["name"].strip()
+        # Hosts' feeds show who booked: their events change with the name.
+        revise_bookings(Booking.booked_by_id == account.id)
     for key in ("locale", "email_notifications"):
         if key in data:
             setattr(account, key, data[key])

@@ -10,6 +10,7 @@ from sqlalchemy import Select, delete, exists, insert, select, update
 
 from booking.errors import Conflict, Forbidden, Invalid
 from booking.extensions import db
+from booking.feeds.stamps import revise_bookings
 from booking.models import Account, Booking, Initiative, InitiativeTransition, Place, utcnow
 from booking.models.booking import CONFIRMED
 from booking.models.initiative import ENDED, IDEA, TRANSITIONS, initiative_partners
@@ -230,8 +231,12 @@ def update_initiative(actor: Actor, initiative_id: int, data: dict[str, Any]) ->
     _require_initiator(actor, initiative)
     data = dict(data)
     partner_ids = data.pop("partner_ids", None)
+    groups_before = list(initiative.target_groups or [])
     _apply(initiative, data)
     db.session.flush()
+    if list(initiative.target_groups or []) != groups_before:
+        # Its activities' CATEGORIES changed in every feed that shows them.
+        revise_bookings(Booking.initiative_id == initiative.id)
     if partner_ids is not None:
         _invite(actor, initiative, partner_ids)
     return initiative

@@ -8,6 +8,7 @@ import gzip
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import icalendar
 from flask.testing import FlaskClient
@@ -302,3 +303,74 @@ def test_the_free_room_feed_filters_on_duration_and_keeps_its_uids(
     assert "13:00\u201315:00" in text
     # The hall is taken, so its parts are listed; where the hall is free they are not.
     assert text.count("A:") <= 1
+
+
+def _revised(client: FlaskClient, url: str, uid: str, change: Any, **headers: str) -> None:
+    """After `change`, the feed answers a revalidation with the new body, and the event has
+    a higher SEQUENCE and a later LAST-MODIFIED."""
+    first = client.get(url, headers=headers)
+    before = bookings_in(first.data)[uid]
+    time.sleep(1.1)
+    change()
+    again = client.get(url, headers={**headers, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200, "a changed body must not be a 304"
+    after = bookings_in(again.data)[uid]
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert after.decoded("LAST-MODIFIED") > before.decoded("LAST-MODIFIED")
+
+
+def test_what_events_show_of_other_rows_revises_them(client: FlaskClient, venue: Venue) -> None:
+    initiative = client.post(
+        "/api/v1/initiatives",
+        json={"title": "Huiswerkklas", "target_groups": ["youth"]},
+        headers=venue.booker.headers,
+    ).json
+    made = book(
+        client,
+        venue.booker,
+        venue.a,
+        upcoming(4),
+        "10:00",
+        "11:00",
+        visibility="public",
+        initiative_id=initiative["id"],
+    )
+    uid = f"booking-{made.json['id']}@localhost"
+    place_feed = f"/feeds/places/{venue.place}.ics"
+    # The initiative's target groups are the events' CATEGORIES.
+    _revised(
+        client,
+        place_feed,
+        uid,
+        lambda: client.patch(
+            f"/api/v1/initiatives/{initiative['id']}",
+            json={"target_groups": ["youth", "elderly"]},
+            headers=venue.booker.headers,
+        ),
+    )
+    # The place's contact, position and kind are in every event.
+    for change in (
+        {"contact_email": "nieuw@example.nl"},
+        {"latitude": 51.9, "longitude": 4.5},
+        {"kind": "huiskamer"},
+    ):
+        _revised(
+            client,
+            place_feed,
+            uid,
+            lambda body=change: client.patch(
+                f"/api/v1/places/{venue.place}", json=body, headers=venue.host.headers
+            ),
+        )
+    # The booker's name is in the host's private feed.
+    token = client.post("/api/v1/feed-tokens", json={"name": "host"}, headers=venue.host.headers)
+    private = token.json["url"].removeprefix("http://localhost")
+    _revised(
+        client,
+        private,
+        uid,
+        lambda: client.patch(
+            "/api/v1/accounts/me", json={"name": "Nieuwe naam"}, headers=venue.booker.headers
+        ),
+    )
+    assert "Nieuwe naam" in client.get(private).data.decode()
