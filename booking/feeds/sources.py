@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale, ngettext
@@ -40,7 +41,6 @@ from booking.models import (
     utcnow,
 )
 from booking.models.booking import CANCELLED, CONFIRMED, DECLINED, EXPIRED, PENDING
-from booking.services.calendar.intervals import subtract
 from booking.services.calendar.opening_hours import open_intervals
 from booking.services.common import get_or_404
 from booking.services.rooms import atom_ids
@@ -609,8 +609,9 @@ def availability_feed(
 def free_day_events(
     where: ColumnElement[bool], filters: AvailabilityFilter, minute: datetime
 ) -> list[FeedEvent]:
-    """One event per place and local day with its rooms' free windows; a hall's windows are
-    not repeated for its parts."""
+    """One event per place and local day with every free room's own windows. Rooms free at
+    the same times share a line, a hall with its parts: "Zaal A, Zaal B (also together as
+    Zaal A+B): 09:00-22:00"; the title counts every free room."""
     # Within the minute [m, m + 1 min) every grid and notice gives the same first slot.
     slots = find_availability(filters, now=minute + timedelta(microseconds=1))
     rooms = {
@@ -622,10 +623,6 @@ def free_day_events(
     free: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for slot in slots:
         free[slot.room_id].append((slot.start, slot.end))
-    for room in rooms.values():
-        for part in room.parts:
-            if part.id in free and room.id in free:
-                free[part.id] = subtract(free[part.id], free[room.id])
     by_day: dict[tuple[int, date], list[tuple[Room, datetime, datetime]]] = defaultdict(list)
     for room_id, intervals in free.items():
         room = rooms[room_id]
@@ -638,15 +635,7 @@ def free_day_events(
         by_day.items(), key=lambda item: (item[0][1], item[0][0])
     ):
         place = windows[0][0].place
-        zone = place.zone
-        lines = []
-        for room in sorted({w[0] for w in windows}, key=lambda r: r.name):
-            spans = ", ".join(
-                f"{s.astimezone(zone):%H:%M}\u2013{e.astimezone(zone):%H:%M}"
-                for r, s, e in sorted(windows, key=lambda w: w[1])
-                if r.id == room.id
-            )
-            lines.append(f"{room.name}: {spans}")
+        lines = _free_lines(windows, place.zone)
         rooms_free = len({w[0].id for w in windows})
         lines.append(_("More: %(url)s", url=f"{base_url()}/api/v1/places/{place_id}"))
         events.append(
@@ -677,6 +666,36 @@ def free_day_events(
             )
         )
     return events
+
+
+def _free_lines(windows: list[tuple[Room, datetime, datetime]], zone: ZoneInfo) -> list[str]:
+    """One line per set of times, naming every room free then; a hall free with all its
+    parts reads as its parts, "also together as" the hall."""
+    spans_of: dict[int, str] = {}
+    for room in {w[0] for w in windows}:
+        spans_of[room.id] = ", ".join(
+            f"{s.astimezone(zone):%H:%M}\u2013{e.astimezone(zone):%H:%M}"
+            for r, s, e in sorted(windows, key=lambda w: w[1])
+            if r.id == room.id
+        )
+    by_spans: dict[str, list[Room]] = defaultdict(list)
+    for room in sorted({w[0] for w in windows}, key=lambda r: r.name):
+        by_spans[spans_of[room.id]].append(room)
+    lines = []
+    for spans, together in sorted(by_spans.items(), key=lambda item: item[1][0].name):
+        names = []
+        listed: set[int] = set()
+        for hall in (room for room in together if room.parts):
+            parts = [part for part in hall.parts if part.id in {r.id for r in together}]
+            if parts and len(parts) == len(hall.parts):
+                named = ", ".join(part.name for part in sorted(parts, key=lambda r: r.name))
+                names.append(
+                    str(_("%(rooms)s (also together as %(hall)s)", rooms=named, hall=hall.name))
+                )
+                listed |= {hall.id, *(part.id for part in parts)}
+        names += [room.name for room in together if room.id not in listed]
+        lines.append(f"{', '.join(names)}: {spans}")
+    return lines
 
 
 def private_feed(token: FeedToken, now: datetime | None = None) -> Feed:

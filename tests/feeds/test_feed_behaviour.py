@@ -374,3 +374,24 @@ def test_what_events_show_of_other_rows_revises_them(client: FlaskClient, venue:
         ),
     )
     assert "Nieuwe naam" in client.get(private).data.decode()
+
+
+def test_the_free_room_feed_lists_a_free_hall_with_its_parts(
+    client: FlaskClient, venue: Venue
+) -> None:
+    """A, B, the hall of A+B and Small are all free on a far day: four rooms, the hall's
+    parts named with it; on a day A is taken, the hall is not free either, B still is."""
+    day = upcoming(10)
+    assert book(client, venue.booker, venue.a, day, "12:00", "13:00").status_code == 201
+    calendar = icalendar.Calendar.from_ical(
+        client.get(f"/feeds/availability/places/{venue.place}.ics").data
+    )
+    days = {e.decoded("DTSTART"): e for e in calendar.walk("VEVENT")}
+    free_day = days[day + timedelta(days=1)]
+    assert "4 ruimtes" in str(free_day["SUMMARY"])
+    text = str(free_day["DESCRIPTION"])
+    assert "A, B (ook samen als Hall), Small: 08:00\u201322:00" in text  # same times, one line
+    busy_day = str(days[day]["DESCRIPTION"])
+    assert "4 ruimtes" in str(days[day]["SUMMARY"])
+    assert "A, Hall: 08:00\u201312:00, 13:00\u201322:00" in busy_day  # the hall waits for A
+    assert "B, Small: 08:00\u201322:00" in busy_day
