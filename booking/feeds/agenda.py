@@ -26,6 +26,7 @@ class Activity:
     event: FeedEvent
     place: Place
     room: str
+    booking_id: int
 
     @property
     def zone(self) -> ZoneInfo:
@@ -55,7 +56,7 @@ def coming_activities(
         .order_by(Booking.start, Booking.id)
         .limit(limit)
     )
-    return [Activity(public_event(row, now), row.place, row.room.name) for row in rows]
+    return [Activity(public_event(row, now), row.place, row.room.name, row.id) for row in rows]
 
 
 def coming_closures(place: Place, now: datetime, days: int = 56) -> list[FeedEvent]:

@@ -127,9 +127,19 @@ def _geo(place: Place) -> tuple[float, float] | None:
     return (place.latitude, place.longitude)
 
 
-def booking_url(booking_id: int) -> str:
-    """Where a booking can be read (its API resource)."""
-    return f"{base_url()}/api/v1/bookings/{booking_id}"
+def activity_url(booking: Booking) -> str:
+    """Where people read about a booking: its public page (its series' page for a date of a
+    series), or, for a private or unconfirmed one, its place's page."""
+    if booking.visibility == "public" and booking.status == CONFIRMED:
+        if booking.series_id is not None:
+            return f"{base_url()}/activiteiten/reeks/{booking.series_id}"
+        return f"{base_url()}/activiteiten/{booking.id}"
+    return place_url(booking.place)
+
+
+def place_url(place: Place) -> str:
+    """A place's page for people."""
+    return f"{base_url()}/plekken/{place.slug}"
 
 
 def _ended_unwritten(booking: Booking, now: datetime) -> bool:
@@ -193,7 +203,7 @@ def booking_event(
             booker = booking.booked_by
             lines.append(_("Booked by %(name)s <%(email)s>", name=booker.name, email=booker.email))
             lines.append(_("Status: %(status)s", status=booking.status_at(now)))
-        lines.append(_("More: %(url)s", url=booking_url(booking.id)))
+        lines.append(_("More: %(url)s", url=activity_url(booking)))
     # Google shows a cancelled or tentative event inconsistently: the title says it too,
     # in the words of what happened (declined and expired are not cancellations).
     summary = _titled(booking.status_at(now), summary)
@@ -214,7 +224,7 @@ def booking_event(
         stamp=_event_stamp(booking, now),
         transparent=status == "CANCELLED",
         classification=classification,
-        url=booking_url(booking.id) if details else "",
+        url=activity_url(booking) if details else place_url(place),
         organizer=_organizer(place),
         contact=_contact(place),
         # In the feed's language: "buurthuis" and "jongeren" in Dutch, as a person reads them.
@@ -452,16 +462,18 @@ def place_feed(place_id: int, now: datetime | None = None) -> Feed:
     """
     day = _bucket(now or utcnow(), timedelta(days=1))
     found = db.session.execute(
-        select(Place.name, Place.timezone, Place.feed_changed_at).where(Place.id == place_id)
+        select(Place.name, Place.timezone, Place.feed_changed_at, Place.slug).where(
+            Place.id == place_id
+        )
     ).one_or_none()
     if found is None:
         raise NotFound(f"Place {place_id} does not exist.")
-    name, zone, stamp = found
+    name, zone, stamp, slug = found
     info = _info(
         _("%(place)s: bookings", place=name),
         zone,
         _("Bookings at %(place)s.", place=name),
-        f"/api/v1/places/{place_id}",
+        f"/plekken/{slug}",
     )
 
     def events() -> list[FeedEvent]:
@@ -497,7 +509,7 @@ def room_feed(room_id: int, now: datetime | None = None) -> Feed:
         f"{room.name}, {room.place.name}",
         room.place.timezone,
         _("Bookings that occupy %(room)s at %(place)s.", room=room.name, place=room.place.name),
-        f"/api/v1/rooms/{room.id}",
+        f"/plekken/{room.place.slug}",
     )
     return _public_feed(
         ("room", room.id, tuple(sorted(related))),
@@ -521,7 +533,7 @@ def neighbourhood_feed(neighbourhood_id: int, now: datetime | None = None) -> Fe
             neighbourhood=neighbourhood.name,
             city=neighbourhood.city,
         ),
-        f"/api/v1/neighbourhoods/{neighbourhood.id}",
+        f"/wijken/{neighbourhood.slug}",
     )
     return _public_feed(
         ("neighbourhood", neighbourhood.id),
@@ -541,7 +553,7 @@ def initiative_feed(initiative_id: int, now: datetime | None = None) -> Feed:
         initiative.title,
         DEFAULT_TIMEZONE,
         _("Activities of the initiative %(title)s.", title=initiative.title),
-        f"/api/v1/initiatives/{initiative.id}",
+        f"/initiatieven/{initiative.id}",
     )
     return _public_feed(
         ("initiative", initiative.id),
@@ -566,12 +578,12 @@ def availability_feed(
     if place_id is not None:
         place = get_or_404(Place, place_id)
         where: ColumnElement[bool] = Place.id == place.id
-        title, zone, path = place.name, place.timezone, f"/api/v1/places/{place.id}"
+        title, zone, path = place.name, place.timezone, f"/plekken/{place.slug}"
     elif neighbourhood_id is not None:
         neighbourhood = get_or_404(Neighbourhood, neighbourhood_id)
         where = Place.neighbourhood_id == neighbourhood.id
         title, zone = neighbourhood.name, DEFAULT_TIMEZONE
-        path = f"/api/v1/neighbourhoods/{neighbourhood.id}"
+        path = f"/wijken/{neighbourhood.slug}"
     else:
         raise ValueError("an availability feed is for a place or a neighbourhood")
     stamp = db.session.scalar(select(func.max(Place.feed_changed_at)).where(where))
@@ -637,7 +649,7 @@ def free_day_events(
         place = windows[0][0].place
         lines = _free_lines(windows, place.zone)
         rooms_free = len({w[0].id for w in windows})
-        lines.append(_("More: %(url)s", url=f"{base_url()}/api/v1/places/{place_id}"))
+        lines.append(_("More: %(url)s", url=place_url(place)))
         events.append(
             FeedEvent(
                 uid=f"free-{place_id}-{day.isoformat()}@{uid_domain()}",
@@ -660,7 +672,7 @@ def free_day_events(
                 sequence=sequence,
                 status="",
                 transparent=True,
-                url=f"{base_url()}/api/v1/places/{place_id}",
+                url=place_url(place),
                 geo=_geo(place),
                 organizer=_organizer(place),
             )
@@ -725,7 +737,7 @@ def private_feed(token: FeedToken, now: datetime | None = None) -> Feed:
             _("Your bookings and the requests at the places you host.")
             if hosted
             else _("Your bookings."),
-            "/api/v1/bookings?mine=true",
+            "/mijn",
         ),
         version=(
             "private",

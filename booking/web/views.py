@@ -17,7 +17,7 @@ from booking.models import Booking, Room, utcnow
 from booking.models.account import LOCALES
 from booking.models.initiative import INITIATIVE_STATUSES, RUNNING, TRANSITIONS, TRIAL
 from booking.schemas.place import PLACE_KINDS
-from booking.services import initiatives, neighbourhoods, places
+from booking.services import activity_pages, initiatives, neighbourhoods, places
 from booking.services.authorization import Actor
 from booking.services.calendar import closures
 from booking.services.privacy.retention import Retention
@@ -164,6 +164,9 @@ def place_page(slug: str) -> str:
         )[0],
         feeds=subscribe_links(f"/feeds/places/{place.id}.ics", place.name),
         free_feed=subscribe_links(f"/feeds/availability/places/{place.id}.ics", place.name),
+        json_ld=activity_pages.place_json_ld(
+            place, f"{current_app.config['PUBLIC_BASE_URL']}{request.path}"
+        ),
     )
 
 
@@ -237,6 +240,33 @@ def initiative_page(initiative_id: int) -> str:
         next_steps=TRANSITIONS[initiative.status] if mine else (),
         transition_form=TransitionForm(),
         suggestions=suggest(initiative, None, None, now)[:SUGGESTIONS] if mine else [],
+    )
+
+
+@bp.get("/activiteiten/<int:booking_id>")
+def activity_page(booking_id: int) -> str:
+    """A public activity: what, when (the coming dates first), where, and how to follow it."""
+    return _activity(activity_pages.booking_page(booking_id, utcnow()))
+
+
+@bp.get("/activiteiten/reeks/<int:series_id>")
+def series_activity_page(series_id: int) -> str:
+    """A public series of activities, with all its coming dates."""
+    return _activity(activity_pages.series_page(series_id, utcnow()))
+
+
+def _activity(page: activity_pages.ActivityPage) -> str:
+    url = f"{current_app.config['PUBLIC_BASE_URL']}{request.path}"
+    feed = (
+        subscribe_links(f"/feeds/initiatives/{page.initiative.id}.ics", page.initiative.title)
+        if page.initiative is not None
+        else subscribe_links(f"/feeds/places/{page.place.id}.ics", page.place.name)
+    )
+    return render_template(
+        "web/activity.html",
+        page=page,
+        feeds=feed,
+        json_ld=activity_pages.event_json_ld(page, url),
     )
 
 

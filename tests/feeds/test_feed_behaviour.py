@@ -171,11 +171,14 @@ def test_events_say_who_where_and_what(client: FlaskClient, venue: Venue, make: 
     assert series.status_code == 201, series.json
     events = bookings_in(client.get(f"/feeds/places/{venue.place}.ics").data)
     assert len(events) == 2
-    for uid, event in events.items():
-        booking_id = uid.split("-")[1].split("@")[0]
+    series_id = series.json["series"]["id"]
+    for event in events.values():
         assert str(event["ORGANIZER"]) == "mailto:info@oost.example.nl"
-        assert str(event["URL"]) == f"http://localhost/api/v1/bookings/{booking_id}"
+        # A page for people, not the API's JSON: the series' public page.
+        assert str(event["URL"]) == f"http://localhost/activiteiten/reeks/{series_id}"
         assert str(event["URL"]) in str(event["DESCRIPTION"])  # Google hides URL
+        page = client.get(str(event["URL"]).removeprefix("http://localhost"))
+        assert page.status_code == 200 and "Taalcafé" in page.get_data(as_text=True)
         assert "buurthuis" in [str(c) for c in event["CATEGORIES"].cats]
         assert event.decoded("CREATED") <= datetime.now(UTC)
         assert str(event["RELATED-TO"]) == f"series-{series.json['series']['id']}@localhost"

@@ -96,7 +96,7 @@ def test_over_1_mb_the_far_end_gives_way_and_the_coming_weeks_stay(
     assert b"SUMMARY:Meer activiteiten: zie de pagina van deze agenda" in unfolded
     # (the total counts the public holidays of the year too)
     assert re.search(rb"\d+ van de 28\d\d activiteiten passen in deze agenda", unfolded)
-    assert b"http://localhost/api/v1/places/" in unfolded
+    assert b"http://localhost/plekken/" in unfolded  # the place's page, for people
     checked = libical(raw, tmp_path)  # Evolution's parser takes the capped feed whole
     assert checked["errors"] == [] and checked["restrictions_hold"]
     assert len(checked["events"]) == raw.count(b"BEGIN:VEVENT")

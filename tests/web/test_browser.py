@@ -62,6 +62,9 @@ def pages(site: str) -> dict[str, str]:
     neighbourhood = _json(f"{site}/api/v1/neighbourhoods?page_size=1")[0]
     initiative = _json(f"{site}/api/v1/initiatives?page_size=1")[0]
     room = _json(f"{site}/api/v1/places/{place['id']}/rooms")[0]
+    activity = next(
+        b for b in _json(f"{site}/api/v1/bookings?page_size=100") if b["visibility"] == "public"
+    )
     return {
         "home": "/",
         "search": "/?dag=tu&dagdeel=evening&personen=10",
@@ -74,6 +77,7 @@ def pages(site: str) -> dict[str, str]:
         "ask": f"/aanvragen?ruimte={room['id']}",
         "api": "/api",
         "privacy": "/privacy",
+        "activity": f"/activiteiten/{activity['id']}",
         "not-found": "/bestaat-niet",
     }
 

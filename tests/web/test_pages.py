@@ -3,6 +3,7 @@ they escape and hide what they must."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -10,8 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.models import utcnow
-from tests.booking_helpers import book, upcoming
+from tests.booking_helpers import book, local, upcoming
 from tests.factories import Factory
+from tests.venue import Venue
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -252,3 +254,54 @@ def test_the_privacy_page_tells_who_what_why_and_how_long(
         assert 'href="/privacy"' in _page(client, "/plekken?lang=nl")
     finally:
         clean_app.config.update(ORG_NAME="", PRIVACY_CONTACT="", PRIVACY_URL="")
+
+
+def test_a_public_activity_has_a_page_with_its_event_for_search_engines(
+    client: FlaskClient, venue: Venue
+) -> None:
+    day = upcoming(6)
+    public = book(
+        client, venue.booker, venue.a, day, "19:00", "21:00", title="Buurtkoor", visibility="public"
+    )
+    private = book(
+        client, venue.booker, venue.b, day, "19:00", "21:00", title="Geheim", visibility="private"
+    )
+    assert public.status_code == private.status_code == 201
+    page = _page(client, f"/activiteiten/{public.json['id']}")
+    assert "Buurtkoor" in page and "Volg deze plek in je agenda" in page
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert found
+    event = json.loads(found.group(1))
+    assert event["@type"] == "Event" and event["name"] == "Buurtkoor"
+    assert event["startDate"] == public.json["start"]
+    assert event["location"]["@type"] == "Place"
+    # Not public, or not (yet) confirmed: not found, as for a stranger in the API.
+    _page(client, f"/activiteiten/{private.json['id']}", status=404)
+    _page(client, "/activiteiten/999999", status=404)
+    # The place's page lists it with a link, and says where it is for search engines too.
+    slug = client.get(f"/api/v1/places/{venue.place}").json["slug"]
+    place_page = _page(client, f"/plekken/{slug}")
+    assert f'href="/activiteiten/{public.json["id"]}"' in place_page
+    place = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', place_page, re.S).group(1)  # type: ignore[union-attr]
+    )
+    assert place["@type"] == "Place"
+
+
+def test_a_public_series_has_one_page_with_its_dates(client: FlaskClient, venue: Venue) -> None:
+    first = upcoming(8, weekday=3)
+    made = client.post(
+        "/api/v1/series",
+        json={
+            "room_id": venue.small,
+            "start": local(first, "10:00"),
+            "end": local(first, "11:00"),
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+            "title": "Naaicafé",
+            "visibility": "public",
+        },
+        headers=venue.booker.headers,
+    )
+    assert made.status_code == 201, made.json
+    page = _page(client, f"/activiteiten/reeks/{made.json['series']['id']}")
+    assert page.count('class="when"') >= 3 and "Naaicafé" in page

@@ -1,0 +1,135 @@
+"""What a public activity page shows (DESIGN §14): a public, confirmed booking, or a series
+with public confirmed dates; everything else is not found, as for a stranger in the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from booking.errors import NotFound
+from booking.extensions import db
+from booking.models import Booking, Initiative, Place, Series
+from booking.models.booking import CONFIRMED
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    """A public activity: its title and text, its dates (coming first), where and for what."""
+
+    title: str
+    description: str
+    place: Place
+    room_name: str
+    coming: list[Booking]
+    past: list[Booking]
+    initiative: Initiative | None
+    series_id: int | None
+
+
+def _public(booking: Booking) -> bool:
+    return booking.visibility == "public" and booking.status == CONFIRMED
+
+
+def booking_page(booking_id: int, now: datetime) -> ActivityPage:
+    """One public booking (a date of a series shows its series' dates too); 404 otherwise."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or not _public(booking):
+        raise NotFound(f"Activity {booking_id} does not exist.")
+    if booking.series_id is not None:
+        return series_page(booking.series_id, now)
+    return _page(booking.title, booking.description, [booking], booking, None, now)
+
+
+def series_page(series_id: int, now: datetime) -> ActivityPage:
+    """A series with its public confirmed dates; 404 when it has none."""
+    series = db.session.get(Series, series_id)
+    dates = (
+        list(
+            db.session.scalars(
+                select(Booking)
+                .where(
+                    Booking.series_id == series_id,
+                    Booking.visibility == "public",
+                    Booking.status == CONFIRMED,
+                )
+                .options(selectinload(Booking.room), selectinload(Booking.place))
+                .order_by(Booking.start)
+            )
+        )
+        if series is not None
+        else []
+    )
+    if not dates:
+        raise NotFound(f"Series {series_id} does not exist.")
+    first = dates[0]
+    return _page(first.title, first.description, dates, first, series_id, now)
+
+
+def _page(
+    title: str,
+    description: str,
+    dates: list[Booking],
+    first: Booking,
+    series_id: int | None,
+    now: datetime,
+) -> ActivityPage:
+    initiative = db.session.get(Initiative, first.initiative_id) if first.initiative_id else None
+    return ActivityPage(
+        title=title,
+        description=description or "",
+        place=first.place,
+        room_name=first.room.name,
+        coming=[b for b in dates if b.end > now],
+        past=[b for b in dates if b.end <= now][-10:],
+        initiative=initiative,
+        series_id=series_id,
+    )
+
+
+def event_json_ld(page: ActivityPage, url: str) -> dict[str, Any]:
+    """schema.org Event (an EventSeries' next date) for search engines and city agendas."""
+    shown = page.coming[0] if page.coming else page.past[-1]
+    place = page.place
+    event: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": page.title,
+        "url": url,
+        "startDate": shown.start.astimezone(place.zone).isoformat(),
+        "endDate": shown.end.astimezone(place.zone).isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "isAccessibleForFree": True,
+        "location": place_json_ld(place, None),
+    }
+    if page.description:
+        event["description"] = page.description
+    if page.initiative is not None:
+        event["organizer"] = {"@type": "Organization", "name": page.initiative.title}
+    return event
+
+
+def place_json_ld(place: Place, url: str | None) -> dict[str, Any]:
+    """schema.org Place with its postal address and, where known, its position."""
+    found: dict[str, Any] = {"@type": "Place", "name": place.name}
+    if url is not None:
+        found = {"@context": "https://schema.org", **found, "url": url}
+    if place.street or place.city:
+        found["address"] = {
+            "@type": "PostalAddress",
+            "streetAddress": place.street or "",
+            "postalCode": place.postcode or "",
+            "addressLocality": place.city or "",
+            "addressCountry": "NL",
+        }
+    if place.latitude is not None and place.longitude is not None:
+        found["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+        }
+    return found
