@@ -1,9 +1,10 @@
 """Read an iCalendar file with libical (Evolution's parser) through GObject introspection.
 
 Run with the system Python that has python3-gi and gir1.2-ical-3.0:
-    /usr/bin/python3 tests/feeds/libical_check.py FILE
+    /usr/bin/python3 tests/feeds/libical_check.py FILE [FILE ...]
 Prints JSON: how many errors libical found (parse errors and iTIP restriction violations,
-which it adds as X-LIC-ERROR properties) and every event in UTC.
+which it adds as X-LIC-ERROR properties) and every event in UTC; for several files, an
+object of these by file.
 """
 
 import json
@@ -21,8 +22,16 @@ def _status(event: "ICalGLib.Component") -> str:
 
 
 def main() -> None:
+    """Report on one file, or on each of several."""
+    if len(sys.argv) == 2:
+        print(json.dumps(check(sys.argv[1])))
+    else:
+        print(json.dumps({path: check(path) for path in sys.argv[1:]}))
+
+
+def check(path: str) -> dict:
     """Parse, check the restrictions of METHOD:PUBLISH, and report."""
-    with open(sys.argv[1], encoding="utf-8") as source:
+    with open(path, encoding="utf-8") as source:
         calendar = ICalGLib.Component.new_from_string(source.read())
     restrictions_hold = ICalGLib.restriction_check(calendar)
     errors = []
@@ -57,11 +66,7 @@ def main() -> None:
             }
         )
         event = calendar.get_next_component(ICalGLib.ComponentKind.VEVENT_COMPONENT)
-    print(
-        json.dumps(
-            {"restrictions_hold": bool(restrictions_hold), "errors": errors, "events": events}
-        )
-    )
+    return {"restrictions_hold": bool(restrictions_hold), "errors": errors, "events": events}
 
 
 if __name__ == "__main__":

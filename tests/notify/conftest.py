@@ -16,6 +16,7 @@ from booking.models import OutboxMessage
 from booking.notify.worker import Round, run_once
 from tests.conftest import discard_app, make_test_app
 from tests.factories import Factory
+from tests.notify.mailed_calendars import check_mailed_calendars
 from tests.smtp import Mailbox, smtp_server
 
 
@@ -53,4 +54,8 @@ def mailing(database_url: str, app: Flask) -> Iterator[MailingApp]:
     with smtp_server() as (mailbox, url):
         application = make_test_app(database_url, SMTP_URL=url, OUTBOX_LEASE_SECONDS=60)
         yield MailingApp(application, application.test_client(), Factory(application), mailbox, url)
-        discard_app(application)
+        try:
+            # Every calendar file the test mailed, read back by three more clients.
+            check_mailed_calendars(application, list(mailbox.received))
+        finally:
+            discard_app(application)
