@@ -19,6 +19,7 @@ from booking.errors import Conflict, DomainError, Invalid
 from booking.extensions import limiter
 from booking.models import Account, Booking, Room, Series, utcnow
 from booking.models.booking import PENDING
+from booking.page_texts import page_message
 from booking.ratelimits import email_key, email_link_limit
 from booking.services.authorization import Actor
 from booking.services.booking import requests_by_mail, series
@@ -105,7 +106,7 @@ def send_ask() -> Any:
     try:
         unit_of_work(requests_by_mail.submit)(ask)
     except DomainError as error:
-        form.form_errors.append(error.detail)
+        form.form_errors.append(page_message(error))
         return render_template("web/ask.html", form=form, room=room, place=room.place), 422
     return redirect(url_for("web.ask_sent"), code=303)
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from booking.i18n import EN_DASH, when, when_of
 from booking.labels import FACILITIES, GROUPS, KINDS
+from booking.page_texts import page_message
 
 # Why a date of a weekly request is not free (booking/services/search/recurring.py).
 REASONS = {
@@ -128,6 +129,7 @@ def install(app: Flask) -> None:
         "groups": groups,
         "reason": reason,
         "facilities": facilities,
+        "page_message": page_message,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

@@ -15,6 +15,7 @@ from booking.api.base import unit_of_work
 from booking.errors import DomainError
 from booking.models import Booking, Place, utcnow
 from booking.models.booking import CONFIRMED, PENDING
+from booking.page_texts import page_message
 from booking.services import places, reports
 from booking.services.authorization import Actor, require_place_manager
 from booking.services.booking import bookings, series
@@ -133,7 +134,7 @@ def host_close(slug: str) -> Any:
             dry_run=preview,
         )
     except DomainError as error:
-        form.form_errors.append(error.detail)
+        form.form_errors.append(page_message(error))
         return _render(actor, place, error.status, closure_form=form)
     if preview:
         hit = answer["affected_bookings"] if isinstance(answer, dict) else []
@@ -162,7 +163,7 @@ def host_hours(slug: str) -> Any:
             {"opening_hours": expression, "cancel_affected": form.annuleren.data == "1"},
         )
     except DomainError as error:
-        form.form_errors.append(error.detail)
+        form.form_errors.append(page_message(error))
         return _render(actor, place, error.status, hours_form=form)
     return redirect(url_for("web.host_page", slug=place.slug), code=303)
 

@@ -16,6 +16,7 @@ from booking.extensions import limiter
 from booking.feeds.links import subscribe_links
 from booking.models import Booking, utcnow
 from booking.models.booking import CONFIRMED, PENDING
+from booking.page_texts import page_message
 from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit
 from booking.services import feed_tokens, initiatives, sign_in
 from booking.services.booking import bookings
@@ -178,7 +179,7 @@ def move(booking_id: int) -> Any:
     try:
         unit_of_work(bookings.update_booking)(actor, booking_id, {"start": start, "end": end})
     except DomainError as error:
-        form.form_errors.append(error.detail)
+        form.form_errors.append(page_message(error))
         return render_template("web/move.html", form=form, booking=booking), error.status
     return redirect(url_for("web.mine"), code=303)
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from booking.api.base import unit_of_work
 from booking.errors import DomainError
+from booking.page_texts import page_message
 from booking.services import initiatives
 from booking.web.forms import InitiativeForm, TransitionForm
 from booking.web.session import account_or_sign_in, page_actor
@@ -43,7 +44,7 @@ def new_initiative() -> Any:
     try:
         created = unit_of_work(initiatives.create_initiative)(page_actor(account), data)
     except DomainError as error:
-        form.form_errors.append(error.detail)
+        form.form_errors.append(page_message(error))
         return render_template("web/new_initiative.html", form=form), error.status
     return redirect(url_for("web.initiative_page", initiative_id=created.id), code=303)
 
