@@ -78,6 +78,8 @@ TEXTS: dict[str, Any] = {
         "This code does not work: it is wrong, used already, or older than 30 minutes. Ask for a new one."
     ),
     "link_not_valid": _l("This link does not work (any more). Ask for a new one."),
+    "link_used": _l("You used this link already: your request is made. See it on My Wijkruimte."),
+    "link_expired": _l("This link has expired: it works for 24 hours. Ask for the time again."),
     "request_in_progress": _l(
         "This request is being handled already. Wait a moment and reload the page."
     ),

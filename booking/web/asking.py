@@ -15,7 +15,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from booking.api.base import unit_of_work
-from booking.errors import Conflict, DomainError, Invalid
+from booking.errors import Conflict, DomainError, Invalid, NotFound
 from booking.extensions import limiter
 from booking.models import Account, Booking, Room, Series, utcnow
 from booking.models.booking import PENDING
@@ -26,6 +26,7 @@ from booking.services.booking import requests_by_mail, series
 from booking.services.booking.decision_links import read_decision, request_version
 from booking.services.common import get_or_404
 from booking.web.forms import AskForm, ConfirmForm, DecisionForm
+from booking.web.session import start_session
 from booking.web.views import bp
 
 HOST_SCOPES = frozenset({"read", "book", "manage"})
@@ -118,9 +119,13 @@ def ask_sent() -> str:
 
 
 @bp.get("/aanvragen/bevestig/<string(maxlength=64):code>")
-def confirm_page(code: str) -> str:
-    """What the link would book, and for a weekly request which dates are taken and why."""
-    return _confirmation(code)
+def confirm_page(code: str) -> Any:
+    """What the link would book, and for a weekly request which dates are taken and why; a
+    used or expired link says what happened and what to do."""
+    try:
+        return _confirmation(code)
+    except NotFound as spent:
+        return render_template("web/link_spent.html", spent=spent), 404
 
 
 def _confirmation(code: str, **outcome: Any) -> str:
@@ -143,7 +148,9 @@ def confirm(code: str) -> Any:
     if not form.validate_on_submit():
         raise BadRequest()
     try:
-        placed = unit_of_work(requests_by_mail.confirm)(code, form.rest.data == "1")
+        placed = unit_of_work(_confirm_and_sign_in)(code, form.rest.data == "1")
+    except NotFound as spent:
+        return render_template("web/link_spent.html", spent=spent), 404
     except Conflict as conflict:
         alternatives = conflict.extra.get("alternatives", [])
         return _confirmation(code, conflict=conflict, alternatives=alternatives), 409
@@ -152,6 +159,13 @@ def confirm(code: str) -> Any:
         # the link usable for another try later or elsewhere.
         return _confirmation(code, refused=refused), refused.status
     return render_template("web/confirmed.html", placed=placed)
+
+
+def _confirm_and_sign_in(code: str, book_the_rest: bool) -> requests_by_mail.Placed:
+    """Book what the link stands for, and sign its address in: following the link proved it."""
+    placed = requests_by_mail.confirm(code, book_the_rest)
+    start_session(placed.account)
+    return placed
 
 
 def _decision_target(token: str) -> tuple[Any, Booking | Series, list[Booking]]:

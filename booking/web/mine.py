@@ -14,8 +14,11 @@ from booking.api.base import unit_of_work
 from booking.errors import DomainError
 from booking.extensions import limiter
 from booking.feeds.links import subscribe_links
+from booking.feeds.render import FeedInfo, render_feed
+from booking.feeds.sources import involved_event
 from booking.models import Booking, utcnow
 from booking.models.booking import CONFIRMED, PENDING
+from booking.notify.mail import UNCAPPED
 from booking.page_texts import page_message
 from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit
 from booking.services import feed_tokens, initiatives, sign_in
@@ -194,6 +197,28 @@ def answer_partnership(initiative_id: int, answer: str) -> Any:
         raise BadRequest()
     unit_of_work(initiatives.answer_partnership)(page_actor(account), initiative_id, answer == "ja")
     return redirect(url_for("web.mine"), code=303)
+
+
+@bp.get("/mijn/boekingen/<int:booking_id>.ics")
+def booking_calendar(booking_id: int) -> Any:
+    """One's booking (with every date of its series) as a calendar file, as mails carry it."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    booking = bookings.get_booking(page_actor(account), booking_id)
+    if not isinstance(booking, Booking) or booking.booked_by_id != account.id:
+        raise BadRequest()
+    now = utcnow()
+    dates = list(booking.series.bookings) if booking.series is not None else [booking]
+    body = render_feed(
+        FeedInfo(name=booking.title, timezone=booking.place.timezone),
+        [involved_event(date, now, host_view=False) for date in dates],
+        max_bytes=UNCAPPED,
+    )
+    response = current_app.response_class(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="wijkruimte.ics"'
+    return response
 
 
 @bp.get("/mijn/gegevens")

@@ -8,7 +8,10 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
+from booking.extensions import db
+from booking.models import WebRequest, utcnow
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
 from tests.factories import Caller
@@ -291,3 +294,39 @@ def test_a_decision_link_is_outdated_once_the_booker_moves_the_request(
     assert host_browser.post(new_approve, data={"csrf_token": _csrf(ask)}).status_code == 200
     status = m.client.get(f"/api/v1/bookings/{made.json['id']}", headers=host.headers).json
     assert status["status"] == "confirmed"
+
+
+def test_a_confirm_link_signs_in_and_explains_itself_once_spent(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, _host = _place(m, requires_approval=False)
+    resident = m.app.test_client()
+    _ask(resident, room, upcoming(days=7).isoformat(), "ria@example.nl")
+    _ask(m.client, room, upcoming(days=8).isoformat(), "kees@example.nl")
+    m.deliver()
+    confirm = _link(m.mailbox.to("ria@example.nl")[0], "/aanvragen/bevestig/")
+    page = resident.get(confirm).get_data(as_text=True)
+    placed = resident.post(confirm, data={"csrf_token": _csrf(page), "rest": "0"})
+    text = placed.get_data(as_text=True)
+    assert placed.status_code == 200 and "Je bent nu ingelogd" in text
+    # Signed in by the link, which proved the address; the file and the page are offered.
+    assert resident.get("/mijn").status_code == 200
+    ics_link = re.search(r'href="(/mijn/boekingen/\d+\.ics)"', text)
+    assert ics_link and 'href="/mijn"' in text
+    calendar = resident.get(ics_link.group(1))
+    assert calendar.mimetype == "text/calendar" and b"BEGIN:VEVENT" in calendar.data
+    # Used: it says so, and where the request is now.
+    again = resident.get(confirm)
+    spent = again.get_data(as_text=True)
+    assert again.status_code == 404 and "Deze link is al gebruikt" in spent
+    assert 'href="/mijn"' in spent
+    # Expired: it says so, and offers to ask again.
+    expired = _link(m.mailbox.to("kees@example.nl")[0], "/aanvragen/bevestig/")
+
+    def expire() -> None:
+        db.session.execute(update(WebRequest).values(expires_at=utcnow()))
+        db.session.commit()
+
+    m.make.run(expire)
+    late = m.client.get(expired).get_data(as_text=True)
+    assert "Deze link is verlopen" in late and f"/aanvragen?ruimte={room}" in late
+    assert "Pagina niet gevonden" not in late

@@ -116,11 +116,15 @@ def waiting(code: str, now: datetime | None = None) -> WebRequest:
     """The request a link stands for, while it may still be confirmed."""
     now = now or utcnow()
     request = db.session.scalar(select(WebRequest).where(WebRequest.code_hash == _hash(code)))
-    if request is None or request.used_at is not None or request.expires_at <= now:
+    if request is None:
         raise NotFound(
-            "This link is not valid: it was used already, it expired, or it is mistyped.",
+            "This link is not valid: it is mistyped, or so old that it was removed.",
             code="link_not_valid",
         )
+    if request.used_at is not None:
+        raise NotFound("This link was used already.", code="link_used", room_id=request.room_id)
+    if request.expires_at <= now:
+        raise NotFound("This link has expired.", code="link_expired", room_id=request.room_id)
     return request
 
 
