@@ -38,6 +38,12 @@ def email_link_limit() -> str:
 CODE_REDEMPTION_SCOPE = "sign-in-code"
 
 
+def mail_was_sent(response: Any) -> bool:
+    """Whether a page's form went through and so mails a link (it answers with a redirect):
+    a post refused for a typo costs nothing of the e-mail limit."""
+    return int(response.status_code) == 303
+
+
 def email_key(prefix: str, email: object) -> str:
     """A rate-limit key for an e-mail address, hashed: keys may sit in Redis."""
     text = email.strip().lower() if isinstance(email, str) else ""

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 
 from booking.metrics import RATE_LIMIT_STORAGE_ERRORS
+from tests.booking_helpers import upcoming
 from tests.conftest import answers, discard_app, make_test_app
 from tests.factories import Factory
 from tests.gunicorn import gunicorn
@@ -171,5 +172,48 @@ def test_guessing_sign_in_codes_has_one_budget_on_the_pages_and_the_api(
         assert page.status_code == 429 and page.mimetype == "text/html"
         api = client.post("/api/v1/auth/email-link/redeem", json={"code": "FFFFF-FFFFF"})
         assert api.status_code == 429 and api.headers["Retry-After"]
+    finally:
+        discard_app(application)
+
+
+def test_the_pages_count_only_mails_sent_and_keep_the_entry_at_the_limit(
+    database_url: str, app: Flask
+) -> None:
+    from tests.web.test_asking import _csrf
+
+    application = make_test_app(
+        database_url, EMAIL_LINK_RATE_LIMIT="2 per hour", RATELIMIT_KEY_PREFIX=secrets.token_hex(4)
+    )
+    try:
+        make = Factory(application)
+        place = make.place(opening_hours="Mo-Su 08:00-22:00")
+        room = make.room(place)
+        client = application.test_client()
+        day = upcoming(6).isoformat()
+        form = client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
+        entry = {
+            "csrf_token": _csrf(form),
+            "ruimte": str(room),
+            "datum": day,
+            "van": "19:00",
+            "tot": "21:00",
+            "titel": "Breiclub De Steek",
+            "zichtbaarheid": "public",
+            "weken": "1",
+            "naam": "Truus Bakker",
+        }
+        # Typos are refused on the form and cost nothing of the limit...
+        for typo in ("truus@", "truus.example.nl", "truus@@example.nl"):
+            refused = client.post("/aanvragen", data={**entry, "email": typo})
+            assert refused.status_code == 422
+        # ...so two real requests still go through, and the third meets the limit.
+        for _ in range(2):
+            sent = client.post("/aanvragen", data={**entry, "email": "truus@example.nl"})
+            assert sent.status_code == 303
+        limited = client.post("/aanvragen", data={**entry, "email": "truus@example.nl"})
+        page = limited.get_data(as_text=True)
+        assert limited.status_code == 429 and limited.headers["Retry-After"]
+        assert "Wacht 60 minuten" in page or "Wacht 59 minuten" in page
+        assert 'value="Breiclub De Steek"' in page and 'value="Truus Bakker"' in page
     finally:
         discard_app(application)

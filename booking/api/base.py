@@ -86,10 +86,13 @@ class ProblemApi(ProblemDocsMixin, Api):
             retry_after = error.get_response().headers.get("Retry-After")
             if retry_after:
                 headers["Retry-After"] = retry_after
-        from booking.web.errors import error_page, wants_page
+        from booking.web.errors import error_page, rate_limited_page, wants_page
 
         if wants_page():
-            page, status = error_page(status)
+            if status == 429:
+                page, status = rate_limited_page(headers.get("Retry-After"))
+            else:
+                page, status = error_page(status)
             return page, status, headers
         return problem_response(status, code, error.name, detail, errors=errors, headers=headers)
 

@@ -20,7 +20,7 @@ from booking.extensions import limiter
 from booking.models import Account, Booking, Room, Series, utcnow
 from booking.models.booking import PENDING
 from booking.page_texts import page_message
-from booking.ratelimits import email_key, email_link_limit
+from booking.ratelimits import email_key, email_link_limit, mail_was_sent
 from booking.services.authorization import Actor
 from booking.services.booking import requests_by_mail, series
 from booking.services.booking.decision_links import read_decision, request_version
@@ -78,9 +78,19 @@ def ask() -> str:
     return render_template("web/ask.html", form=form, room=room, place=room.place)
 
 
+def ask_form_again(message: str) -> str:
+    """The request form as it was sent, with `message` above it (a refusal before anything
+    was kept, such as the e-mail limit)."""
+    form = AskForm()
+    room = _room_from(form.ruimte.data or "")
+    form.validate()
+    form.form_errors.append(message)
+    return render_template("web/ask.html", form=form, room=room, place=room.place)
+
+
 @bp.post("/aanvragen")
-@limiter.limit(email_link_limit)
-@limiter.limit(email_link_limit, key_func=_email_key)
+@limiter.limit(email_link_limit, deduct_when=mail_was_sent)
+@limiter.limit(email_link_limit, key_func=_email_key, deduct_when=mail_was_sent)
 def send_ask() -> Any:
     """Keep the request and mail its confirmation link; the same answer for every address."""
     form = AskForm()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, render_template, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -22,6 +24,31 @@ def wants_page() -> bool:
 def error_page(status: int) -> tuple[str, int]:
     """The page for an HTTP status: 404 says how to go on, anything else says sorry."""
     return render_template("web/error.html", status=status), status
+
+
+def rate_limited_page(retry_after: str | None) -> tuple[str, int]:
+    """A 429 on the pages says in words how long to wait; a form that mails a link comes back
+    with everything that was filled in."""
+    from flask_babel import gettext as _
+
+    seconds = int(retry_after) if retry_after and retry_after.isdigit() else 3600
+    minutes = max(1, math.ceil(seconds / 60))
+    message = _(
+        "You asked for a link often. Wait %(minutes)d minutes, then send again: "
+        "what you filled in is kept.",
+        minutes=minutes,
+    )
+    if request.endpoint == "web.send_ask":
+        from booking.web.asking import ask_form_again
+
+        return ask_form_again(message), 429
+    if request.endpoint == "web.send_sign_in":
+        from booking.web.forms import SignInForm
+
+        form = SignInForm()
+        form.form_errors.append(message)
+        return render_template("web/sign_in.html", form=form), 429
+    return render_template("web/error.html", status=429, message=message), 429
 
 
 def _domain_error(error: DomainError) -> tuple[str, int]:

@@ -20,7 +20,7 @@ from booking.models import Booking, utcnow
 from booking.models.booking import CONFIRMED, PENDING
 from booking.notify.mail import UNCAPPED
 from booking.page_texts import page_message
-from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit
+from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit, mail_was_sent
 from booking.services import feed_tokens, initiatives, sign_in
 from booking.services.booking import bookings
 from booking.services.booking.booking_access import BookingFilter
@@ -49,8 +49,8 @@ def sign_in_page() -> str:
 
 
 @bp.post("/inloggen")
-@limiter.limit(email_link_limit)
-@limiter.limit(email_link_limit, key_func=_email_key)
+@limiter.limit(email_link_limit, deduct_when=mail_was_sent)
+@limiter.limit(email_link_limit, key_func=_email_key, deduct_when=mail_was_sent)
 def send_sign_in() -> Any:
     """Mail a sign-in link; the same answer whether or not the address has an account."""
     form = SignInForm()
