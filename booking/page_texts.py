@@ -77,6 +77,9 @@ TEXTS: dict[str, Any] = {
     "invalid_code": _l(
         "This code does not work: it is wrong, used already, or older than 30 minutes. Ask for a new one."
     ),
+    "some_dates_taken": _l(
+        "Some dates cannot be booked; see the list. Tick the box to ask for the free dates only."
+    ),
     "link_not_valid": _l("This link does not work (any more). Ask for a new one."),
     "link_used": _l("You used this link already: your request is made. See it on My Wijkruimte."),
     "link_expired": _l("This link has expired: it works for 24 hours. Ask for the time again."),

@@ -6,7 +6,7 @@ transaction (`unit_of_work`, as the API's views).
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -113,12 +113,18 @@ def send_ask() -> Any:
         email=form.email.data or "",
         locale=str(get_locale() or "nl"),
         initiative_id=int(form.initiatief.data) if form.initiatief.data else None,
+        skip_taken=bool(form.bezet_overslaan.data),
     )
     try:
         unit_of_work(requests_by_mail.submit)(ask)
     except DomainError as error:
         form.form_errors.append(page_message(error))
-        return render_template("web/ask.html", form=form, room=room, place=room.place), 422
+        taken = [
+            (date.fromisoformat(item["date"]), item["reason"])
+            for item in error.extra.get("taken_dates", [])
+        ]
+        page = render_template("web/ask.html", form=form, room=room, place=room.place, taken=taken)
+        return page, 422
     return redirect(url_for("web.ask_sent"), code=303)
 
 

@@ -98,6 +98,7 @@ class AskForm(FlaskForm):
         _l("Your name"), validators=[DataRequired(), Length(max=120), clean_text, one_line]
     )
     email = email_field()
+    bezet_overslaan = BooleanField(_l("Ask for the free dates only; skip the taken ones"))
 
 
 class ConfirmForm(FlaskForm):

@@ -148,7 +148,29 @@ def test_taken_dates_offer_the_free_ones(mailing: MailingApp) -> None:
     tuesday = upcoming(days=7, weekday=1)
     taken = tuesday + timedelta(weeks=1)
     assert book(m.client, host, room, taken, "19:30", "20:30").status_code == 201
-    _ask(m.client, room, tuesday.isoformat(), "piet@example.nl", weeks=3)
+    # Before any mail: the form lists the taken date, and asks whether to skip it.
+    form = m.client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
+    checked = m.client.post(
+        "/aanvragen",
+        data={
+            "csrf_token": _csrf(form),
+            "ruimte": str(room),
+            "datum": tuesday.isoformat(),
+            "van": "19:00",
+            "tot": "21:00",
+            "titel": "Buurtkoor",
+            "zichtbaarheid": "public",
+            "weken": "3",
+            "naam": "Piet",
+            "email": "piet@example.nl",
+        },
+    )
+    listed = checked.get_data(as_text=True)
+    assert checked.status_code == 422 and "al geboekt" in listed
+    assert 'name="bezet_overslaan"' in listed and 'value="Buurtkoor"' in listed
+    m.deliver()
+    assert not m.mailbox.to("piet@example.nl")  # nothing mailed yet
+    _ask(m.client, room, tuesday.isoformat(), "piet@example.nl", weeks=3, bezet_overslaan="y")
     m.deliver()
     confirm = _link(m.mailbox.to("piet@example.nl")[0], "/aanvragen/bevestig/")
     page = m.client.get(confirm).get_data(as_text=True)
@@ -330,3 +352,43 @@ def test_a_confirm_link_signs_in_and_explains_itself_once_spent(mailing: Mailing
     late = m.client.get(expired).get_data(as_text=True)
     assert "Deze link is verlopen" in late and f"/aanvragen?ruimte={room}" in late
     assert "Pagina niet gevonden" not in late
+
+
+def test_a_request_that_can_never_be_booked_is_refused_before_any_mail(
+    mailing: MailingApp,
+) -> None:
+    m = mailing
+    place = m.make.place(
+        name="Huiskamer Zuid",
+        slug="huiskamer-zuid",
+        opening_hours="Mo-Fr 09:00-17:00; PH off",
+        policy={**DEFAULT_POLICY, "max_days_ahead": 60},
+    )
+    room = m.make.room(place, name="Kamer")
+    sunday = upcoming(days=7, weekday=6)
+    cases = {
+        (sunday.isoformat(), "10:00", "11:00"): "De plek is dan dicht",
+        (upcoming(days=7, weekday=1).isoformat(), "21:00", "22:00"): "De plek is dan dicht",
+        (upcoming(days=200, weekday=1).isoformat(), "10:00", "11:00"): "te ver vooruit",
+    }
+    for (day, start, end), said in cases.items():
+        form = m.client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
+        answer = m.client.post(
+            "/aanvragen",
+            data={
+                "csrf_token": _csrf(form),
+                "ruimte": str(room),
+                "datum": day,
+                "van": start,
+                "tot": end,
+                "titel": "Kaartclub",
+                "zichtbaarheid": "public",
+                "weken": "1",
+                "naam": "Els",
+                "email": "els@example.nl",
+            },
+        )
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 422 and said in page, (day, start, page[-3000:])
+    m.deliver()
+    assert not m.mailbox.received  # no mail for a slot that can never be booked

@@ -52,6 +52,8 @@ class SlotAsk:
     email: str
     locale: str
     initiative_id: int | None = None
+    # The asker saw the taken dates of a weekly request and sends for the free ones.
+    skip_taken: bool = False
 
 
 def _hash(code: str) -> str:
@@ -70,6 +72,7 @@ def submit(ask: SlotAsk, now: datetime | None = None) -> None:
         raise Invalid("This time has passed.", errors={"start": ["In the past."]})
     if not 1 <= ask.weeks <= MAX_WEEKS:
         raise Invalid(f"Ask for 1 to {MAX_WEEKS} weeks.", errors={"weeks": ["Out of range."]})
+    _check_before_mailing(ask, now)
     code = secrets.token_urlsafe(24)
     email = normalise_email(ask.email)
     request = WebRequest(
@@ -126,6 +129,29 @@ def waiting(code: str, now: datetime | None = None) -> WebRequest:
     if request.expires_at <= now:
         raise NotFound("This link has expired.", code="link_expired", room_id=request.room_id)
     return request
+
+
+def _check_before_mailing(ask: SlotAsk, now: datetime) -> None:
+    """The booking's own rules, before a mail goes: a request that can never be booked is
+    refused on the form, and a weekly one with taken dates lists them there first."""
+    asked = WebRequest(room_id=ask.room_id, start=ask.start, end=ask.end, weeks=ask.weeks)
+    dates = preview(asked, now)
+    taken = [
+        {"date": item["date"].isoformat(), "reason": item["reason"]} for item in dates.taken_dates
+    ]
+    if not dates.free_dates:
+        raise Invalid(
+            "No date of this request can be booked.",
+            code=str(dates.taken_dates[0]["reason"]) if dates.taken_dates else "booked",
+            violations=list(dict.fromkeys(item["reason"] for item in taken)),
+            taken_dates=taken,
+        )
+    if taken and not ask.skip_taken:
+        raise Invalid(
+            f"{len(taken)} of the dates are taken; send again to ask for the free ones.",
+            code="some_dates_taken",
+            taken_dates=taken,
+        )
 
 
 def pattern_of(request: WebRequest) -> Pattern:
