@@ -27,6 +27,9 @@ def test_seed_demo_loads_the_real_names_once(clean_app: Flask, client: FlaskClie
     assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
     second = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "already has places" in second.output
+    # Its bookings and invitations mail nobody: the demo's people are invented.
+    status = runner.invoke(args=["outbox", "status"]).output
+    assert "undispatched_events: 0" in status and "pending: 0" in status
     places = client.get("/api/v1/places?page_size=100").json
     expected = {row["name"] for row in _read_places()}
     assert {p["name"] for p in places} == expected and len(places) == len(expected)

@@ -54,7 +54,8 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
         content = compose(event.type, event.payload, recipient, locale)
         context: dict[str, Any] = {
             "content": content,
-            "name": account.name if account else "",
+            # "Hallo Anna," also for a request from the pages, which has a name but no account.
+            "name": one_line(account.name if account else str(event.payload.get("name") or "")),
             "locale": locale,
             "link": "",
             "privacy_url": f"{current_app.config['PUBLIC_BASE_URL']}/privacy",

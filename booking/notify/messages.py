@@ -48,7 +48,7 @@ def _why(recipient: Recipient, place: Place | None) -> str:
     if recipient.reason == HOST and place is not None:
         return _(
             "You receive this mail because you are a host of %(place)s. You can turn these "
-            "mails off in your account (email_notifications).",
+            "mails off on My Wijkruimte.",
             place=place.name,
         )
     if recipient.reason == ASKER and place is not None:
@@ -60,7 +60,7 @@ def _why(recipient: Recipient, place: Place | None) -> str:
     if recipient.reason == BOOKER:
         return _(
             "You receive this mail because you made this booking. You can turn these mails "
-            "off in your account (email_notifications)."
+            "off on My Wijkruimte."
         )
     return _(
         "You receive this mail because someone asked for a sign-in code for this address. "

@@ -101,6 +101,12 @@ class AskForm(FlaskForm):
     bezet_overslaan = BooleanField(_l("Ask for the free dates only; skip the taken ones"))
 
 
+class MailSettingForm(FlaskForm):
+    """Whether mails about bookings come (sign-in codes always do)."""
+
+    mails = BooleanField(_l("Send me mails about my bookings and requests"))
+
+
 class ConfirmForm(FlaskForm):
     """Confirm a request from its mail; `rest` books the free dates of a weekly one."""
 

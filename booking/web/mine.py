@@ -21,12 +21,12 @@ from booking.models.booking import CONFIRMED, PENDING
 from booking.notify.mail import UNCAPPED
 from booking.page_texts import page_message
 from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit, mail_was_sent
-from booking.services import feed_tokens, initiatives, sign_in
+from booking.services import accounts, feed_tokens, initiatives, sign_in
 from booking.services.booking import bookings
 from booking.services.booking.booking_access import BookingFilter
 from booking.services.privacy import erasure, export
 from booking.services.sessions import end_all_sessions
-from booking.web.forms import ButtonForm, CancelForm, MoveForm, SignInForm
+from booking.web.forms import ButtonForm, CancelForm, MailSettingForm, MoveForm, SignInForm
 from booking.web.session import (
     account_or_sign_in,
     end_session,
@@ -134,6 +134,7 @@ def mine() -> Any:
         feeds=feed_tokens.list_feed_tokens(actor),
         hosted=[host.place for host in account.hosted],
         invitations=initiatives.invitations(account),
+        mail_form=MailSettingForm(mails=account.email_notifications),
         form=ButtonForm(),
         cancel_form=CancelForm(),
         new_feed=None,
@@ -219,6 +220,21 @@ def booking_calendar(booking_id: int) -> Any:
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="wijkruimte.ics"'
     return response
+
+
+@bp.post("/mijn/mails")
+def mail_setting() -> Any:
+    """Turn mails about bookings on or off."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    form = MailSettingForm()
+    if not form.validate_on_submit():
+        raise BadRequest()
+    unit_of_work(accounts.change_own_account)(
+        page_actor(account), {"email_notifications": bool(form.mails.data)}
+    )
+    return redirect(url_for("web.mine"), code=303)
 
 
 @bp.get("/mijn/gegevens")

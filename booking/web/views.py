@@ -114,10 +114,12 @@ def place_list() -> str:
         1,
         MAX_LIST,
     )
+    unknown = set(wanted["neighbourhood"]) - {n.slug for n in known}
     return render_template(
         "web/places.html",
         places=found,
         total=total,
+        unknown_neighbourhood=UNKNOWN_NEIGHBOURHOOD if unknown else None,
         neighbourhoods=known,
         kinds=PLACE_KINDS,
         groups=places.target_groups(),

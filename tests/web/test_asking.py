@@ -92,6 +92,7 @@ def test_a_weekly_request_approved_from_the_hosts_mail(mailing: MailingApp) -> N
     m.deliver()
     mail = m.mailbox.to("anna@example.nl")[0]
     assert "Bevestig je aanvraag" in str(mail["Subject"])
+    assert _text(mail).startswith("Hallo Anna de Vries,")  # the name given on the form
     confirm = _link(mail, "/aanvragen/bevestig/")
     # GET shows and changes nothing; POST books, once.
     page = m.client.get(confirm)

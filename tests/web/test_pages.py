@@ -305,3 +305,9 @@ def test_a_public_series_has_one_page_with_its_dates(client: FlaskClient, venue:
     assert made.status_code == 201, made.json
     page = _page(client, f"/activiteiten/reeks/{made.json['series']['id']}")
     assert page.count('class="when"') >= 3 and "Naaicafé" in page
+
+
+def test_an_unknown_neighbourhood_is_said_to_be_unknown(client: FlaskClient) -> None:
+    page = _page(client, "/plekken?wijk=bestaatniet")
+    assert "Die wijk kennen we niet" in page
+    assert "Die wijk kennen we niet" not in _page(client, "/plekken")

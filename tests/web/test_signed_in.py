@@ -328,3 +328,26 @@ def test_erasing_an_account_ends_its_sessions_webhooks_and_waiting_mail(
     assert hooks == 0
     assert waiting == [("failed", "")]
     assert len(m.mailbox.to("wis@example.nl")) == 3  # two sign-ins and one code, no more
+
+
+def test_mails_are_turned_off_on_my_page_as_the_mails_say(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, host = _place(m)
+    booker = m.make.account(name="Ans")
+    client = m.app.test_client()
+    _sign_in(m, client, booker.email)
+    made = book(m.client, booker, room, upcoming(days=5), "10:00", "11:00")
+    assert made.status_code == 201
+    m.deliver()
+    mail = m.mailbox.to(host.email)[-1]  # the request, to the host
+    assert "uitzetten op Mijn Wijkruimte" in _text(mail) and "email_notifications" not in _text(
+        mail
+    )
+    page = client.get("/mijn").get_data(as_text=True)
+    assert (
+        'name="mails"' in page
+        and "checked" in page.split('name="mails"')[0][-200:] + page.split('name="mails"')[1][:50]
+    )
+    assert client.post("/mijn/mails", data={"csrf_token": _csrf(page)}).status_code == 303
+    me = m.client.get("/api/v1/accounts/me", headers=booker.headers).json
+    assert me["email_notifications"] is False
