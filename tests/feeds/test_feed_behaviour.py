@@ -74,7 +74,8 @@ def test_weak_etags_match_and_gzip_is_served(client: FlaskClient, venue: Venue) 
     assert head.headers.get("Content-Length") in (None, str(len(plain.data)))
 
 
-def test_categories_are_in_the_feeds_language(client: FlaskClient, venue: Venue) -> None:
+def _homework(client: FlaskClient, venue: Venue) -> tuple[dict[str, Any], Any]:
+    """An initiative for young people, and a public booking of it."""
     initiative = client.post(
         "/api/v1/initiatives",
         json={"title": "Huiswerkklas", "target_groups": ["youth"]},
@@ -90,6 +91,12 @@ def test_categories_are_in_the_feeds_language(client: FlaskClient, venue: Venue)
         visibility="public",
         initiative_id=initiative["id"],
     )
+    assert made.status_code == 201
+    return initiative, made
+
+
+def test_categories_are_in_the_feeds_language(client: FlaskClient, venue: Venue) -> None:
+    _initiative, made = _homework(client, venue)
     assert made.status_code == 201
     uid = f"booking-{made.json['id']}@localhost"
     url = f"/feeds/places/{venue.place}.ics"
@@ -323,21 +330,7 @@ def _revised(client: FlaskClient, url: str, uid: str, change: Any, **headers: st
 
 
 def test_what_events_show_of_other_rows_revises_them(client: FlaskClient, venue: Venue) -> None:
-    initiative = client.post(
-        "/api/v1/initiatives",
-        json={"title": "Huiswerkklas", "target_groups": ["youth"]},
-        headers=venue.booker.headers,
-    ).json
-    made = book(
-        client,
-        venue.booker,
-        venue.a,
-        upcoming(4),
-        "10:00",
-        "11:00",
-        visibility="public",
-        initiative_id=initiative["id"],
-    )
+    initiative, made = _homework(client, venue)
     uid = f"booking-{made.json['id']}@localhost"
     place_feed = f"/feeds/places/{venue.place}.ics"
     # The initiative's target groups are the events' CATEGORIES.

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 from flask.testing import FlaskClient
 from sqlalchemy import update
+from werkzeug.test import TestResponse
 
 from booking.extensions import db
 from booking.models import WebRequest, utcnow
@@ -48,6 +49,27 @@ def _place(m: MailingApp, requires_approval: bool) -> tuple[int, int, Caller]:
     room = m.make.room(place, name="Zaal", capacity=30)
     host = m.make.account(name="Gastvrouw", hosts=[place])
     return place, room, host
+
+
+def _post_ask(
+    client: FlaskClient, room: int, day: str, start: str, end: str, email: str, **fields: str
+) -> TestResponse:
+    """Send the request form as typed, without following the answer."""
+    form = client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
+    data = {
+        "csrf_token": _csrf(form),
+        "ruimte": str(room),
+        "datum": day,
+        "van": start,
+        "tot": end,
+        "titel": "Buurtkoor",
+        "zichtbaarheid": "public",
+        "weken": "1",
+        "naam": "Piet",
+        "email": email,
+        **fields,
+    }
+    return client.post("/aanvragen", data=data)
 
 
 def _ask(
@@ -150,21 +172,8 @@ def test_taken_dates_offer_the_free_ones(mailing: MailingApp) -> None:
     taken = tuesday + timedelta(weeks=1)
     assert book(m.client, host, room, taken, "19:30", "20:30").status_code == 201
     # Before any mail: the form lists the taken date, and asks whether to skip it.
-    form = m.client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
-    checked = m.client.post(
-        "/aanvragen",
-        data={
-            "csrf_token": _csrf(form),
-            "ruimte": str(room),
-            "datum": tuesday.isoformat(),
-            "van": "19:00",
-            "tot": "21:00",
-            "titel": "Buurtkoor",
-            "zichtbaarheid": "public",
-            "weken": "3",
-            "naam": "Piet",
-            "email": "piet@example.nl",
-        },
+    checked = _post_ask(
+        m.client, room, tuesday.isoformat(), "19:00", "21:00", "piet@example.nl", weken="3"
     )
     listed = checked.get_data(as_text=True)
     assert checked.status_code == 422 and "al geboekt" in listed
@@ -373,22 +382,7 @@ def test_a_request_that_can_never_be_booked_is_refused_before_any_mail(
         (upcoming(days=200, weekday=1).isoformat(), "10:00", "11:00"): "te ver vooruit",
     }
     for (day, start, end), said in cases.items():
-        form = m.client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
-        answer = m.client.post(
-            "/aanvragen",
-            data={
-                "csrf_token": _csrf(form),
-                "ruimte": str(room),
-                "datum": day,
-                "van": start,
-                "tot": end,
-                "titel": "Kaartclub",
-                "zichtbaarheid": "public",
-                "weken": "1",
-                "naam": "Els",
-                "email": "els@example.nl",
-            },
-        )
+        answer = _post_ask(m.client, room, day, start, end, "els@example.nl")
         page = answer.get_data(as_text=True)
         assert answer.status_code == 422 and said in page, (day, start, page[-3000:])
     m.deliver()
