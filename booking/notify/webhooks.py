@@ -95,46 +95,55 @@ def subscriber(account: Account) -> Actor:
     return Actor(account=account, scopes=frozenset(entitled_scopes(account)))
 
 
-def data_for(event: OutboxEvent, account: Account) -> tuple[bool, Any]:
-    """Whether the account may receive the event, and the object as the API would answer it
-    to that account now (the same visibility and the same schema). A booking or series the
-    API would answer with 404 is not sent at all."""
-    from booking.schemas.booking import BookingSchema, SeriesSchema
-    from booking.schemas.initiative import InitiativeSchema
-    from booking.schemas.place import ClosureSchema
-
+def _shown(event: OutboxEvent, account: Account, initiative_id: int | None) -> Any:
+    """What the API would show the account of the event's object now, without dumping it:
+    a booking (or its busy block), a series with its dates, a closure, an initiative; None
+    when the account does not hear of it, or the API would answer 404."""
     payload = event.payload
-    if not _related(account, payload, _initiative_of(payload)):
-        return False, None
+    if not _related(account, payload, initiative_id):
+        return None
     actor = subscriber(account)
     if event.type.startswith("booking."):
         booking = db.session.get(Booking, payload["booking_id"])
-        shown = present(actor, booking, event.created_at) if booking is not None else None
-        return shown is not None, BookingSchema().dump(shown) if shown is not None else None
+        return present(actor, booking, event.created_at) if booking is not None else None
     if event.type.startswith("series."):
         try:
             found = get_series(actor, payload["series_id"])
         except NotFound:
-            return False, None
+            return None
         listed = {item["booking_id"] for item in payload["occurrences"]}
-        occurrences = [
-            present(actor, b, event.created_at) for b in found.bookings if b.id in listed
-        ]
-        return True, {
-            **SeriesSchema().dump(found),
-            "occurrences": [BookingSchema().dump(b) for b in occurrences if b is not None],
-        }
+        dates = [present(actor, b, event.created_at) for b in found.bookings if b.id in listed]
+        return found, [date for date in dates if date is not None]
     if event.type == "closure.created":
-        closure = db.session.get(Closure, payload["closure_id"])
-        dumped = ClosureSchema().dump(closure) if closure is not None else {}
-        return True, {**dumped, "affected_bookings": payload["affected"]}
+        return db.session.get(Closure, payload["closure_id"]) or {}
     if event.type == "initiative.transitioned":
-        initiative = db.session.get(Initiative, payload["initiative_id"])
-        return True, {
-            **(InitiativeSchema().dump(initiative) if initiative is not None else {}),
-            "transition": {k: payload[k] for k in ("from", "to", "outcome", "note")},
-        }
-    return False, None
+        return db.session.get(Initiative, payload["initiative_id"]) or {}
+    return None
+
+
+def data_for(event: OutboxEvent, account: Account) -> Any:
+    """The object as the API would answer it to the account now (the same visibility and the
+    same schema), or None when the account may not receive the event at all."""
+    from booking.schemas.booking import BookingSchema, SeriesSchema
+    from booking.schemas.initiative import InitiativeSchema
+    from booking.schemas.place import ClosureSchema
+
+    shown = _shown(event, account, _initiative_of(event.payload))
+    if shown is None:
+        return None
+    payload = event.payload
+    if event.type.startswith("booking."):
+        return BookingSchema().dump(shown)
+    if event.type.startswith("series."):
+        series, dates = shown
+        return {**SeriesSchema().dump(series), "occurrences": BookingSchema(many=True).dump(dates)}
+    if event.type == "closure.created":
+        dumped = ClosureSchema().dump(shown) if shown else {}
+        return {**dumped, "affected_bookings": payload["affected"]}
+    return {
+        **(InitiativeSchema().dump(shown) if shown else {}),
+        "transition": {k: payload[k] for k in ("from", "to", "outcome", "note")},
+    }
 
 
 def subscriptions_for(event: OutboxEvent) -> list[WebhookSubscription]:
@@ -157,7 +166,7 @@ def subscriptions_for(event: OutboxEvent) -> list[WebhookSubscription]:
         if subscription.initiative_ids and initiative_id not in subscription.initiative_ids:
             continue
         account = db.session.get(Account, subscription.account_id)
-        if account is not None and data_for(event, account)[0]:
+        if account is not None and _shown(event, account, initiative_id) is not None:
             matching.append(subscription)
     return matching
 
@@ -167,7 +176,7 @@ def _data(event: OutboxEvent, subscription: WebhookSubscription) -> Any:
     if event.type == WEBHOOK_TEST:
         return {"subscription_id": subscription.id, "message": "ping"}
     account = db.session.get(Account, subscription.account_id)
-    return data_for(event, account)[1] if account is not None else None
+    return data_for(event, account) if account is not None else None
 
 
 def body_of(event: OutboxEvent, subscription: WebhookSubscription) -> str:
