@@ -88,6 +88,8 @@ TEXTS: dict[str, Any] = {
     ),
     # Access, tokens and the shared machinery.
     "unauthorized": _l("Sign in first."),
+    "account_blocked": _l("This account is blocked. Ask the organisation why."),
+    "own_account": _l("You cannot do this to your own account."),
     "invalid_token": _l("Sign in first."),
     "token_revoked": _l("Sign in again."),
     "token_expired": _l("Sign in again."),

@@ -12,6 +12,8 @@ from booking.extensions import limiter
 from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit
 from booking.schemas.account import (
     AccountWithTokenSchema,
+    AdminAccountSchema,
+    BlockSchema,
     EmailLinkSchema,
     EmailLinkSentSchema,
     HandoverSchema,
@@ -80,6 +82,14 @@ class MyData(View):
 
 @blp.route("/accounts/<id:account_id>")
 class AccountById(View):
+    @blp.doc(**SECURED)
+    @blp.arguments(BlockSchema)
+    @blp.response(200, AdminAccountSchema)
+    def patch(self, data: dict[str, Any], account_id: int) -> Any:
+        """Block or unblock an account (admins): blocked, its tokens, sessions and sign-in
+        stop working."""
+        return accounts.set_blocked(current_actor(), account_id, data["blocked"])
+
     @blp.doc(**SECURED)
     @blp.alt_response(409, schema=HandoverSchema, description="handover_required")
     @blp.response(204)

@@ -35,6 +35,8 @@ class Account(Timestamped, Base):
     email_notifications: Mapped[bool] = mapped_column(default=True)
     # Erased (AVG art. 17): the row stays, anonymous, so past bookings keep their numbers.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Blocked by an admin: no token, session or sign-in works until it is unblocked.
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Told by mail that a long unused account will be erased (the retention purge).
     inactivity_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

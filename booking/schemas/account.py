@@ -25,6 +25,18 @@ class AccountSchema(Timestamps):
     is_admin = fields.Boolean(dump_only=True)
 
 
+class BlockSchema(Schema):
+    """Block or unblock an account (admins)."""
+
+    blocked = fields.Boolean(required=True)
+
+
+class AdminAccountSchema(AccountSchema):
+    """An account as an admin manages it."""
+
+    blocked_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
 class MeSchema(AccountSchema):
     """One's own account with roles, hosted places and mail preferences."""
 

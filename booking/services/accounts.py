@@ -6,11 +6,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from booking.errors import Conflict
+from booking.errors import Conflict, NotFound
 from booking.extensions import db
 from booking.feeds.stamps import revise_bookings
-from booking.models import Account, ApiToken, Booking
+from booking.models import Account, ApiToken, Booking, utcnow
 from booking.services.authorization import Actor, require_account, require_admin
+from booking.services.sessions import end_all_sessions
 from booking.services.tokens import issue_token
 
 PERSON_SCOPES = ["read", "book"]
@@ -69,5 +70,23 @@ def change_own_account(actor: Actor, data: dict[str, Any]) -> Account:
     for key in ("locale", "email_notifications"):
         if key in data:
             setattr(account, key, data[key])
+    db.session.flush()
+    return account
+
+
+def set_blocked(actor: Actor, account_id: int, blocked: bool) -> Account:
+    """Block an account (admins): its tokens stop working, every session on the pages ends,
+    and it cannot sign in, until it is unblocked."""
+    admin = require_admin(actor)
+    account = db.session.get(Account, account_id)
+    if account is None or account.erased_at is not None:
+        raise NotFound(f"Account {account_id} does not exist.")
+    if account.id == admin.id:
+        raise Conflict("An administrator cannot block their own account.", code="own_account")
+    if blocked and account.blocked_at is None:
+        account.blocked_at = utcnow()
+        end_all_sessions(account.id)
+    elif not blocked:
+        account.blocked_at = None
     db.session.flush()
     return account

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from booking.errors import Invalid
+from booking.errors import Forbidden, Invalid
 from booking.extensions import db
 from booking.models import Account, ApiToken, SignInCode, utcnow
 from booking.models.outbox import SIGN_IN_LINK
@@ -89,6 +89,8 @@ def claim(code: str) -> Account:
             errors={"code": ["Not a valid sign-in code."]},
         )
     account = db.session.scalar(select(Account).where(Account.email == claimed))
+    if account is not None and account.blocked_at is not None:
+        raise Forbidden("This account is blocked by an administrator.", code="account_blocked")
     if account is None:
         account = Account(name=claimed.split("@")[0][:120] or claimed, email=claimed, kind="person")
         db.session.add(account)

@@ -83,6 +83,8 @@ def authenticate_token(raw: str) -> ApiToken:
         raise Unauthorized("The API token has been revoked.", code="token_revoked")
     if token.expires_at is not None and token.expires_at <= now:
         raise Unauthorized("The API token has expired.", code="token_expired")
+    if token.account.blocked_at is not None:
+        raise Unauthorized("This account is blocked by an administrator.", code="account_blocked")
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         _touch(token, now)
     return token

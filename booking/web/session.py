@@ -61,7 +61,8 @@ def signed_in() -> Account | None:
     record = db.session.get(WebSession, session_id)
     if record is None or record.account_id != account_id or record.ended_at is not None:
         return None
-    return db.session.get(Account, account_id)
+    account = db.session.get(Account, account_id)
+    return account if account is not None and account.blocked_at is None else None
 
 
 def account_or_sign_in() -> Account | Response:

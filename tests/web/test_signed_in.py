@@ -351,3 +351,35 @@ def test_mails_are_turned_off_on_my_page_as_the_mails_say(mailing: MailingApp) -
     assert client.post("/mijn/mails", data={"csrf_token": _csrf(page)}).status_code == 303
     me = m.client.get("/api/v1/accounts/me", headers=booker.headers).json
     assert me["email_notifications"] is False
+
+
+def test_an_admin_blocking_an_account_ends_its_sessions_and_sign_ins(
+    mailing: MailingApp,
+) -> None:
+    m = mailing
+    admin = m.make.account(admin=True)
+    person = m.make.account(name="Lastig")
+    laptop = m.app.test_client()
+    _sign_in(m, laptop, person.email)
+    url = f"/api/v1/accounts/{person.id}"
+    assert m.client.patch(url, json={"blocked": True}, headers=person.headers).status_code == 403
+    blocked = m.client.patch(url, json={"blocked": True}, headers=admin.headers)
+    assert blocked.status_code == 200 and blocked.json["blocked_at"]
+    assert laptop.get("/mijn").status_code == 303  # the session ended
+    refused = m.client.get("/api/v1/accounts/me", headers=person.headers)
+    assert refused.status_code == 401 and refused.json["code"] == "account_blocked"
+    # Signing in again does not work either.
+    m.client.post("/api/v1/auth/email-link", json={"email": person.email})
+    m.deliver()
+    code = re.search(r"\b([A-Z0-9]{5}-[A-Z0-9]{5})\b", _text(m.mailbox.to(person.email)[-1]))
+    assert code
+    again = m.client.post("/api/v1/auth/email-link/redeem", json={"code": code.group(1)})
+    assert again.status_code == 403 and again.json["code"] == "account_blocked"
+    # Unblocked, its tokens work again; its ended sessions stay ended.
+    assert m.client.patch(url, json={"blocked": False}, headers=admin.headers).status_code == 200
+    assert m.client.get("/api/v1/accounts/me", headers=person.headers).status_code == 200
+    assert laptop.get("/mijn").status_code == 303
+    own = m.client.patch(
+        f"/api/v1/accounts/{admin.id}", json={"blocked": True}, headers=admin.headers
+    )
+    assert own.status_code == 409
