@@ -8,6 +8,7 @@ from flask import current_app, request
 
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
+from booking.errors import PROBLEM_MIMETYPE
 from booking.extensions import limiter
 from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit
 from booking.schemas.account import (
@@ -63,7 +64,12 @@ class Me(View):
         return accounts.change_own_account(current_actor(), data)
 
     @blp.doc(**SECURED)
-    @blp.alt_response(409, schema=HandoverSchema, description="handover_required")
+    @blp.alt_response(
+        409,
+        schema=HandoverSchema,
+        description="handover_required",
+        content_type=PROBLEM_MIMETYPE,
+    )
     @blp.response(204)
     def delete(self) -> None:
         """Erase your account: coming bookings cancelled, name and address gone, past
@@ -91,7 +97,12 @@ class AccountById(View):
         return accounts.set_blocked(current_actor(), account_id, data["blocked"])
 
     @blp.doc(**SECURED)
-    @blp.alt_response(409, schema=HandoverSchema, description="handover_required")
+    @blp.alt_response(
+        409,
+        schema=HandoverSchema,
+        description="handover_required",
+        content_type=PROBLEM_MIMETYPE,
+    )
     @blp.response(204)
     def delete(self, account_id: int) -> None:
         """Erase an account (admins), as its owner could."""
