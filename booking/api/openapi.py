@@ -39,7 +39,9 @@ def common_statuses(path: str, method: str, operation: dict[str, Any]) -> list[i
         statuses.append(409)  # the state changed underneath (a lost race, a reference)
     if operation.get("security"):
         statuses.append(403)
-    if "{" in path:
+    if "{" in path or "requestBody" in operation:
+        # An id in the address, or one a body refers to (a room, an initiative), that does
+        # not exist or that the caller may not see.
         statuses.append(404)
     limited = path.startswith(RATE_LIMITED_PREFIXES) and (
         method != "get" or path.startswith("/feeds/")
