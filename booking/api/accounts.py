@@ -33,6 +33,12 @@ from booking.services.privacy import erasure, export
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and API tokens")
 
 
+# Erasing an account, one's own or as an admin, can meet what must be handed over first.
+handover_doc = blp.alt_response(
+    409, schema=HandoverSchema, description="handover_required", content_type=PROBLEM_MIMETYPE
+)
+
+
 def _signup_limit() -> str:
     return str(current_app.config["SIGNUP_RATE_LIMIT"])
 
@@ -64,12 +70,7 @@ class Me(View):
         return accounts.change_own_account(current_actor(), data)
 
     @blp.doc(**SECURED)
-    @blp.alt_response(
-        409,
-        schema=HandoverSchema,
-        description="handover_required",
-        content_type=PROBLEM_MIMETYPE,
-    )
+    @handover_doc
     @blp.response(204)
     def delete(self) -> None:
         """Erase your account: coming bookings cancelled, name and address gone, past
@@ -97,12 +98,7 @@ class AccountById(View):
         return accounts.set_blocked(current_actor(), account_id, data["blocked"])
 
     @blp.doc(**SECURED)
-    @blp.alt_response(
-        409,
-        schema=HandoverSchema,
-        description="handover_required",
-        content_type=PROBLEM_MIMETYPE,
-    )
+    @handover_doc
     @blp.response(204)
     def delete(self, account_id: int) -> None:
         """Erase an account (admins), as its owner could."""
