@@ -21,6 +21,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, delete, func, or_, select, update
 
+from booking.errors import Conflict
 from booking.extensions import db
 from booking.models import (
     Account,
@@ -40,7 +41,7 @@ from booking.models.outbox import (
     WEB_REQUEST_LINK,
 )
 from booking.services.notify.outbox import emit
-from booking.services.privacy.erasure import erase, handover_needed
+from booking.services.privacy.erasure import erase
 
 # What an event keeps once its mails are long sent: what happened, to which object, when.
 KEPT_PAYLOAD_KEYS = frozenset(
@@ -238,11 +239,11 @@ def _inactive_accounts(now: datetime, retention: Retention) -> tuple[int, int]:
                 },
             )
         elif account.inactivity_warned_at <= now - timedelta(days=retention.warning_days):
-            needed = handover_needed(account)
-            if needed["places"] or needed["initiatives"]:
+            try:
+                erase(account, now)  # refuses before it writes while others depend on it
+            except Conflict:
                 continue
             erased += 1
-            erase(account, now)
     return warned, erased
 
 
