@@ -29,7 +29,7 @@ DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in produc
 MIN_SECRET_KEY_LENGTH = 32
 # How much longer than the statement timeout the service waits for PostgreSQL to answer at
 # all before it gives the connection up (the server's own timeout should come first).
-ANSWER_MARGIN_SECONDS = 1.0
+ANSWER_MARGIN_SECONDS = 0.5
 
 
 class ConfigurationError(AppImportError):

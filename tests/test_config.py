@@ -52,8 +52,8 @@ def test_postgresql_gets_connect_statement_and_pool_timeouts(tmp_path: object) -
     assert connect["connect_timeout"] == 2
     assert connect["options"] == "-c statement_timeout=1500"
     # The client gives up too: on a silent peer, and on a path that stalls.
-    assert connect["keepalives"] == 1 and connect["tcp_user_timeout"] == 2500
-    assert connect["wijkruimte_answer_within"] == 2.5
+    assert connect["keepalives"] == 1 and connect["tcp_user_timeout"] == 2000
+    assert connect["wijkruimte_answer_within"] == 2.0
 
 
 def test_redis_storage_gets_short_timeouts_and_fails_open(tmp_path: object) -> None:
