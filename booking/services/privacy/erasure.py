@@ -188,19 +188,13 @@ def _forget_texts(account: Account) -> None:
 def _forget_address(account_id: int, email: str) -> None:
     """Mail still waiting for the address is not sent; codes, requests and the address in
     the outbox's events go."""
+    to_account = or_(OutboxMessage.account_id == account_id, OutboxMessage.recipient == email)
     db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.status == MESSAGE_PENDING,
-            or_(OutboxMessage.account_id == account_id, OutboxMessage.recipient == email),
-        )
-        .values(status=MESSAGE_FAILED, recipient="", last_error="account erased")
+        .where(to_account, OutboxMessage.status == MESSAGE_PENDING)
+        .values(status=MESSAGE_FAILED, last_error="account erased")
     )
-    db.session.execute(
-        update(OutboxMessage)
-        .where(or_(OutboxMessage.account_id == account_id, OutboxMessage.recipient == email))
-        .values(recipient="")
-    )
+    db.session.execute(update(OutboxMessage).where(to_account).values(recipient=""))
     db.session.execute(delete(SignInCode).where(SignInCode.email == email))
     db.session.execute(delete(WebRequest).where(WebRequest.email == email))
     about = db.session.scalars(
