@@ -8,6 +8,7 @@ import os
 import secrets
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -147,16 +148,25 @@ def thirty_sign_ups_at_once(base: str) -> Counter[int]:
     )
 
 
+@contextmanager
+def _email_limited(database_url: str, limit: str) -> Iterator[Flask]:
+    """The app with this e-mail-link limit and counters of its own; emptied after."""
+    application = make_test_app(
+        database_url, EMAIL_LINK_RATE_LIMIT=limit, RATELIMIT_KEY_PREFIX=secrets.token_hex(4)
+    )
+    try:
+        yield application
+    finally:
+        discard_app(application)
+
+
 def test_guessing_sign_in_codes_has_one_budget_on_the_pages_and_the_api(
     database_url: str, app: Flask
 ) -> None:
     """The pages' code form stops where the API's redeem does, and the two count together."""
     from tests.web.test_asking import _csrf
 
-    application = make_test_app(
-        database_url, EMAIL_LINK_RATE_LIMIT="4 per hour", RATELIMIT_KEY_PREFIX=secrets.token_hex(4)
-    )
-    try:
+    with _email_limited(database_url, "4 per hour") as application:
         client = application.test_client()
         codes = []
         for guess in ("AAAAA-AAAAA", "BBBBB-BBBBB", "CCCCC-CCCCC"):
@@ -172,8 +182,6 @@ def test_guessing_sign_in_codes_has_one_budget_on_the_pages_and_the_api(
         assert page.status_code == 429 and page.mimetype == "text/html"
         api = client.post("/api/v1/auth/email-link/redeem", json={"code": "FFFFF-FFFFF"})
         assert api.status_code == 429 and api.headers["Retry-After"]
-    finally:
-        discard_app(application)
 
 
 def test_the_pages_count_only_mails_sent_and_keep_the_entry_at_the_limit(
@@ -181,10 +189,7 @@ def test_the_pages_count_only_mails_sent_and_keep_the_entry_at_the_limit(
 ) -> None:
     from tests.web.test_asking import _csrf
 
-    application = make_test_app(
-        database_url, EMAIL_LINK_RATE_LIMIT="2 per hour", RATELIMIT_KEY_PREFIX=secrets.token_hex(4)
-    )
-    try:
+    with _email_limited(database_url, "2 per hour") as application:
         make = Factory(application)
         place = make.place(opening_hours="Mo-Su 08:00-22:00")
         room = make.room(place)
@@ -215,5 +220,3 @@ def test_the_pages_count_only_mails_sent_and_keep_the_entry_at_the_limit(
         assert limited.status_code == 429 and limited.headers["Retry-After"]
         assert "Wacht 60 minuten" in page or "Wacht 59 minuten" in page
         assert 'value="Breiclub De Steek"' in page and 'value="Truus Bakker"' in page
-    finally:
-        discard_app(application)
