@@ -20,9 +20,18 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from booking.services.booking.requests_by_mail import MAX_WEEKS
+from booking.services.calendar.weekly_hours import MAX_SPANS
 from booking.text import first_forbidden_character, has_line_break
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -49,6 +58,40 @@ def one_line(_form: Any, field: Any) -> None:
         raise ValidationError(_l("Write this on one line."))
 
 
+TIME_EXAMPLE = _l("Give a time like 19:30.")
+DATE_EXAMPLE = _l("Give a date like 2027-03-24.")
+
+
+def clock_field(label: Any) -> TimeField:
+    """A required time; a wrong one says what a right one looks like."""
+    return TimeField(
+        label,
+        validators=[InputRequired(message=TIME_EXAMPLE)],
+        invalid_value_message=TIME_EXAMPLE,
+    )
+
+
+def day_field(label: Any, *, required: bool = True) -> DateField:
+    """A date; a wrong one says what a right one looks like."""
+    first = InputRequired(message=DATE_EXAMPLE) if required else Optional()
+    return DateField(
+        label,
+        validators=[first],
+        format=["%Y-%m-%d", "%d-%m-%Y"],
+        invalid_value_message=DATE_EXAMPLE,
+    )
+
+
+def number_field(label: Any, low: int, high: int, message: Any, **kwargs: Any) -> IntegerField:
+    """A whole number in [low, high]; out of range or not a number, `message` says which."""
+    return IntegerField(
+        label,
+        validators=[InputRequired(message=message), NumberRange(low, high, message=message)],
+        invalid_value_message=message,
+        **kwargs,
+    )
+
+
 def email_field() -> EmailField:
     """The asker's e-mail address, as every form that mails a link takes it."""
     return EmailField(
@@ -67,9 +110,9 @@ class AskForm(FlaskForm):
 
     ruimte = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
     initiatief = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
-    datum = DateField(_l("Date"), validators=[DataRequired()])
-    van = TimeField(_l("From"), validators=[DataRequired()])
-    tot = TimeField(_l("Until"), validators=[DataRequired()])
+    datum = day_field(_l("Date"))
+    van = clock_field(_l("From"))
+    tot = clock_field(_l("Until"))
     titel = StringField(
         _l("What are you organising?"),
         validators=[DataRequired(), Length(max=200), clean_text, one_line],
@@ -79,7 +122,8 @@ class AskForm(FlaskForm):
     )
     personen = IntegerField(
         _l("How many people do you expect? (optional)"),
-        validators=[Optional(), NumberRange(1, 5000)],
+        validators=[Optional(), NumberRange(1, 5000, message=_l("Give a number from 1 to 5000."))],
+        invalid_value_message=_l("Give a number from 1 to 5000."),
     )
     zichtbaarheid = RadioField(
         _l("Who may see it?"),
@@ -89,10 +133,12 @@ class AskForm(FlaskForm):
         ],
         default="public",
     )
-    weken = IntegerField(
+    weken = number_field(
         _l("How many weeks? (1 is once; more is every week at this time)"),
+        1,
+        MAX_WEEKS,
+        _l("Choose 1 to %(most)d weeks.", most=MAX_WEEKS),
         default=1,
-        validators=[DataRequired(), NumberRange(1, MAX_WEEKS)],
     )
     naam = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=120), clean_text, one_line]
@@ -144,9 +190,9 @@ class CancelForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Move a booking to another time on another (or the same) day."""
 
-    datum = DateField(_l("Date"), validators=[DataRequired()])
-    van = TimeField(_l("From"), validators=[DataRequired()])
-    tot = TimeField(_l("Until"), validators=[DataRequired()])
+    datum = day_field(_l("Date"))
+    van = clock_field(_l("From"))
+    tot = clock_field(_l("Until"))
 
 
 class HostDecisionForm(FlaskForm):
@@ -164,10 +210,10 @@ class HostDecisionForm(FlaskForm):
 class ClosureForm(FlaskForm):
     """Close the whole place for a while; `stap` says whether this is the preview."""
 
-    van_datum = DateField(_l("From (date)"), validators=[DataRequired()])
-    van_tijd = TimeField(_l("From (time)"), validators=[DataRequired()])
-    tot_datum = DateField(_l("Until (date)"), validators=[DataRequired()])
-    tot_tijd = TimeField(_l("Until (time)"), validators=[DataRequired()])
+    van_datum = day_field(_l("From (date)"))
+    van_tijd = clock_field(_l("From (time)"))
+    tot_datum = day_field(_l("Until (date)"))
+    tot_tijd = clock_field(_l("Until (time)"))
     reden = StringField(
         _l("Reason"), validators=[DataRequired(), Length(max=200), clean_text, one_line]
     )
@@ -176,7 +222,7 @@ class ClosureForm(FlaskForm):
 
 
 class HoursForm(FlaskForm):
-    """New opening hours in the OpenStreetMap notation."""
+    """New opening hours in the OpenStreetMap notation (the "advanced" field)."""
 
     openingstijden = StringField(
         _l("Opening hours (like Mo-Fr 09:00-17:00; PH off)"),
@@ -184,6 +230,66 @@ class HoursForm(FlaskForm):
     )
     stap = HiddenField(default="preview")
     annuleren = HiddenField(default="0")
+
+
+CLOCK_OR_EMPTY = r"^((([01][0-9]|2[0-3]):[0-5][0-9])|24:00)?$"
+
+
+class WeekHoursForm(FlaskForm):
+    """Opening hours per day: up to three from-until spans a day (none: closed), and
+    whether the place closes on public holidays. The fields are named `<day>_van_<n>` and
+    `<day>_tot_<n>`; `spans()` reads them."""
+
+    feestdagen_dicht = BooleanField(_l("Closed on public holidays"), default=True)
+    stap = HiddenField(default="preview")
+    annuleren = HiddenField(default="0")
+
+    def spans(self) -> list[list[tuple[str, str]]]:
+        """Per day from Monday, the filled-in spans as ('09:00', '17:00') pairs."""
+        return [
+            [
+                (self[f"{code}_van_{n}"].data, self[f"{code}_tot_{n}"].data)
+                for n in range(1, MAX_SPANS + 1)
+                if self[f"{code}_van_{n}"].data or self[f"{code}_tot_{n}"].data
+            ]
+            for code, _label in WEEKDAY_LABELS
+        ]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Each span whole, its end after its start, and the spans of a day apart."""
+        valid = super().validate(extra_validators)
+        for code, _label in WEEKDAY_LABELS:
+            last_end = ""
+            for n in range(1, MAX_SPANS + 1):
+                start, end = self[f"{code}_van_{n}"], self[f"{code}_tot_{n}"]
+                if start.errors or end.errors or not (start.data or end.data):
+                    continue
+                if not start.data or not end.data:
+                    (start if not start.data else end).errors.append(_l("Fill in both times."))
+                elif end.data <= start.data:
+                    end.errors.append(_l("The end must be after the start."))
+                elif start.data < last_end:
+                    start.errors.append(_l("This time falls in the span before it."))
+                else:
+                    last_end = end.data
+                    continue
+                valid = False
+        return valid
+
+
+for _code, _label in WEEKDAY_LABELS:
+    for _n in range(1, MAX_SPANS + 1):
+        for _part, _text in (("van", _l("from")), ("tot", _l("until"))):
+            setattr(
+                WeekHoursForm,
+                f"{_code}_{_part}_{_n}",
+                StringField(
+                    _text,
+                    validators=[Regexp(CLOCK_OR_EMPTY, message=TIME_EXAMPLE)],
+                    filters=[lambda value: value.strip() if isinstance(value, str) else value],
+                    render_kw={"inputmode": "numeric", "size": 5, "placeholder": "09:00"},
+                ),
+            )
 
 
 class InitiativeForm(FlaskForm):
@@ -197,11 +303,11 @@ class InitiativeForm(FlaskForm):
         _l("In a few words: what and for whom"),
         validators=[Optional(), Length(max=500), clean_text],
     )
-    personen = IntegerField(
-        _l("How many people"), default=10, validators=[DataRequired(), NumberRange(1, 5000)]
+    personen = number_field(
+        _l("How many people"), 1, 5000, _l("Give a number from 1 to 5000."), default=10
     )
-    duur = IntegerField(
-        _l("How long, in minutes"), default=120, validators=[DataRequired(), NumberRange(15, 720)]
+    duur = number_field(
+        _l("How long, in minutes"), 15, 720, _l("Choose 15 to 720 minutes."), default=120
     )
     dag = SelectField(
         _l("Which day of the week"),
@@ -220,8 +326,8 @@ class InitiativeForm(FlaskForm):
         default="",
     )
     drempelvrij = BooleanField(_l("Step-free entrance needed"))
-    proef_van = DateField(_l("Trial from"), validators=[Optional()])
-    proef_tot = DateField(_l("Trial until"), validators=[Optional()])
+    proef_van = day_field(_l("Trial from"), required=False)
+    proef_tot = day_field(_l("Trial until"), required=False)
 
 
 class TransitionForm(FlaskForm):

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Response as FlaskResponse
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
@@ -21,7 +22,21 @@ from booking.services.authorization import Actor, require_place_manager
 from booking.services.booking import bookings, series
 from booking.services.booking.booking_access import BookingFilter
 from booking.services.calendar import closures
-from booking.web.forms import ClosureForm, HostDecisionForm, HoursForm
+from booking.services.calendar.weekly_hours import (
+    MAX_SPANS,
+    WeeklyHours,
+    clock,
+    expression_of,
+    minutes,
+    weekly_hours_of,
+)
+from booking.web.forms import (
+    WEEKDAY_LABELS,
+    ClosureForm,
+    HostDecisionForm,
+    HoursForm,
+    WeekHoursForm,
+)
 from booking.web.session import account_or_sign_in, page_actor
 from booking.web.views import bp
 
@@ -73,8 +88,12 @@ def _render(actor: Actor, place: Place, status: int = 200, **extra: Any) -> Any:
         "decision_form": HostDecisionForm(),
         "closure_form": extra.pop("closure_form", None) or ClosureForm(),
         "hours_form": extra.pop("hours_form", None)
-        or HoursForm(openingstijden=place.opening_hours),
+        or HoursForm(formdata=None, openingstijden=place.opening_hours),
+        "week_form": extra.pop("week_form", None) or _week_form_of(place.opening_hours),
+        "week_fits": weekly_hours_of(place.opening_hours) is not None,
         "today": today,
+        "weekdays": WEEKDAY_LABELS,
+        "max_spans": MAX_SPANS,
         **extra,
     }
     return render_template("web/host.html", **context), status
@@ -142,21 +161,46 @@ def host_close(slug: str) -> Any:
     return redirect(url_for("web.host_page", slug=place.slug), code=303)
 
 
+def _week_form_of(expression: str) -> WeekHoursForm:
+    """The per-day form filled in with the place's hours (empty when it cannot hold them)."""
+    week = weekly_hours_of(expression)
+    if week is None:
+        return WeekHoursForm(formdata=None, feestdagen_dicht=True)
+    data: dict[str, Any] = {"feestdagen_dicht": week.closed_on_holidays}
+    for (code, _label), spans in zip(WEEKDAY_LABELS, week.days, strict=True):
+        for n, (start, end) in enumerate(spans, start=1):
+            data[f"{code}_van_{n}"], data[f"{code}_tot_{n}"] = clock(start), clock(end)
+    return WeekHoursForm(formdata=None, data=data)
+
+
+def _expression_from(form: WeekHoursForm) -> str:
+    days = tuple(
+        tuple((minutes(start), minutes(end)) for start, end in spans) for spans in form.spans()
+    )
+    return expression_of(WeeklyHours(days, bool(form.feestdagen_dicht.data)))
+
+
 @bp.post("/beheer/<string(maxlength=80):slug>/openingstijden")
 def host_hours(slug: str) -> Any:
-    """New opening hours: first the coming four weeks and the bookings they leave out."""
+    """New opening hours, per day or as text: first the coming four weeks and the bookings
+    they leave out, then saved."""
     found = _host(slug)
     if isinstance(found, Response):
         return found
     actor, place = found
-    form = HoursForm()
+    per_day = request.form.get("bron") == "dagen"
+    form: WeekHoursForm | HoursForm = WeekHoursForm() if per_day else HoursForm()
+    which = "week_form" if per_day else "hours_form"
     if not form.validate_on_submit():
-        return _render(actor, place, 422, hours_form=form)
-    expression = form.openingstijden.data or ""
+        return _render(actor, place, 422, **{which: form}, hours_from=which)
+    if isinstance(form, WeekHoursForm):
+        expression = _expression_from(form)
+    else:
+        expression = form.openingstijden.data or ""
     try:
         if form.stap.data != "save":
             preview = places.preview_opening_hours(actor, place.id, expression)
-            return _render(actor, place, hours_form=form, hours_preview=preview)
+            return _render(actor, place, **{which: form}, hours_preview=preview, hours_from=which)
         unit_of_work(places.update_place)(
             actor,
             place.id,
@@ -164,7 +208,8 @@ def host_hours(slug: str) -> Any:
         )
     except DomainError as error:
         form.form_errors.append(page_message(error))
-        return _render(actor, place, error.status, hours_form=form)
+        return _render(actor, place, error.status, **{which: form}, hours_from=which)
+    flash(_("The opening hours are saved."))
     return redirect(url_for("web.host_page", slug=place.slug), code=303)
 
 
