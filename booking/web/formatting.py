@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -49,6 +49,11 @@ def locale() -> str:
     return str(get_locale() or "nl")
 
 
+def format_span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    """`span` for Python code (views filling in choices)."""
+    return when(start, end, zone, locale())
+
+
 def span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
     """'dinsdag 12 januari, 19:00-21:00 with an en dash'."""
     return when(start, end, zone, locale())
@@ -60,10 +65,12 @@ def span_of(item: dict[str, str], zone: ZoneInfo) -> str:
 
 
 def day(value: date | datetime, zone: ZoneInfo | None = None) -> str:
-    """'dinsdag 12 januari'."""
+    """'dinsdag 12 januari', with the year when it is not this year's."""
     if isinstance(value, datetime) and zone is not None:
         value = value.astimezone(zone)
-    return format_date(value, "EEEE d MMMM", locale=locale())
+    this_year = datetime.now(zone or UTC).year
+    pattern = "EEEE d MMMM" if value.year == this_year else "EEEE d MMMM y"
+    return format_date(value, pattern, locale=locale())
 
 
 def clock(value: datetime, zone: ZoneInfo) -> str:

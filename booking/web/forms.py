@@ -187,6 +187,17 @@ class CancelForm(FlaskForm):
     )
 
 
+class SeriesCancelForm(FlaskForm):
+    """Cancel a series: from one date on (`wat=volgende`), or every coming date (`alles`)."""
+
+    vanaf = SelectField(_l("From which date"), choices=[], validate_choice=False)
+    wat = HiddenField(validators=[DataRequired(), Regexp(r"^(volgende|alles)$")])
+    reden = TextAreaField(
+        _l("Why? (optional; the hosts read it)"),
+        validators=[Optional(), Length(max=500), clean_text],
+    )
+
+
 class MoveForm(FlaskForm):
     """Move a booking to another time on another (or the same) day."""
 

@@ -121,9 +121,14 @@ def host_decide(slug: str) -> Any:
     kind, object_id = (
         ("booking", form.boeking.data) if form.boeking.data else ("series", form.reeks.data)
     )
+    approve = form.besluit.data == "approve"
     unit_of_work(series.decide_request)(
-        actor, kind, int(object_id or 0), form.besluit.data == "approve", form.reden.data or ""
+        actor, kind, int(object_id or 0), approve, form.reden.data or ""
     )
+    if approve:
+        flash(_("Done: the request is approved. The asker gets a message."))
+    else:
+        flash(_("Done: the request is declined. The asker gets a message."))
     return redirect(url_for("web.host_page", slug=place.slug), code=303)
 
 
@@ -158,6 +163,7 @@ def host_close(slug: str) -> Any:
     if preview:
         hit = answer["affected_bookings"] if isinstance(answer, dict) else []
         return _render(actor, place, closure_form=form, closure_preview=hit)
+    flash(_("Done: the place is closed then. It shows in the calendars."))
     return redirect(url_for("web.host_page", slug=place.slug), code=303)
 
 

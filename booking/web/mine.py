@@ -6,7 +6,9 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
@@ -22,11 +24,20 @@ from booking.notify.mail import UNCAPPED
 from booking.page_texts import page_message
 from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit, mail_was_sent
 from booking.services import accounts, feed_tokens, initiatives, sign_in
-from booking.services.booking import bookings
+from booking.services.authorization import Actor
+from booking.services.booking import bookings, series
 from booking.services.booking.booking_access import BookingFilter
 from booking.services.privacy import erasure, export
 from booking.services.sessions import end_all_sessions
-from booking.web.forms import ButtonForm, CancelForm, MailSettingForm, MoveForm, SignInForm
+from booking.web.formatting import format_span
+from booking.web.forms import (
+    ButtonForm,
+    CancelForm,
+    MailSettingForm,
+    MoveForm,
+    SeriesCancelForm,
+    SignInForm,
+)
 from booking.web.session import (
     account_or_sign_in,
     end_session,
@@ -123,13 +134,15 @@ def mine() -> Any:
         MAX_OWN,
         now,
     )
+    singles, in_series = _grouped([b for b in own if isinstance(b, Booking)])
     started = initiatives.list_initiatives(
         initiatives.InitiativeFilter(initiator=(account.id,)), 1, MAX_OWN
     )[0]
     return render_template(
         "web/mine.html",
         account=account,
-        bookings=[b for b in own if isinstance(b, Booking)],
+        bookings=singles,
+        series_cards=[(dates, _series_cancel_form(dates)) for dates in in_series.values()],
         initiatives=started,
         feeds=feed_tokens.list_feed_tokens(actor),
         hosted=[host.place for host in account.hosted],
@@ -139,6 +152,57 @@ def mine() -> Any:
         cancel_form=CancelForm(),
         new_feed=None,
     )
+
+
+def _grouped(own: list[Booking]) -> tuple[list[Booking], dict[int, list[Booking]]]:
+    """Single bookings, and the coming dates of each series (a series is one card)."""
+    singles: list[Booking] = []
+    in_series: dict[int, list[Booking]] = {}
+    for booking in own:
+        if booking.series_id is None:
+            singles.append(booking)
+        else:
+            in_series.setdefault(booking.series_id, []).append(booking)
+    return singles, in_series
+
+
+def _series_cancel_form(dates: list[Booking]) -> SeriesCancelForm:
+    form = SeriesCancelForm(formdata=None)
+    form.vanaf.choices = [
+        (str(booking.id), format_span(booking.start, booking.end, booking.zone))
+        for booking in dates
+    ]
+    return form
+
+
+@bp.post("/mijn/reeksen/<int:series_id>/annuleren")
+def cancel_series(series_id: int) -> Any:
+    """Cancel one's series: this date and all after it, or every coming date."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    form = SeriesCancelForm()
+    actor = page_actor(account)
+    found = series.get_series(actor, series_id)
+    if not form.validate_on_submit() or found.booked_by_id != account.id:
+        raise BadRequest()
+    from_ = None
+    if form.wat.data == "volgende":
+        chosen = next((b for b in found.bookings if str(b.id) == form.vanaf.data), None)
+        if chosen is None:
+            raise BadRequest()
+        from_ = chosen.start
+    _found, cancelled = unit_of_work(series.cancel_series)(
+        actor, series_id, from_, form.reden.data or ""
+    )
+    flash(
+        ngettext(
+            "Done: %(num)d date is cancelled. The hosts get a message.",
+            "Done: %(num)d dates are cancelled. The hosts get a message.",
+            len(cancelled),
+        )
+    )
+    return redirect(url_for("web.mine"), code=303)
 
 
 @bp.post("/mijn/boekingen/<int:booking_id>/annuleren")
@@ -151,6 +215,7 @@ def cancel(booking_id: int) -> Any:
     if not form.validate_on_submit():
         raise BadRequest()
     unit_of_work(bookings.cancel_booking)(page_actor(account), booking_id, form.reden.data or "")
+    flash(_("Done: the booking is cancelled. The hosts get a message."))
     return redirect(url_for("web.mine"), code=303)
 
 
@@ -173,19 +238,34 @@ def move(booking_id: int) -> Any:
             local_start.time(),
             local_end.time(),
         )
-        return render_template("web/move.html", form=form, booking=booking)
+        return _move_page(form, actor, booking)
     if not form.validate_on_submit():
-        return render_template("web/move.html", form=form, booking=booking), 422
+        return _move_page(form, actor, booking, 422)
     start = datetime.combine(form.datum.data, form.van.data, tzinfo=zone)  # type: ignore[arg-type]
     end = datetime.combine(form.datum.data, form.tot.data, tzinfo=zone)  # type: ignore[arg-type]
     if end <= start:
         end += timedelta(days=1)
     try:
-        unit_of_work(bookings.update_booking)(actor, booking_id, {"start": start, "end": end})
+        moved = unit_of_work(bookings.update_booking)(
+            actor, booking_id, {"start": start, "end": end}
+        )
     except DomainError as error:
         form.form_errors.append(page_message(error))
-        return render_template("web/move.html", form=form, booking=booking), error.status
+        return _move_page(form, actor, booking, error.status)
+    if moved.status == PENDING:
+        flash(_("Done: the booking is moved. It waits for the hosts to approve the new time."))
+    else:
+        flash(_("Done: the booking is moved."))
     return redirect(url_for("web.mine"), code=303)
+
+
+def _move_page(form: MoveForm, actor: Actor, booking: Booking, status: int = 200) -> Any:
+    """The move form, saying first when the new time needs the hosts' approval again."""
+    needs_approval = bookings.move_needs_approval(actor, booking)
+    page = render_template(
+        "web/move.html", form=form, booking=booking, needs_approval=needs_approval
+    )
+    return page, status
 
 
 @bp.post("/mijn/partnerschap/<int:initiative_id>/<any(ja, nee):answer>")

@@ -170,6 +170,12 @@ def initial_status(room: Room, exempt: bool) -> str:
     return PENDING if room.effective_policy["requires_approval"] and not exempt else CONFIRMED
 
 
+def move_needs_approval(actor: Actor, booking: Booking) -> bool:
+    """Whether moving this confirmed booking sends it back to the hosts for approval."""
+    exempt = can_manage(actor, booking.place_id)
+    return booking.status == CONFIRMED and initial_status(booking.room, exempt) == PENDING
+
+
 def new_booking(
     room: Room, booked_by_id: int, data: dict[str, Any], request: SlotRequest
 ) -> Booking:

@@ -1,0 +1,146 @@
+"""A series on /mijn is one card: its coming dates, "annuleer deze en alle volgende" and
+"annuleer de hele reeks"; every change says it worked, and a move that needs the hosts'
+approval again says so before it is saved."""
+
+from __future__ import annotations
+
+import re
+
+from booking.models.booking import PENDING
+from tests.booking_helpers import book, local, upcoming
+from tests.factories import Caller
+from tests.web.conftest import MailingApp
+from tests.web.test_asking import _csrf
+from tests.web.test_signed_in import _place, _sign_in
+
+
+def _series(m: MailingApp, weeks: int) -> tuple[int, list[int], Caller]:
+    _place_id, room, host = _place(m)
+    resident = m.make.account(name="Bewoner")
+    first = upcoming(8, weekday=1)
+    made = m.client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room,
+            "start": local(first, "19:00"),
+            "end": local(first, "21:00"),
+            "title": "Taalcafé",
+            "rrule": f"FREQ=WEEKLY;COUNT={weeks}",
+        },
+        headers=resident.headers,
+    )
+    assert made.status_code == 201, made.json
+    series_id = made.json["series"]["id"]
+    confirmed = m.client.post(f"/api/v1/series/{series_id}/confirm", json={}, headers=host.headers)
+    assert confirmed.status_code == 200
+    return series_id, made.json["series"]["booking_ids"], resident
+
+
+def _statuses(m: MailingApp, ids: list[int], resident: Caller) -> list[str]:
+    return [
+        m.client.get(f"/api/v1/bookings/{i}", headers=resident.headers).json["status"] for i in ids
+    ]
+
+
+def test_a_series_is_one_card_cancelled_from_a_date_then_whole(mailing: MailingApp) -> None:
+    m = mailing
+    series_id, ids, resident = _series(m, 6)
+    client = m.app.test_client()
+    _sign_in(m, client, resident.email)
+    page = client.get("/mijn").get_data(as_text=True)
+    assert page.count("<h3>Taalcafé</h3>") == 1  # one card, not six
+    assert "6 komende datums" in page
+    assert page.count('<option value="') == 6
+    assert "Annuleer deze en alle volgende" in page and "Annuleer de hele reeks" in page
+    action = f"/mijn/reeksen/{series_id}/annuleren"
+    done = client.post(
+        action,
+        data={"csrf_token": _csrf(page), "vanaf": str(ids[3]), "wat": "volgende", "reden": "Zomer"},
+    )
+    assert done.status_code == 303
+    assert _statuses(m, ids, resident) == ["confirmed"] * 3 + ["cancelled"] * 3
+    page = client.get("/mijn").get_data(as_text=True)
+    assert "Gelukt: 3 datums zijn geannuleerd." in page and "3 komende datums" in page
+    client.post(action, data={"csrf_token": _csrf(page), "vanaf": str(ids[0]), "wat": "alles"})
+    assert _statuses(m, ids, resident) == ["cancelled"] * 6
+    page = client.get("/mijn").get_data(as_text=True)
+    assert "Gelukt: 3 datums zijn geannuleerd." in page and "Taalcafé" not in page
+    # Someone else's series, or a date outside it, is refused.
+    stranger = m.app.test_client()
+    _sign_in(m, stranger, "vreemde@example.nl")
+    other = stranger.get("/mijn").get_data(as_text=True)
+    refused = stranger.post(action, data={"csrf_token": _csrf(other), "wat": "alles"})
+    assert refused.status_code in (403, 404)
+
+
+def test_a_move_that_needs_approval_again_says_so(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, host = _place(m)
+    resident = m.make.account(name="Bewoner")
+    day = upcoming(days=6)
+    made = book(m.client, resident, room, day, "10:00", "11:00", title="Zaaiochtend")
+    booking_id = made.json["id"]
+    m.client.post(f"/api/v1/bookings/{booking_id}/confirm", json={}, headers=host.headers)
+    client = m.app.test_client()
+    _sign_in(m, client, resident.email)
+    form = client.get(f"/mijn/boekingen/{booking_id}/verplaatsen").get_data(as_text=True)
+    assert "wacht je boeking weer op de gastheren en gastvrouwen" in form
+    moved = client.post(
+        f"/mijn/boekingen/{booking_id}/verplaatsen",
+        data={"csrf_token": _csrf(form), "datum": day.isoformat(), "van": "12:00", "tot": "13:00"},
+    )
+    assert moved.status_code == 303
+    assert (
+        m.client.get(f"/api/v1/bookings/{booking_id}", headers=resident.headers).json["status"]
+        == PENDING
+    )
+    page = client.get("/mijn").get_data(as_text=True)
+    assert "Gelukt: de boeking is verplaatst. Ze wacht nu" in page
+    # Pending now: a second move asks nothing new, and says so plainly.
+    form = client.get(f"/mijn/boekingen/{booking_id}/verplaatsen").get_data(as_text=True)
+    assert "wacht je boeking weer" not in form
+    wrong = client.post(
+        f"/mijn/boekingen/{booking_id}/verplaatsen",
+        data={"csrf_token": _csrf(form), "datum": "24-13-2027", "van": "25:00", "tot": "13:00"},
+    )
+    text = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422
+    assert "Geef een datum zoals 24-03-2027." in text and "Geef een tijd zoals 19:30." in text
+    assert "Dit veld is vereist" not in text
+    assert re.search(r'name="van"[^>]*value="25:00"|value="25:00"[^>]*name="van"', text)
+
+
+def test_host_decisions_and_closures_say_they_worked(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, host = _place(m)
+    resident = m.make.account(name="Bewoner")
+    day = upcoming(days=6)
+    first = book(m.client, resident, room, day, "10:00", "11:00", title="Eerste").json["id"]
+    second = book(m.client, resident, room, day, "12:00", "13:00", title="Tweede").json["id"]
+    client = m.app.test_client()
+    _sign_in(m, client, host.email)
+    page = client.get("/beheer/wijktuin-noord").get_data(as_text=True)
+    decide = "/beheer/wijktuin-noord/besluit"
+    client.post(decide, data={"csrf_token": _csrf(page), "boeking": first, "besluit": "approve"})
+    page = client.get("/beheer/wijktuin-noord").get_data(as_text=True)
+    assert "Gelukt: de aanvraag is goedgekeurd." in page
+    client.post(decide, data={"csrf_token": _csrf(page), "boeking": second, "besluit": "decline"})
+    page = client.get("/beheer/wijktuin-noord").get_data(as_text=True)
+    assert "Gelukt: de aanvraag is afgewezen." in page
+    later = upcoming(days=20)
+    closure = {
+        "csrf_token": _csrf(page),
+        "van_datum": later.isoformat(),
+        "van_tijd": "08:00",
+        "tot_datum": later.isoformat(),
+        "tot_tijd": "22:00",
+        "reden": "Schilderen",
+        "stap": "save",
+    }
+    assert client.post("/beheer/wijktuin-noord/sluiting", data=closure).status_code == 303
+    assert "Gelukt: de plek is dan dicht." in client.get("/beheer/wijktuin-noord").get_data(
+        as_text=True
+    )
+    assert m.client.get(f"/api/v1/bookings/{first}", headers=resident.headers).json["status"] == (
+        "confirmed"
+    )
