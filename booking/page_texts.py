@@ -66,6 +66,10 @@ TEXTS: dict[str, Any] = {
     ),
     "invalid_policy": _l("These rules cannot be used together. Check the numbers."),
     "range_too_long": _l("That period is too long. Choose at most 62 days."),
+    "not_your_booking": _l("You can link only your own bookings. Ask the booker to link theirs."),
+    "trial_in_the_past": _l(
+        "That trial would have ended already. Choose an end date from today on."
+    ),
     "initiative_ended": _l("This initiative has ended. New bookings cannot be linked to it."),
     "not_linked": _l("Only the initiator, partners and hosts may book for this initiative."),
     "outcome_required": _l("Say how it ended: continued, stopped or moved."),

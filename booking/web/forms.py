@@ -336,9 +336,20 @@ class InitiativeForm(FlaskForm):
         ],
         default="",
     )
+    begintijd = TimeField(
+        _l("Start time (optional; otherwise any time in the part of the day)"),
+        validators=[Optional()],
+        invalid_value_message=TIME_EXAMPLE,
+    )
+    wijk = SelectField(_l("Neighbourhood"), choices=[], default="")
     drempelvrij = BooleanField(_l("Step-free entrance needed"))
     proef_van = day_field(_l("Trial from"), required=False)
     proef_tot = day_field(_l("Trial until"), required=False)
+
+
+class LinkForm(FlaskForm):
+    """Link one's bookings and series to an initiative: checkboxes `boeking` and `reeks`
+    with ids, read from the form as lists."""
 
 
 class TransitionForm(FlaskForm):

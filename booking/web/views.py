@@ -218,15 +218,21 @@ def initiative_list() -> str:
 def initiative_page(initiative_id: int) -> str:
     """An initiative: status, trial period, partners, places, coming activities; for its
     initiator also the next steps and the weekly slots that fit its needs."""
-    from booking.services.search.suggestions import suggest
-    from booking.web.forms import TransitionForm
-    from booking.web.session import signed_in
+    from booking.services.booking.linking import linkable
+    from booking.services.search.suggestions import suggest, with_later_starts
+    from booking.web.forms import LinkForm, TransitionForm
+    from booking.web.session import page_actor, signed_in
 
     initiative = initiatives.get_initiative(initiative_id)
     now = utcnow()
     used = initiatives.activities(Actor.anonymous(), initiative, now)
     account = signed_in()
     mine = account is not None and account.id == initiative.initiator_id
+    involved = account is not None and account.id in {
+        initiative.initiator_id,
+        *initiative.partner_ids,
+    }
+    can_link = involved and initiative.status != "ended" and account is not None
     return render_template(
         "web/initiative.html",
         initiative=initiative,
@@ -241,7 +247,13 @@ def initiative_page(initiative_id: int) -> str:
         mine=mine,
         next_steps=TRANSITIONS[initiative.status] if mine else (),
         transition_form=TransitionForm(),
-        suggestions=suggest(initiative, None, None, now)[:SUGGESTIONS] if mine else [],
+        suggestions=with_later_starts(suggest(initiative, None, None, now), SUGGESTIONS)
+        if mine
+        else [],
+        linkable=linkable(page_actor(account), initiative, now)  # type: ignore[arg-type]
+        if can_link
+        else None,
+        link_form=LinkForm(),
     )
 
 

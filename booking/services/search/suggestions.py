@@ -208,3 +208,15 @@ def suggest(
                     )
                 )
     return sorted(found, key=lambda s: (-s.free_share, -s.score, s.start, s.room_id))
+
+
+def with_later_starts(
+    found: Sequence[Suggestion], limit: int, others: int = 6
+) -> list[tuple[Suggestion, list[Suggestion]]]:
+    """The best `limit` rooms-and-weekdays, each with up to `others` other start times
+    that fit it too, earliest first: a suggestion is not only the start of the part of day."""
+    groups: dict[tuple[int, str], list[Suggestion]] = {}
+    for suggestion in found:
+        groups.setdefault((suggestion.room_id, suggestion.weekday), []).append(suggestion)
+    best = list(groups.values())[:limit]
+    return [(first, sorted(rest, key=lambda s: s.start_time)[:others]) for first, *rest in best]
