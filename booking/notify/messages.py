@@ -267,7 +267,15 @@ def _body(
             (_("When"), when_of(payload, zone, locale)),
             (_("Where"), f"{_room_name(payload['room_id'])}, {place_name}"),
         ]
-    if kind in ("booking.requested", "booking.moved") and recipient.reason == HOST:
+    if kind.startswith("series.") and "series_id" in payload:
+        details = [
+            (_("What"), title),
+            (_("Where"), f"{_room_name(payload['room_id'])}, {place_name}"),
+        ]
+    if (
+        kind in ("booking.requested", "booking.moved", "series.created")
+        and recipient.reason == HOST
+    ):
         details.append((_("Booked by"), _booker_name(payload["booked_by"])))
     if reason:
         details.append((_("Reason"), reason))

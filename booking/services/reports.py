@@ -13,6 +13,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -201,37 +202,64 @@ def safe_cell(value: object) -> object:
     return value
 
 
+def usage_rows(report: list[PlaceUsage]) -> list[tuple[Any, ...]]:
+    """The report as rows in CSV_COLUMNS' order: each place, then its rooms. Numbers stay
+    numbers (occupancy a fraction, None when never open), for each output to write."""
+    rows: list[tuple[Any, ...]] = []
+    for place in report:
+        for level, usage, room_id, room_name in [
+            ("place", place, None, ""),
+            *(("room", room, room.room_id, room.name) for room in place.rooms),
+        ]:
+            rows.append(
+                (
+                    level,
+                    place.place_id,
+                    place.name,
+                    room_id,
+                    room_name,
+                    place.first,
+                    place.last,
+                    usage.open_hours,
+                    usage.booked_hours,
+                    usage.occupancy,
+                    usage.activities,
+                    usage.initiatives,
+                    dict(sorted(usage.per_target_group.items())),
+                    usage.cancelled,
+                    usage.declined,
+                )
+            )
+    return rows
+
+
 def usage_csv(report: list[PlaceUsage]) -> str:
-    """The report as CSV: a header row, then each place followed by its rooms."""
+    """The report as CSV for programs (the API): English headers, `,` and a decimal point,
+    occupancy as a fraction."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for place in report:
-        for level, usage, room_id, room_name in [
-            ("place", place, "", ""),
-            *(("room", room, room.room_id, room.name) for room in place.rooms),
-        ]:
-            groups = "; ".join(
-                f"{group}: {n}" for group, n in sorted(usage.per_target_group.items())
-            )
-            row = [
-                level,
-                place.place_id,
-                place.name,
-                room_id,
-                room_name,
-                place.first.isoformat() if place.first else "",
-                place.last.isoformat() if place.last else "",
-                round(usage.open_hours, 2),
-                round(usage.booked_hours, 2),
-                "" if usage.occupancy is None else usage.occupancy,
-                usage.activities,
-                usage.initiatives,
-                groups,
-                usage.cancelled,
-                usage.declined,
-            ]
-            writer.writerow([safe_cell(cell) for cell in row])
+    for row in usage_rows(report):
+        level, place_id, place, room_id, room, first, last, open_h, booked_h, occupancy = row[:10]
+        activities, initiatives, groups, cancelled, declined = row[10:]
+        cells = [
+            level,
+            place_id,
+            place,
+            "" if room_id is None else room_id,
+            room,
+            first.isoformat() if first else "",
+            last.isoformat() if last else "",
+            round(open_h, 2),
+            round(booked_h, 2),
+            "" if occupancy is None else occupancy,
+            activities,
+            initiatives,
+            "; ".join(f"{group}: {n}" for group, n in groups.items()),
+            cancelled,
+            declined,
+        ]
+        writer.writerow([safe_cell(cell) for cell in cells])
     return out.getvalue()
 
 

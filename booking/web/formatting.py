@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_percent
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -123,6 +124,11 @@ def status(code: str) -> str:
     return str(STATUSES.get(code, code))
 
 
+def percent(fraction: float) -> str:
+    """0.452 as '45,2%' in Dutch, '45.2%' in English."""
+    return format_percent(fraction, "0.0%", locale=locale())
+
+
 def install(app: Flask) -> None:
     """Make the formatters available as template filters."""
     filters: dict[str, Callable[..., str]] = {
@@ -137,6 +143,7 @@ def install(app: Flask) -> None:
         "reason": reason,
         "facilities": facilities,
         "page_message": page_message,
+        "percent": percent,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response as FlaskResponse
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
@@ -38,6 +39,7 @@ from booking.web.forms import (
     WeekHoursForm,
 )
 from booking.web.session import account_or_sign_in, page_actor
+from booking.web.usage_sheet import spreadsheet_csv
 from booking.web.views import bp
 
 MAX_ROWS = 200
@@ -240,7 +242,8 @@ def host_usage(slug: str) -> Any:
     report = reports.usage_report(actor, first, last, place=(place.id,))
     if request.args.get("formaat") == "csv":
         return FlaskResponse(
-            "\ufeff" + reports.usage_csv(report),  # a BOM: spreadsheets read UTF-8 then
+            # A BOM: spreadsheets read UTF-8 then.
+            "\ufeff" + spreadsheet_csv(report, str(get_locale() or "nl")),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="gebruik-{place.slug}.csv"'},
         )

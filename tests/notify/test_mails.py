@@ -261,6 +261,9 @@ def test_a_series_is_one_mail_each_way(mailing: MailingApp) -> None:
     (request,) = m.mailbox.to(host.email)
     assert request["Subject"] == "Nieuwe aanvraag voor een reeks: Taalcafé"
     assert "aanvraag voor 4 data" in text_of(request)
+    # The host sees which room, and who asks.
+    assert "Zaal, Huis van de Wijk Oost" in text_of(request)
+    assert "Booker" in text_of(request)
     decided = m.client.post(f"/api/v1/series/{series_id}/confirm", json={}, headers=host.headers)
     assert decided.status_code == 200 and len(decided.json["decided"]) == 4
     assert {b["status"] for b in decided.json["decided"]} == {"confirmed"}
