@@ -36,6 +36,11 @@ def test_seed_demo_loads_the_real_names_once(clean_app: Flask, client: FlaskClie
     assert all(p["is_demo"] and "verzonnen" in p["description"] for p in places)
     neighbourhoods = {n["name"] for n in client.get("/api/v1/neighbourhoods").json}
     assert {"Oude Westen", "Carnisse", "Feijenoord"} <= neighbourhoods
+    # Every place has an address, a contact (that reaches nobody) and a neighbourhood.
+    for place in places:
+        assert place["address"]["street"] and place["address"]["postcode"], place["name"]
+        assert place["contact_email"].endswith("@voorbeeld.example"), place["name"]
+        assert place["neighbourhood_id"] is not None, place["name"]
     combined = [
         room
         for place in places

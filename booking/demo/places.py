@@ -17,9 +17,11 @@ from booking.services.common import slugify, unique_slug
 
 # Dutch, as the places themselves write: demo data shows what a real place would say.
 DEMO_NOTE = (
-    "Voorbeeldgegevens: de naam is die van een echte Rotterdamse buurtplek; de ruimtes, "
-    "openingstijden, toegankelijkheid en doelgroepen zijn hier verzonnen."
+    "Voorbeeldgegevens: de naam is die van een echte Rotterdamse buurtplek; het adres, het "
+    "contact, de ruimtes, openingstijden, toegankelijkheid en doelgroepen zijn hier verzonnen."
 )
+# A reserved domain (RFC 2606): a demo contact address reaches nobody.
+DEMO_MAIL_DOMAIN = "voorbeeld.example"
 
 # Per kind: opening hours, target groups, and rooms as (name, capacity, facilities).
 KIND_PROFILES: dict[str, dict[str, Any]] = {
@@ -115,12 +117,16 @@ def seed_demo() -> int:
     for row in rows:
         profile = KIND_PROFILES.get(row["kind"], KIND_PROFILES["huiskamer"])
         name = row["name"].strip()
+        slug = unique_slug(Place, name)
         place = Place(
-            slug=unique_slug(Place, name),
+            slug=slug,
             name=name,
             kind=row["kind"] if row["kind"] in KIND_PROFILES else "other",
             neighbourhood=neighbourhoods.get(row["neighbourhood"].strip()),
+            street=row["street"].strip(),
+            postcode=row["postcode"].strip(),
             city="Rotterdam",
+            contact_email=f"{slug}@{DEMO_MAIL_DOMAIN}",
             description=DEMO_NOTE,
             target_groups=list(profile["groups"]),
             step_free=_flag(name, "step"),
