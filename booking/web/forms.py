@@ -298,7 +298,7 @@ for _code, _label in WEEKDAY_LABELS:
                     _text,
                     validators=[Regexp(CLOCK_OR_EMPTY, message=TIME_EXAMPLE)],
                     filters=[lambda value: value.strip() if isinstance(value, str) else value],
-                    render_kw={"inputmode": "numeric", "size": 5, "placeholder": "09:00"},
+                    render_kw={"inputmode": "numeric", "size": 5, "autocomplete": "off"},
                 ),
             )
 
