@@ -16,7 +16,7 @@ COMPILE := $(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --a
 	--extra test --strip-extras --no-emit-find-links --no-emit-index-url --no-emit-trusted-host \
 	--output-file $(LOCK) pyproject.toml
 
-.PHONY: run test lint fuzz install clean libical chromium translations bench lock upgrade \
+.PHONY: run test lint fuzz install clean libical chromium pdf translations bench lock upgrade \
 	test-latest
 
 $(BIN)/python:
@@ -73,6 +73,13 @@ chromium:
 		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 		echo "could not install chromium and chromium-driver: the browser tests will fail"
 
+# Pango for WeasyPrint (the report's PDF) and poppler's pdftotext (the tests read the PDF back).
+pdf:
+	@(ldconfig -p | grep -q libpangoft2-1.0.so.0 && command -v pdftotext >/dev/null) || \
+		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+		poppler-utils >/dev/null) || \
+		echo "could not install Pango and poppler-utils: report PDFs will fail"
+
 ## run: migrate the SQLite database under instance/, load the demo data if empty, serve on
 ## HOST:PORT (127.0.0.1:8000)
 ## (one process with threads, so the in-memory rate limits hold exactly; see README for Redis),
@@ -80,7 +87,7 @@ chromium:
 ## (HOST and PORT choose the address; BOOKING_PUBLIC_BASE_URL follows them unless set)
 run: export BOOKING_ENV := development
 run: export BOOKING_PUBLIC_BASE_URL := $(BOOKING_PUBLIC_BASE_URL)
-run: install
+run: install pdf
 	$(BIN)/booking db upgrade
 	$(BIN)/booking seed-demo --if-empty
 	$(BIN)/booking worker & worker=$$!; \
@@ -89,7 +96,7 @@ run: install
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## test: the whole suite on SQLite, and on PostgreSQL when one is reachable (required with CI=true)
-test: install node_modules/.installed libical chromium
+test: install node_modules/.installed libical chromium pdf
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
