@@ -111,6 +111,33 @@ def outbox_status_command() -> None:
         click.echo(f"failed message {message_id} ({kind}): {error}")
 
 
+@click.group("monitoring")
+def monitoring_group() -> None:
+    """Monitoring: attendance asks and complaint follow-up (docs/monitoring.md)."""
+
+
+@monitoring_group.command("follow-up")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="Run as if it were this moment (UTC); default: now.",
+)
+@with_appcontext
+def monitoring_follow_up(as_of: datetime | None) -> None:
+    """Ask yesterday's attendance; remind of complaints open 4 weeks, escalate at 6."""
+    from booking.models import utcnow
+    from booking.services.monitoring.follow_up import run_follow_up
+
+    now = as_of.replace(tzinfo=UTC) if as_of is not None else utcnow()
+    counts = run_follow_up(now)
+    if not counts:
+        click.echo("another worker is following up right now; nothing done")
+        return
+    for kind, count in counts.items():
+        click.echo(f"{kind}: {count}")
+
+
 @click.group("privacy")
 def privacy_group() -> None:
     """Personal data: the retention purge (docs/privacy.md)."""
@@ -190,6 +217,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(privacy_group)
+    app.cli.add_command(monitoring_group)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
 

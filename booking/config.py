@@ -127,6 +127,13 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "ORG_NAME": _env("ORG_NAME", ""),
         "PRIVACY_CONTACT": _env("PRIVACY_CONTACT", ""),
         "PRIVACY_URL": _env("PRIVACY_URL", ""),
+        # Monitoring (docs/monitoring.md): where complaints also go, and escalate to after
+        # six weeks; open figures below this count are left out; anonymous feedback per
+        # client address; months a handled complaint keeps the name and address given.
+        "COMPLAINTS_EMAIL": _env("COMPLAINTS_EMAIL", ""),
+        "SUPPRESS_BELOW": _env_int("SUPPRESS_BELOW", 5),
+        "FEEDBACK_RATE_LIMIT": _env("FEEDBACK_RATE_LIMIT", "10 per hour"),
+        "PRIVACY_COMPLAINT_MONTHS": _env_int("PRIVACY_COMPLAINT_MONTHS", 12),
         # Webhooks may target private and loopback addresses (tests, closed networks).
         "WEBHOOK_ALLOW_PRIVATE": (_env("WEBHOOK_ALLOW_PRIVATE") or "false").lower() == "true",
         # Every absolute URL (feeds, mails) starts with this, never with the Host header.

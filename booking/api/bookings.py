@@ -10,6 +10,7 @@ from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View, tupled
 from booking.api.writes import IDEMPOTENCY_DOC, booking_write_limit, idempotent
 from booking.errors import PROBLEM_MIMETYPE
+from booking.models import Booking
 from booking.models.booking import CONFIRMED, DECLINED
 from booking.schemas.booking import (
     BookingConflictSchema,
@@ -29,6 +30,7 @@ from booking.schemas.booking import (
 )
 from booking.services.booking import bookings, series
 from booking.services.booking.booking_access import BookingFilter
+from booking.services.monitoring.attendance import prefetch
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Bookings and series")
 
@@ -54,6 +56,7 @@ class Bookings(View):
             current_actor(), filters, pagination_parameters.page, pagination_parameters.page_size
         )
         pagination_parameters.item_count = total
+        prefetch([item for item in items if isinstance(item, Booking)])
         return items
 
     @idempotent

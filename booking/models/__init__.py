@@ -11,6 +11,7 @@ from booking.models.booking import (
 )
 from booking.models.feed import FeedToken
 from booking.models.initiative import Initiative, InitiativeTransition
+from booking.models.monitoring import Attendance, AttendanceAsk, Complaint, Feedback
 from booking.models.outbox import OutboxEvent, OutboxMessage, SignInCode, WebRequest
 from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
@@ -19,11 +20,15 @@ from booking.models.webhook import WebhookSubscription
 __all__ = [
     "Account",
     "ApiToken",
+    "Attendance",
+    "AttendanceAsk",
     "Base",
     "Booking",
     "BookingEvent",
     "Closure",
+    "Complaint",
     "FeedToken",
+    "Feedback",
     "IdempotencyKey",
     "Initiative",
     "InitiativeTransition",

@@ -57,6 +57,8 @@ class Place(Timestamped, Base):
     opening_hours: Mapped[str] = mapped_column(String(1000))
     policy: Mapped[dict[str, Any]] = mapped_column(JSON)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # What the place chooses to monitor (booking/models/monitoring.py); None: nothing.
+    monitoring: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     latitude: Mapped[float | None] = mapped_column()
     longitude: Mapped[float | None] = mapped_column()
     # When anything a feed shows of this place last changed, bookings leaving it included;
@@ -86,6 +88,13 @@ class Place(Timestamped, Base):
     def address(self) -> dict[str, str]:
         """The postal address as one object."""
         return {"street": self.street, "postcode": self.postcode, "city": self.city}
+
+    @property
+    def monitoring_settings(self) -> dict[str, Any]:
+        """The monitoring choices, with the defaults (nothing asked) filled in."""
+        from booking.models.monitoring import DEFAULT_MONITORING
+
+        return {**DEFAULT_MONITORING, **(self.monitoring or {})}
 
     @property
     def accessibility(self) -> dict[str, bool]:

@@ -24,7 +24,8 @@ from booking.models.outbox import (
     WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
 )
-from booking.notify.recipients import ASKER, BOOKER, HOST, Recipient
+from booking.notify.monitoring_mails import monitoring_mail
+from booking.notify.recipients import ASKER, BOOKER, HOST, MONITORING_MAILS, Recipient
 from booking.services.booking.decision_links import Decision, decision_token, request_version
 from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_BOOKER, BY_CLOSURE
 from booking.services.privacy.sealing import MAILED_CODES, unseal
@@ -119,6 +120,8 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
     place = db.session.get(Place, payload["place_id"])
     zone = place.zone if place else ZoneInfo("Europe/Amsterdam")
     place_name = place.name if place else ""
+    if kind in MONITORING_MAILS and place is not None:
+        return monitoring_mail(kind, payload, recipient, place, locale)  # type: ignore[no-any-return]
     if kind == WEB_REQUEST_LINK:
         content = _request_link(payload, locale, zone, place_name)
     else:

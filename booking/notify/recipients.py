@@ -4,11 +4,13 @@ for a sign-in code. Accounts that turned mail off hear nothing (sign-in codes st
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Account, OutboxEvent, PlaceHost
+from booking.models import Account, Complaint, OutboxEvent, PlaceHost
+from booking.models.monitoring import ASK_BOOKER
 from booking.models.outbox import (
     PARTNER_INVITED,
     PRIVACY_INACTIVE_WARNING,
@@ -16,12 +18,24 @@ from booking.models.outbox import (
     WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
 )
+from booking.services.monitoring.attendance import ATTENDANCE_ASKED
+from booking.services.monitoring.complaints import (
+    COMPLAINT_ESCALATED,
+    COMPLAINT_MAILS,
+    COMPLAINT_RECEIVED,
+    COMPLAINT_REMINDER,
+    organisation_contact,
+)
 from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_BOOKER
+
+MONITORING_MAILS = (ATTENDANCE_ASKED, *COMPLAINT_MAILS)
 
 HOST, BOOKER, SIGN_IN, WEBHOOK_OWNER = "host", "booker", "sign_in", "webhook_owner"
 INVITEE = "invitee"  # an account listed as a partner of an initiative
 HOLDER = "holder"  # the account itself, about the account (as a sign-in code: always sent)
 ASKER = "asker"  # the address a slot was asked for on the pages
+FILER = "filer"  # who filed a complaint and left an address for the answer
+ORGANISATION = "organisation"  # the organisation's complaints contact (configured)
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,8 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
         if account is None or account.erased_at is not None:
             return []
         return [Recipient(account.email, account.id, HOLDER, account.locale)]
+    if kind in MONITORING_MAILS:
+        return _unique(_monitoring(kind, payload))
     actor = payload.get("actor_id")
     by_booker = payload.get("by") == BY_BOOKER
     found: list[Recipient] = []
@@ -101,7 +117,34 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
             found = _hosts(payload["place_id"], None)
     elif kind == AFFECTED_BY_CHANGE:
         found = _hosts(payload["place_id"], None)
+    return _unique(found)
+
+
+def _unique(found: list[Recipient]) -> list[Recipient]:
     unique: dict[str, Recipient] = {}
     for recipient in found:
-        unique.setdefault(recipient.email, recipient)
+        unique.setdefault(recipient.email.lower(), recipient)
     return list(unique.values())
+
+
+def _monitoring(kind: str, payload: dict[str, Any]) -> list[Recipient]:
+    """Attendance asks go to the side the place chose; complaints to the hosts, the
+    organisation's contact and (for the receipt and the answer) the filer."""
+    if kind == ATTENDANCE_ASKED:
+        if payload["ask"] == ASK_BOOKER:
+            return _booker(payload["booked_by"])
+        return _hosts(payload["place_id"], None)
+    complaint = db.session.get(Complaint, payload["complaint_id"])
+    if complaint is None:
+        return []
+    contact = organisation_contact()
+    organisation = [Recipient(contact, None, ORGANISATION, "nl")] if contact else []
+    filer = [Recipient(complaint.email, None, FILER, complaint.locale)] if complaint.email else []
+    if kind == COMPLAINT_RECEIVED:
+        return _hosts(complaint.place_id, None) + organisation + filer
+    if kind == COMPLAINT_REMINDER:
+        return _hosts(complaint.place_id, None)
+    if kind == COMPLAINT_ESCALATED:
+        # With no organisation contact, the hosts are told again: someone must act.
+        return organisation or _hosts(complaint.place_id, None)
+    return filer

@@ -52,6 +52,8 @@ BATCH = 20
 # The retention purge: a minute after the worker starts, then daily.
 PURGE_FIRST_AFTER = timedelta(minutes=1)
 PURGE_EVERY = timedelta(days=1)
+# Attendance asks (the morning after) and complaint reminders: every hour.
+FOLLOW_UP_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -341,19 +343,34 @@ def run_forever(app: Flask, stop: threading.Event, poll_seconds: float = 1.0) ->
     """Work until `stop` is set; sleep `poll_seconds` whenever nothing was due. Once a day
     (first soon after start) the retention purge runs too."""
     log.info("worker started")
-    next_purge = utcnow() + PURGE_FIRST_AFTER
+    next_purge = next_follow_up = utcnow() + PURGE_FIRST_AFTER
     while not stop.is_set():
         try:
             busy = run_once(app, stop).busy
             if utcnow() >= next_purge:
                 next_purge = utcnow() + PURGE_EVERY
                 _purge(app)
+            if utcnow() >= next_follow_up:
+                next_follow_up = utcnow() + FOLLOW_UP_EVERY
+                _follow_up(app)
         except Exception:  # a passing database outage: log, wait, go on
             log.exception("worker pass failed")
             busy = False
         if not busy:
             stop.wait(poll_seconds)
     log.info("worker stopped")
+
+
+def _follow_up(app: Flask) -> None:
+    """Monitoring's own work (booking/services/monitoring/follow_up.py), logged as counts."""
+    from booking.services.monitoring.follow_up import run_follow_up
+
+    with app.app_context():
+        try:
+            counts = run_follow_up(utcnow())
+        finally:
+            db.session.remove()
+    log.info("monitoring: %s", ", ".join(f"{k} {v}" for k, v in counts.items()) or "skipped")
 
 
 def _purge(app: Flask) -> None:

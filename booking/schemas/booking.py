@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from booking.models.booking import STATUSES, VISIBILITIES
@@ -78,6 +80,16 @@ class BookingSchema(Timestamps):
     outside_opening_hours = fields.Boolean(allow_none=True)
     sequence = fields.Integer(allow_none=True)
     details_hidden = fields.Boolean()
+    attendance = fields.Method(
+        "_attendance",
+        allow_none=True,
+        metadata={"description": "how many came (count, first_time, note); null until recorded"},
+    )
+
+    def _attendance(self, booking: Any) -> Any:
+        from booking.services.monitoring.attendance import shown_attendance
+
+        return shown_attendance(booking)
 
 
 class BookingQuerySchema(Schema):

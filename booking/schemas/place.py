@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from booking.models.monitoring import ATTENDANCE_MODES
 from booking.schemas.common import (
     SLUG,
     Day,
@@ -101,6 +102,14 @@ class AccessibilitySchema(Schema):
     accessible_toilet = Flag()
 
 
+class MonitoringSchema(Schema):
+    """What a place chooses to monitor: ask for attendance (of the booker or the hosts, or
+    not), and whether anyone may give anonymous feedback."""
+
+    attendance = fields.String(validate=validate.OneOf(ATTENDANCE_MODES))
+    feedback = fields.Boolean()
+
+
 class PlaceCreateSchema(Schema):
     """Input for a place; on PATCH every field is optional."""
 
@@ -124,6 +133,7 @@ class PlaceCreateSchema(Schema):
     )
     opening_hours = Name(1000)
     policy = fields.Nested(PolicyInputSchema)
+    monitoring = fields.Nested(MonitoringSchema)
     latitude = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(-90, 90))
     longitude = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(-180, 180))
 
@@ -169,6 +179,7 @@ class PlaceSchema(Timestamps):
     website = fields.String(allow_none=True)
     opening_hours = fields.String()
     policy = fields.Nested(PolicySchema)
+    monitoring = fields.Nested(MonitoringSchema, attribute="monitoring_settings")
     is_demo = fields.Boolean()
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)

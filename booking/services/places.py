@@ -163,6 +163,9 @@ def _apply(place: Place, data: dict[str, Any]) -> None:
         place.policy = policy
     if "opening_hours" in data:
         data["opening_hours"] = validate_opening_hours(data["opening_hours"])
+    if "monitoring" in data:
+        # A partial change keeps the other choices.
+        data["monitoring"] = {**place.monitoring_settings, **(data["monitoring"] or {})}
     if "neighbourhood_id" in data:
         check_neighbourhood(data["neighbourhood_id"])
     if "slug" in data:

@@ -99,7 +99,8 @@ def _count(usage: Usage, booking: Booking, hours: float, groups: list[str]) -> N
         usage.declined += 1
 
 
-def _place_usage(place: Place, first: date, last: date, groups: dict[int, list[str]]) -> PlaceUsage:
+def place_usage(place: Place, first: date, last: date, groups: dict[int, list[str]]) -> PlaceUsage:
+    """One place's usage over [first, last] (local dates), with its rooms."""
     zone = place.zone
     window = (bound_instant(first, zone, end=False), bound_instant(last, zone, end=True))
     usage = PlaceUsage(
@@ -171,7 +172,7 @@ def usage_report(
         initiative.id: list(initiative.target_groups)
         for initiative in db.session.scalars(select(Initiative))
     }
-    return [_place_usage(place, first, last, groups) for place in db.session.scalars(stmt)]
+    return [place_usage(place, first, last, groups) for place in db.session.scalars(stmt)]
 
 
 CSV_COLUMNS = (

@@ -38,6 +38,12 @@ PERSONAL: dict[tuple[str, str], str] = {
     ("outbox_messages", "last_error"): TEXT,
     ("idempotency_keys", "body"): TEXT,
     ("places", "contact_email"): CONTACT,
+    ("complaints", "name"): NAME,
+    ("complaints", "email"): EMAIL,
+    ("complaints", "text"): TEXT,
+    ("complaints", "answer"): TEXT,
+    ("feedback", "comment"): TEXT,
+    ("attendance", "note"): TEXT,
     ("places", "phone"): CONTACT,
 }
 
@@ -103,6 +109,10 @@ NOT_PERSONAL: frozenset[tuple[str, str]] = frozenset(
         ("booking_events", "action"),
         ("booking_events", "from_status"),
         ("booking_events", "to_status"),
+        ("places", "monitoring"),
+        ("complaints", "kind"),
+        ("complaints", "locale"),
+        ("complaints", "status"),
     }
 )
 

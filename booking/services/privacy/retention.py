@@ -9,7 +9,9 @@ Each kind is one rule with its own period (`Retention`, from BOOKING_PRIVACY_* s
   after some days; their events keep kind, date, status and ids, and lose names, addresses,
   titles and texts;
 - idempotency records: deleted after 48 hours (they answer retries of the last day);
-- accounts nobody used for 24 months: warned by mail, erased 30 days later unless used.
+- accounts nobody used for 24 months: warned by mail, erased 30 days later unless used;
+- the name and address left with a complaint: wiped 12 months after it was handled (or
+  after its term, if it never was).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from booking.models import (
     Account,
     ApiToken,
     Booking,
+    Complaint,
     IdempotencyKey,
     OutboxEvent,
     OutboxMessage,
@@ -80,6 +83,7 @@ KINDS = (
     "idempotency_records",
     "inactive_accounts_warned",
     "inactive_accounts_erased",
+    "complaint_contacts",
 )
 
 
@@ -93,6 +97,7 @@ class Retention:
     inactive_months: int = 24
     warning_days: int = 30
     erase_inactive: bool = True
+    complaint_months: int = 12
 
     @classmethod
     def from_config(cls) -> Retention:
@@ -105,6 +110,7 @@ class Retention:
             inactive_months=config["PRIVACY_INACTIVE_MONTHS"],
             warning_days=config["PRIVACY_WARNING_DAYS"],
             erase_inactive=config["PRIVACY_ERASE_INACTIVE"],
+            complaint_months=config["PRIVACY_COMPLAINT_MONTHS"],
         )
 
 
@@ -128,12 +134,30 @@ def purge(now: datetime, retention: Retention) -> dict[str, int]:
         ),
         "inactive_accounts_warned": 0,
         "inactive_accounts_erased": 0,
+        "complaint_contacts": _forget_complaint_contacts(
+            now - timedelta(days=30 * retention.complaint_months), now
+        ),
     }
     if retention.erase_inactive:
         warned, erased = _inactive_accounts(now, retention)
         counts["inactive_accounts_warned"], counts["inactive_accounts_erased"] = warned, erased
     db.session.flush()
     return counts
+
+
+def _forget_complaint_contacts(before: datetime, now: datetime) -> int:
+    """Wipe the name and address of complaints handled before `before`, or whose term
+    ended before it without an answer: they were kept only to answer."""
+    result = db.session.execute(
+        update(Complaint)
+        .where(
+            or_(Complaint.name.is_not(None), Complaint.email.is_not(None)),
+            or_(Complaint.handled_at < before, Complaint.due_at < before),
+        )
+        .values(name=None, email=None, personal_data_erased_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _delete(model: Any, condition: Any) -> int:

@@ -1,0 +1,411 @@
+"""The impact report: what a funder asks, in one set of figures per period.
+
+Hours open and used, activities, visitors (recorded attendance), target groups, the
+initiatives' lifecycle, the feedback score and the complaints handled on time, per month and
+against the same period a year before. Hosts see their places in full, admins any scope;
+anyone else sees the open figures: activities, hours and visitors per month of the places
+in scope, each left out below a minimum count so no single visitor can be singled out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from booking.errors import Forbidden, Invalid
+from booking.extensions import db
+from booking.models import (
+    Attendance,
+    Booking,
+    Complaint,
+    Feedback,
+    Initiative,
+    InitiativeTransition,
+    Place,
+    Room,
+)
+from booking.models.booking import CONFIRMED
+from booking.models.monitoring import ATTENDANCE_OFF, HANDLED
+from booking.services.authorization import Actor, managed_place_ids
+from booking.services.calendar.opening_hours import bound_instant
+from booking.services.common import check_date_range
+from booking.services.reports import NO_TARGET_GROUP, place_usage
+
+MAX_DAYS = 366
+
+
+@dataclass
+class Figures:
+    """The figures of one period over the places in scope. None: not collected here."""
+
+    open_hours: float = 0.0
+    used_hours: float = 0.0
+    activities: int = 0
+    activities_without_attendance: int | None = None
+    visitors: int | None = None
+    first_time_visitors: int | None = None
+    target_groups: dict[str, int] = field(default_factory=dict)
+    initiatives: dict[str, Any] = field(default_factory=dict)
+    feedback: dict[str, Any] | None = None
+    complaints: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def occupancy(self) -> float | None:
+        """Used hours over open hours; None when nothing was open."""
+        return round(self.used_hours / self.open_hours, 4) if self.open_hours else None
+
+
+@dataclass
+class Month:
+    """One calendar month's figures (its part inside the period)."""
+
+    month: str
+    open_hours: float
+    used_hours: float
+    activities: int
+    visitors: int | None
+    first_time_visitors: int | None
+    feedback_count: int
+    feedback_average: float | None
+
+
+@dataclass
+class ImpactReport:
+    """The report of a scope over [first, last]: the period, a year before, and per month."""
+
+    first: date
+    last: date
+    places: list[Place]
+    counts_visitors: bool
+    asks_feedback: bool
+    figures: Figures
+    last_year: Figures
+    by_month: list[Month]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which places: given ones, a neighbourhood's, or all (None)."""
+
+    place_ids: tuple[int, ...] = ()
+    neighbourhood_ids: tuple[int, ...] = ()
+
+
+def _places(scope: Scope) -> list[Place]:
+    stmt = (
+        select(Place)
+        .options(selectinload(Place.rooms).selectinload(Room.parts))
+        .order_by(Place.name, Place.id)
+    )
+    if scope.place_ids:
+        stmt = stmt.where(Place.id.in_(scope.place_ids))
+    if scope.neighbourhood_ids:
+        stmt = stmt.where(Place.neighbourhood_id.in_(scope.neighbourhood_ids))
+    return list(db.session.scalars(stmt))
+
+
+def full_access(actor: Actor, places: list[Place]) -> bool:
+    """Whether the actor sees every figure: an admin, or a host of each place in scope."""
+    if actor.is_admin:
+        return True
+    hosted = managed_place_ids(actor) if actor.account is not None else frozenset()
+    return bool(places) and all(place.id in hosted for place in places)
+
+
+def _window(places: list[Place], first: date, last: date) -> tuple[datetime, datetime]:
+    zone = places[0].zone if places else None
+    if zone is None:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo("Europe/Amsterdam")
+    return bound_instant(first, zone, end=False), bound_instant(last, zone, end=True)
+
+
+def _attendance(place_ids: list[int], start: datetime, end: datetime) -> tuple[int, int, int]:
+    """Visitors, first-time visitors and activities with a count, of confirmed activities
+    that started in the window."""
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(Attendance.count), 0),
+            func.coalesce(func.sum(Attendance.first_time), 0),
+            func.count(Attendance.booking_id),
+        )
+        .join(Booking, Booking.id == Attendance.booking_id)
+        .where(
+            Booking.place_id.in_(place_ids),
+            Booking.status == CONFIRMED,
+            Booking.start >= start,
+            Booking.start < end,
+        )
+    ).one()
+    visitors, first_time, counted = (int(value or 0) for value in row)
+    return visitors, first_time, counted
+
+
+def _activities_started(place_ids: list[int], start: datetime, end: datetime) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(Booking.id)).where(
+                Booking.place_id.in_(place_ids),
+                Booking.status == CONFIRMED,
+                Booking.start >= start,
+                Booking.start < end,
+            )
+        )
+        or 0
+    )
+
+
+def _feedback(place_ids: list[int], start: datetime, end: datetime) -> tuple[int, float | None]:
+    count, average = db.session.execute(
+        select(func.count(Feedback.id), func.avg(Feedback.score)).where(
+            Feedback.place_id.in_(place_ids),
+            Feedback.created_at >= start,
+            Feedback.created_at < end,
+        )
+    ).one()
+    return int(count), (round(float(average), 2) if average is not None else None)
+
+
+def _complaints(place_ids: list[int], start: datetime, end: datetime) -> dict[str, int]:
+    received = list(
+        db.session.scalars(
+            select(Complaint).where(
+                Complaint.place_id.in_(place_ids),
+                Complaint.received_at >= start,
+                Complaint.received_at < end,
+            )
+        )
+    )
+    handled = [c for c in received if c.status == HANDLED]
+    return {
+        "received": len(received),
+        "handled": len(handled),
+        "handled_on_time": sum(1 for c in handled if c.on_time),
+    }
+
+
+def _initiatives(
+    place_ids: list[int], neighbourhood_ids: tuple[int, ...], start: datetime, end: datetime
+) -> dict[str, Any]:
+    """The lifecycle within the window of initiatives that booked at these places (or belong
+    to the neighbourhood): started, went on trial, continued (became running), ended."""
+    linked = select(Booking.initiative_id).where(
+        Booking.place_id.in_(place_ids), Booking.initiative_id.is_not(None)
+    )
+    condition: Any = Initiative.id.in_(linked)
+    if neighbourhood_ids:
+        condition = condition | Initiative.neighbourhood_id.in_(neighbourhood_ids)
+    ids = select(Initiative.id).where(condition)
+    started = db.session.scalar(
+        select(func.count(Initiative.id)).where(
+            Initiative.id.in_(ids), Initiative.created_at >= start, Initiative.created_at < end
+        )
+    )
+    moves = db.session.execute(
+        select(InitiativeTransition.to_status, InitiativeTransition.outcome).where(
+            InitiativeTransition.initiative_id.in_(ids),
+            InitiativeTransition.at >= start,
+            InitiativeTransition.at < end,
+        )
+    ).all()
+    to = Counter(status for status, _outcome in moves)
+    outcomes = Counter(outcome for status, outcome in moves if status == "ended" and outcome)
+    return {
+        "started": int(started or 0),
+        "on_trial": to["trial"],
+        "continued": to["running"],
+        "ended": to["ended"],
+        "outcomes": {key: outcomes[key] for key in ("continued", "stopped", "moved")},
+    }
+
+
+def _figures(
+    places: list[Place],
+    scope: Scope,
+    first: date,
+    last: date,
+    groups: dict[int, list[str]],
+    counts_visitors: bool,
+    asks_feedback: bool,
+) -> Figures:
+    ids = [place.id for place in places]
+    start, end = _window(places, first, last)
+    figures = Figures()
+    target_groups: Counter[str] = Counter()
+    for place in places:
+        usage = place_usage(place, first, last, groups)
+        figures.open_hours += usage.open_hours
+        figures.used_hours += usage.booked_hours
+        figures.activities += usage.activities
+        target_groups.update(usage.per_target_group)
+    figures.open_hours = round(figures.open_hours, 2)
+    figures.used_hours = round(figures.used_hours, 2)
+    target_groups.pop(NO_TARGET_GROUP, None)
+    figures.target_groups = dict(sorted(target_groups.items()))
+    if counts_visitors:
+        visitors, first_time, counted = _attendance(ids, start, end)
+        figures.visitors, figures.first_time_visitors = visitors, first_time
+        figures.activities_without_attendance = max(
+            _activities_started(ids, start, end) - counted, 0
+        )
+    if asks_feedback:
+        count, average = _feedback(ids, start, end)
+        figures.feedback = {"count": count, "average": average}
+    figures.complaints = _complaints(ids, start, end)
+    figures.initiatives = _initiatives(ids, scope.neighbourhood_ids, start, end)
+    return figures
+
+
+def _months(first: date, last: date) -> list[tuple[date, date]]:
+    months = []
+    day = first
+    while day <= last:
+        next_month = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        months.append((day, min(last, next_month - timedelta(days=1))))
+        day = next_month
+    return months
+
+
+def _month(
+    places: list[Place],
+    first: date,
+    last: date,
+    counts_visitors: bool,
+    groups: dict[int, list[str]],
+) -> Month:
+    ids = [place.id for place in places]
+    start, end = _window(places, first, last)
+    open_hours = used = 0.0
+    activities = 0
+    for place in places:
+        usage = place_usage(place, first, last, groups)
+        open_hours += usage.open_hours
+        used += usage.booked_hours
+        activities += usage.activities
+    visitors = first_time = None
+    if counts_visitors:
+        visitors, first_time, _counted = _attendance(ids, start, end)
+    count, average = _feedback(ids, start, end)
+    return Month(
+        month=first.strftime("%Y-%m"),
+        open_hours=round(open_hours, 2),
+        used_hours=round(used, 2),
+        activities=activities,
+        visitors=visitors,
+        first_time_visitors=first_time,
+        feedback_count=count,
+        feedback_average=average,
+    )
+
+
+def _a_year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def impact_report(scope: Scope, first: date, last: date) -> ImpactReport:
+    """The full report of the scope's places over [first, last] (local dates, inclusive)."""
+    check_date_range(first, last, MAX_DAYS)
+    places = _places(scope)
+    ids = [place.id for place in places]
+    recorded = bool(
+        ids and db.session.scalar(select(func.count()).where(Attendance.place_id.in_(ids)).limit(1))
+    )
+    # Only what a place chose to collect: no empty visitors column where nobody counts.
+    counts_visitors = recorded or any(
+        p.monitoring_settings["attendance"] != ATTENDANCE_OFF for p in places
+    )
+    given = bool(
+        ids and db.session.scalar(select(func.count()).where(Feedback.place_id.in_(ids)).limit(1))
+    )
+    asks_feedback = given or any(p.monitoring_settings["feedback"] for p in places)
+    groups = {
+        initiative.id: list(initiative.target_groups)
+        for initiative in db.session.scalars(select(Initiative))
+    }
+    figures = _figures(places, scope, first, last, groups, counts_visitors, asks_feedback)
+    before = _figures(
+        places,
+        scope,
+        _a_year_before(first),
+        _a_year_before(last),
+        groups,
+        counts_visitors,
+        asks_feedback,
+    )
+    months = [
+        _month(places, start, end, counts_visitors, groups) for start, end in _months(first, last)
+    ]
+    return ImpactReport(
+        first, last, places, counts_visitors, asks_feedback, figures, before, months
+    )
+
+
+def scope_for(
+    actor: Actor, place_ids: tuple[int, ...], neighbourhood_ids: tuple[int, ...]
+) -> tuple[Scope, bool]:
+    """The scope asked for, and whether the actor sees it in full."""
+    scope = Scope(place_ids, neighbourhood_ids)
+    places = _places(scope)
+    if not place_ids and not neighbourhood_ids and not actor.is_admin:
+        # The whole installation in full is for admins; others get its open figures.
+        return scope, False
+    return scope, full_access(actor, places)
+
+
+def require_full(actor: Actor, places: list[Place]) -> None:
+    """403 unless the actor sees these places in full (host pages, downloads)."""
+    if not full_access(actor, places):
+        raise Forbidden("Only hosts of these places and admins see this report.", code="not_a_host")
+
+
+def suppressed(value: int | float | None, minimum: int | None = None) -> int | float | None:
+    """A count below the minimum is left out (None), so no visitor can be singled out."""
+    below = current_app.config["SUPPRESS_BELOW"] if minimum is None else minimum
+    if value is None or value < below:
+        return None
+    return value
+
+
+def open_figures(scope: Scope, first: date, last: date) -> dict[str, Any]:
+    """What anyone may read: per month the activities, used hours and visitors of the
+    places in scope, each below the minimum count left out (with the hours of a month whose
+    activities are left out, as they would tell them)."""
+    check_date_range(first, last, MAX_DAYS)
+    places = _places(scope)
+    if not places:
+        raise Invalid(
+            "No places in this scope.",
+            code="no_places",
+            errors={"neighbourhood": ["No places here."]},
+        )
+    groups: dict[int, list[str]] = {}
+    counts_visitors = any(p.monitoring_settings["attendance"] != ATTENDANCE_OFF for p in places)
+    months = []
+    for start, end in _months(first, last):
+        month = _month(places, start, end, counts_visitors, groups)
+        activities = suppressed(month.activities)
+        months.append(
+            {
+                "month": month.month,
+                "activities": activities,
+                "used_hours": month.used_hours if activities is not None else None,
+                "visitors": suppressed(month.visitors),
+            }
+        )
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "places": [{"id": p.id, "name": p.name} for p in places],
+        "suppressed_below": current_app.config["SUPPRESS_BELOW"],
+        "by_month": months,
+    }
