@@ -67,6 +67,14 @@ TEXTS: dict[str, Any] = {
     "invalid_policy": _l("These rules cannot be used together. Check the numbers."),
     "range_too_long": _l("That period is too long. Choose at most 62 days."),
     "not_your_booking": _l("You can link only your own bookings. Ask the booker to link theirs."),
+    "answer_required": _l("Write the answer first: the sender reads it in the mail."),
+    "complaint_handled": _l("This complaint is handled already. Nothing more to do."),
+    "invalid_complaint": _l("Write what it is about, in at most 4000 characters."),
+    "feedback_off": _l("This place does not ask for feedback. Tell the hosts in person."),
+    "invalid_feedback": _l("Choose one of the five faces. A comment has at most 1000 characters."),
+    "invalid_attendance": _l("Give the number of people, and not more first-timers than people."),
+    "activity_not_ended": _l("The activity has not ended yet. Fill in the number afterwards."),
+    "no_places": _l("There are no places here. Choose another neighbourhood."),
     "trial_in_the_past": _l(
         "That trial would have ended already. Choose an end date from today on."
     ),

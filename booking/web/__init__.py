@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from booking.web import asking, errors, formatting, hosting, mine, starting, views
+from booking.web import asking, errors, formatting, hosting, mine, monitoring, starting, views
 
 # Once, at import: a blueprint cannot change after its first registration, and tests
 # build many apps.
 errors.install(views.bp)
-# asking, hosting, mine and starting add their views to the blueprint on import.
-__all__ = ["asking", "hosting", "mine", "register_web", "starting"]
+# asking, hosting, mine, monitoring and starting add their views to the blueprint on import.
+__all__ = ["asking", "hosting", "mine", "monitoring", "register_web", "starting"]
 
 
 def register_web(app: Flask) -> None:

@@ -124,6 +124,24 @@ def status(code: str) -> str:
     return str(STATUSES.get(code, code))
 
 
+COMPLAINT_KINDS = {"complaint": _l("complaint"), "suggestion": _l("suggestion")}
+COMPLAINT_STATUSES = {
+    "received": _l("received"),
+    "in_progress": _l("in progress"),
+    "handled": _l("handled"),
+}
+
+
+def complaint_kind(code: str) -> str:
+    """'klacht' or 'suggestie'."""
+    return str(COMPLAINT_KINDS.get(code, code))
+
+
+def complaint_status(code: str) -> str:
+    """'ontvangen', 'in behandeling', 'afgehandeld'."""
+    return str(COMPLAINT_STATUSES.get(code, code))
+
+
 def percent(fraction: float) -> str:
     """0.452 as '45,2%' in Dutch, '45.2%' in English."""
     return format_percent(fraction, "0.0%", locale=locale())
@@ -144,6 +162,8 @@ def install(app: Flask) -> None:
         "facilities": facilities,
         "page_message": page_message,
         "percent": percent,
+        "complaint_kind": complaint_kind,
+        "complaint_status": complaint_status,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

@@ -368,3 +368,116 @@ class TransitionForm(FlaskForm):
     notitie = TextAreaField(
         _l("A note (optional)"), validators=[Optional(), Length(max=1000), clean_text]
     )
+
+
+SMILEYS = (
+    SelectChoice("1", _l("Very bad")),
+    SelectChoice("2", _l("Bad")),
+    SelectChoice("3", _l("So-so")),
+    SelectChoice("4", _l("Good")),
+    SelectChoice("5", _l("Very good")),
+)
+
+
+class FeedbackForm(FlaskForm):
+    """How was it: five smileys, a comment, and the spam guard's two fields."""
+
+    score = RadioField(
+        _l("How was it?"),
+        choices=list(SMILEYS),
+        validators=[InputRequired(message=_l("Choose one of the five faces."))],
+    )
+    opmerking = TextAreaField(
+        _l("Anything to add? (optional; do not write names)"),
+        validators=[Optional(), Length(max=1000), clean_text],
+    )
+    activiteit = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    website = StringField(_l("Leave this field empty"))
+    t = HiddenField()
+
+
+class ComplaintForm(FlaskForm):
+    """A complaint or suggestion; a name and address only for an answer."""
+
+    soort = RadioField(
+        _l("What is it?"),
+        choices=[
+            SelectChoice("complaint", _l("A complaint")),
+            SelectChoice("suggestion", _l("A suggestion")),
+        ],
+        default="complaint",
+        validators=[InputRequired()],
+    )
+    tekst = TextAreaField(
+        _l("Your message"),
+        validators=[
+            InputRequired(message=_l("Write what it is about.")),
+            Length(max=4000),
+            clean_text,
+        ],
+    )
+    naam = StringField(
+        _l("Your name (optional)"), validators=[Optional(), Length(max=120), clean_text, one_line]
+    )
+    email = EmailField(
+        _l("Your e-mail address, for an answer (optional)"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
+            clean_text,
+        ],
+    )
+    website = StringField(_l("Leave this field empty"))
+    t = HiddenField()
+
+
+class AttendanceForm(FlaskForm):
+    """How many came, from the morning-after mail."""
+
+    aantal = number_field(
+        _l("How many people came?"), 0, 10_000, _l("Give a number from 0 to 10000.")
+    )
+    eerste_keer = IntegerField(
+        _l("How many came for the first time? (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(0, 10_000, message=_l("Give a number from 0 to 10000.")),
+        ],
+        invalid_value_message=_l("Give a number from 0 to 10000."),
+    )
+    notitie = TextAreaField(
+        _l("A short note (optional)"), validators=[Optional(), Length(max=500), clean_text]
+    )
+
+    def validate_eerste_keer(self, field: Any) -> None:
+        """Not more first-timers than people."""
+        if (
+            field.data is not None
+            and self.aantal.data is not None
+            and field.data > self.aantal.data
+        ):
+            raise ValidationError(_l("Not more than the number of people who came."))
+
+
+class ComplaintHandleForm(FlaskForm):
+    """A host moves a complaint on: in progress, or handled with the answer."""
+
+    status = HiddenField(validators=[DataRequired(), Regexp(r"^(in_progress|handled)$")])
+    antwoord = TextAreaField(
+        _l("Answer (the sender reads it)"), validators=[Optional(), Length(max=4000), clean_text]
+    )
+
+
+class MonitoringForm(FlaskForm):
+    """What the place asks: attendance after activities, and anonymous feedback."""
+
+    aanwezigheid = SelectField(
+        _l("Ask how many people came"),
+        choices=[
+            SelectChoice("off", _l("no")),
+            SelectChoice("booker", _l("yes, ask the booker the morning after")),
+            SelectChoice("hosts", _l("yes, ask the hosts the morning after")),
+        ],
+    )
+    feedback = BooleanField(_l("Anyone may say how it was (anonymous, with a poster)"))

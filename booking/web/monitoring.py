@@ -1,0 +1,390 @@
+"""Monitoring on the pages: "hoe was het?" and complaints for anyone, the one-tap
+attendance page from the morning-after mail, and for hosts the report (with its charts,
+PDF and spreadsheet), the comments, the complaints, the poster and what the place asks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import segno
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import NotFound as PageNotFound
+from werkzeug.wrappers import Response
+
+from booking.api.base import unit_of_work
+from booking.api.monitoring import anonymous_limit
+from booking.errors import DomainError
+from booking.extensions import db, limiter
+from booking.models import Booking, Place, utcnow
+from booking.page_texts import page_message
+from booking.services import places
+from booking.services.monitoring import attendance, complaints, feedback
+from booking.services.monitoring.impact import Scope, impact_report
+from booking.web.forms import (
+    AttendanceForm,
+    ButtonForm,
+    ComplaintForm,
+    ComplaintHandleForm,
+    FeedbackForm,
+    MonitoringForm,
+)
+from booking.web.hosting import _host
+from booking.web.report_files import (
+    CHARTS,
+    chart_svg,
+    chart_title,
+    charts_of,
+    data_uri,
+    group_rows,
+    initiative_rows,
+    month_rows,
+    report_pdf,
+    report_xlsx,
+    summary_rows,
+)
+from booking.web.spam_guard import form_stamp, looks_automated
+from booking.web.views import bp
+
+LISTED = 200
+# The poster's viewBox is A4 in tenths of a millimetre; the QR code fills about half its width.
+POSTER_WIDTH, POSTER_QR_SCALE, POSTER_QR_ZOOM = 2100, 10, 2.4
+
+
+# Anyone: how was it, and a complaint.
+
+
+def _place(slug: str) -> Place:
+    return places.get_place_by_slug(slug)
+
+
+@bp.route("/plekken/<string(maxlength=80):slug>/hoe-was-het", methods=["GET"])
+def feedback_page(slug: str) -> Any:
+    """Say how it was, anonymously: five faces and a comment."""
+    place = _place(slug)
+    if not place.monitoring_settings["feedback"]:
+        raise PageNotFound()
+    form = FeedbackForm(formdata=None, t=form_stamp())
+    chosen = request.args.get("activiteit", "")
+    if chosen.isascii() and chosen.isdigit() and len(chosen) < 10:
+        form.activiteit.data = chosen
+    return render_template("web/feedback.html", place=place, form=form, activity=_activity(form))
+
+
+def _activity(form: FeedbackForm) -> Booking | None:
+    if not form.activiteit.data:
+        return None
+    booking = db.session.get(Booking, int(form.activiteit.data))
+    return booking if booking is not None and booking.visibility == "public" else None
+
+
+@bp.post("/plekken/<string(maxlength=80):slug>/hoe-was-het")
+@limiter.limit(anonymous_limit)
+def give_feedback(slug: str) -> Any:
+    """Keep the answer, unless the spam guard says a bot sent it (it is thanked all the same)."""
+    place = _place(slug)
+    if not place.monitoring_settings["feedback"]:
+        raise PageNotFound()
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        form.t.data = form_stamp()
+        page = render_template(
+            "web/feedback.html", place=place, form=form, activity=_activity(form)
+        )
+        return page, 422
+    if not looks_automated(form.website.data, form.t.data):
+        data = {
+            "score": int(form.score.data or 0),
+            "comment": form.opmerking.data or "",
+            "booking_id": int(form.activiteit.data) if _activity(form) else None,
+        }
+        try:
+            unit_of_work(feedback.give_feedback)(place.id, data)
+        except DomainError as error:
+            form.form_errors.append(page_message(error))
+            return render_template("web/feedback.html", place=place, form=form, activity=None), 422
+    return render_template("web/feedback_thanks.html", place=place)
+
+
+@bp.route("/plekken/<string(maxlength=80):slug>/klacht", methods=["GET"])
+def complaint_page(slug: str) -> Any:
+    """File a complaint or a suggestion about a place."""
+    place = _place(slug)
+    return render_template(
+        "web/complaint.html", place=place, form=ComplaintForm(formdata=None, t=form_stamp())
+    )
+
+
+@bp.post("/plekken/<string(maxlength=80):slug>/klacht")
+@limiter.limit(anonymous_limit)
+def file_complaint(slug: str) -> Any:
+    """Keep the complaint and tell the hosts; the page says when an answer is due."""
+    place = _place(slug)
+    form = ComplaintForm()
+    if not form.validate_on_submit():
+        form.t.data = form_stamp()
+        return render_template("web/complaint.html", place=place, form=form), 422
+    if looks_automated(form.website.data, form.t.data):
+        return render_template("web/complaint_received.html", place=place, complaint=None)
+    data = {
+        "kind": form.soort.data,
+        "text": form.tekst.data or "",
+        "name": form.naam.data or None,
+        "email": form.email.data or None,
+    }
+    try:
+        filed = unit_of_work(complaints.file_complaint)(place.id, data, str(get_locale() or "nl"))
+    except DomainError as error:
+        form.form_errors.append(page_message(error))
+        return render_template("web/complaint.html", place=place, form=form), error.status
+    return render_template("web/complaint_received.html", place=place, complaint=filed)
+
+
+# The morning-after link: no sign-in, the signed link says who it was sent to.
+
+
+@bp.route("/aanwezig/<string(maxlength=300):token>", methods=["GET", "POST"])
+def attendance_page(token: str) -> Any:
+    """How many came: one number, from the link in the morning-after mail."""
+    try:
+        link = attendance.read_attendance_token(token)
+    except DomainError as error:
+        return render_template("web/link_spent.html", spent=error), 404
+    booking = db.session.get(Booking, link.booking_id)
+    if booking is None:
+        raise PageNotFound()
+    recorded = attendance.attendance_of(booking.id)
+    form = AttendanceForm()
+    if request.method == "GET":
+        if recorded is not None:
+            form.aantal.data, form.eerste_keer.data = recorded.count, recorded.first_time
+            form.notitie.data = recorded.note
+        return render_template("web/attendance.html", booking=booking, form=form, done=None)
+    if not form.validate_on_submit():
+        return render_template("web/attendance.html", booking=booking, form=form, done=None), 422
+    data = {
+        "count": form.aantal.data,
+        "first_time": form.eerste_keer.data,
+        "note": form.notitie.data or "",
+    }
+    try:
+        done = unit_of_work(attendance.record_by_link)(token, data)
+    except DomainError as error:
+        form.form_errors.append(page_message(error))
+        return render_template("web/attendance.html", booking=booking, form=form, done=None), 422
+    return render_template("web/attendance.html", booking=booking, form=form, done=done)
+
+
+# Hosts: what the place asks, the report, the comments, the complaints, the poster.
+
+
+@bp.post("/beheer/<string(maxlength=80):slug>/meten")
+def host_monitoring(slug: str) -> Any:
+    """Choose what the place asks: attendance after activities, and anonymous feedback."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    actor, place = found
+    form = MonitoringForm()
+    if not form.validate_on_submit():
+        raise BadRequest()
+    unit_of_work(places.update_place)(
+        actor,
+        place.id,
+        {
+            "monitoring": {
+                "attendance": form.aanwezigheid.data,
+                "feedback": bool(form.feedback.data),
+            }
+        },
+    )
+    flash(_("Saved: what %(place)s asks.", place=place.name))
+    return redirect(url_for("web.host_report", slug=place.slug), code=303)
+
+
+def _period() -> tuple[date, date]:
+    """?van=&tot= (local dates); by default the last twelve months up to today."""
+    today = utcnow().date()
+    try:
+        first = date.fromisoformat(request.args.get("van", "")[:10])
+        last = date.fromisoformat(request.args.get("tot", "")[:10])
+    except ValueError:
+        start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        for _month in range(10):
+            start = (start - timedelta(days=1)).replace(day=1)
+        return start, today
+    return first, last
+
+
+def _report(place: Place) -> Any:
+    first, last = _period()
+    return impact_report(Scope(place_ids=(place.id,)), first, last)
+
+
+def _report_context(place: Place, report: Any) -> dict[str, Any]:
+    headers, months = month_rows(report)
+    return {
+        "place": place,
+        "report": report,
+        "summary": summary_rows(report),
+        "month_headers": headers,
+        "months": months,
+        "groups": group_rows(report.figures),
+        "initiatives": initiative_rows(report.figures),
+        "charts": [(name, chart_title(name)) for name in charts_of(report)],
+    }
+
+
+@bp.get("/beheer/<string(maxlength=80):slug>/rapport")
+def host_report(slug: str) -> Any:
+    """The report a funder reads at a glance; `?formaat=pdf` or `xlsx` downloads it."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    _actor, place = found
+    try:
+        report = _report(place)
+    except DomainError as error:
+        flash(page_message(error))
+        return redirect(url_for("web.host_report", slug=place.slug), code=303)
+    name = f"rapport-{place.slug}-{report.first:%Y%m%d}-{report.last:%Y%m%d}"
+    if request.args.get("formaat") == "xlsx":
+        return current_app.response_class(
+            report_xlsx(report, _("Report of %(place)s", place=place.name)),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    context = _report_context(place, report)
+    if request.args.get("formaat") == "pdf":
+        svgs = {chart: data_uri(chart_svg(report, chart)) for chart, _title in context["charts"]}
+        html = render_template("web/report_print.html", svgs=svgs, **context)
+        return current_app.response_class(
+            report_pdf(html),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        )
+    settings = place.monitoring_settings
+    form = MonitoringForm(
+        formdata=None, aanwezigheid=settings["attendance"], feedback=settings["feedback"]
+    )
+    return render_template("web/report.html", monitoring_form=form, **context)
+
+
+@bp.get("/beheer/<string(maxlength=80):slug>/rapport/<any(" + ",".join(CHARTS) + "):chart>.svg")
+def host_report_chart(slug: str, chart: str) -> Any:
+    """One chart of the report as an SVG image."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    _actor, place = found
+    svg = chart_svg(_report(place), chart)
+    response = current_app.response_class(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.get("/beheer/<string(maxlength=80):slug>/reacties")
+def host_feedback(slug: str) -> Any:
+    """What people said, newest first; abusive comments can be hidden."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    actor, place = found
+    items, total = feedback.list_feedback(actor, place.id, 1, LISTED)
+    return render_template(
+        "web/host_feedback.html", place=place, items=items, total=total, form=ButtonForm()
+    )
+
+
+@bp.post("/beheer/<string(maxlength=80):slug>/reacties/<int:feedback_id>/<any(verberg, toon):what>")
+def host_hide_feedback(slug: str, feedback_id: int, what: str) -> Any:
+    """Hide a comment, or show it again."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    actor, place = found
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    unit_of_work(feedback.hide_feedback)(actor, feedback_id, what == "verberg")
+    flash(
+        _("Done: the comment is hidden.")
+        if what == "verberg"
+        else _("Done: the comment shows again.")
+    )
+    return redirect(url_for("web.host_feedback", slug=place.slug), code=303)
+
+
+@bp.get("/beheer/<string(maxlength=80):slug>/klachten")
+def host_complaints(slug: str) -> Any:
+    """Complaints and suggestions, open ones first, each with its term."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    actor, place = found
+    items, total = complaints.list_complaints(actor, place.id, 1, LISTED)
+    return render_template(
+        "web/host_complaints.html",
+        place=place,
+        items=items,
+        total=total,
+        form=ComplaintHandleForm(formdata=None),
+        now=utcnow(),
+    )
+
+
+@bp.post("/beheer/<string(maxlength=80):slug>/klachten/<int:complaint_id>")
+def host_handle_complaint(slug: str, complaint_id: int) -> Any:
+    """Move a complaint on: in progress, or handled with the answer the sender is mailed."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    actor, place = found
+    form = ComplaintHandleForm()
+    if not form.validate_on_submit():
+        raise BadRequest()
+    try:
+        unit_of_work(complaints.update_complaint)(
+            actor, complaint_id, {"status": form.status.data, "answer": form.antwoord.data or ""}
+        )
+    except DomainError as error:
+        flash(page_message(error))
+    else:
+        flash(_("Done: the complaint is updated."))
+    return redirect(url_for("web.host_complaints", slug=place.slug), code=303)
+
+
+def poster_svg(place: Place, url: str) -> str:
+    """An A4 poster: the question, the place's name and a QR code to its feedback page."""
+    qr = segno.make(url, error="m")
+    width, _height = qr.symbol_size(scale=POSTER_QR_SCALE)
+    code = qr.svg_inline(scale=POSTER_QR_SCALE, dark="#0b5d3b", omitsize=False)
+    left = (POSTER_WIDTH - width * POSTER_QR_ZOOM) / 2
+    return render_template(
+        "web/poster.svg", place=place, url=url, qr=code, left=left, zoom=POSTER_QR_ZOOM
+    )
+
+
+@bp.get("/beheer/<string(maxlength=80):slug>/poster")
+def host_poster(slug: str) -> Any:
+    """The A4 poster with a QR code to "hoe was het?" (SVG; `?formaat=pdf` for print)."""
+    found = _host(slug)
+    if isinstance(found, Response):
+        return found
+    _actor, place = found
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    url = f"{base}{url_for('web.feedback_page', slug=place.slug)}"
+    svg = poster_svg(place, url)
+    if request.args.get("formaat") == "pdf":
+        html = (
+            '<html><head><style>@page { size: A4; margin: 0 }</style></head><body style="margin:0">'
+            f'<img src="{data_uri(svg)}" style="width:210mm;height:297mm"></body></html>'
+        )
+        return current_app.response_class(
+            report_pdf(html),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="poster-{place.slug}.pdf"'},
+        )
+    return current_app.response_class(svg, mimetype="image/svg+xml")

@@ -1,0 +1,288 @@
+"""Monitoring on the pages, with real mail: the morning-after attendance link, anonymous
+feedback behind its spam guard, a complaint through its whole life (receipt, reminder at
+four weeks, escalation at six, answer, and its contact wiped a year on), and the report
+with its charts, PDF (read back with pdftotext) and spreadsheet (read back with openpyxl)."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+
+import pytest
+from flask import Flask
+from openpyxl import load_workbook
+
+from booking.extensions import db
+from booking.models import Booking
+from booking.web.spam_guard import form_stamp
+from tests.api.test_monitoring import WEEK, _past_booking, _report_data
+from tests.conftest import discard_app, make_test_app
+from tests.factories import Factory
+from tests.notify.conftest import MailingApp
+from tests.notify.mailed_calendars import check_mailed_calendars
+from tests.smtp import smtp_server
+from tests.web.test_asking import _csrf, _link
+from tests.web.test_signed_in import _sign_in
+
+ORGANISATION = "klachten@organisatie.example"
+# poppler-utils, installed by `make test` (the `pdf` target) like Chromium.
+PDFTOTEXT = "/usr/bin/pdftotext"
+
+
+@pytest.fixture
+def monitored(database_url: str, app: Flask) -> Iterator[MailingApp]:
+    """The mailing app with an organisation contact for complaints."""
+    with smtp_server() as (mailbox, url):
+        application = make_test_app(database_url, SMTP_URL=url, COMPLAINTS_EMAIL=ORGANISATION)
+        yield MailingApp(application, application.test_client(), Factory(application), mailbox, url)
+        try:
+            check_mailed_calendars(application, list(mailbox.received))
+        finally:
+            discard_app(application)
+
+
+def _text(mail: EmailMessage) -> str:
+    body = mail.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def _stamp(m: MailingApp, seconds_ago: float = 10) -> str:
+    with m.app.test_request_context():
+        return form_stamp(time.time() - seconds_ago)
+
+
+def _cli(m: MailingApp, *args: str) -> str:
+    done = m.app.test_cli_runner().invoke(args=list(args))
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def test_the_morning_after_mail_asks_how_many_came(mailing: MailingApp) -> None:
+    m = mailing
+    place = m.make.place(
+        name="Huiskamer", slug="huiskamer", monitoring={"attendance": "booker", "feedback": False}
+    )
+    room = m.make.room(place)
+    booker = m.make.account(name="Fatima")
+    booking = _past_booking(m.make, place, room, booker)
+    # Before the morning after nothing is asked; after it, once.
+    ended = m.make.run(lambda: db.session.get(Booking, booking).end)
+    assert "attendance_asked: 0" in _cli(
+        m, "monitoring", "follow-up", "--as-of", ended.strftime("%Y-%m-%dT%H:%M")
+    )
+    morning = (ended + timedelta(days=1)).replace(hour=9, minute=0).astimezone(UTC)
+    assert "attendance_asked: 1" in _cli(
+        m, "monitoring", "follow-up", "--as-of", morning.strftime("%Y-%m-%dT%H:%M")
+    )
+    assert "attendance_asked: 0" in _cli(
+        m, "monitoring", "follow-up", "--as-of", morning.strftime("%Y-%m-%dT%H:%M")
+    )
+    m.deliver()
+    (mail,) = m.mailbox.to(booker.email)
+    assert mail["Subject"] == "Hoeveel mensen kwamen er? Breiclub"
+    link = _link(mail, "/aanwezig/")
+    client = m.app.test_client()  # not signed in: the link is enough
+    page = client.get(link)
+    assert page.status_code == 200 and "Hoeveel mensen kwamen er?" in page.get_data(as_text=True)
+    wrong = client.post(
+        link,
+        data={"csrf_token": _csrf(page.get_data(as_text=True)), "aantal": "5", "eerste_keer": "7"},
+    )
+    assert wrong.status_code == 422 and "Niet meer dan het aantal" in wrong.get_data(as_text=True)
+    done = client.post(
+        link,
+        data={"csrf_token": _csrf(page.get_data(as_text=True)), "aantal": "9", "eerste_keer": "2"},
+    )
+    assert done.status_code == 200 and "9 mensen" in done.get_data(as_text=True)
+    shown = m.client.get(f"/api/v1/bookings/{booking}").json["attendance"]
+    assert shown["count"] == 9 and shown["first_time"] == 2
+    assert client.get(link[:-6] + "xxxxxx").status_code == 404  # a forged link
+
+
+def test_feedback_behind_the_spam_guard(mailing: MailingApp) -> None:
+    m = mailing
+    quiet = m.make.place(name="Stil", slug="stil")
+    place = m.make.place(
+        name="Huiskamer", slug="huiskamer", monitoring={"attendance": "off", "feedback": True}
+    )
+    host = m.make.account(hosts=[place])
+    client = m.app.test_client()
+    assert client.get("/plekken/stil/hoe-was-het").status_code == 404
+    assert "Hoe was het? Zeg het anoniem" in client.get("/plekken/huiskamer").get_data(as_text=True)
+    page = client.get("/plekken/huiskamer/hoe-was-het").get_data(as_text=True)
+    assert "Heel goed" in page and 'name="website"' in page
+    answer = {"csrf_token": _csrf(page), "score": "4", "opmerking": "Fijne middag"}
+    # Posted at once (a bot's speed), or with the hidden field filled: thanked, not kept.
+    fresh = re.search(r'name="t"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="t"', page
+    )
+    assert fresh
+    assert "Dank je wel" in client.post(
+        "/plekken/huiskamer/hoe-was-het", data={**answer, "t": fresh.group(1)}
+    ).get_data(as_text=True)
+    client.post(
+        "/plekken/huiskamer/hoe-was-het",
+        data={**answer, "t": _stamp(m), "website": "http://spam.example"},
+    )
+    listed = m.client.get(f"/api/v1/places/{place}/feedback", headers=host.headers).json
+    assert listed == []
+    # A person who took a few seconds is kept.
+    kept = client.post("/plekken/huiskamer/hoe-was-het", data={**answer, "t": _stamp(m)})
+    assert kept.status_code == 200 and "Dank je wel" in kept.get_data(as_text=True)
+    listed = m.client.get(f"/api/v1/places/{place}/feedback", headers=host.headers).json
+    assert [(f["score"], f["comment"]) for f in listed] == [(4, "Fijne middag")]
+    missing = client.post(
+        "/plekken/huiskamer/hoe-was-het", data={"csrf_token": _csrf(page), "t": _stamp(m)}
+    )
+    assert missing.status_code == 422 and "Kies een van de vijf gezichten." in missing.get_data(
+        as_text=True
+    )
+    # The host reads it and hides it.
+    hosting = m.app.test_client()
+    _sign_in(m, hosting, host.email)
+    comments = hosting.get("/beheer/huiskamer/reacties").get_data(as_text=True)
+    assert "Fijne middag" in comments
+    hidden = hosting.post(
+        f"/beheer/huiskamer/reacties/{listed[0]['id']}/verberg",
+        data={"csrf_token": _csrf(comments)},
+    )
+    assert hidden.status_code == 303
+    assert (
+        m.client.get(f"/api/v1/places/{place}/feedback", headers=host.headers).json[0]["hidden"]
+        is True
+    )
+    del quiet
+
+
+def test_a_complaint_through_its_whole_life(monitored: MailingApp) -> None:
+    m = monitored
+    place = m.make.place(name="Huiskamer", slug="huiskamer")
+    host = m.make.account(name="Gastvrouw", hosts=[place])
+    client = m.app.test_client()
+    page = client.get("/plekken/huiskamer/klacht").get_data(as_text=True)
+    filed = client.post(
+        "/plekken/huiskamer/klacht",
+        data={
+            "csrf_token": _csrf(page),
+            "soort": "complaint",
+            "tekst": "De verwarming staat 's avonds uit.",
+            "naam": "Ans",
+            "email": "ans@example.nl",
+            "t": _stamp(m),
+        },
+    )
+    text = filed.get_data(as_text=True)
+    assert filed.status_code == 200 and "Je nummer is" in text
+    number = int(re.search(r"Je nummer is (\d+)", text).group(1))  # type: ignore[union-attr]
+    m.deliver()
+    (to_host,) = m.mailbox.to(host.email)
+    assert to_host["Subject"] == "Nieuwe klacht over Huiskamer"
+    assert "verwarming" in _text(to_host) and "ans@example.nl" in _text(to_host)
+    assert [x["Subject"] for x in m.mailbox.to(ORGANISATION)] == ["Nieuwe klacht over Huiskamer"]
+    (receipt,) = m.mailbox.to("ans@example.nl")
+    assert receipt["Subject"] == "We hebben je klacht over Huiskamer ontvangen"
+    complaint = m.client.get(f"/api/v1/complaints/{number}", headers=host.headers).json
+    received = datetime.fromisoformat(complaint["received_at"])
+    assert datetime.fromisoformat(complaint["due_at"]) - received == timedelta(weeks=6)
+    # Four weeks on: a reminder to the hosts; six weeks on: the organisation hears.
+    at = (received + timedelta(weeks=4, hours=1)).strftime("%Y-%m-%dT%H:%M")
+    assert "reminded: 1" in _cli(m, "monitoring", "follow-up", "--as-of", at)
+    m.deliver()
+    assert (
+        m.mailbox.to(host.email)[-1]["Subject"]
+        == "Herinnering: een klacht over Huiskamer wacht op antwoord"
+    )
+    at = (received + timedelta(weeks=6, hours=1)).strftime("%Y-%m-%dT%H:%M")
+    output = _cli(m, "monitoring", "follow-up", "--as-of", at)
+    assert "escalated: 1" in output and "reminded: 0" in output
+    m.deliver()
+    assert (
+        m.mailbox.to(ORGANISATION)[-1]["Subject"] == "Termijn verstreken: een klacht over Huiskamer"
+    )
+    # The host handles it on the pages: an answer is needed, and then mailed.
+    hosting = m.app.test_client()
+    _sign_in(m, hosting, host.email)
+    listed = hosting.get("/beheer/huiskamer/klachten").get_data(as_text=True)
+    assert "verwarming" in listed and "Ans" in listed
+    action = f"/beheer/huiskamer/klachten/{number}"
+    hosting.post(action, data={"csrf_token": _csrf(listed), "status": "in_progress"})
+    refused = hosting.post(action, data={"csrf_token": _csrf(listed), "status": "handled"})
+    assert "Schrijf" in hosting.get(refused.headers["Location"]).get_data(as_text=True)
+    hosting.post(
+        action,
+        data={
+            "csrf_token": _csrf(listed),
+            "status": "handled",
+            "antwoord": "De thermostaat is vervangen.",
+        },
+    )
+    done = m.client.get(f"/api/v1/complaints/{number}", headers=host.headers).json
+    # Handled now, within six weeks of its receipt (the follow-ups only pretended later).
+    assert done["status"] == "handled" and done["on_time"] is True
+    m.deliver()
+    answer = m.mailbox.to("ans@example.nl")[-1]
+    assert answer["Subject"] == "Antwoord op je klacht over Huiskamer"
+    assert "thermostaat" in _text(answer)
+    # A year after it was handled, the name and address are wiped; the complaint stays.
+    later = (datetime.now(UTC) + timedelta(days=400)).strftime("%Y-%m-%d")
+    assert "complaint_contacts: 1" in _cli(m, "privacy", "purge", "--as-of", later)
+    wiped = m.client.get(f"/api/v1/complaints/{number}", headers=host.headers).json
+    assert wiped["name"] is None and wiped["email"] is None and wiped["text"]
+
+
+def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> None:
+    m = mailing
+    data = _report_data(m.make)
+    slug = m.client.get(f"/api/v1/places/{data['place']}").json["slug"]
+    client = m.app.test_client()
+    _sign_in(m, client, data["host"].email)  # type: ignore[union-attr]
+    url = f"/beheer/{slug}/rapport?van={WEEK[0]}&tot={WEEK[6]}"
+    page = client.get(url)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Bezoekers" in text and "<td>16</td>" in text and "<td>56.0</td>" in text
+    charts = re.findall(r'<img src="(/beheer/[^"]+\.svg[^"]*)"', text)
+    assert len(charts) == 3
+    for chart in charts:
+        svg = client.get(chart.replace("&amp;", "&"))
+        assert svg.mimetype == "image/svg+xml" and b"<script" not in svg.data
+        assert b"<svg" in svg.data and b"mrt 2026" in svg.data
+    pdf = client.get(f"{url}&formaat=pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    plain = subprocess.run(
+        [PDFTOTEXT, "-layout", "-", "-"], input=pdf.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Rapport van Huiskamer" in plain
+    visitors = next(line for line in plain.splitlines() if line.strip().startswith("Bezoekers"))
+    assert visitors.split()[1:] == ["16", "0"]
+    hours = next(line for line in plain.splitlines() if line.strip().startswith("Open uren"))
+    assert hours.split()[2:] == ["56.0", "56.0"]
+    sheet = client.get(f"{url}&formaat=xlsx")
+    book = load_workbook(io.BytesIO(sheet.data))
+    assert book.sheetnames == ["Samenvatting", "Per maand", "Doelgroepen", "Initiatieven"]
+    rows = {
+        row[0]: row[1:]
+        for row in book["Samenvatting"].iter_rows(values_only=True)
+        if row and row[0]
+    }
+    assert rows["Bezoekers"][:2] == (16, 0) and rows["Activiteiten gehouden"][:2] == (3, 0)
+    assert rows["Binnen zes weken afgehandeld"][:2] == (1, 0)
+    months = list(book["Per maand"].iter_rows(values_only=True))
+    assert months[1][0] == "mrt 2026" and months[1][4] == 16
+    assert list(book["Doelgroepen"].iter_rows(values_only=True))[1] == ("jongeren", 2)
+    # The poster: an A4 SVG and PDF with the place's name and a QR code to its page.
+    poster = client.get(f"/beheer/{slug}/poster")
+    assert poster.mimetype == "image/svg+xml" and b"Huiskamer" in poster.data
+    assert f"/plekken/{slug}/hoe-was-het".encode() in poster.data
+    printed = client.get(f"/beheer/{slug}/poster?formaat=pdf")
+    assert printed.data.startswith(b"%PDF")
+    # Someone else is refused.
+    other = m.app.test_client()
+    _sign_in(m, other, "vreemde@example.nl")
+    assert other.get(url).status_code == 403
