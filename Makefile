@@ -95,12 +95,15 @@ run: install pdf
 	$(BIN)/gunicorn --workers 1 --threads $(THREADS) \
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-## test: the whole suite on SQLite, and on PostgreSQL when one is reachable (required with CI=true)
+## test: the whole suite on SQLite, and on PostgreSQL when one is reachable (required with CI=true),
+## spread over TEST_WORKERS processes (2; each with its own databases; the browser tests
+## keep to one worker each)
+TEST_WORKERS ?= 2
 test: install node_modules/.installed libical chromium pdf
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## fuzz: schemathesis against gunicorn + PostgreSQL, every operation, as admin, host, person
 ## and anonymous; 0 failures expected (FUZZ_EXAMPLES per operation and phase)

@@ -3,6 +3,10 @@
 PostgreSQL comes from BOOKING_TEST_POSTGRES_URL, or a throwaway database on a server that
 answers on 127.0.0.1:5432. With CI=true a missing PostgreSQL fails the run instead of skipping.
 Each test starts from an empty, migrated database (rows are deleted after every test).
+
+The suite runs in parallel (pytest-xdist, `make test`): each worker has its own
+SQLite file and its own PostgreSQL database, made beside the one it was given and dropped
+after, so no worker empties another's tables.
 """
 
 from __future__ import annotations
@@ -57,6 +61,10 @@ def database_url(
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
     url = os.environ.get("BOOKING_TEST_POSTGRES_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url and worker:
+        yield from _worker_database(url, worker)
+        return
     if url:
         yield url
         return
@@ -70,6 +78,30 @@ def database_url(
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
         _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _worker_database(url: str, worker: str) -> Iterator[str]:
+    """A database of this worker's own on the server of `url`, dropped afterwards."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    server = {
+        "host": given.host or LOCAL_POSTGRES[0],
+        "port": given.port or LOCAL_POSTGRES[1],
+        "user": given.username or "postgres",
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**server) as conn:  # type: ignore[arg-type]
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    try:
+        yield given.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(**server) as conn:  # type: ignore[arg-type]
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
 def make_test_app(database_url: str, **overrides: Any) -> Flask:

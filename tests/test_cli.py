@@ -58,11 +58,13 @@ def test_seed_demo_loads_the_real_names_once(clean_app: Flask, client: FlaskClie
 def test_the_demo_has_initiatives_in_every_state_with_bookings(
     clean_app: Flask, client: FlaskClient
 ) -> None:
+    from datetime import datetime, time
+
     from sqlalchemy import func, select
 
     from booking.extensions import db
     from booking.models import Booking
-    from tests.booking_helpers import upcoming
+    from tests.booking_helpers import AMSTERDAM, upcoming
     from tests.factories import Factory
 
     assert clean_app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
@@ -84,13 +86,30 @@ def test_the_demo_has_initiatives_in_every_state_with_bookings(
     report = client.get(
         f"/api/v1/reports/usage?from={upcoming(-80)}&to={upcoming(80)}", headers=admin.headers
     ).json
-    # Every demo booking is a confirmed activity in this window: 25 of the initiatives, and
-    # the coming weeks' coffee mornings, craft afternoons and private consultations (fewer
-    # where a holiday falls on one of their dates).
+    # Every demo booking in this window is a confirmed activity: 25 of the initiatives, the
+    # coming weeks' coffee mornings, craft afternoons and private consultations (fewer where
+    # a holiday falls on one of their dates), and the monitored places' past weeks.
+    since = datetime.combine(upcoming(-80), time(0), tzinfo=AMSTERDAM)
     confirmed = Factory(clean_app).run(
         lambda: db.session.scalar(
-            select(func.count()).select_from(Booking).where(Booking.status == "confirmed")
+            select(func.count())
+            .select_from(Booking)
+            .where(Booking.status == "confirmed", Booking.end > since)
         )
     )
     assert sum(place["activities"] for place in report) == confirmed >= 35
     assert sum(place["initiatives"] for place in report) >= 3
+    # A year of monitoring at two places: visitors, feedback and two complaints.
+    monitored = [
+        p for p in client.get("/api/v1/places?page_size=100").json if p["monitoring"]["feedback"]
+    ]
+    assert len(monitored) == 2
+    impact = client.get(
+        f"/api/v1/reports/impact?from={upcoming(-364)}&to={upcoming(0)}&place={monitored[0]['id']}",
+        headers=admin.headers,
+    ).json
+    assert impact["activities"] >= 100 and impact["visitors"] > 1000
+    assert 0 < impact["activities_without_attendance"] < impact["activities"] // 4
+    assert impact["feedback"]["count"] > 10 and 3 <= impact["feedback"]["average"] <= 5
+    assert impact["complaints"] == {"received": 2, "handled": 1, "handled_on_time": 1}
+    assert len(impact["by_month"]) >= 12

@@ -19,7 +19,7 @@ from booking.services.initiatives import answer_partnership, create_initiative, 
 DEMO_DOMAIN = "demo.wijkruimte.invalid"
 
 
-def _account(name: str, kind: str, local: str) -> Account:
+def demo_account(name: str, kind: str, local: str) -> Account:
     account = Account(name=name, email=f"{local}@{DEMO_DOMAIN}", kind=kind, is_demo=True)
     db.session.add(account)
     db.session.flush()
@@ -68,8 +68,8 @@ def seed_demo_initiatives(places: list[Place]) -> int:
         by_kind.setdefault(place.kind, place)
     buurthuis = by_kind.get("buurthuis") or places[0]
     huiskamer = by_kind.get("huiskamer") or places[0]
-    resident = _account("Samira (demo)", "person", "samira")
-    school = _account("Basisschool De Kleine Wereld (demo)", "organisation", "school")
+    resident = demo_account("Samira (demo)", "person", "samira")
+    school = demo_account("Basisschool De Kleine Wereld (demo)", "organisation", "school")
     actor = Actor(resident, frozenset({"read", "book"}))
     now = utcnow()
     today = now.astimezone(buurthuis.zone).date()
@@ -165,7 +165,7 @@ def seed_demo_initiatives(places: list[Place]) -> int:
 
 def _activities(by_kind: dict[str, Place], resident: Account, now: datetime, today: date) -> None:
     """The coming weeks' regular activities without an initiative, one of them private."""
-    club = _account("Bewonersvereniging (demo)", "organisation", "bewoners")
+    club = demo_account("Bewonersvereniging (demo)", "organisation", "bewoners")
     actor = Actor(club, frozenset({"read", "book"}))
     centre = by_kind.get("dienstencentrum")
     if centre is not None:

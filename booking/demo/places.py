@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from booking.demo.initiatives import seed_demo_initiatives
+from booking.demo.monitoring import seed_demo_monitoring
 from booking.extensions import db
 from booking.models import Neighbourhood, Place, Room
 from booking.services.booking.policy import DEFAULT_POLICY
@@ -155,9 +156,9 @@ def seed_demo() -> int:
                 )
             )
     db.session.flush()
-    seed_demo_initiatives(
-        list(db.session.scalars(select(Place).where(Place.is_demo).order_by(Place.id)))
-    )
+    demo_places = list(db.session.scalars(select(Place).where(Place.is_demo).order_by(Place.id)))
+    seed_demo_initiatives(demo_places)
+    seed_demo_monitoring(demo_places)
     return len(rows)
 
 

@@ -11,24 +11,18 @@ from __future__ import annotations
 import base64
 import io
 import re
-import sys
 from datetime import date
 from typing import Any
 
-import pygal
 from babel.dates import format_date
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from pygal.style import Style
 
 from booking.labels import GROUPS
 from booking.services.monitoring.impact import Figures, ImpactReport
+from booking.web.charting import Style, pygal
 from booking.web.formatting import locale
-
-# pygal appends a finder for its map plugins (unused here) to sys.meta_path, with only the
-# old find_module API: Python then warns on every import that reaches it. Take it out.
-sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
 CHARTS = ("gebruik", "bezoekers", "waardering")
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -18,13 +19,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from tests.gunicorn import BIN, ROOT, TEST_SECRET, gunicorn
 from tests.smtp import Mailbox, smtp_server
 from tests.web.browser import axe_violations, chromium, describe, screenshot, wait_for
+
+# Module-scoped servers and a browser, and tests that build on each other: one worker.
+pytestmark = pytest.mark.xdist_group("journeys")
 
 
 class Site:
@@ -527,3 +533,51 @@ def test_part_three_a_host_and_a_resident_at_every_edge(
 def _api_get(site: Site, path: str) -> Any:
     with urllib.request.urlopen(f"{site.base}/api/v1{path}", timeout=10) as response:
         return json.load(response)
+
+
+def test_monitoring_pages_for_a_host_and_a_visitor(
+    site: Site, browser: webdriver.Chrome, place: dict[str, Any]
+) -> None:
+    """The host switches on counting and feedback from the report page; a visitor says how
+    it was and files a suggestion; the report's charts load as images; axe finds nothing on
+    the report, feedback, complaint and attendance pages."""
+    browser.set_window_size(1280, 900)
+    browser.delete_all_cookies()
+    _sign_in(site, browser, "ali@example.nl")
+    browser.get(f"{site.base}/beheer/{place['slug']}/rapport?lang=nl")
+    wait_for(lambda: "Rapport van Buurthuis De Linde" in browser.page_source)
+    Select(browser.find_element(By.NAME, "aanwezigheid")).select_by_value("hosts")
+    browser.find_element(By.NAME, "feedback").click()
+    browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=meten] button").click()
+    wait_for(lambda: "Opgeslagen: wat Buurthuis De Linde vraagt." in browser.page_source)
+    _check(browser, "monitoring-report")
+    loaded = browser.execute_script(
+        "return [...document.querySelectorAll('figure.chart img')].map(i => i.naturalWidth)"
+    )
+    assert loaded and all(width > 0 for width in loaded), loaded
+    # A visitor, not signed in.
+    browser.delete_all_cookies()
+    browser.get(f"{site.base}/plekken/{place['slug']}/hoe-was-het?lang=nl")
+    _check(browser, "monitoring-feedback")
+    browser.find_element(By.CSS_SELECTOR, "label[for=score-4]").click()
+    _fill(browser, {"opmerking": "Fijne avond"})
+    time.sleep(3.2)  # a person takes a moment; the spam guard ignores faster posts
+    _submit(browser, "Versturen")
+    wait_for(lambda: "Dank je wel" in browser.page_source)
+    _check(browser, "monitoring-feedback-thanks")
+    browser.get(f"{site.base}/plekken/{place['slug']}/klacht?lang=nl")
+    _check(browser, "monitoring-complaint")
+    browser.find_element(By.CSS_SELECTOR, "label[for=soort-1]").click()
+    _fill(browser, {"tekst": "Meer stopcontacten in de grote zaal?"})
+    _submit(browser, "Versturen")
+    wait_for(lambda: "we hebben het ontvangen" in browser.page_source)
+    _check(browser, "monitoring-complaint-sent")
+    # The attendance page of the morning-after link (signed as the worker signs it).
+    listed = _api_get(site, f"/bookings?place={place['id']}&page_size=100")
+    booking = next(b for b in listed if b.get("title"))
+    token = URLSafeTimedSerializer(TEST_SECRET, salt="wijkruimte.attendance").dumps(
+        [booking["id"], booking["booked_by"]]
+    )
+    browser.get(f"{site.base}/aanwezig/{token}?lang=nl")
+    assert "Hoeveel mensen kwamen er?" in browser.page_source
+    _check(browser, "monitoring-attendance")
