@@ -10,6 +10,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
+from booking.errors import Forbidden
 from booking.extensions import limiter
 from booking.schemas.monitoring import (
     AttendanceInputSchema,
@@ -113,16 +114,40 @@ class ComplaintById(View):
         return complaints.update_complaint(current_actor(), complaint_id, data)
 
 
+# Three representations of the full report: JSON by default, PDF and a spreadsheet.
+IMPACT_RESPONSE: dict[str, Any] = {
+    "description": "The impact report (in full, or the open figures per month)",
+    "content": {
+        "application/json": {"schema": {"type": "object"}},
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+            "schema": {"type": "string", "format": "binary"}
+        },
+    },
+}
+
+
 @blp.route("/reports/impact")
 class ImpactReport(View):
     @blp.arguments(ImpactQuerySchema, location="query")
     @blp.response(200)
+    @blp.doc(responses={"200": IMPACT_RESPONSE})
     def get(self, args: dict[str, Any]) -> Any:
         """The impact report: in full for hosts of the places and admins; for anyone else
         the open figures per month, each below the minimum count left out."""
         scope, full = scope_for(
             current_actor(), tuple(args.get("place", ())), tuple(args.get("neighbourhood", ()))
         )
-        if full:
-            return impact_json(impact_report(scope, args["from_"], args["to"]))
-        return open_figures(scope, args["from_"], args["to"])
+        if not full and args["format"] != "json":
+            raise Forbidden(
+                "The PDF and the spreadsheet are the full report: for hosts and admins.",
+                code="not_a_host",
+            )
+        if not full:
+            return open_figures(scope, args["from_"], args["to"])
+        report = impact_report(scope, args["from_"], args["to"])
+        if args["format"] != "json":
+            from booking.web.report_downloads import report_download
+
+            return report_download(report, args["format"])
+        return impact_json(report)

@@ -102,3 +102,8 @@ class ImpactQuerySchema(Schema):
     to = Day(required=True)
     place = Ids(metadata={"description": "repeat for any of several"})
     neighbourhood = Ids(metadata={"description": "repeat for any of several"})
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "pdf", "xlsx"]),
+        metadata={"description": "pdf and xlsx: the full report only (hosts, admins)"},
+    )

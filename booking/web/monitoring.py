@@ -33,19 +33,8 @@ from booking.web.forms import (
     MonitoringForm,
 )
 from booking.web.hosting import _host
-from booking.web.report_files import (
-    CHARTS,
-    chart_svg,
-    chart_title,
-    charts_of,
-    data_uri,
-    group_rows,
-    initiative_rows,
-    month_rows,
-    report_pdf,
-    report_xlsx,
-    summary_rows,
-)
+from booking.web.report_downloads import report_context, report_download
+from booking.web.report_files import CHARTS, chart_svg, data_uri, report_pdf
 from booking.web.spam_guard import form_stamp, looks_automated
 from booking.web.views import bp
 
@@ -224,20 +213,6 @@ def _report(place: Place) -> Any:
     return impact_report(Scope(place_ids=(place.id,)), first, last)
 
 
-def _report_context(place: Place, report: Any) -> dict[str, Any]:
-    headers, months = month_rows(report)
-    return {
-        "place": place,
-        "report": report,
-        "summary": summary_rows(report),
-        "month_headers": headers,
-        "months": months,
-        "groups": group_rows(report.figures),
-        "initiatives": initiative_rows(report.figures),
-        "charts": [(name, chart_title(name)) for name in charts_of(report)],
-    }
-
-
 @bp.get("/beheer/<string(maxlength=80):slug>/rapport")
 def host_report(slug: str) -> Any:
     """The report a funder reads at a glance; `?formaat=pdf` or `xlsx` downloads it."""
@@ -250,27 +225,16 @@ def host_report(slug: str) -> Any:
     except DomainError as error:
         flash(page_message(error))
         return redirect(url_for("web.host_report", slug=place.slug), code=303)
-    name = f"rapport-{place.slug}-{report.first:%Y%m%d}-{report.last:%Y%m%d}"
-    if request.args.get("formaat") == "xlsx":
-        return current_app.response_class(
-            report_xlsx(report, _("Report of %(place)s", place=place.name)),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-        )
-    context = _report_context(place, report)
-    if request.args.get("formaat") == "pdf":
-        svgs = {chart: data_uri(chart_svg(report, chart)) for chart, _title in context["charts"]}
-        html = render_template("web/report_print.html", svgs=svgs, **context)
-        return current_app.response_class(
-            report_pdf(html),
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
-        )
+    if request.args.get("formaat") in ("pdf", "xlsx"):
+        name = f"rapport-{place.slug}-{report.first:%Y%m%d}-{report.last:%Y%m%d}"
+        return report_download(report, request.args["formaat"], name)
     settings = place.monitoring_settings
     form = MonitoringForm(
         formdata=None, aanwezigheid=settings["attendance"], feedback=settings["feedback"]
     )
-    return render_template("web/report.html", monitoring_form=form, **context)
+    return render_template(
+        "web/report.html", place=place, monitoring_form=form, **report_context(report)
+    )
 
 
 @bp.get("/beheer/<string(maxlength=80):slug>/rapport/<any(" + ",".join(CHARTS) + "):chart>.svg")

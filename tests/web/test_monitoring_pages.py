@@ -282,6 +282,21 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     assert f"/plekken/{slug}/hoe-was-het".encode() in poster.data
     printed = client.get(f"/beheer/{slug}/poster?formaat=pdf")
     assert printed.data.startswith(b"%PDF")
+    # Admins download the same for a neighbourhood through the API; anyone else may not.
+    admin = m.make.account(admin=True)
+    api = f"/api/v1/reports/impact?from={WEEK[0]}&to={WEEK[6]}&neighbourhood={data['north']}"
+    wide = m.client.get(f"{api}&format=xlsx", headers={**admin.headers, "Accept-Language": "nl"})
+    assert wide.status_code == 200 and wide.mimetype.endswith("spreadsheetml.sheet")
+    rows = {
+        r[0]: r[1:]
+        for r in load_workbook(io.BytesIO(wide.data))["Samenvatting"].iter_rows(values_only=True)
+        if r and r[0]
+    }
+    assert rows["Bezoekers"][:2] == (16, 0)
+    printed = m.client.get(f"{api}&format=pdf", headers=admin.headers)
+    assert printed.status_code == 200 and printed.data.startswith(b"%PDF")
+    refused = m.client.get(f"{api}&format=pdf")
+    assert refused.status_code == 403 and refused.json["code"] == "not_a_host"
     # Someone else is refused.
     other = m.app.test_client()
     _sign_in(m, other, "vreemde@example.nl")
