@@ -46,11 +46,11 @@ def outbox_share(url: str, count: int) -> tuple[float, float]:
     """Bookings per second with the outbox, and with emit switched off (interleaved halves)."""
     from booking import create_app
     from booking.services.booking import bookings
-    from booking.services.notify import outbox
+    from booking.services.outbox import events
 
     rooms, tokens, _place = prepare(url, 1)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
-    real_emit, real_insert = outbox.emit, bookings.insert_booking
+    real_emit, real_insert = events.emit, bookings.insert_booking
 
     def insert_without_event(*args: Any) -> None:
         # A new booking writes its event in the same statement as its rows: leave it out.
@@ -64,12 +64,12 @@ def outbox_share(url: str, count: int) -> tuple[float, float]:
         if round_no % 2 == 0:
             with_outbox.append(_bookings_per_second(app, rooms, tokens[0], count // 2, offset))
         else:
-            outbox.emit = lambda *args, **kwargs: None  # type: ignore[assignment]
+            events.emit = lambda *args, **kwargs: None  # type: ignore[assignment]
             bookings.insert_booking = insert_without_event  # type: ignore[assignment]
             try:
                 without.append(_bookings_per_second(app, rooms, tokens[0], count // 2, offset))
             finally:
-                outbox.emit = real_emit  # type: ignore[assignment]
+                events.emit = real_emit  # type: ignore[assignment]
                 bookings.insert_booking = real_insert  # type: ignore[assignment]
     return statistics.median(with_outbox), statistics.median(without)
 

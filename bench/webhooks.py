@@ -38,7 +38,7 @@ def main() -> None:
     from booking import create_app
     from booking.extensions import db
     from booking.models import Account, OutboxEvent, WebhookSubscription
-    from booking.services.notify.webhooks import encrypt_secret, new_secret
+    from booking.services.outbox.subscriptions import encrypt_secret, new_secret
 
     with postgres_database() as url, receiver() as hook:
         migrate(url)

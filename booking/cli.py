@@ -78,7 +78,7 @@ def worker_command(once: bool, poll: float) -> None:
 
     from flask import current_app
 
-    from booking.notify.worker import run_forever, run_once
+    from booking.delivery.worker import run_forever, run_once
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     stop = threading.Event()
@@ -103,7 +103,7 @@ def outbox_group() -> None:
 @with_appcontext
 def outbox_status_command() -> None:
     """How many messages wait, were delivered, or failed; and events not yet dispatched."""
-    from booking.services.notify.outbox_admin import counts, latest_failures
+    from booking.services.outbox.status import counts, latest_failures
 
     for key, value in counts().items():
         click.echo(f"{key}: {value}")

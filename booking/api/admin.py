@@ -9,7 +9,7 @@ from flask_smorest.pagination import PaginationParameters
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
 from booking.schemas.outbox import OutboxMessageSchema, OutboxQuerySchema
-from booking.services.notify import outbox_admin
+from booking.services.outbox import status as outbox_status
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Administration")
 
@@ -22,7 +22,7 @@ class Outbox(View):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """Messages not delivered yet, or failed after 24 hours of retries (admin)."""
-        items, total = outbox_admin.list_messages(
+        items, total = outbox_status.list_messages(
             current_actor(),
             args.get("status"),
             pagination_parameters.page,

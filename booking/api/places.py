@@ -25,8 +25,8 @@ from booking.schemas.place import (
     RoomCreateSchema,
     RoomSchema,
 )
-from booking.services import places, rooms
-from booking.services.calendar import closures
+from booking.services import closures, places, rooms
+from booking.services.calendar.closures import opening_hours_by_day
 
 blp = Blueprint(
     "places", __name__, url_prefix="/api/v1", description="Places, rooms, closures, opening hours"
@@ -179,7 +179,7 @@ class PlaceOpeningHours(View):
     @blp.response(200, OpeningDaySchema(many=True))
     def get(self, args: dict[str, Any], place_id: int) -> Any:
         """Opening hours resolved per date (holidays, room override and closures applied)."""
-        place, days = closures.opening_hours_by_day(
+        place, days = opening_hours_by_day(
             place_id, args.get("from_"), args.get("to"), args.get("room")
         )
         zone = place.zone

@@ -15,7 +15,7 @@ from booking.schemas.webhook import (
     WebhookSchema,
     WebhookWithSecretSchema,
 )
-from booking.services.notify import webhooks
+from booking.services.outbox import subscriptions
 
 blp = Blueprint("webhooks", __name__, url_prefix="/api/v1", description="Partner webhooks")
 
@@ -26,14 +26,14 @@ class Webhooks(View):
     @blp.response(200, WebhookSchema(many=True))
     def get(self) -> Any:
         """Your webhook subscriptions."""
-        return webhooks.list_own(current_actor())
+        return subscriptions.list_own(current_actor())
 
     @blp.doc(**SECURED)
     @blp.arguments(WebhookCreateSchema)
     @blp.response(201, WebhookWithSecretSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Subscribe a URL to events; the signing secret is shown only in this response."""
-        subscription, secret = webhooks.create(current_actor(), data)
+        subscription, secret = subscriptions.create(current_actor(), data)
         subscription.secret = secret  # type: ignore[attr-defined]
         return subscription
 
@@ -44,14 +44,14 @@ class WebhookById(View):
     @blp.response(200, WebhookSchema)
     def get(self, webhook_id: int) -> Any:
         """One of your subscriptions."""
-        return webhooks.owned(current_actor(), webhook_id)
+        return subscriptions.owned(current_actor(), webhook_id)
 
     @blp.doc(**SECURED)
     @blp.arguments(WebhookChangeSchema(partial=True))
     @blp.response(200, WebhookWithSecretSchema)
     def patch(self, data: dict[str, Any], webhook_id: int) -> Any:
         """Change events, filters, URL or `enabled`; `rotate_secret: true` answers a new secret."""
-        subscription, secret = webhooks.update(current_actor(), webhook_id, data)
+        subscription, secret = subscriptions.update(current_actor(), webhook_id, data)
         subscription.secret = secret  # type: ignore[attr-defined]
         return subscription
 
@@ -59,7 +59,7 @@ class WebhookById(View):
     @blp.response(204)
     def delete(self, webhook_id: int) -> None:
         """Unsubscribe."""
-        webhooks.delete(current_actor(), webhook_id)
+        subscriptions.delete(current_actor(), webhook_id)
 
 
 @blp.route("/webhooks/<id:webhook_id>/test")
@@ -68,7 +68,7 @@ class WebhookTest(View):
     @blp.response(202)
     def post(self, webhook_id: int) -> None:
         """Send a `webhook.test` event to this subscription."""
-        webhooks.send_test(current_actor(), webhook_id)
+        subscriptions.send_test(current_actor(), webhook_id)
 
 
 @blp.route("/webhooks/<id:webhook_id>/deliveries")
@@ -78,7 +78,7 @@ class WebhookDeliveries(View):
     @blp.paginate()
     def get(self, pagination_parameters: PaginationParameters, webhook_id: int) -> Any:
         """Deliveries of this subscription, newest first, with their last answer."""
-        items, total = webhooks.deliveries(
+        items, total = subscriptions.deliveries(
             current_actor(), webhook_id, pagination_parameters.page, pagination_parameters.page_size
         )
         pagination_parameters.item_count = total
@@ -91,4 +91,4 @@ class RetryDelivery(View):
     @blp.response(202, DeliverySchema)
     def post(self, webhook_id: int, delivery_id: int) -> Any:
         """Deliver one message again now, a failed one too."""
-        return webhooks.retry(current_actor(), webhook_id, delivery_id)
+        return subscriptions.retry(current_actor(), webhook_id, delivery_id)

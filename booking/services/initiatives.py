@@ -18,7 +18,7 @@ from booking.models.outbox import PARTNER_INVITED
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.booking.booking_access import RedactedBooking, present
 from booking.services.common import fetch_page, get_or_404, list_contains_any, text_matches
-from booking.services.notify import outbox
+from booking.services.outbox import events
 from booking.services.places import check_neighbourhood
 
 MAX_PARTNERS = 20
@@ -125,7 +125,7 @@ def _invite(actor: Actor, initiative: Initiative, partner_ids: list[int]) -> Non
                 initiative_id=initiative.id, account_id=account_id, created_at=now
             )
         )
-        outbox.emit(
+        events.emit(
             PARTNER_INVITED,
             {
                 "initiative_id": initiative.id,
@@ -288,7 +288,7 @@ def transition(
     if outcome:
         initiative.outcome = outcome
     db.session.flush()
-    outbox.emit(
+    events.emit(
         "initiative.transitioned",
         {
             "initiative_id": initiative.id,

@@ -14,7 +14,7 @@ from booking.extensions import db
 from booking.models import Account, ApiToken, SignInCode, utcnow
 from booking.models.outbox import SIGN_IN_LINK
 from booking.services.accounts import normalise_email
-from booking.services.notify import outbox
+from booking.services.outbox import events
 from booking.services.privacy.sealing import MAILED_CODES, seal
 from booking.services.tokens import entitled_scopes, issue_token
 
@@ -44,7 +44,7 @@ def request_link(email: str) -> None:
         )
     )
     account = db.session.scalar(select(Account).where(Account.email == email))
-    outbox.emit(
+    events.emit(
         SIGN_IN_LINK,
         {
             "email": email,

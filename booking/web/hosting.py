@@ -18,11 +18,10 @@ from booking.errors import DomainError
 from booking.models import Booking, Place, utcnow
 from booking.models.booking import CONFIRMED, PENDING
 from booking.page_texts import page_message
-from booking.services import places, reports
+from booking.services import closures, places, reports
 from booking.services.authorization import Actor, require_place_manager
 from booking.services.booking import bookings, series
 from booking.services.booking.booking_access import BookingFilter
-from booking.services.calendar import closures
 from booking.services.calendar.weekly_hours import (
     MAX_SPANS,
     WeeklyHours,

@@ -13,6 +13,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
 from booking.api.base import unit_of_work
+from booking.delivery.mail import UNCAPPED
 from booking.errors import DomainError
 from booking.extensions import limiter
 from booking.feeds.links import subscribe_links
@@ -20,7 +21,6 @@ from booking.feeds.render import FeedInfo, render_feed
 from booking.feeds.sources import involved_event
 from booking.models import Booking, utcnow
 from booking.models.booking import CONFIRMED, PENDING
-from booking.notify.mail import UNCAPPED
 from booking.page_texts import page_message
 from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit, mail_was_sent
 from booking.services import accounts, feed_tokens, initiatives, sign_in

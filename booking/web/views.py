@@ -19,7 +19,7 @@ from booking.models.initiative import INITIATIVE_STATUSES, RUNNING, TRANSITIONS,
 from booking.schemas.place import PLACE_KINDS
 from booking.services import activity_pages, initiatives, neighbourhoods, places
 from booking.services.authorization import Actor
-from booking.services.calendar import closures
+from booking.services.calendar.closures import opening_hours_by_day
 from booking.services.privacy.retention import Retention
 from booking.services.search.availability import AvailabilityFilter, by_place, find_availability
 from booking.web.formatting import locale
@@ -134,7 +134,7 @@ def place_page(slug: str) -> str:
     place = places.get_place_by_slug(slug)
     now = utcnow()
     today = now.astimezone(place.zone).date()
-    _place, week = closures.opening_hours_by_day(place.id, today, today + timedelta(days=6))
+    _place, week = opening_hours_by_day(place.id, today, today + timedelta(days=6))
     slots = find_availability(
         AvailabilityFilter(
             from_=today,

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from booking.delivery.recipients import recipients
 from booking.extensions import db
 from booking.models import Booking, OutboxEvent, utcnow
-from booking.notify.recipients import recipients
 from booking.transfer import export_all
 from tests.booking_helpers import book, local, upcoming
 from tests.factories import Caller

@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from booking.services.notify.webhooks import refusal
+from booking.services.outbox.subscriptions import refusal
 
 # (an address in the block, the block as the registry names it, may a webhook go there?)
 IPV4_REGISTRY = [

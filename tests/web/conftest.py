@@ -1,5 +1,5 @@
 """The page tests share the mailing app of the notification tests (a real SMTP server)."""
 
-from tests.notify.conftest import MailingApp, mailing
+from tests.delivery.conftest import MailingApp, mailing
 
 __all__ = ["MailingApp", "mailing"]

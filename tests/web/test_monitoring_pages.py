@@ -22,9 +22,9 @@ from booking.models import Booking
 from booking.web.spam_guard import form_stamp
 from tests.api.test_monitoring import WEEK, _past_booking, _report_data
 from tests.conftest import discard_app, make_test_app
+from tests.delivery.conftest import MailingApp
+from tests.delivery.mailed_calendars import check_mailed_calendars
 from tests.factories import Factory
-from tests.notify.conftest import MailingApp
-from tests.notify.mailed_calendars import check_mailed_calendars
 from tests.smtp import smtp_server
 from tests.web.test_asking import _csrf, _link
 from tests.web.test_signed_in import _sign_in

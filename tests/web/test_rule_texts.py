@@ -57,8 +57,8 @@ def test_a_refused_move_says_why_in_dutch(mailing: MailingApp) -> None:
     _sign_in(m, client, "verzetter@example.nl")
     token = m.client.post("/api/v1/auth/email-link", json={"email": "verzetter@example.nl"})
     assert token.status_code == 202
+    from tests.delivery.test_sign_in import mailed_code
     from tests.factories import Caller
-    from tests.notify.test_sign_in import mailed_code
 
     m.deliver()
     code = mailed_code(

@@ -17,7 +17,7 @@ from booking.models.booking import ACTIVE_STATUSES
 from booking.services.authorization import Actor
 from booking.services.calendar.intervals import Interval, merge
 from booking.services.calendar.opening_hours import open_intervals
-from booking.services.notify import outbox
+from booking.services.outbox import events
 from booking.services.rooms import atom_ids
 
 
@@ -119,7 +119,7 @@ def answer_change(
 ) -> list[dict[str, Any]]:
     """After new hours or a room taken out: cancel what they hit (bookers are told) or leave
     it (the hosts are told); the summaries for the answer either way."""
-    summaries = settle(actor, hit, cancel_them, CHANGE_REASONS[what], outbox.BY_HOST)
+    summaries = settle(actor, hit, cancel_them, CHANGE_REASONS[what], events.BY_HOST)
     if not cancel_them:
         _tell_hosts(place, what, hit, actor)
     return summaries
@@ -129,12 +129,12 @@ def _tell_hosts(place: Place, what: str, bookings: list[Booking], actor: Actor) 
     """The hosts hear of bookings a change left standing outside what is now possible."""
     if not bookings:
         return
-    outbox.emit(
-        outbox.AFFECTED_BY_CHANGE,
+    events.emit(
+        events.AFFECTED_BY_CHANGE,
         {
             "place_id": place.id,
             "what": what,
-            "actor_id": outbox.actor_id(actor),
-            "affected": [outbox.booking_snapshot(booking) for booking in bookings],
+            "actor_id": events.actor_id(actor),
+            "affected": [events.booking_snapshot(booking) for booking in bookings],
         },
     )

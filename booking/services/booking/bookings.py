@@ -48,7 +48,7 @@ from booking.services.booking.slots import (
 from booking.services.booking.snapshot import SlotSnapshot, read_snapshot
 from booking.services.common import fetch_page, get_or_404
 from booking.services.initiatives import linkable_initiative
-from booking.services.notify import outbox
+from booking.services.outbox import events
 from booking.services.rooms import atom_ids, atomic_rooms
 
 # Fields of a booking that decide where and when it is, and so are re-checked on a move.
@@ -100,7 +100,7 @@ def expire_pending(now: datetime, place_id: int | None = None) -> int:
     count = 0
     for booking in db.session.scalars(stmt):
         transition(None, booking, EXPIRED, "expired", "Not confirmed before it started.")
-        outbox.booking_event("booking.expired", booking, None, by=outbox.BY_SYSTEM)
+        events.booking_event("booking.expired", booking, None, by=events.BY_SYSTEM)
         count += 1
     if count:
         db.session.flush()
@@ -276,7 +276,7 @@ def create_booking(actor: Actor, data: dict[str, Any], now: datetime | None = No
             atom_ids(room),
             occupied_until(booking.end, booking.buffer_minutes),
             history_entry(actor, "created", None, booking.status),
-            (created, outbox.booking_payload(booking, actor)),
+            (created, events.booking_payload(booking, actor)),
             written,
         ),
     )
@@ -313,7 +313,7 @@ def update_booking(
     record(booking, actor, "changed", from_status, booking.status, changes=changes)
     if moved:
         was = {key: changes[key][0] for key in ("start", "end", "room_id") if key in changes}
-        outbox.booking_event("booking.moved", booking, actor, previous=was)
+        events.booking_event("booking.moved", booking, actor, previous=was)
     return booking
 
 
@@ -399,7 +399,7 @@ def _decide(
             code="invalid_transition",
         )
     transition(actor, booking, to_status, to_status, reason)
-    outbox.booking_event(f"booking.{to_status}", booking, actor, reason)
+    events.booking_event(f"booking.{to_status}", booking, actor, reason)
     return booking
 
 
@@ -438,7 +438,7 @@ def cancel_booking(
 def cancel(actor: Actor | None, booking: Booking, reason: str, by: str | None = None) -> None:
     """Cancel one active booking, free its slot and tell whom it concerns."""
     transition(actor, booking, CANCELLED, "cancelled", reason)
-    outbox.booking_event("booking.cancelled", booking, actor, reason, by=by)
+    events.booking_event("booking.cancelled", booking, actor, reason, by=by)
 
 
 def get_booking(

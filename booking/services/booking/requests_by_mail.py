@@ -25,7 +25,7 @@ from booking.services.authorization import Actor
 from booking.services.booking.bookings import create_booking
 from booking.services.booking.series import SeriesOutcome, create_series
 from booking.services.common import get_or_404
-from booking.services.notify import outbox
+from booking.services.outbox import events
 from booking.services.privacy.sealing import MAILED_CODES, seal
 from booking.services.search.availability import AvailabilityFilter
 from booking.services.search.recurring import Pattern, RoomDates, dates_of, room_calendars
@@ -95,7 +95,7 @@ def submit(ask: SlotAsk, now: datetime | None = None) -> None:
     db.session.add(request)
     db.session.flush()
     account = db.session.scalar(select(Account).where(Account.email == email))
-    outbox.emit(
+    events.emit(
         WEB_REQUEST_LINK,
         {
             "email": email,

@@ -33,7 +33,7 @@ from booking.services.booking.recurrence import local_occurrences, parse_rrule
 from booking.services.booking.slots import flush_or_conflict, judge
 from booking.services.booking.snapshot import read_snapshot
 from booking.services.common import get_or_404
-from booking.services.notify import outbox
+from booking.services.outbox import events
 
 OVERLAP = "booking_conflict"
 
@@ -130,7 +130,7 @@ def create_series(actor: Actor, data: dict[str, Any], now: datetime | None = Non
             problems=[],
         )
     )
-    outbox.series_event("series.created", series, outcome.created, actor)
+    events.series_event("series.created", series, outcome.created, actor)
     for booking in outcome.created:
         BOOKINGS_CREATED.labels(booking.status).inc()
     return outcome
@@ -190,7 +190,7 @@ def cancel_series(
     if not any(b.status in ACTIVE_STATUSES and b.end > now for b in series.bookings):
         series.status = CANCELLED
     if cancelled:
-        outbox.series_event("series.cancelled", series, cancelled, actor, reason)
+        events.series_event("series.cancelled", series, cancelled, actor, reason)
     db.session.flush()
     return series, cancelled
 
@@ -222,7 +222,7 @@ def decide_series(
         b.status in ACTIVE_STATUSES and b.end > now for b in series.bookings
     ):
         series.status = DECLINED
-    outbox.series_event(f"series.{to_status}", series, decided, actor, reason)
+    events.series_event(f"series.{to_status}", series, decided, actor, reason)
     return series, decided
 
 

@@ -19,7 +19,7 @@ from booking.models.booking import CONFIRMED
 from booking.models.monitoring import ASK_BOOKER, ASK_HOSTS, ATTENDANCE_OFF
 from booking.services.authorization import Actor
 from booking.services.booking.booking_access import involved_booking
-from booking.services.notify.outbox import emit
+from booking.services.outbox.events import emit
 
 ATTENDANCE_ASKED = "monitoring.attendance_asked"
 MAX_COUNT = 10_000

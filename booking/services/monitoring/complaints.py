@@ -23,7 +23,7 @@ from booking.models.monitoring import (
 )
 from booking.services.authorization import Actor, require_place_manager
 from booking.services.common import get_or_404
-from booking.services.notify.outbox import emit
+from booking.services.outbox.events import emit
 from booking.text import first_forbidden_character, has_line_break
 
 TERM = timedelta(weeks=6)

@@ -175,7 +175,7 @@ def _initiatives(account: Account) -> list[dict[str, Any]]:
 
 def _mails(account: Account) -> list[dict[str, Any]]:
     """The mails sent to the account: kind, when, and the subject it had."""
-    from booking.notify.messages import subject_of
+    from booking.delivery.messages import subject_of
 
     sent = db.session.scalars(
         select(OutboxMessage)

@@ -43,7 +43,7 @@ from booking.models.outbox import (
     SIGN_IN_LINK,
     WEB_REQUEST_LINK,
 )
-from booking.services.notify.outbox import emit
+from booking.services.outbox.events import emit
 from booking.services.privacy.erasure import erase
 
 # What an event keeps once its mails are long sent: what happened, to which object, when.

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from booking.models import Base
 from booking.services.privacy.register import NOT_PERSONAL, PERSONAL
 from tests.booking_helpers import book, upcoming
-from tests.notify.conftest import MailingApp
+from tests.delivery.conftest import MailingApp
 from tests.web.test_asking import _ask, _place
 
 ROOT = Path(__file__).resolve().parents[3]

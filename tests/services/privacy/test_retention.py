@@ -11,7 +11,7 @@ from booking.extensions import db
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage, utcnow
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
-from tests.notify.conftest import MailingApp
+from tests.delivery.conftest import MailingApp
 from tests.web.test_asking import _ask
 
 

@@ -11,8 +11,8 @@ from booking.extensions import db
 from booking.models import Base
 from booking.transfer import export_all
 from tests.booking_helpers import upcoming
-from tests.notify.conftest import MailingApp
-from tests.notify.test_sign_in import mailed_code
+from tests.delivery.conftest import MailingApp
+from tests.delivery.test_sign_in import mailed_code
 from tests.web.test_asking import _ask, _link, _place
 
 

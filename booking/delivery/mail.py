@@ -13,12 +13,12 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from booking.delivery.messages import compose
+from booking.delivery.recipients import Recipient
 from booking.extensions import db
 from booking.feeds.render import FeedEvent, FeedInfo, render_feed
 from booking.feeds.sources import involved_event, uid_domain
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage
-from booking.notify.messages import compose
-from booking.notify.recipients import Recipient
 from booking.text import one_line
 
 # Bookings whose place in the recipient's calendar changes: the mail carries the event.

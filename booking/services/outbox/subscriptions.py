@@ -24,7 +24,7 @@ from booking.models import Initiative, OutboxMessage, Place, WebhookSubscription
 from booking.models.outbox import MESSAGE_PENDING, WEBHOOK_TEST
 from booking.services.authorization import Actor, require_scope
 from booking.services.common import fetch_page
-from booking.services.notify import outbox
+from booking.services.outbox import events
 from booking.services.privacy.sealing import WEBHOOK_SECRETS, seal, unseal
 
 MAX_SUBSCRIPTIONS_PER_ACCOUNT = 20
@@ -275,7 +275,7 @@ def delete(actor: Actor, subscription_id: int) -> None:
 def send_test(actor: Actor, subscription_id: int) -> None:
     """Queue a `webhook.test` event for this subscription only."""
     subscription = owned(actor, subscription_id)
-    outbox.emit(WEBHOOK_TEST, {"subscription_id": subscription.id, "message": "ping"})
+    events.emit(WEBHOOK_TEST, {"subscription_id": subscription.id, "message": "ping"})
 
 
 def deliveries(

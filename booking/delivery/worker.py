@@ -26,6 +26,11 @@ from flask import Flask
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import DBAPIError
 
+from booking.delivery import webhooks
+from booking.delivery.mail import build
+from booking.delivery.recipients import recipients
+from booking.delivery.transport import Transport, transport_for
+from booking.delivery.webhooks import subscriptions_for
 from booking.extensions import db
 from booking.models import OutboxEvent, OutboxMessage, WebhookSubscription, utcnow
 from booking.models.outbox import (
@@ -36,12 +41,7 @@ from booking.models.outbox import (
     WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
 )
-from booking.notify import webhooks
-from booking.notify.mail import build
-from booking.notify.recipients import recipients
-from booking.notify.transport import Transport, transport_for
-from booking.notify.webhooks import subscriptions_for
-from booking.services.notify.outbox import emit
+from booking.services.outbox.events import emit
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from booking.delivery.monitoring_mails import monitoring_mail
+from booking.delivery.recipients import ASKER, BOOKER, HOST, MONITORING_MAILS, Recipient
 from booking.extensions import db
 from booking.i18n import when_of
 from booking.models import Account, Initiative, Place, Room
@@ -24,10 +26,8 @@ from booking.models.outbox import (
     WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
 )
-from booking.notify.monitoring_mails import monitoring_mail
-from booking.notify.recipients import ASKER, BOOKER, HOST, MONITORING_MAILS, Recipient
 from booking.services.booking.decision_links import Decision, decision_token, request_version
-from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_BOOKER, BY_CLOSURE
+from booking.services.outbox.events import AFFECTED_BY_CHANGE, BY_BOOKER, BY_CLOSURE
 from booking.services.privacy.sealing import MAILED_CODES, unseal
 
 

@@ -14,14 +14,14 @@ from flask import Flask
 from sqlalchemy import select, update
 from standardwebhooks.webhooks import Webhook
 
+from booking.delivery.webhooks import retry_wait
 from booking.extensions import db
 from booking.models import WebhookSubscription
-from booking.notify.webhooks import retry_wait
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
 from tests.conftest import discard_app, make_test_app
+from tests.delivery.conftest import MailingApp
 from tests.factories import Caller
-from tests.notify.conftest import MailingApp
 from tests.receiver import Receiver, receiver
 
 

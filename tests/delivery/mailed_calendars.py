@@ -51,7 +51,7 @@ def check_mailed_calendars(app: Flask, mails: list[EmailMessage]) -> int:
             path.write_bytes(raw)
             paths.append(str(path))
         read = subprocess.run(
-            [node, str(ROOT / "tests" / "notify" / "parse_mailed.mjs"), *paths],
+            [node, str(ROOT / "tests" / "delivery" / "parse_mailed.mjs"), *paths],
             capture_output=True,
             text=True,
             check=False,

@@ -12,9 +12,9 @@ from booking.extensions import db
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage
 from booking.models.outbox import SIGN_IN_LINK
 from booking.services.booking.policy import DEFAULT_POLICY
-from booking.services.notify.outbox import emit
+from booking.services.outbox.events import emit
 from tests.booking_helpers import book, local, upcoming
-from tests.notify.conftest import MailingApp
+from tests.delivery.conftest import MailingApp
 
 
 def _calendar_part(mail: EmailMessage) -> EmailMessage:

@@ -19,8 +19,8 @@ from booking.extensions import db
 from booking.models import OutboxMessage
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
+from tests.delivery.conftest import MailingApp
 from tests.gunicorn import BIN, ROOT
-from tests.notify.conftest import MailingApp
 from tests.receiver import receiver
 
 

@@ -34,7 +34,7 @@ from booking.models.outbox import WEBHOOK_EVENT_TYPES, WEBHOOK_TEST
 from booking.services.authorization import Actor
 from booking.services.booking.booking_access import present
 from booking.services.booking.series import get_series
-from booking.services.notify.webhooks import decrypt_secret, resolve_target
+from booking.services.outbox.subscriptions import decrypt_secret, resolve_target
 from booking.services.tokens import entitled_scopes
 
 TIMEOUT_SECONDS = 5

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from booking.delivery.worker import backoff
 from booking.extensions import db
 from booking.models import OutboxMessage
-from booking.notify.worker import backoff
 from tests.booking_helpers import book, upcoming
+from tests.delivery.conftest import MailingApp
 from tests.gunicorn import BIN, ROOT
-from tests.notify.conftest import MailingApp
 
 
 def messages(m: MailingApp) -> list[OutboxMessage]:

@@ -14,8 +14,8 @@ from booking.extensions import db
 from booking.models import Account, OutboxEvent, Place
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, local, upcoming
+from tests.delivery.conftest import MailingApp
 from tests.factories import Caller
-from tests.notify.conftest import MailingApp
 
 
 def approving_place(m: MailingApp, **policy: Any) -> tuple[int, int, Caller, Caller]:

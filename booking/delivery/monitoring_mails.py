@@ -8,10 +8,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from booking.delivery.recipients import FILER, ORGANISATION, Recipient
 from booking.extensions import db
 from booking.i18n import when_of
 from booking.models import Complaint, Place
-from booking.notify.recipients import FILER, ORGANISATION, Recipient
 from booking.services.monitoring.attendance import ATTENDANCE_ASKED, attendance_token
 from booking.services.monitoring.complaints import (
     COMPLAINT_ANSWERED,
@@ -33,7 +33,7 @@ def monitoring_mail(
     kind: str, payload: dict[str, Any], recipient: Recipient, place: Place, locale: str
 ) -> Any:
     """The content of one monitoring mail (a `MailContent`)."""
-    from booking.notify.messages import MailContent
+    from booking.delivery.messages import MailContent
 
     if kind == ATTENDANCE_ASKED:
         link = f"{_base_url()}/aanwezig/" + attendance_token(

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from booking.extensions import db
 from booking.models import OutboxEvent, SignInCode
-from tests.notify.conftest import MailingApp
+from tests.delivery.conftest import MailingApp
 from tests.smtp import Mailbox
 
 

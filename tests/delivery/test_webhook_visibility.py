@@ -16,8 +16,8 @@ from booking.models import OutboxEvent
 from booking.models.outbox import EVENT_TYPES
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, local, upcoming
+from tests.delivery.conftest import MailingApp
 from tests.factories import Caller
-from tests.notify.conftest import MailingApp
 from tests.receiver import Receiver, receiver
 
 RELATIONS = ("own", "host", "initiator", "partner", "unrelated", "admin")

@@ -26,7 +26,7 @@ from booking.services.monitoring.complaints import (
     COMPLAINT_REMINDER,
     organisation_contact,
 )
-from booking.services.notify.outbox import AFFECTED_BY_CHANGE, BY_BOOKER
+from booking.services.outbox.events import AFFECTED_BY_CHANGE, BY_BOOKER
 
 MONITORING_MAILS = (ATTENDANCE_ASKED, *COMPLAINT_MAILS)
 

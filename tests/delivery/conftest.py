@@ -11,12 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from booking.delivery.worker import Round, run_once
 from booking.extensions import db
 from booking.models import OutboxMessage
-from booking.notify.worker import Round, run_once
 from tests.conftest import discard_app, make_test_app
+from tests.delivery.mailed_calendars import check_mailed_calendars
 from tests.factories import Factory
-from tests.notify.mailed_calendars import check_mailed_calendars
 from tests.smtp import Mailbox, smtp_server
 
 
