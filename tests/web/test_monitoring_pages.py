@@ -103,6 +103,16 @@ def test_the_morning_after_mail_asks_how_many_came(mailing: MailingApp) -> None:
     shown = m.client.get(f"/api/v1/bookings/{booking}").json["attendance"]
     assert shown["count"] == 9 and shown["first_time"] == 2
     assert client.get(link[:-6] + "xxxxxx").status_code == 404  # a forged link
+    # A blocked account's link no longer records anything.
+    admin = m.make.account(admin=True)
+    blocked = m.client.patch(
+        f"/api/v1/accounts/{booker.id}", json={"blocked": True}, headers=admin.headers
+    )
+    assert blocked.status_code == 200
+    page = client.get(link).get_data(as_text=True)
+    again = client.post(link, data={"csrf_token": _csrf(page), "aantal": "3"})
+    assert again.status_code == 422
+    assert m.client.get(f"/api/v1/bookings/{booking}").json["attendance"]["count"] == 9
 
 
 def test_feedback_behind_the_spam_guard(mailing: MailingApp) -> None:

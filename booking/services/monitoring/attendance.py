@@ -121,7 +121,7 @@ def record_by_link(token: str, data: dict[str, Any], now: datetime | None = None
     link = read_attendance_token(token)
     booking = db.session.get(Booking, link.booking_id)
     account = db.session.get(Account, link.account_id)
-    if booking is None or account is None or account.erased_at is not None:
+    if booking is None or account is None or account.erased_at or account.blocked_at:
         raise NotFound("This attendance link is not valid (any more).", code="link_not_valid")
     hosting = db.session.get(PlaceHost, (booking.place_id, account.id))
     allowed = account.id == booking.booked_by_id or hosting is not None
