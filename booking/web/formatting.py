@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -142,6 +142,16 @@ def complaint_status(code: str) -> str:
     return str(COMPLAINT_STATUSES.get(code, code))
 
 
+def number(value: float | int | str | None) -> str:
+    """A figure the way the page's language writes it: 3.758,5 in Dutch; '' stays ''."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    pattern = "#,##0" if isinstance(value, int) else "#,##0.0"
+    return format_decimal(value, pattern, locale=locale())
+
+
 def percent(fraction: float) -> str:
     """0.452 as '45,2%' in Dutch, '45.2%' in English."""
     return format_percent(fraction, "0.0%", locale=locale())
@@ -162,6 +172,7 @@ def install(app: Flask) -> None:
         "facilities": facilities,
         "page_message": page_message,
         "percent": percent,
+        "number": number,
         "complaint_kind": complaint_kind,
         "complaint_status": complaint_status,
     }

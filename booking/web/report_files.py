@@ -68,6 +68,9 @@ def chart_svg(report: ImpactReport, name: str) -> str:
         "title": chart_title(name),
         "legend_at_bottom": True,
         "print_values": False,
+        "truncate_label": -1,
+        "x_label_rotation": 30 if len(labels) > 6 else 0,
+        "no_data_text": _("No figures yet"),
     }
     if name == "gebruik":
         chart = pygal.Bar(**common)

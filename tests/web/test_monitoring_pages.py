@@ -256,7 +256,7 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     page = client.get(url)
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Bezoekers" in text and "<td>16</td>" in text and "<td>56.0</td>" in text
+    assert "Bezoekers" in text and "<td>16</td>" in text and "<td>56,0</td>" in text
     charts = re.findall(r'<img src="(/beheer/[^"]+\.svg[^"]*)"', text)
     assert len(charts) == 3
     for chart in charts:
@@ -272,7 +272,7 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     visitors = next(line for line in plain.splitlines() if line.strip().startswith("Bezoekers"))
     assert visitors.split()[1:] == ["16", "0"]
     hours = next(line for line in plain.splitlines() if line.strip().startswith("Open uren"))
-    assert hours.split()[2:] == ["56.0", "56.0"]
+    assert hours.split()[2:] == ["56,0", "56,0"]
     sheet = client.get(f"{url}&formaat=xlsx")
     book = load_workbook(io.BytesIO(sheet.data))
     assert book.sheetnames == ["Samenvatting", "Per maand", "Doelgroepen", "Initiatieven"]
