@@ -572,11 +572,25 @@ def test_monitoring_pages_for_a_host_and_a_visitor(
     _submit(browser, "Versturen")
     wait_for(lambda: "we hebben het ontvangen" in browser.page_source)
     _check(browser, "monitoring-complaint-sent")
-    # The attendance page of the morning-after link (signed as the worker signs it).
-    listed = _api_get(site, f"/bookings?place={place['id']}&page_size=100")
-    booking = next(b for b in listed if b.get("title"))
+    # The attendance page of the morning-after link (signed as the worker signs it), for a
+    # booking of this test's own.
+    made = _api(site, "POST", "/accounts", {"name": "Jan", "email": "jan@example.nl"})
+    room = _api_get(site, f"/places/{place['id']}/rooms")[0]["id"]
+    monday = _next_weekday(0, weeks=3)
+    booked = _api(
+        site,
+        "POST",
+        "/bookings",
+        {
+            "room_id": room,
+            "start": f"{monday.isoformat()}T10:00:00+01:00",
+            "end": f"{monday.isoformat()}T11:00:00+01:00",
+            "title": "Buurtlunch",
+        },
+        made["token"],
+    )
     token = URLSafeTimedSerializer(TEST_SECRET, salt="wijkruimte.attendance").dumps(
-        [booking["id"], booking["booked_by"]]
+        [booked["id"], made["account"]["id"]]
     )
     browser.get(f"{site.base}/aanwezig/{token}?lang=nl")
     assert "Hoeveel mensen kwamen er?" in browser.page_source
