@@ -96,14 +96,14 @@ run: install pdf
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## test: the whole suite on SQLite, and on PostgreSQL when one is reachable (required with CI=true),
-## spread over TEST_WORKERS processes (2; each with its own databases; the browser tests
-## keep to one worker each)
+## a file at a time on each of TEST_WORKERS processes (2; each with its own databases), so a
+## file's module-scoped servers and browser, and tests that build on each other, stay together
 TEST_WORKERS ?= 2
 test: install node_modules/.installed libical chromium pdf
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## fuzz: schemathesis against gunicorn + PostgreSQL, every operation, as admin, host, person
 ## and anonymous; 0 failures expected (FUZZ_EXAMPLES per operation and phase)

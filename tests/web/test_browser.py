@@ -19,9 +19,6 @@ from selenium.webdriver.common.keys import Keys
 from tests.gunicorn import BIN, ROOT, gunicorn
 from tests.web.browser import axe_violations, chromium, describe, screenshot, wait_for
 
-# Module-scoped servers and a browser, and tests that build on each other: one worker.
-pytestmark = pytest.mark.xdist_group("browser")
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

@@ -29,9 +29,6 @@ from tests.gunicorn import BIN, ROOT, TEST_SECRET, gunicorn
 from tests.smtp import Mailbox, smtp_server
 from tests.web.browser import axe_violations, chromium, describe, screenshot, wait_for
 
-# Module-scoped servers and a browser, and tests that build on each other: one worker.
-pytestmark = pytest.mark.xdist_group("journeys")
-
 
 class Site:
     """The served app, its environment, and the mailbox its mails arrive in."""
