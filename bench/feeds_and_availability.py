@@ -7,7 +7,9 @@
     and against a bare icalendar serialisation of the same events (a ratio);
 (c) a conditional feed request answered with 304, and a HEAD of the feed, against a read of
     the place (GET /api/v1/places/{id}), /healthz, and each other, as throughput ratios on
-    gunicorn with 4 workers.
+    gunicorn with 4 workers;
+(e) fetching every page of (a) over HTTP, grouped by room (100 rooms a page) and as the flat
+    list (1,000 intervals a page), against computing (a) once in-process (bound: 1.5).
 
     .venv/bin/python bench/feeds_and_availability.py [--backends sqlite,postgresql]
 """
@@ -273,7 +275,32 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
         )
         assert codes == {200: args.requests}, codes
         result["healthz"], result["conditional"], result["head"] = health, conditional, head
+        window = (
+            f"from={start.isoformat().replace('+00:00', 'Z')}"
+            f"&to={end.isoformat().replace('+00:00', 'Z')}"
+        )
+        result["pages_by_room"], result["pages_by_room_count"] = every_page(
+            port, f"/api/v1/availability?{window}&group=room&page_size=100"
+        )
+        result["pages_flat"], result["pages_flat_count"] = every_page(
+            port, f"/api/v1/availability?{window}&page_size=1000"
+        )
     return result
+
+
+def every_page(port: int, path: str) -> tuple[float, int]:
+    """The median time to fetch every page of a list over HTTP, and how many pages it has."""
+    import json
+
+    def fetch(page: int) -> bool:
+        status, body = request(port, "GET", f"{path}&page={page}")
+        assert status == 200, (status, body[:200])
+        return bool(json.loads(body))
+
+    pages = 1
+    while fetch(pages + 1):  # count the pages once (the timed runs fetch only those)
+        pages += 1
+    return best_of(3, lambda: [fetch(page) for page in range(1, pages + 1)]), pages
 
 
 def bare_icalendar(events: list[object]) -> bytes:
@@ -336,6 +363,14 @@ def main() -> None:
             f"{r['recurring_sql'] * 1000:.0f} ms -> ratio "
             f"{r['recurring'] / r['recurring_sql']:.1f} "
             f"(single window search above: {r['availability'] / r['sql']:.1f})"
+        )
+        print(
+            f"  (e) every page over HTTP: by room ({int(r['pages_by_room_count'])} pages of 100 "
+            f"rooms) {r['pages_by_room'] * 1000:.0f} ms, flat ({int(r['pages_flat_count'])} "
+            f"pages of 1,000) {r['pages_flat'] * 1000:.0f} ms, vs computing (a) once in-process "
+            f"{r['availability'] * 1000:.0f} ms -> ratios "
+            f"{r['pages_by_room'] / r['availability']:.1f} and "
+            f"{r['pages_flat'] / r['availability']:.1f} (bound 1.5)"
         )
         print(
             f"  (b) feed of {int(r['feed_events'])} events ({r['feed_bytes'] / 1024:.0f} KiB): "

@@ -24,6 +24,7 @@ from booking.api import (
 from booking.api.base import ProblemApi
 from booking.api.openapi import document_problems
 from booking.feeds import routes as feeds
+from booking.schemas.availability import RoomFreeTimeSchema
 
 
 def register_api(app: Flask) -> ProblemApi:
@@ -47,6 +48,8 @@ def register_api(app: Flask) -> ProblemApi:
         api.register_blueprint(module.blp)
     app.register_blueprint(health.blp)
     document_problems(api)
+    # Named in the grouped availability's oneOf, but the answer of no decorator of its own.
+    api.spec.components.schema("RoomFreeTime", schema=RoomFreeTimeSchema)
     return api
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -365,21 +366,21 @@ def _follow_up(app: Flask) -> None:
     """Monitoring's own work (booking/services/monitoring/follow_up.py), logged as counts."""
     from booking.services.monitoring.follow_up import run_follow_up
 
-    with app.app_context():
-        try:
-            counts = run_follow_up(utcnow())
-        finally:
-            db.session.remove()
-    log.info("monitoring: %s", ", ".join(f"{k} {v}" for k, v in counts.items()) or "skipped")
+    _counted_job(app, "monitoring", run_follow_up)
 
 
 def _purge(app: Flask) -> None:
     """The daily retention purge (docs/privacy.md), logged as counts only."""
     from booking.services.privacy.retention import run_purge
 
+    _counted_job(app, "privacy purge", run_purge)
+
+
+def _counted_job(app: Flask, name: str, job: Callable[[datetime], dict[str, int]]) -> None:
+    """Run a periodic job in its own app context and log what it counted (never who)."""
     with app.app_context():
         try:
-            counts = run_purge(utcnow())
+            counts = job(utcnow())
         finally:
             db.session.remove()
-    log.info("privacy purge: %s", ", ".join(f"{k} {v}" for k, v in counts.items()) or "skipped")
+    log.info("%s: %s", name, ", ".join(f"{k} {v}" for k, v in counts.items()) or "skipped")

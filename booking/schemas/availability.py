@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from booking.schemas.common import (
@@ -15,6 +17,7 @@ from booking.schemas.common import (
     WhenField,
 )
 from booking.schemas.place import PLACE_KINDS
+from booking.services.search.availability import RoomFreeTime
 from booking.services.search.recurring import REASONS
 
 
@@ -57,6 +60,13 @@ class AvailabilityQuerySchema(PlaceNeedsSchema, DayPartSchema):
     neighbourhood = Ids(metadata={"description": "repeat for any of several"})
     place = Ids(metadata={"description": "repeat for any of several"})
     room = Ids(metadata={"description": "repeat for any of several"})
+    group = fields.String(
+        validate=validate.OneOf(["room"]),
+        metadata={
+            "description": "room: one row per room (names, capacity, free intervals); a page "
+            "is page_size rooms, and only those are computed"
+        },
+    )
 
 
 class RoomAvailabilityQuerySchema(AvailabilityQuerySchema):
@@ -74,6 +84,7 @@ class RoomAvailabilityQuerySchema(AvailabilityQuerySchema):
             "accessible_toilet",
             "kind",
             "target_group",
+            "group",
         )
 
 
@@ -84,6 +95,36 @@ class FreeSlotSchema(Schema):
     place_id = fields.Integer()
     start = LocalDateTime()
     end = LocalDateTime()
+
+
+class FreeIntervalSchema(Schema):
+    """A free interval inside a room's row."""
+
+    start = LocalDateTime()
+    end = LocalDateTime()
+
+
+class RoomFreeTimeSchema(Schema):
+    """With `group=room`: one row per room, its place and room names, capacity, and its free
+    intervals (empty when it has none)."""
+
+    room_id = fields.Integer(attribute="room.id")
+    room_name = fields.String(attribute="room.name")
+    place_id = fields.Integer(attribute="room.place_id")
+    place_name = fields.String(attribute="room.place.name")
+    capacity = fields.Integer(attribute="room.capacity")
+    free = fields.List(fields.Nested(FreeIntervalSchema))
+
+
+class AvailabilityAnswerSchema(FreeSlotSchema):
+    """Free intervals; with `group=room`, rooms with their intervals (RoomFreeTime)."""
+
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        """Each row as what it is: a free interval, or a room with its intervals."""
+        rows = list(obj)
+        if rows and isinstance(rows[0], RoomFreeTime):
+            return RoomFreeTimeSchema(many=True).dump(rows)
+        return super().dump(rows, many=many)
 
 
 class FeedQuerySchema(Schema):

@@ -220,14 +220,19 @@ def host_hours(slug: str) -> Any:
     return redirect(url_for("web.host_page", slug=place.slug), code=303)
 
 
-def _period() -> tuple[date, date]:
-    today = utcnow().date()
+def asked_period(default: tuple[date, date]) -> tuple[date, date]:
+    """The page's `?van=&tot=` (local dates), or `default` when either is missing or wrong."""
     try:
         first = date.fromisoformat(request.args.get("van", "")[:10])
         last = date.fromisoformat(request.args.get("tot", "")[:10])
     except ValueError:
-        return today.replace(day=1) - timedelta(days=30), today
+        return default
     return first, last
+
+
+def _period() -> tuple[date, date]:
+    today = utcnow().date()
+    return asked_period((today.replace(day=1) - timedelta(days=30), today))
 
 
 @bp.get("/beheer/<string(maxlength=80):slug>/gebruik")

@@ -32,7 +32,7 @@ from booking.web.forms import (
     FeedbackForm,
     MonitoringForm,
 )
-from booking.web.hosting import _host
+from booking.web.hosting import _host, asked_period
 from booking.web.report_downloads import report_context, report_download
 from booking.web.report_files import CHARTS, chart_svg, data_uri, report_pdf
 from booking.web.spam_guard import form_stamp, looks_automated
@@ -195,17 +195,12 @@ def host_monitoring(slug: str) -> Any:
 
 
 def _period() -> tuple[date, date]:
-    """?van=&tot= (local dates); by default the last twelve months up to today."""
+    """By default the last twelve months up to today (from the first of a month)."""
     today = utcnow().date()
-    try:
-        first = date.fromisoformat(request.args.get("van", "")[:10])
-        last = date.fromisoformat(request.args.get("tot", "")[:10])
-    except ValueError:
-        start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-        for _month in range(10):
-            start = (start - timedelta(days=1)).replace(day=1)
-        return start, today
-    return first, last
+    start = today.replace(day=1)
+    for _month in range(11):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return asked_period((start, today))
 
 
 def _report(place: Place) -> Any:

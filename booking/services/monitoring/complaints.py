@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
@@ -22,7 +22,7 @@ from booking.models.monitoring import (
     RECEIVED,
 )
 from booking.services.authorization import Actor, require_place_manager
-from booking.services.common import get_or_404
+from booking.services.common import fetch_page, get_or_404
 from booking.services.outbox.events import emit
 from booking.text import first_forbidden_character, has_line_break
 
@@ -112,16 +112,12 @@ def list_complaints(
 ) -> tuple[list[Complaint], int]:
     """A place's complaints, open ones first, then newest (hosts and admins)."""
     require_place_manager(actor, get_or_404(Place, place_id))
-    stmt = select(Complaint).where(Complaint.place_id == place_id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(
-        stmt.order_by(
-            (Complaint.status == HANDLED).asc(), Complaint.received_at.desc(), Complaint.id
-        )
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+    stmt = (
+        select(Complaint)
+        .where(Complaint.place_id == place_id)
+        .order_by((Complaint.status == HANDLED).asc(), Complaint.received_at.desc(), Complaint.id)
     )
-    return list(rows), total
+    return fetch_page(stmt, page, page_size)
 
 
 def update_complaint(

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Booking, Feedback, Place, utcnow
 from booking.services.authorization import Actor, require_place_manager
-from booking.services.common import get_or_404
+from booking.services.common import fetch_page, get_or_404
 from booking.text import first_forbidden_character
 
 MAX_COMMENT = 1000
@@ -67,14 +67,12 @@ def list_feedback(
 ) -> tuple[list[Feedback], int]:
     """The place's feedback, newest first, hidden ones included (hosts and admins)."""
     require_place_manager(actor, get_or_404(Place, place_id))
-    stmt = select(Feedback).where(Feedback.place_id == place_id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(
-        stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+    stmt = (
+        select(Feedback)
+        .where(Feedback.place_id == place_id)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
     )
-    return list(rows), total
+    return fetch_page(stmt, page, page_size)
 
 
 def hide_feedback(actor: Actor, feedback_id: int, hidden: bool) -> Feedback:

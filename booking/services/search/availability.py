@@ -241,7 +241,8 @@ def _check_window(start: datetime, end: datetime) -> None:
         )
 
 
-def _rooms(filters: AvailabilityFilter) -> list[Room]:
+def matching_rooms(filters: AvailabilityFilter) -> list[Room]:
+    """The bookable rooms that meet the filters, in a stable order: by place, then room."""
     stmt = (
         select(Room)
         .join(Place, Room.place_id == Place.id)
@@ -262,12 +263,16 @@ def _rooms(filters: AvailabilityFilter) -> list[Room]:
     return [room for room in rooms if wanted <= set(room.facilities)]
 
 
-def find_availability(filters: AvailabilityFilter, now: datetime | None = None) -> list[FreeSlot]:
-    """Free intervals of every matching room, by place, room and time."""
+def find_availability(
+    filters: AvailabilityFilter, now: datetime | None = None, rooms: list[Room] | None = None
+) -> list[FreeSlot]:
+    """Free intervals of every matching room (or of `rooms`, matched already), by place,
+    room and time."""
     now = now or utcnow()
-    rooms = _rooms(filters)
-    if len(filters.room) == 1 and not rooms:
-        get_or_404(Room, filters.room[0])  # 404 when it does not exist; else it is not bookable
+    if rooms is None:
+        rooms = matching_rooms(filters)
+        if len(filters.room) == 1 and not rooms:
+            get_or_404(Room, filters.room[0])  # 404 when it does not exist; else not bookable
     windows = {room.place_id: _window(filters, room.zone, now) for room in rooms}
     for start, end in windows.values() or [_window(filters, ZoneInfo("UTC"), now)]:
         _check_window(start, end)
@@ -363,6 +368,28 @@ def _closures(place_ids: set[int], start: datetime, end: datetime) -> dict[int, 
     for closure in rows:
         found[closure.place_id].append(closed_span(closure))
     return found
+
+
+@dataclass(frozen=True)
+class RoomFreeTime:
+    """One row of a search grouped by room: the room (with its place) and its free slots."""
+
+    room: Room
+    free: list[FreeSlot]
+
+
+def availability_by_room(
+    filters: AvailabilityFilter, page: int, page_size: int, now: datetime | None = None
+) -> tuple[list[RoomFreeTime], int]:
+    """One page of the matching rooms, each with its free intervals, and how many rooms
+    match. Only the page's rooms are computed: fetching every page costs about one search,
+    where paging a flat list of intervals computes everything for every page."""
+    rooms = matching_rooms(filters)
+    chunk = rooms[(page - 1) * page_size : page * page_size]
+    found: dict[int, list[FreeSlot]] = defaultdict(list)
+    for slot in find_availability(filters, now, rooms=chunk):
+        found[slot.room_id].append(slot)
+    return [RoomFreeTime(room, found[room.id]) for room in chunk], len(rooms)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from booking.services.search.availability import (
     AvailabilityFilter,
     _closures,
     _occupancies,
-    _rooms,
+    matching_rooms,
     room_free_spans,
 )
 
@@ -227,7 +227,7 @@ def room_calendars(
     With `days`, free intervals are worked out only on those local days (and the night
     after each, for a span past midnight): a weekly pattern needs two days in seven.
     """
-    rooms = _rooms(filters)
+    rooms = matching_rooms(filters)
     if not rooms:
         return []
     start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
