@@ -28,24 +28,6 @@ from tests.factories import Factory
 from tests.venue import venue  # noqa: F401 - the fixture, for every test package
 
 LOCAL_POSTGRES = ("127.0.0.1", 5432)
-# The longest files start first, so the two workers finish together instead of one waiting
-# on a browser run scheduled last (file order within each is kept).
-LONGEST_FIRST = (
-    "tests/web/test_browser_journeys.py",
-    "tests/web/test_browser.py",
-    "tests/test_make_run.py",
-    "tests/delivery/test_mails.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Move the longest files to the front; the rest keep their order."""
-
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)
 
 
 def answers(address: tuple[str, int]) -> bool:
