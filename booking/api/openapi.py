@@ -17,6 +17,13 @@ from flask_smorest.utils import prepare_response
 from booking.errors import PROBLEM_MIMETYPE
 
 RATE_LIMITED_PREFIXES = ("/api/v1/bookings", "/api/v1/series", "/feeds/")
+# Anonymous writes with their own limit (BOOKING_FEEDBACK_RATE_LIMIT).
+RATE_LIMITED_ANONYMOUS = {
+    ("/api/v1/places/{place_id}/feedback", "post"),
+    ("/api/v1/places/{place_id}/complaints", "post"),
+}
+# Open to anyone, yet a 403 for some asks: the impact report's downloads need full access.
+FORBIDDEN_SOMETIMES = {("/api/v1/reports/impact", "get")}
 # flask-smorest describes the header as an object; on the wire it is JSON text.
 PAGINATION_HEADER = {
     "description": "Pagination as JSON: total, total_pages, first_page, last_page, page, "
@@ -37,7 +44,7 @@ def common_statuses(path: str, method: str, operation: dict[str, Any]) -> list[i
         statuses += [400, 413]
     if method in {"post", "patch", "put", "delete"}:
         statuses.append(409)  # the state changed underneath (a lost race, a reference)
-    if operation.get("security"):
+    if operation.get("security") or (path, method) in FORBIDDEN_SOMETIMES:
         statuses.append(403)
     if "{" in path or "requestBody" in operation:
         # An id in the address, or one a body refers to (a room, an initiative), that does
@@ -46,7 +53,11 @@ def common_statuses(path: str, method: str, operation: dict[str, Any]) -> list[i
     limited = path.startswith(RATE_LIMITED_PREFIXES) and (
         method != "get" or path.startswith("/feeds/")
     )
-    if limited or (path == "/api/v1/accounts" and method == "post"):
+    if (
+        limited
+        or (path, method) in RATE_LIMITED_ANONYMOUS
+        or (path == "/api/v1/accounts" and method == "post")
+    ):
         statuses.append(429)
     return statuses
 
