@@ -75,9 +75,6 @@ TEXTS: dict[str, Any] = {
     "invalid_attendance": _l("Give the number of people, and not more first-timers than people."),
     "activity_not_ended": _l("The activity has not ended yet. Fill in the number afterwards."),
     "no_places": _l("There are no places here. Choose another neighbourhood."),
-    "trial_in_the_past": _l(
-        "That trial would have ended already. Choose an end date from today on."
-    ),
     "initiative_ended": _l("This initiative has ended. New bookings cannot be linked to it."),
     "not_linked": _l("Only the initiator, partners and hosts may book for this initiative."),
     "outcome_required": _l("Say how it ended: continued, stopped or moved."),

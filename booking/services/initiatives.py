@@ -189,14 +189,6 @@ def reveal_invitations(actor: Actor, initiative: Initiative) -> Initiative:
 def _apply(initiative: Initiative, data: dict[str, Any]) -> None:
     if "neighbourhood_id" in data:
         check_neighbourhood(data["neighbourhood_id"])
-    ends = data.get("trial_ends_on")
-    if ends is not None and ends != initiative.trial_ends_on and ends < utcnow().date():
-        # A trial is planned ahead; one that is over is a report, not a plan.
-        raise Invalid(
-            "The trial would have ended already. Choose an end date from today on.",
-            code="trial_in_the_past",
-            errors={"trial_ends_on": ["Must be today or later."]},
-        )
     for key, value in data.items():
         setattr(initiative, key, value)
     starts, ends = initiative.trial_starts_on, initiative.trial_ends_on

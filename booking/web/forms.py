@@ -3,6 +3,7 @@ the service refuses, and a CSRF token on each."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -345,6 +346,14 @@ class InitiativeForm(FlaskForm):
     drempelvrij = BooleanField(_l("Step-free entrance needed"))
     proef_van = day_field(_l("Trial from"), required=False)
     proef_tot = day_field(_l("Trial until"), required=False)
+
+    def validate_proef_tot(self, field: Any) -> None:
+        """A trial is planned ahead: one that is over already is refused on the form (the
+        API keeps taking past trials, for records of what was tried before)."""
+        if field.data is not None and field.data < datetime.now(UTC).date():
+            raise ValidationError(
+                _l("That trial would have ended already. Choose an end date from today on.")
+            )
 
 
 class LinkForm(FlaskForm):
