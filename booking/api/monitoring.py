@@ -135,7 +135,7 @@ class ImpactReport(View):
     def get(self, args: dict[str, Any]) -> Any:
         """The impact report: in full for hosts of the places and admins; for anyone else
         the open figures per month, each below the minimum count left out."""
-        scope, full = scope_for(
+        scope, places, full = scope_for(
             current_actor(), tuple(args.get("place", ())), tuple(args.get("neighbourhood", ()))
         )
         if not full and args["format"] != "json":
@@ -144,8 +144,8 @@ class ImpactReport(View):
                 code="not_a_host",
             )
         if not full:
-            return open_figures(scope, args["from_"], args["to"])
-        report = impact_report(scope, args["from_"], args["to"])
+            return open_figures(places, args["from_"], args["to"])
+        report = impact_report(scope, args["from_"], args["to"], places)
         if args["format"] != "json":
             from booking.web.report_downloads import report_download
 

@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from booking.errors import Forbidden, Invalid
+from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import (
     Attendance,
@@ -312,10 +312,13 @@ def _a_year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def impact_report(scope: Scope, first: date, last: date) -> ImpactReport:
-    """The full report of the scope's places over [first, last] (local dates, inclusive)."""
+def impact_report(
+    scope: Scope, first: date, last: date, places: list[Place] | None = None
+) -> ImpactReport:
+    """The full report of the scope's places (loaded already, or here) over [first, last]
+    (local dates, inclusive)."""
     check_date_range(first, last, MAX_DAYS)
-    places = _places(scope)
+    places = _places(scope) if places is None else places
     ids = [place.id for place in places]
     recorded = bool(
         ids and db.session.scalar(select(func.count()).where(Attendance.place_id.in_(ids)).limit(1))
@@ -352,36 +355,28 @@ def impact_report(scope: Scope, first: date, last: date) -> ImpactReport:
 
 def scope_for(
     actor: Actor, place_ids: tuple[int, ...], neighbourhood_ids: tuple[int, ...]
-) -> tuple[Scope, bool]:
-    """The scope asked for, and whether the actor sees it in full."""
+) -> tuple[Scope, list[Place], bool]:
+    """The scope asked for, its places, and whether the actor sees them in full."""
     scope = Scope(place_ids, neighbourhood_ids)
     places = _places(scope)
-    if not place_ids and not neighbourhood_ids and not actor.is_admin:
-        # The whole installation in full is for admins; others get its open figures.
-        return scope, False
-    return scope, full_access(actor, places)
+    # The whole installation in full is for admins; others get its open figures.
+    whole = not place_ids and not neighbourhood_ids
+    full = actor.is_admin if whole else full_access(actor, places)
+    return scope, places, full
 
 
-def require_full(actor: Actor, places: list[Place]) -> None:
-    """403 unless the actor sees these places in full (host pages, downloads)."""
-    if not full_access(actor, places):
-        raise Forbidden("Only hosts of these places and admins see this report.", code="not_a_host")
-
-
-def suppressed(value: int | float | None, minimum: int | None = None) -> int | float | None:
+def suppressed(value: int | float | None) -> int | float | None:
     """A count below the minimum is left out (None), so no visitor can be singled out."""
-    below = current_app.config["SUPPRESS_BELOW"] if minimum is None else minimum
-    if value is None or value < below:
+    if value is None or value < current_app.config["SUPPRESS_BELOW"]:
         return None
     return value
 
 
-def open_figures(scope: Scope, first: date, last: date) -> dict[str, Any]:
+def open_figures(places: list[Place], first: date, last: date) -> dict[str, Any]:
     """What anyone may read: per month the activities, used hours and visitors of the
     places in scope, each below the minimum count left out (with the hours of a month whose
     activities are left out, as they would tell them)."""
     check_date_range(first, last, MAX_DAYS)
-    places = _places(scope)
     if not places:
         raise Invalid(
             "No places in this scope.",
