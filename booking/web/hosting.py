@@ -3,7 +3,9 @@ with a preview of what they do, and the usage report. Every rule is the API's.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import wraps
 from typing import Any
 
 from flask import Response as FlaskResponse
@@ -44,15 +46,22 @@ from booking.web.views import bp
 MAX_ROWS = 200
 
 
-def _host(slug: str) -> tuple[Actor, Place] | Response:
-    """The signed-in host and the place, or the way to sign in; 403 for anyone else."""
-    account = account_or_sign_in()
-    if isinstance(account, Response):
-        return account
-    actor = page_actor(account)
-    place = places.get_place_by_slug(slug)
-    require_place_manager(actor, place)
-    return actor, place
+def hosted(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A host's view of the place in its address, called with the signed-in host (as an
+    actor) and the place instead of the slug; the way to sign in for someone signed out,
+    and 403 for anyone who does not host it."""
+
+    @wraps(view)
+    def wrapper(slug: str, **kwargs: Any) -> Any:
+        account = account_or_sign_in()
+        if isinstance(account, Response):
+            return account
+        actor = page_actor(account)
+        place = places.get_place_by_slug(slug)
+        require_place_manager(actor, place)
+        return view(actor, place, **kwargs)
+
+    return wrapper
 
 
 def _render(actor: Actor, place: Place, status: int = 200, **extra: Any) -> Any:
@@ -101,21 +110,16 @@ def _render(actor: Actor, place: Place, status: int = 200, **extra: Any) -> Any:
 
 
 @bp.get("/beheer/<string(maxlength=80):slug>")
-def host_page(slug: str) -> Any:
+@hosted
+def host_page(actor: Actor, place: Place) -> Any:
     """A hosted place: requests, schedule, closures, opening hours, usage."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    return _render(*found)
+    return _render(actor, place)
 
 
 @bp.post("/beheer/<string(maxlength=80):slug>/besluit")
-def host_decide(slug: str) -> Any:
+@hosted
+def host_decide(actor: Actor, place: Place) -> Any:
     """Approve or decline one request, or every pending date of a series."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    actor, place = found
     form = HostDecisionForm()
     if not form.validate_on_submit() or not (form.boeking.data or form.reeks.data):
         raise BadRequest()
@@ -134,12 +138,9 @@ def host_decide(slug: str) -> Any:
 
 
 @bp.post("/beheer/<string(maxlength=80):slug>/sluiting")
-def host_close(slug: str) -> Any:
+@hosted
+def host_close(actor: Actor, place: Place) -> Any:
     """Close the place: first a preview of the bookings it hits, then the closure."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    actor, place = found
     form = ClosureForm()
     if not form.validate_on_submit():
         return _render(actor, place, 422, closure_form=form)
@@ -188,13 +189,10 @@ def _expression_from(form: WeekHoursForm) -> str:
 
 
 @bp.post("/beheer/<string(maxlength=80):slug>/openingstijden")
-def host_hours(slug: str) -> Any:
+@hosted
+def host_hours(actor: Actor, place: Place) -> Any:
     """New opening hours, per day or as text: first the coming four weeks and the bookings
     they leave out, then saved."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    actor, place = found
     per_day = request.form.get("bron") == "dagen"
     form: WeekHoursForm | HoursForm = WeekHoursForm() if per_day else HoursForm()
     which = "week_form" if per_day else "hours_form"
@@ -236,12 +234,9 @@ def _period() -> tuple[date, date]:
 
 
 @bp.get("/beheer/<string(maxlength=80):slug>/gebruik")
-def host_usage(slug: str) -> Any:
+@hosted
+def host_usage(actor: Actor, place: Place) -> Any:
     """The usage report of the place for a period; `?formaat=csv` downloads it."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    actor, place = found
     first, last = _period()
     report = reports.usage_report(actor, first, last, place=(place.id,))
     if request.args.get("formaat") == "csv":

@@ -13,7 +13,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as PageNotFound
-from werkzeug.wrappers import Response
 
 from booking.api.base import unit_of_work
 from booking.api.monitoring import anonymous_limit
@@ -22,6 +21,7 @@ from booking.extensions import db, limiter
 from booking.models import Booking, Place, utcnow
 from booking.page_texts import page_message
 from booking.services import places
+from booking.services.authorization import Actor
 from booking.services.monitoring import attendance, complaints, feedback
 from booking.services.monitoring.impact import Scope, impact_report
 from booking.web.forms import (
@@ -32,7 +32,7 @@ from booking.web.forms import (
     FeedbackForm,
     MonitoringForm,
 )
-from booking.web.hosting import _host, asked_period
+from booking.web.hosting import asked_period, hosted
 from booking.web.report_downloads import report_context, report_download
 from booking.web.report_files import CHARTS, chart_svg, data_uri, report_pdf
 from booking.web.spam_guard import form_stamp, looks_automated
@@ -171,12 +171,9 @@ def attendance_page(token: str) -> Any:
 
 
 @bp.post("/beheer/<string(maxlength=80):slug>/meten")
-def host_monitoring(slug: str) -> Any:
+@hosted
+def host_monitoring(actor: Actor, place: Place) -> Any:
     """Choose what the place asks: attendance after activities, and anonymous feedback."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    actor, place = found
     form = MonitoringForm()
     if not form.validate_on_submit():
         raise BadRequest()
@@ -209,12 +206,9 @@ def _report(place: Place) -> Any:
 
 
 @bp.get("/beheer/<string(maxlength=80):slug>/rapport")
-def host_report(slug: str) -> Any:
+@hosted
+def host_report(_actor: Actor, place: Place) -> Any:
     """The report a funder reads at a glance; `?formaat=pdf` or `xlsx` downloads it."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    _actor, place = found
     try:
         report = _report(place)
     except DomainError as error:
@@ -233,12 +227,9 @@ def host_report(slug: str) -> Any:
 
 
 @bp.get("/beheer/<string(maxlength=80):slug>/rapport/<any(" + ",".join(CHARTS) + "):chart>.svg")
-def host_report_chart(slug: str, chart: str) -> Any:
+@hosted
+def host_report_chart(_actor: Actor, place: Place, chart: str) -> Any:
     """One chart of the report as an SVG image."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    _actor, place = found
     svg = chart_svg(_report(place), chart)
     response = current_app.response_class(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=300"
@@ -246,12 +237,9 @@ def host_report_chart(slug: str, chart: str) -> Any:
 
 
 @bp.get("/beheer/<string(maxlength=80):slug>/reacties")
-def host_feedback(slug: str) -> Any:
+@hosted
+def host_feedback(actor: Actor, place: Place) -> Any:
     """What people said, newest first; abusive comments can be hidden."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    actor, place = found
     items, total = feedback.list_feedback(actor, place.id, 1, LISTED)
     return render_template(
         "web/host_feedback.html", place=place, items=items, total=total, form=ButtonForm()
@@ -259,12 +247,9 @@ def host_feedback(slug: str) -> Any:
 
 
 @bp.post("/beheer/<string(maxlength=80):slug>/reacties/<int:feedback_id>/<any(verberg, toon):what>")
-def host_hide_feedback(slug: str, feedback_id: int, what: str) -> Any:
+@hosted
+def host_hide_feedback(actor: Actor, place: Place, feedback_id: int, what: str) -> Any:
     """Hide a comment, or show it again."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    actor, place = found
     if not ButtonForm().validate_on_submit():
         raise BadRequest()
     unit_of_work(feedback.hide_feedback)(actor, feedback_id, what == "verberg")
@@ -277,12 +262,9 @@ def host_hide_feedback(slug: str, feedback_id: int, what: str) -> Any:
 
 
 @bp.get("/beheer/<string(maxlength=80):slug>/klachten")
-def host_complaints(slug: str) -> Any:
+@hosted
+def host_complaints(actor: Actor, place: Place) -> Any:
     """Complaints and suggestions, open ones first, each with its term."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    actor, place = found
     items, total = complaints.list_complaints(actor, place.id, 1, LISTED)
     return render_template(
         "web/host_complaints.html",
@@ -295,12 +277,9 @@ def host_complaints(slug: str) -> Any:
 
 
 @bp.post("/beheer/<string(maxlength=80):slug>/klachten/<int:complaint_id>")
-def host_handle_complaint(slug: str, complaint_id: int) -> Any:
+@hosted
+def host_handle_complaint(actor: Actor, place: Place, complaint_id: int) -> Any:
     """Move a complaint on: in progress, or handled with the answer the sender is mailed."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    actor, place = found
     form = ComplaintHandleForm()
     if not form.validate_on_submit():
         raise BadRequest()
@@ -327,12 +306,9 @@ def poster_svg(place: Place, url: str) -> str:
 
 
 @bp.get("/beheer/<string(maxlength=80):slug>/poster")
-def host_poster(slug: str) -> Any:
+@hosted
+def host_poster(_actor: Actor, place: Place) -> Any:
     """The A4 poster with a QR code to "hoe was het?" (SVG; `?formaat=pdf` for print)."""
-    found = _host(slug)
-    if isinstance(found, Response):
-        return found
-    _actor, place = found
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     url = f"{base}{url_for('web.feedback_page', slug=place.slug)}"
     svg = poster_svg(place, url)
