@@ -13,11 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from booking.config import DEFAULT_TIMEZONE
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import (
@@ -119,12 +121,33 @@ def full_access(actor: Actor, places: list[Place]) -> bool:
 
 
 def _window(places: list[Place], first: date, last: date) -> tuple[datetime, datetime]:
-    zone = places[0].zone if places else None
-    if zone is None:
-        from zoneinfo import ZoneInfo
-
-        zone = ZoneInfo("Europe/Amsterdam")
+    zone = places[0].zone if places else ZoneInfo(DEFAULT_TIMEZONE)
     return bound_instant(first, zone, end=False), bound_instant(last, zone, end=True)
+
+
+@dataclass
+class _Usage:
+    """The usage report's figures summed over the places."""
+
+    open_hours: float = 0.0
+    used_hours: float = 0.0
+    activities: int = 0
+    target_groups: Counter[str] = field(default_factory=Counter)
+
+
+def _usage(places: list[Place], first: date, last: date, groups: dict[int, list[str]]) -> _Usage:
+    summed = _Usage()
+    for place in places:
+        usage = place_usage(place, first, last, groups)
+        summed.open_hours += usage.open_hours
+        summed.used_hours += usage.booked_hours
+        summed.activities += usage.activities
+        summed.target_groups.update(usage.per_target_group)
+    summed.open_hours, summed.used_hours = (
+        round(summed.open_hours, 2),
+        round(summed.used_hours, 2),
+    )
+    return summed
 
 
 def _attendance(place_ids: list[int], start: datetime, end: datetime) -> tuple[int, int, int]:
@@ -237,18 +260,14 @@ def _figures(
 ) -> Figures:
     ids = [place.id for place in places]
     start, end = _window(places, first, last)
-    figures = Figures()
-    target_groups: Counter[str] = Counter()
-    for place in places:
-        usage = place_usage(place, first, last, groups)
-        figures.open_hours += usage.open_hours
-        figures.used_hours += usage.booked_hours
-        figures.activities += usage.activities
-        target_groups.update(usage.per_target_group)
-    figures.open_hours = round(figures.open_hours, 2)
-    figures.used_hours = round(figures.used_hours, 2)
-    target_groups.pop(NO_TARGET_GROUP, None)
-    figures.target_groups = dict(sorted(target_groups.items()))
+    usage = _usage(places, first, last, groups)
+    usage.target_groups.pop(NO_TARGET_GROUP, None)
+    figures = Figures(
+        open_hours=usage.open_hours,
+        used_hours=usage.used_hours,
+        activities=usage.activities,
+        target_groups=dict(sorted(usage.target_groups.items())),
+    )
     if counts_visitors:
         visitors, first_time, counted = _attendance(ids, start, end)
         figures.visitors, figures.first_time_visitors = visitors, first_time
@@ -282,22 +301,16 @@ def _month(
 ) -> Month:
     ids = [place.id for place in places]
     start, end = _window(places, first, last)
-    open_hours = used = 0.0
-    activities = 0
-    for place in places:
-        usage = place_usage(place, first, last, groups)
-        open_hours += usage.open_hours
-        used += usage.booked_hours
-        activities += usage.activities
+    usage = _usage(places, first, last, groups)
     visitors = first_time = None
     if counts_visitors:
         visitors, first_time, _counted = _attendance(ids, start, end)
     count, average = _feedback(ids, start, end)
     return Month(
         month=first.strftime("%Y-%m"),
-        open_hours=round(open_hours, 2),
-        used_hours=round(used, 2),
-        activities=activities,
+        open_hours=usage.open_hours,
+        used_hours=usage.used_hours,
+        activities=usage.activities,
         visitors=visitors,
         first_time_visitors=first_time,
         feedback_count=count,
