@@ -16,7 +16,8 @@ COMPILE := $(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --a
 	--extra test --strip-extras --no-emit-find-links --no-emit-index-url --no-emit-trusted-host \
 	--output-file $(LOCK) pyproject.toml
 
-.PHONY: run test lint fuzz install clean libical chromium pdf translations bench lock upgrade \
+.PHONY: run test lint fuzz install clean libical chromium pdf pgbouncer translations bench lock \
+	upgrade \
 	test-latest
 
 $(BIN)/python:
@@ -80,6 +81,12 @@ pdf:
 		poppler-utils >/dev/null) || \
 		echo "could not install Pango and poppler-utils: report PDFs will fail"
 
+# Debian's PgBouncer, for the tests that run the service behind it in transaction mode.
+pgbouncer:
+	@test -x /usr/sbin/pgbouncer || \
+		(apt-get update -qq && apt-get install -y -qq pgbouncer >/dev/null) || \
+		echo "could not install pgbouncer: the pooler tests will fail"
+
 ## run: migrate the SQLite database under instance/, load the demo data if empty, serve on
 ## HOST:PORT (127.0.0.1:8000)
 ## (one process with threads, so the in-memory rate limits hold exactly; see README for Redis),
@@ -99,7 +106,7 @@ run: install pdf
 ## a file at a time on each of TEST_WORKERS processes (2; each with its own databases), so a
 ## file's module-scoped servers and browser, and tests that build on each other, stay together
 TEST_WORKERS ?= 2
-test: install node_modules/.installed libical chromium pdf
+test: install node_modules/.installed libical chromium pdf pgbouncer
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

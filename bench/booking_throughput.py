@@ -5,14 +5,20 @@ Both are measured in one run on the same server (same worker count, same client
 concurrency), so the ratio says what a booking costs beyond serving a request at all:
 the rules, the calendar queries, the occupancy rows and the serialized write.
 
+On PostgreSQL the same creates are measured again through a real PgBouncer in transaction
+mode (BOOKING_DB_POOLER=pgbouncer), on the same database in the same run: the ratio of the
+two is what the pooler costs a booking.
+
     .venv/bin/python bench/booking_throughput.py [--requests 1500] [--concurrency 8]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -107,13 +113,54 @@ def measure(backend: str, url: str, args: argparse.Namespace) -> dict[str, float
     assert set(health_codes) == {200}, health_codes
     assert set(read_codes) == {200}, read_codes
     assert set(create_codes) == {201}, create_codes
-    return {
+    result = {
         "healthz": health,
         "read": read,
         "create": create,
         "paired": ratio,
         "ratio": create / health,
     }
+    if backend == "postgresql":
+        result.update(behind_pgbouncer(url, args, rooms, tokens, first_day))
+    return result
+
+
+def behind_pgbouncer(
+    url: str, args: argparse.Namespace, rooms: list[int], tokens: list[str], first_day: date
+) -> dict[str, float]:
+    """Booking creates direct and through PgBouncer, in interleaved rounds on two servers
+    side by side, each on slots of its own further ahead."""
+    from sqlalchemy.engine import make_url
+
+    from tests.pgbouncer import pgbouncer, through
+
+    target = make_url(url)
+    later = first_day + timedelta(days=400)
+    # Every create of either server takes a slot of its own: one counter for both.
+    slots = itertools.count()
+    with (
+        pgbouncer((target.host or "127.0.0.1", target.port or 5432)) as pooler_port,
+        gunicorn(url, args.workers) as direct,
+        gunicorn(through(url, pooler_port), args.workers, BOOKING_DB_POOLER="pgbouncer") as pooled,
+    ):
+
+        def create(port: int) -> Callable[[int], int]:
+            return lambda i: request(
+                port,
+                "POST",
+                "/api/v1/bookings",
+                booking_body(next(slots), rooms, later),
+                tokens[i % len(tokens)],
+            )[0]
+
+        for port in (direct, pooled):
+            throughput(50, args.concurrency, lambda i, p=port: request(p, "GET", "/healthz")[0])
+        plain, bounced, ratio, plain_codes, bounced_codes = paired(
+            args.requests, args.concurrency, create(direct), create(pooled)
+        )
+    assert set(plain_codes) == {201}, plain_codes
+    assert set(bounced_codes) == {201}, bounced_codes
+    return {"create_direct": plain, "create_pgbouncer": bounced, "pgbouncer_ratio": 1 / ratio}
 
 
 def main() -> None:
@@ -140,6 +187,13 @@ def main() -> None:
             f"create/read {result['paired']:.2f} (median of {ROUNDS} interleaved pairs) "
             f"(aim 0.30 on PostgreSQL, 0.20 on SQLite) | create/healthz {result['ratio']:.2f}"
         )
+        if "pgbouncer_ratio" in result:
+            print(
+                f"{'pgbouncer':>10}: POST /bookings through PgBouncer (transaction mode) "
+                f"{result['create_pgbouncer']:6.0f} req/s vs direct {result['create_direct']:6.0f}"
+                f" req/s -> ratio {result['pgbouncer_ratio']:.2f} (median of {ROUNDS} "
+                "interleaved pairs)"
+            )
 
 
 if __name__ == "__main__":

@@ -51,7 +51,9 @@ def sqlite_database() -> Iterator[str]:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int) -> Iterator[int]:
+def gunicorn(url: str, workers: int, **settings: str) -> Iterator[int]:
+    """gunicorn with `workers` sync workers on the database at `url`; its port. `settings`
+    are more environment variables (BOOKING_DB_POOLER, say)."""
     port = free_port()
     env = {
         **os.environ,
@@ -61,6 +63,7 @@ def gunicorn(url: str, workers: int) -> Iterator[int]:
         "BOOKING_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         # wsgi.py serves production, which needs its own secret.
         "BOOKING_SECRET_KEY": secrets.token_urlsafe(48),
+        **settings,
     }
     process = subprocess.Popen(
         [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],

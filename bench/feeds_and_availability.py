@@ -9,7 +9,9 @@
     the place (GET /api/v1/places/{id}), /healthz, and each other, as throughput ratios on
     gunicorn with 4 workers;
 (e) fetching every page of (a) over HTTP, grouped by room (100 rooms a page) and as the flat
-    list (1,000 intervals a page), against computing (a) once in-process (bound: 1.5).
+    list (1,000 intervals a page), against computing (a) once in-process (bound: 1.5);
+(f) one page (100 rooms) of the recurring search "every day 10:00-12:00 for 30 days" over
+    HTTP, against the bare fetch of the window's occupancies in-process (bound: 1.0).
 
     .venv/bin/python bench/feeds_and_availability.py [--backends sqlite,postgresql]
 """
@@ -279,17 +281,40 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
             f"from={start.isoformat().replace('+00:00', 'Z')}"
             f"&to={end.isoformat().replace('+00:00', 'Z')}"
         )
-        result["pages_by_room"], result["pages_by_room_count"] = every_page(
-            port, f"/api/v1/availability?{window}&group=room&page_size=100"
+        # Every page over HTTP and one search in-process, timed in turns (as (a) is).
+        with app.app_context():
+            once = lambda: find_availability(filters, now=start - timedelta(days=1))  # noqa: E731
+            for key, path in (
+                ("pages_by_room", f"/api/v1/availability?{window}&group=room&page_size=100"),
+                ("pages_one", f"/api/v1/availability?{window}&group=room&page_size=1000"),
+                ("pages_flat", f"/api/v1/availability?{window}&page_size=1000"),
+            ):
+                fetch_all, result[f"{key}_count"] = every_page(port, path)
+                result[key], result[f"{key}_once"] = interleaved(
+                    3 if key == "pages_flat" else 5, fetch_all, once
+                )
+            db.session.remove()
+        first = start.date()
+        recurring_path = (
+            "/api/v1/availability/recurring?weekdays=mo,tu,we,th,fr,sa,su&start_time=10:00"
+            f"&duration=120&from={first}&until={first + timedelta(days=DAYS - 1)}&page_size=100"
         )
-        result["pages_flat"], result["pages_flat_count"] = every_page(
-            port, f"/api/v1/availability?{window}&page_size=1000"
-        )
+
+        def recurring_page() -> None:
+            status, body = request(port, "GET", recurring_path)
+            assert status == 200, (status, body[:200])
+
+        with app.app_context():
+            result["recurring_page"], result["recurring_bare"] = interleaved(
+                5, recurring_page, bare(end)
+            )
+            db.session.remove()
+            db.engine.dispose()
     return result
 
 
-def every_page(port: int, path: str) -> tuple[float, int]:
-    """The median time to fetch every page of a list over HTTP, and how many pages it has."""
+def every_page(port: int, path: str) -> tuple[Callable[[], object], int]:
+    """A function that fetches every page of a list over HTTP, and how many pages it has."""
     import json
 
     def fetch(page: int) -> bool:
@@ -300,7 +325,7 @@ def every_page(port: int, path: str) -> tuple[float, int]:
     pages = 1
     while fetch(pages + 1):  # count the pages once (the timed runs fetch only those)
         pages += 1
-    return best_of(3, lambda: [fetch(page) for page in range(1, pages + 1)]), pages
+    return (lambda: [fetch(page) for page in range(1, pages + 1)]), pages
 
 
 def bare_icalendar(events: list[object]) -> bytes:
@@ -365,12 +390,22 @@ def main() -> None:
             f"(single window search above: {r['availability'] / r['sql']:.1f})"
         )
         print(
-            f"  (e) every page over HTTP: by room ({int(r['pages_by_room_count'])} pages of 100 "
-            f"rooms) {r['pages_by_room'] * 1000:.0f} ms, flat ({int(r['pages_flat_count'])} "
-            f"pages of 1,000) {r['pages_flat'] * 1000:.0f} ms, vs computing (a) once in-process "
-            f"{r['availability'] * 1000:.0f} ms -> ratios "
-            f"{r['pages_by_room'] / r['availability']:.1f} and "
-            f"{r['pages_flat'] / r['availability']:.1f} (bound 1.5)"
+            "  (e) every page over HTTP against one search in-process, timed in turns (bound 1.5):"
+        )
+        for key, label in (
+            ("pages_by_room", "by room, pages of 100 rooms"),
+            ("pages_one", "by room, page_size=1000"),
+            ("pages_flat", "flat, pages of 1,000 intervals"),
+        ):
+            print(
+                f"      {label}: {int(r[f'{key}_count'])} pages {r[key] * 1000:.0f} ms vs "
+                f"{r[f'{key}_once'] * 1000:.0f} ms -> ratio {r[key] / r[f'{key}_once']:.2f}"
+            )
+        print(
+            f"  (f) recurring search over HTTP, one page of 100 rooms (every day 10:00-12:00 for "
+            f"{DAYS} days): {r['recurring_page'] * 1000:.0f} ms vs the bare fetch of the "
+            f"window's {int(r['rows'])} occupancies {r['recurring_bare'] * 1000:.0f} ms -> ratio "
+            f"{r['recurring_page'] / r['recurring_bare']:.2f} (bound 1.0)"
         )
         print(
             f"  (b) feed of {int(r['feed_events'])} events ({r['feed_bytes'] / 1024:.0f} KiB): "

@@ -9,7 +9,7 @@ from typing import Any
 
 from gunicorn.errors import AppImportError
 
-from booking.database import ANSWER_WITHIN
+from booking.database import ANSWER_WITHIN, TIMEOUT_PER_TRANSACTION
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 HOLIDAY_COUNTRY = "NL"
@@ -39,10 +39,23 @@ class ConfigurationError(AppImportError):
     where any other error is a traceback from every worker it tries to boot."""
 
 
+POOLERS = ("", "pgbouncer")
+
+
 def engine_options(
-    url: str, connect_timeout: int, statement_timeout_ms: int, sqlite_busy_timeout: float
+    url: str,
+    connect_timeout: int,
+    statement_timeout_ms: int,
+    sqlite_busy_timeout: float,
+    pooler: str = "",
 ) -> dict[str, Any]:
-    """Engine settings that make a sick database fail fast instead of pinning workers."""
+    """Engine settings that make a sick database fail fast instead of pinning workers.
+
+    Behind PgBouncer in transaction mode (`pooler="pgbouncer"`) a server connection serves
+    another client after every transaction: psycopg's prepared statements would be looked
+    up where they were never made, and a startup option would not reach the server. So
+    nothing is prepared, and the statement timeout is set in each transaction instead.
+    """
     # An error's text never carries the values of its statement: they are names, addresses
     # and texts people wrote, and error texts end up in logs.
     options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
@@ -54,7 +67,6 @@ def engine_options(
         answer_within = statement_timeout_ms / 1000 + ANSWER_MARGIN_SECONDS
         options["connect_args"] = {
             "connect_timeout": connect_timeout,
-            "options": f"-c statement_timeout={statement_timeout_ms}",
             # A peer that stops acknowledging (a cut cable, a dead host) ends the connection
             # within these; libpq's defaults wait for the kernel's, which is minutes.
             "keepalives": 1,
@@ -66,6 +78,11 @@ def engine_options(
             # wait for an answer, just past the statement timeout.
             ANSWER_WITHIN: answer_within,
         }
+        if pooler == "pgbouncer":
+            options["connect_args"]["prepare_threshold"] = None
+            options["connect_args"][TIMEOUT_PER_TRANSACTION] = statement_timeout_ms
+        else:
+            options["connect_args"]["options"] = f"-c statement_timeout={statement_timeout_ms}"
     return options
 
 
@@ -90,6 +107,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "DB_CONNECT_TIMEOUT": _env_int("DB_CONNECT_TIMEOUT", 3),
         "DB_STATEMENT_TIMEOUT_MS": _env_int("DB_STATEMENT_TIMEOUT_MS", 5000),
         "SQLITE_BUSY_TIMEOUT": float(_env("SQLITE_BUSY_TIMEOUT") or 15),
+        # What stands between the service and PostgreSQL: nothing, or "pgbouncer" in
+        # transaction mode (docs/operations.md).
+        "DB_POOLER": (_env("DB_POOLER") or "").strip().lower(),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
         # Keeps the keys of several installations (or test runs) apart in one Redis.
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", "wijkruimte"),
@@ -159,6 +179,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     }
     if overrides:
         config.update(overrides)
+    if config["DB_POOLER"] not in POOLERS:
+        raise ConfigurationError(
+            f"BOOKING_DB_POOLER is {config['DB_POOLER']!r}: leave it empty, or set pgbouncer "
+            "when PgBouncer in transaction mode stands before PostgreSQL"
+        )
     config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS",
         engine_options(
@@ -166,6 +191,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
             config["DB_CONNECT_TIMEOUT"],
             config["DB_STATEMENT_TIMEOUT_MS"],
             config["SQLITE_BUSY_TIMEOUT"],
+            config["DB_POOLER"],
         ),
     )
     _check_production(config)

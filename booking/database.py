@@ -15,6 +15,9 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The connect argument that bounds every wait for PostgreSQL's answer (seconds); taken out
 # before psycopg sees the arguments.
 ANSWER_WITHIN = "wijkruimte_answer_within"
+# The connect argument that, behind a transaction pooler, sets the statement timeout (ms) in
+# every transaction: a startup option would not reach the server connection that serves it.
+TIMEOUT_PER_TRANSACTION = "wijkruimte_timeout_per_transaction"
 _installed = False
 
 
@@ -30,6 +33,7 @@ class BoundedWaitConnection(psycopg.Connection[Any]):
     """
 
     answer_within: float | None = None
+    timeout_per_transaction: int | None = None
 
     def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
         """psycopg's wait, with `answer_within` as the bound when none is given."""
@@ -47,10 +51,13 @@ class BoundedWaitConnection(psycopg.Connection[Any]):
 
 def _on_do_connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
     within = cparams.pop(ANSWER_WITHIN, None)
+    per_transaction = cparams.pop(TIMEOUT_PER_TRANSACTION, None)
     if within is None or dialect.name != "postgresql" or getattr(dialect, "is_async", False):
         return None  # SQLAlchemy connects as usual
     connection = BoundedWaitConnection.connect(*cargs, **cparams)
     connection.answer_within = float(within)
+    if per_transaction is not None:
+        connection.timeout_per_transaction = int(per_transaction)
     return connection
 
 
@@ -67,6 +74,14 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_begin(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.dbapi_connection
+        timeout = getattr(raw, "timeout_per_transaction", None)
+        if timeout is not None:
+            # SET LOCAL ends with the transaction, so no other client of the pooler's
+            # server connection inherits it.
+            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout)}")
+        return
     if connection.dialect.name != "sqlite":
         return
     # A write transaction takes SQLite's write lock up front, so two writers can never
@@ -76,7 +91,8 @@ def _on_begin(connection: Connection) -> None:
 
 
 def install_sqlite_transaction_mode() -> None:
-    """Register the SQLite connect/begin hooks once per process."""
+    """Register the connect/begin hooks once per process (SQLite's transaction mode,
+    PostgreSQL's bounded waits and, behind a pooler, its per-transaction timeout)."""
     global _installed
     if _installed:
         return

@@ -175,3 +175,45 @@ def test_a_part_of_the_day_must_hold_the_pattern(client: FlaskClient, venue: Ven
         answer = client.get(f"/api/v1/availability/recurring?{pattern}&{outside}")
         assert answer.status_code == 422, outside
         assert answer.json["code"] == "pattern_outside_between"
+
+
+def test_buffers_grid_ends_and_cancelled_bookings_agree_with_single_days(
+    client: FlaskClient, venue: Venue
+) -> None:
+    """The database's probe against the brute force where it is easiest to get wrong: a
+    buffer before the next booking, a duration that ends off the grid (it needs the room
+    until the next grid line), a combined room, and a cancelled booking that takes nothing."""
+    venue.policy(granularity_minutes=30, buffer_minutes=15, max_days_ahead=365)
+    for day, start, end, room in (
+        (date(2027, 3, 2), "20:00", "21:00", venue.a),  # 15 minutes after a 19:00-19:45
+        (date(2027, 3, 9), "20:00", "20:30", venue.b),  # 19:45 is off the grid: 20:00 is needed
+        (date(2027, 3, 16), "18:00", "18:30", venue.small),  # its buffer ends at 18:45
+        (date(2027, 3, 23), "19:30", "20:00", venue.small),
+    ):
+        made = book(client, venue.host, room, day, start, end)
+        assert made.status_code == 201, made.json
+        if day == date(2027, 3, 23):
+            cancelled = client.post(
+                f"/api/v1/bookings/{made.json['id']}/cancel", json={}, headers=venue.host.headers
+            )
+            assert cancelled.status_code == 200, cancelled.json
+    rooms = [venue.a, venue.b, venue.hall, venue.small]
+    query = f"weekdays=tu&start_time=19:00&duration=45&from={SPRING_2027}&weeks=5"
+    answer = {row["room_id"]: row for row in recurring(client, query)}
+    for room in rooms:
+        row = answer[room]
+        free = {date.fromisoformat(d) for d in row["free_dates"]}
+        taken = {date.fromisoformat(t["date"]): t["reason"] for t in row["taken_dates"]}
+        for day in sorted(free | set(taken)):
+            expected = free_by_brute_force(client, room, day, "19:00", 45)
+            assert (day in free) == expected, (room, day, taken.get(day))
+    booked = {
+        room: {t["date"] for t in answer[room]["taken_dates"] if t["reason"] == "booked"}
+        for room in rooms
+    }
+    assert booked == {
+        venue.a: {"2027-03-02"},
+        venue.b: {"2027-03-09"},
+        venue.hall: {"2027-03-02", "2027-03-09"},
+        venue.small: set(),
+    }

@@ -25,8 +25,11 @@ from tests.receiver import receiver
 
 
 @contextmanager
-def worker(m: MailingApp, lease_seconds: int = 2) -> Iterator[subprocess.Popen[bytes]]:
-    """`booking worker` on the test database and SMTP server; killed at the end if alive."""
+def worker(
+    m: MailingApp, lease_seconds: int = 2, **settings: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`booking worker` on the test database and SMTP server; killed at the end if alive.
+    `settings` are more BOOKING_ variables (BOOKING_DATABASE_URL to reach it otherwise)."""
     env = {
         **os.environ,
         "BOOKING_DATABASE_URL": m.app.config["SQLALCHEMY_DATABASE_URI"],
@@ -34,6 +37,7 @@ def worker(m: MailingApp, lease_seconds: int = 2) -> Iterator[subprocess.Popen[b
         "BOOKING_SMTP_URL": m.smtp_url,
         "BOOKING_OUTBOX_LEASE_SECONDS": str(lease_seconds),
         "BOOKING_WEBHOOK_ALLOW_PRIVATE": "true",
+        **settings,
     }
     process = subprocess.Popen(
         [BIN / "booking", "worker", "--poll", "0.1"],

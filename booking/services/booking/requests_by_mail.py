@@ -28,7 +28,7 @@ from booking.services.common import get_or_404
 from booking.services.outbox import events
 from booking.services.privacy.sealing import MAILED_CODES, seal
 from booking.services.search.availability import AvailabilityFilter
-from booking.services.search.recurring import Pattern, RoomDates, dates_of, room_calendars
+from booking.services.search.recurring import Pattern, RoomDates, dates_of, probed_calendars
 
 # A link lives a day, and never past the start of what it asks for.
 LINK_LIFETIME = timedelta(hours=24)
@@ -172,14 +172,7 @@ def preview(request: WebRequest, now: datetime | None = None) -> RoomDates:
     """Which of the request's dates are free, and why the others are not."""
     now = now or utcnow()
     pattern = pattern_of(request)
-    calendars = room_calendars(
-        AvailabilityFilter(room=(request.room_id,)),
-        pattern.first,
-        pattern.last,
-        pattern.duration,
-        now,
-        days=pattern.dates(),
-    )
+    calendars = probed_calendars(AvailabilityFilter(room=(request.room_id,)), pattern)
     return dates_of(calendars[0], pattern, now) if calendars else RoomDates(_room(request))
 
 

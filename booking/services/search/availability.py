@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from booking.errors import Invalid
@@ -241,13 +241,11 @@ def _check_window(start: datetime, end: datetime) -> None:
         )
 
 
-def matching_rooms(filters: AvailabilityFilter) -> list[Room]:
-    """The bookable rooms that meet the filters, in a stable order: by place, then room."""
+def _rooms_statement(filters: AvailabilityFilter) -> Select[Room]:
     stmt = (
         select(Room)
         .join(Place, Room.place_id == Place.id)
         .where(Room.bookable)
-        .options(selectinload(Room.parts), selectinload(Room.place))
         .order_by(Room.place_id, Room.id)
     )
     if filters.room:
@@ -258,9 +256,32 @@ def matching_rooms(filters: AvailabilityFilter) -> list[Room]:
         stmt = stmt.where(Place.neighbourhood_id.in_(filters.neighbourhood))
     if filters.capacity is not None:
         stmt = stmt.where(Room.capacity >= filters.capacity)
-    rooms = list(db.session.scalars(stmt.where(*offers(filters))))
+    return stmt.where(*offers(filters))
+
+
+_WITH_PARTS = (selectinload(Room.parts), selectinload(Room.place))
+
+
+def matching_rooms(filters: AvailabilityFilter) -> list[Room]:
+    """The bookable rooms that meet the filters, in a stable order: by place, then room."""
+    rooms = list(db.session.scalars(_rooms_statement(filters).options(*_WITH_PARTS)))
     wanted = set(filters.facilities)
     return [room for room in rooms if wanted <= set(room.facilities)]
+
+
+def matching_room_page(
+    filters: AvailabilityFilter, page: int, page_size: int
+) -> tuple[list[Room], int]:
+    """One page of `matching_rooms` and how many match in all: the database counts and
+    pages, so only the page's rooms are loaded (facilities are matched in Python, so with
+    that filter every room is)."""
+    if filters.facilities:
+        rooms = matching_rooms(filters)
+        return rooms[(page - 1) * page_size : page * page_size], len(rooms)
+    stmt = _rooms_statement(filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    chunk = stmt.options(*_WITH_PARTS).limit(page_size).offset((page - 1) * page_size)
+    return list(db.session.scalars(chunk)), total or 0
 
 
 def find_availability(
@@ -268,6 +289,28 @@ def find_availability(
 ) -> list[FreeSlot]:
     """Free intervals of every matching room (or of `rooms`, matched already), by place,
     room and time."""
+    # Rooms share most edges (opening and closing times, the grid): each instant is built
+    # once and the same object answered for every slot that starts or ends then.
+    instants: dict[int, datetime] = {}
+
+    def at(second: int) -> datetime:
+        found = instants.get(second)
+        if found is None:
+            found = instants[second] = instant(second)
+        return found
+
+    return [
+        FreeSlot(room.id, room.place_id, at(start), at(end), room.zone)
+        for room, free in free_spans_by_room(filters, now, rooms)
+        for start, end in free
+    ]
+
+
+def free_spans_by_room(
+    filters: AvailabilityFilter, now: datetime | None = None, rooms: list[Room] | None = None
+) -> list[tuple[Room, list[Span]]]:
+    """Each matching room (or each of `rooms`) with its free spans in epoch seconds: the
+    search itself, before any instant is built."""
     now = now or utcnow()
     if rooms is None:
         rooms = matching_rooms(filters)
@@ -288,17 +331,7 @@ def find_availability(
     opening: dict[tuple[int, str], list[Span]] = {}
     daily: dict[int, list[Span]] = {}
     utc_grid: dict[tuple[str, int, datetime, datetime], bool] = {}
-    # Rooms share most edges (opening and closing times, the grid): each instant is built
-    # once and the same object answered for every slot that starts or ends then.
-    instants: dict[int, datetime] = {}
-
-    def at(second: int) -> datetime:
-        found = instants.get(second)
-        if found is None:
-            found = instants[second] = instant(second)
-        return found
-
-    slots = []
+    found = []
     for room in rooms:
         zone = room.zone
         start, end = windows[room.place_id]
@@ -327,9 +360,8 @@ def find_availability(
             free = [
                 (s, e) for s, e in intersect(free, daily[room.place_id]) if e - s >= min_seconds
             ]
-        room_id, place_id = room.id, room.place_id
-        slots += [FreeSlot(room_id, place_id, at(s), at(e), zone) for s, e in free]
-    return slots
+        found.append((room, free))
+    return found
 
 
 def _occupancies(atoms: frozenset[int], start: datetime, end: datetime) -> dict[int, list[Span]]:
@@ -372,24 +404,31 @@ def _closures(place_ids: set[int], start: datetime, end: datetime) -> dict[int, 
 
 @dataclass(frozen=True)
 class RoomFreeTime:
-    """One row of a search grouped by room: the room (with its place) and its free slots."""
+    """One row of a search grouped by room: the room (with its place) and its free spans
+    in epoch seconds."""
 
     room: Room
-    free: list[FreeSlot]
+    spans: list[Span]
+
+    @property
+    def free(self) -> list[FreeSlot]:
+        """The free spans as slots, in the room's timezone."""
+        room = self.room
+        return [
+            FreeSlot(room.id, room.place_id, instant(start), instant(end), room.zone)
+            for start, end in self.spans
+        ]
 
 
 def availability_by_room(
     filters: AvailabilityFilter, page: int, page_size: int, now: datetime | None = None
 ) -> tuple[list[RoomFreeTime], int]:
     """One page of the matching rooms, each with its free intervals, and how many rooms
-    match. Only the page's rooms are computed: fetching every page costs about one search,
-    where paging a flat list of intervals computes everything for every page."""
-    rooms = matching_rooms(filters)
-    chunk = rooms[(page - 1) * page_size : page * page_size]
-    found: dict[int, list[FreeSlot]] = defaultdict(list)
-    for slot in find_availability(filters, now, rooms=chunk):
-        found[slot.room_id].append(slot)
-    return [RoomFreeTime(room, found[room.id]) for room in chunk], len(rooms)
+    match. Only the page's rooms are loaded and computed: fetching every page costs about
+    one search, where paging a flat list of intervals computes everything for every page."""
+    chunk, total = matching_room_page(filters, page, page_size)
+    found = free_spans_by_room(filters, now, rooms=chunk)
+    return [RoomFreeTime(room, free) for room, free in found], total
 
 
 @dataclass(frozen=True)

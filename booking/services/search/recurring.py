@@ -1,35 +1,44 @@
 """Recurring availability: which rooms are free on every date of a weekly pattern.
 
-"Where can we meet on Tuesday evenings from 19:00, every week for three months?" One pass
-over the same data as /availability: the rooms, their occupancies, closures and opening
-hours in the whole window, loaded once. Each date is then free exactly when /availability
-would offer its slot, and a taken date says why.
+"Where can we meet on Tuesday evenings from 19:00, every week for three months?" The rooms,
+closures and opening hours of the window are loaded once, as for /availability; whether a
+booking takes a date is asked of the database, one indexed probe per room and date, so the
+search never fetches the window's bookings. Each date is then free exactly when
+/availability would offer its slot, and a taken date says why.
+
+The suggestions check dozens of patterns against the same rooms; they load every
+occupancy once instead (`room_calendars`).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Integer, column, select, true, values
+
 from booking.errors import Invalid
-from booking.models import Room, utcnow
+from booking.extensions import db
+from booking.models import Occupancy, Room, utcnow
+from booking.models.base import UTCDateTime
 from booking.services.calendar.closures import closing
 from booking.services.calendar.intervals import (
     ONE_SECOND,
     Interval,
     Span,
-    intersect,
+    instant,
     merge,
     seconds,
     seconds_up,
     spans,
 )
-from booking.services.calendar.opening_hours import local_midnight, open_intervals
+from booking.services.calendar.opening_hours import open_intervals
 from booking.services.rooms import atom_ids
 from booking.services.search.availability import (
     AvailabilityFilter,
@@ -41,6 +50,7 @@ from booking.services.search.availability import (
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MAX_WEEKS = 52
+DATES_PER_ATOM = 1024  # more than a pattern of MAX_WEEKS has
 # Why a date is taken, in the order they are checked.
 REASONS = (
     "nonexistent_local_time",
@@ -178,12 +188,8 @@ def _wall(day: date, clock: time, zone: Any) -> datetime | None:
     return local.astimezone(UTC)
 
 
-def _inside(span: Span, spans: list[Span]) -> bool:
-    return any(start <= span[0] and span[1] <= end for start, end in spans)
-
-
-def _inside_sorted(span: Span, spans: list[Span], starts: list[int]) -> bool:
-    """`_inside` for sorted, disjoint spans: one binary search instead of a scan."""
+def _inside(span: Span, spans: list[Span], starts: list[int]) -> bool:
+    """Whether the span lies inside one of sorted, disjoint spans: one binary search."""
     index = bisect_right(starts, span[0]) - 1
     return index >= 0 and span[1] <= spans[index][1]
 
@@ -197,21 +203,85 @@ class RoomCalendar:
     """What decides a room's dates in a window, computed once for any number of patterns.
 
     Every instant is in whole seconds since the epoch: a pattern's dates are checked by
-    comparing integers.
+    comparing integers. A calendar knows what is booked in one of two ways: `busy`, every
+    occupancy in the window (for many patterns at once, with `free` to settle most dates
+    in one binary search); or `taken`, the dates of one pattern that the database found
+    booked (`probed_calendars`), so no occupancy is fetched at all.
     """
 
     room: Room
     policy: dict[str, Any]
-    free: list[Span]
     hours: list[Span]
     holidays: list[Span]
     closures: list[Span]
-    busy: list[Span]
     buffer: int
+    busy: list[Span] = field(default_factory=list)
+    free: list[Span] = field(default_factory=list)
+    taken: frozenset[int] | None = None
+    hours_starts: list[int] = field(default_factory=list)
     free_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.hours_starts = [start for start, _ in self.hours]
         self.free_starts = [start for start, _ in self.free]
+
+
+@dataclass
+class _Window:
+    """What every calendar of one search shares: its bounds and the places' time."""
+
+    filters: AvailabilityFilter
+    start: datetime
+    end: datetime
+    rooms: list[Room]
+    closed: dict[int, list[Any]]
+    opening: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
+    holidays: dict[str, list[Span]] = field(default_factory=dict)
+
+    def hours(self, room: Room) -> list[Span]:
+        """The room's opening hours over the window, merged (evaluated once per string)."""
+        key = (room.zone.key, room.effective_opening_hours)
+        if key not in self.opening:
+            found = open_intervals(key[1], room.zone, self.start, self.end)
+            self.opening[key] = merge(spans(found))
+        return self.opening[key]
+
+    def holidays_of(self, room: Room) -> list[Span]:
+        """The public holidays of the room's zone over the window."""
+        key = room.zone.key
+        if key not in self.holidays:
+            self.holidays[key] = spans(open_intervals("PH", room.zone, self.start, self.end))
+        return self.holidays[key]
+
+    def closures_of(self, room: Room) -> list[Span]:
+        """The closures that touch the room."""
+        return spans(closing(self.closed[room.place_id], atom_ids(room)))
+
+
+def _window_of(
+    filters: AvailabilityFilter, first: date, last: date, duration: timedelta
+) -> _Window | None:
+    """The matching rooms and their closures over [first, last], with a day's margin."""
+    rooms = matching_rooms(filters)
+    if not rooms:
+        return None
+    start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
+    end = datetime.combine(last, time(0), tzinfo=UTC) + timedelta(days=2) + duration
+    closed = _closures({room.place_id for room in rooms}, start, end)
+    return _Window(filters, start, end, rooms, closed)
+
+
+def _calendar(window: _Window, room: Room, **booked: Any) -> RoomCalendar:
+    policy = room.effective_policy
+    return RoomCalendar(
+        room,
+        policy,
+        window.hours(room),
+        window.holidays_of(room),
+        window.closures_of(room),
+        60 * policy["buffer_minutes"],
+        **booked,
+    )
 
 
 def room_calendars(
@@ -220,92 +290,140 @@ def room_calendars(
     last: date,
     duration: timedelta,
     now: datetime,
-    days: Iterable[date] = (),
 ) -> list[RoomCalendar]:
-    """The matching rooms' calendars over [first, last]: one query per kind of row.
-
-    With `days`, free intervals are worked out only on those local days (and the night
-    after each, for a span past midnight): a weekly pattern needs two days in seven.
-    """
-    rooms = matching_rooms(filters)
-    if not rooms:
+    """The matching rooms' calendars over [first, last] with every occupancy in it, for
+    checking many patterns at once: one query per kind of row."""
+    window = _window_of(filters, first, last, duration)
+    if window is None:
         return []
-    start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
-    end = datetime.combine(last, time(0), tzinfo=UTC) + timedelta(days=2) + duration
+    rooms = window.rooms
     max_buffer = timedelta(minutes=max(r.effective_policy["buffer_minutes"] for r in rooms))
-    occupied = _occupancies(atom_ids(*rooms), start, end + max_buffer)
-    closed = _closures({room.place_id for room in rooms}, start, end)
-    opening: dict[tuple[str, str], list[Span]] = {}
-    holidays: dict[str, list[Span]] = {}
-    wanted_days: dict[str, list[Span]] = {}
-    searched: dict[tuple[str, str], list[Span]] = {}
+    occupied = _occupancies(atom_ids(*rooms), window.start, window.end + max_buffer)
     utc_grid: dict[tuple[str, int, datetime, datetime], bool] = {}
     calendars = []
     for room in rooms:
-        zone, policy = room.zone, room.effective_policy
-        expression = room.effective_opening_hours
-        if (zone.key, expression) not in opening:
-            hours = spans(open_intervals(expression, zone, start, end))
-            if zone.key not in wanted_days:
-                wanted_days[zone.key] = spans(_local_days(days, zone))
-            opening[(zone.key, expression)] = hours
-            # Free intervals are worked out only where the hours meet the wanted days.
-            searched[(zone.key, expression)] = (
-                intersect(hours, wanted_days[zone.key]) if days else hours
-            )
-        if zone.key not in holidays:
-            holidays[zone.key] = spans(open_intervals("PH", zone, start, end))
-        room_atoms = atom_ids(room)
-        closures = spans(closing(closed[room.place_id], room_atoms))
-        busy = [span for atom in room_atoms for span in occupied[atom]]
+        busy = sorted(span for atom in atom_ids(room) for span in occupied[atom])
         free = room_free_spans(
             room,
-            searched[(zone.key, expression)],
-            closures,
+            window.hours(room),
+            window.closures_of(room),
             busy,
-            (start, end),
+            (window.start, window.end),
             now,
             duration // ONE_SECOND,
             utc_grid,
         )
-        calendars.append(
-            RoomCalendar(
-                room,
-                policy,
-                free,
-                opening[(zone.key, expression)],
-                holidays[zone.key],
-                closures,
-                busy,
-                60 * policy["buffer_minutes"],
-            )
-        )
+        calendars.append(_calendar(window, room, busy=busy, free=free))
     return calendars
 
 
-def _local_days(days: Iterable[date], zone: ZoneInfo) -> list[Interval]:
-    """Each day from local midnight to the second midnight after it, merged, in UTC.
+def probed_calendars(filters: AvailabilityFilter, pattern: Pattern) -> list[RoomCalendar]:
+    """The matching rooms' calendars for one pattern: which of its dates are booked is asked
+    of the database, one indexed probe per room and date (`taken_dates`)."""
+    window = _window_of(filters, pattern.first, pattern.last, pattern.duration)
+    if window is None:
+        return []
+    calendars = [_calendar(window, room) for room in window.rooms]
+    # One probe query per zone (the pattern's instants) and reach (how far past its end a
+    # date needs the room: the buffer, and up to the grid line): usually one in all.
+    groups: dict[tuple[ZoneInfo, int], list[RoomCalendar]] = {}
+    for calendar in calendars:
+        key = (calendar.room.zone, calendar.buffer + _past_the_end(pattern, calendar.policy))
+        groups.setdefault(key, []).append(calendar)
+    for (zone, reach), members in groups.items():
+        dates = [
+            (index, span[0], span[1] + reach)
+            for index, span in enumerate(_pattern_seconds(pattern, zone))
+            if span is not None
+        ]
+        taken = taken_dates(atom_ids(*(c.room for c in members)), dates)
+        for calendar in members:
+            calendar.taken = frozenset(
+                index for atom in atom_ids(calendar.room) for index in taken.get(atom, ())
+            )
+    return calendars
 
-    Midnight is on every room's grid (granularities divide an hour), so cutting free time
-    there leaves every span that starts on one of the days as free as before.
+
+def taken_dates(atoms: frozenset[int], dates: list[tuple[int, int, int]]) -> dict[int, set[int]]:
+    """For each atom, the dates (index, begin, reach in epoch seconds) that an active
+    occupancy overlaps.
+
+    One statement: every atom joined with every date, and for each pair the occupancy that
+    starts last before the date\'s reach, found by a backward step of the (room_id, start)
+    index. Active occupancies of one atom never overlap, so that one reaches furthest: the
+    date is taken when it ends after the date begins. No other occupancy is read.
     """
-    return merge(
-        (local_midnight(day, zone), local_midnight(day + timedelta(days=2), zone)) for day in days
+    if not atoms or not dates:
+        return {}
+    pattern = (
+        values(
+            column("idx", Integer),
+            column("begin", UTCDateTime()),
+            column("reach", UTCDateTime()),
+            name="pattern_dates",
+        )
+        .data([(index, instant(begin), instant(reach)) for index, begin, reach in dates])
+        .cte()
     )
+    atom = values(column("id", Integer), name="atoms").data([(a,) for a in atoms]).cte()
+    last_end = (
+        select(Occupancy.end)
+        .where(
+            Occupancy.room_id == atom.c.id,
+            Occupancy.active,
+            Occupancy.start < pattern.c.reach,
+        )
+        .order_by(Occupancy.start.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # One integer per taken pair, atom and date together: a single column of integers is
+    # the drivers' quickest result (a pattern has fewer dates than DATES_PER_ATOM).
+    pairs = db.session.connection().execute(
+        select(atom.c.id * DATES_PER_ATOM + pattern.c.idx)
+        .select_from(atom.join(pattern, true()))
+        .where(last_end > pattern.c.begin)
+    )
+    found: dict[int, set[int]] = defaultdict(set)
+    for pair in pairs.scalars():
+        found[pair // DATES_PER_ATOM].add(pair % DATES_PER_ATOM)
+    return found
 
 
-def dates_of(calendar: RoomCalendar, pattern: Pattern, now: datetime) -> RoomDates:
-    """One room's free and taken dates for a pattern."""
-    answer = RoomDates(calendar.room)
+# The reasons of a pattern's dates that depend only on the hours and the policy, shared
+# by every room that has both: (before closures and bookings, after them), per date.
+SharedReasons = dict[tuple[Any, ...], tuple[list[str | None], list[str | None]]]
+
+
+def dates_of(
+    calendar: RoomCalendar,
+    pattern: Pattern,
+    now: datetime,
+    shared: SharedReasons | None = None,
+) -> RoomDates:
+    """One room's free and taken dates for a pattern; `shared` keeps what other rooms of
+    the same search can reuse."""
+    room, policy = calendar.room, calendar.policy
+    key = (pattern, room.zone.key, room.effective_opening_hours, *_rule_values(policy))
+    if shared is None:
+        shared = {}
+    if key not in shared:
+        shared[key] = _shared_reasons(calendar, pattern, now)
+    before, after = shared[key]
+    extra = _past_the_end(pattern, policy)
+    answer = RoomDates(room)
     dates = pattern.dates()
-    for day, span in zip(dates, _pattern_seconds(pattern, calendar.room.zone), strict=True):
-        reason = _verdict(span, pattern, calendar, now)
+    spans_ = _pattern_seconds(pattern, room.zone)
+    for index, (day, span) in enumerate(zip(dates, spans_, strict=True)):
+        reason = before[index]
+        if reason is None and span is not None:
+            reason = _room_reason(index, (span[0], span[1] + extra), calendar) or after[index]
         if reason is None:
             answer.free_dates.append(day)
         else:
             answer.taken_dates.append({"date": day, "reason": reason})
     if dates:
-        answer.series = _series_body(calendar.room, pattern, dates)
+        answer.series = _series_body(room, pattern, dates)
     return answer
 
 
@@ -319,50 +437,91 @@ def recurring_availability(
             "No date between from and until falls on these weekdays.",
             errors={"weekdays": ["No matching date."]},
         )
-    calendars = room_calendars(
-        filters, pattern.first, pattern.last, pattern.duration, now, days=pattern.dates()
-    )
-    answers = [dates_of(calendar, pattern, now) for calendar in calendars]
+    shared: SharedReasons = {}
+    calendars = probed_calendars(filters, pattern)
+    answers = [dates_of(calendar, pattern, now, shared) for calendar in calendars]
     answers.sort(key=lambda a: (-len(a.free_dates), a.room.place_id, a.room.id))
     return answers
 
 
-def _verdict(
-    span: Span | None, pattern: Pattern, calendar: RoomCalendar, now: datetime
-) -> str | None:
-    """None when the date's span is bookable; otherwise the first reason it is not."""
-    policy, buffer = calendar.policy, calendar.buffer
-    hours, holidays, closures = calendar.hours, calendar.holidays, calendar.closures
-    busy, free = calendar.busy, calendar.free
-    if span is None:
-        return "nonexistent_local_time"
-    begin = span[0]
-    minutes = pattern.duration.total_seconds() / 60
+def _rule_values(policy: dict[str, Any]) -> tuple[int, ...]:
+    return tuple(
+        policy[name]
+        for name in (
+            "granularity_minutes",
+            "min_duration_minutes",
+            "max_duration_minutes",
+            "min_notice_minutes",
+            "max_days_ahead",
+        )
+    )
+
+
+def _shared_reasons(
+    calendar: RoomCalendar, pattern: Pattern, now: datetime
+) -> tuple[list[str | None], list[str | None]]:
+    """Per date, the first reason that the hours give (checked before closures and
+    bookings) and the first that the policy gives (checked after them)."""
+    policy = calendar.policy
+    minutes = pattern.duration // timedelta(minutes=1)
     granularity = policy["granularity_minutes"]
     on_grid = (pattern.start_time.hour * 60 + pattern.start_time.minute) % granularity == 0
     allowed = policy["min_duration_minutes"] <= minutes <= policy["max_duration_minutes"]
-    # Most dates are free: one binary search settles them (free already holds every rule
-    # but the grid and the duration, checked here).
-    if on_grid and allowed and _inside_sorted(span, free, calendar.free_starts):
+    notice = seconds_up(now + timedelta(minutes=policy["min_notice_minutes"]))
+    horizon = seconds(now + timedelta(days=policy["max_days_ahead"]))
+    extra = _past_the_end(pattern, policy)
+    before: list[str | None] = []
+    after: list[str | None] = []
+    for span in _pattern_seconds(pattern, calendar.room.zone):
+        if span is None:
+            before.append("nonexistent_local_time")
+            after.append(None)
+            continue
+        reach = (span[0], span[1] + extra)
+        if _inside(reach, calendar.hours, calendar.hours_starts):
+            before.append(None)
+        elif _overlaps(span, calendar.holidays):
+            before.append("public_holiday")
+        else:
+            before.append("outside_opening_hours")
+        if span[0] < notice:
+            after.append("too_short_notice")
+        elif not allowed:
+            after.append("duration_not_allowed")
+        elif not on_grid:
+            after.append("not_aligned")
+        elif reach[1] > horizon:
+            after.append("too_far_ahead")
+        else:
+            after.append(None)
+    return before, after
+
+
+def _room_reason(index: int, reach: Span, calendar: RoomCalendar) -> str | None:
+    """ "closed" or "booked" when this room's own closures or bookings take the date."""
+    # With every occupancy at hand, most dates are settled by one binary search in the
+    # free intervals, which hold no closure and no booking.
+    if _inside(reach, calendar.free, calendar.free_starts):
         return None
-    if not _inside(span, hours):
-        return "public_holiday" if _overlaps(span, holidays) else "outside_opening_hours"
-    if _overlaps(span, closures):
+    if calendar.closures and _overlaps(reach, calendar.closures):
         return "closed"
-    # As in free_intervals: an occupancy [s, e) blocks [s - buffer, e).
-    if _overlaps(span, [(s - buffer, e) for s, e in busy]):
+    if _booked(index, reach, calendar):
         return "booked"
-    if begin < seconds_up(now + timedelta(minutes=policy["min_notice_minutes"])):
-        return "too_short_notice"
-    if not allowed:
-        return "duration_not_allowed"
-    if not on_grid:
-        return "not_aligned"
-    if not _inside(span, free):
-        # The one rule left that free intervals apply: the booking must end within the
-        # horizon (max_days_ahead).
-        return "too_far_ahead"
     return None
+
+
+def _past_the_end(pattern: Pattern, policy: dict[str, Any]) -> int:
+    """Seconds from a date's end to the next grid line: a free interval ends on the grid,
+    so 19:00-19:45 on a half-hour grid needs the room until 20:00."""
+    return 60 * (-(pattern.duration // timedelta(minutes=1)) % policy["granularity_minutes"])
+
+
+def _booked(index: int, reach: Span, calendar: RoomCalendar) -> bool:
+    """Whether an occupancy takes the date: [s, e) blocks [s - buffer, e)."""
+    if calendar.taken is not None:
+        return index in calendar.taken
+    buffer = calendar.buffer
+    return any(s - buffer < reach[1] and reach[0] < e for s, e in calendar.busy)
 
 
 def _series_body(room: Room, pattern: Pattern, dates: Sequence[date]) -> dict[str, Any]:

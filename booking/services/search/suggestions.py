@@ -19,6 +19,7 @@ from booking.services.search.recurring import (
     MAX_WEEKS,
     RRULE_DAYS,
     Pattern,
+    SharedReasons,
     dates_of,
     room_calendars,
 )
@@ -172,6 +173,7 @@ def suggest(
         accessible_toilet=True if needs.get("accessible_toilet") else None,
     )
     calendars = room_calendars(filters, start, end, duration, now)
+    shared: SharedReasons = {}
     found = []
     for calendar in calendars:
         room = calendar.room
@@ -186,7 +188,7 @@ def suggest(
                 dates = pattern.dates()
                 if not dates:
                     continue
-                answer = dates_of(calendar, pattern, now)
+                answer = dates_of(calendar, pattern, now, shared)
                 if not answer.free_dates:
                     continue
                 first_free = datetime.combine(answer.free_dates[0], clock, tzinfo=room.zone)
