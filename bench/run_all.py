@@ -20,7 +20,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("booking_throughput", "feeds_and_availability", "web_pages", "outbox", "webhooks")
+SCRIPTS = (
+    "booking_throughput",
+    "feeds_and_availability",
+    "web_pages",
+    "outbox",
+    "webhooks",
+    "memory",
+    "mixed_load",
+)
 
 
 def machine() -> list[str]:

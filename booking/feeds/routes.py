@@ -12,6 +12,7 @@ from booking.api.base import Blueprint, View
 from booking.extensions import limiter
 from booking.feeds import sources
 from booking.feeds.render import render_feed
+from booking.feeds.rendered import rendered
 from booking.schemas.availability import FeedQuerySchema
 from booking.services.feed_tokens import feed_token_for
 
@@ -57,10 +58,13 @@ def serve(feed: sources.Feed, filename: str) -> Response:
         response = Response(mimetype="text/calendar")
         response.automatically_set_content_length = False
     else:
-        body = render_feed(feed.info, feed.events())
+        # Rendered once per version and process (rendered.py), compressed once too.
+        key = (request.path, request.query_string.decode("latin-1"), etag, False)
+        body = rendered.body(key, lambda: render_feed(feed.info, feed.events()))
         response = Response(body, mimetype="text/calendar")
         if "gzip" in request.accept_encodings:
-            response.set_data(gzip.compress(body, compresslevel=6))
+            packed = rendered.body((*key[:3], True), lambda: gzip.compress(body, compresslevel=6))
+            response.set_data(packed)
             response.headers["Content-Encoding"] = "gzip"
     if not fresh:
         response.headers["Content-Type"] = "text/calendar; charset=utf-8"
