@@ -79,7 +79,7 @@ def best_of(runs: int, work: Callable[[], object]) -> float:
 
 def populate(url: str, start: datetime) -> tuple[int, int]:
     """50 places x 6 rooms open 08:00-22:00, 30,000 bookings; a place with 1,000 more."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from booking import create_app
     from booking.extensions import db
@@ -139,6 +139,10 @@ def populate(url: str, start: datetime) -> tuple[int, int]:
             next_id += 1
         db.session.execute(insert(Booking), bookings)
         db.session.execute(insert(Occupancy), occupancies)
+        if url.startswith("postgresql"):
+            # The bookings were given their ids here: new ones must follow them.
+            sequence = "pg_get_serial_sequence('bookings', 'id')"
+            db.session.execute(text(f"SELECT setval({sequence}, max(id)) FROM bookings"))
         db.session.commit()
         feed_place = places[-1].id
         db.engine.dispose()

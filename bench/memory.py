@@ -104,7 +104,7 @@ def measure(url: str) -> list[tuple[str, int, float, float]]:
             before = worker_rss(port)
             size = 0
             for n in range(TIMES):
-                status, body = ask(n * 120)
+                status, body = ask(n * 60)
                 assert status in (200, 201), (name, status, body[:300])
                 size = len(body)
             found.append((name, size, before, worker_rss(port)))

@@ -47,7 +47,7 @@ def prepare(url: str, folder: Path) -> Path:
         hour=7, minute=0, second=0, microsecond=0
     )
     populate(url, start)
-    from sqlalchemy import select, text
+    from sqlalchemy import select
 
     from booking import create_app
     from booking.extensions import db
@@ -56,10 +56,6 @@ def prepare(url: str, folder: Path) -> Path:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        # populate() gave the bookings their ids itself: new ones follow them.
-        db.session.execute(
-            text("SELECT setval(pg_get_serial_sequence('bookings', 'id'), max(id)) FROM bookings")
-        )
         tokens: dict[str, list[str]] = {"booker_tokens": [], "partner_tokens": []}
         for kind, count, scopes in (
             ("booker_tokens", BOOKER_TOKENS, ["read", "book"]),

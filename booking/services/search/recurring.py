@@ -230,7 +230,6 @@ class RoomCalendar:
 class _Window:
     """What every calendar of one search shares: its bounds and the places' time."""
 
-    filters: AvailabilityFilter
     start: datetime
     end: datetime
     rooms: list[Room]
@@ -268,7 +267,7 @@ def _window_of(
     start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
     end = datetime.combine(last, time(0), tzinfo=UTC) + timedelta(days=2) + duration
     closed = _closures({room.place_id for room in rooms}, start, end)
-    return _Window(filters, start, end, rooms, closed)
+    return _Window(start, end, rooms, closed)
 
 
 def _calendar(window: _Window, room: Room, **booked: Any) -> RoomCalendar:
@@ -349,7 +348,7 @@ def taken_dates(atoms: frozenset[int], dates: list[tuple[int, int, int]]) -> dic
     occupancy overlaps.
 
     One statement: every atom joined with every date, and for each pair the occupancy that
-    starts last before the date\'s reach, found by a backward step of the (room_id, start)
+    starts last before the date's reach, found by a backward step of the (room_id, start)
     index. Active occupancies of one atom never overlap, so that one reaches furthest: the
     date is taken when it ends after the date begins. No other occupancy is read.
     """
