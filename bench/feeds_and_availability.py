@@ -141,8 +141,11 @@ def populate(url: str, start: datetime) -> tuple[int, int]:
         db.session.execute(insert(Occupancy), occupancies)
         if url.startswith("postgresql"):
             # The bookings were given their ids here: new ones must follow them.
-            sequence = "pg_get_serial_sequence('bookings', 'id')"
-            db.session.execute(text(f"SELECT setval({sequence}, max(id)) FROM bookings"))
+            db.session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('bookings', 'id'), max(id)) FROM bookings"
+                )
+            )
         db.session.commit()
         feed_place = places[-1].id
         db.engine.dispose()
