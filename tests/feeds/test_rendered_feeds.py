@@ -31,9 +31,7 @@ def test_one_version_is_rendered_once_and_a_change_renders_anew(
     changed = client.get(url)
     assert changed.headers["ETag"] != first.headers["ETag"]
     assert b"Breiclub" in changed.data and b"Koor" in changed.data
-    assert b"Breiclub" in gzip.decompress(
-        client.get(url, headers={"Accept-Encoding": "gzip"}).data
-    )
+    assert b"Breiclub" in gzip.decompress(client.get(url, headers={"Accept-Encoding": "gzip"}).data)
 
 
 def test_the_store_renders_each_key_once_and_keeps_to_its_budget() -> None:
