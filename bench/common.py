@@ -50,6 +50,21 @@ def sqlite_database() -> Iterator[str]:
         yield f"sqlite:///{folder}/bench.db"
 
 
+def each_backend(description: str | None) -> Iterator[tuple[str, str]]:
+    """For a script whose only option is --backends: each backend's name and a fresh
+    database on it, dropped when the loop moves on."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    databases = {"sqlite": sqlite_database, "postgresql": postgres_database}
+    for backend in parser.parse_args().backends.split(","):
+        with databases[backend]() as url:
+            yield backend, url
+
+
 @contextmanager
 def gunicorn(url: str, workers: int, **settings: str) -> Iterator[int]:
     """gunicorn with `workers` sync workers on the database at `url`; its port. `settings`

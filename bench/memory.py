@@ -7,7 +7,6 @@ read before and after (bound: at most 50 MB more for each).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from datetime import UTC, datetime, timedelta
@@ -20,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import feeds_and_availability
-from common import gunicorn, migrate, postgres_database, request, sqlite_database
+from common import each_backend, gunicorn, migrate, request
 
 BOUND_MB = 50
 TIMES = 5
@@ -112,15 +111,8 @@ def measure(url: str) -> list[tuple[str, int, float, float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    args = parser.parse_args()
-    databases = {"sqlite": sqlite_database, "postgresql": postgres_database}
-    for backend in args.backends.split(","):
-        with databases[backend]() as url:
-            rows = measure(url)
+    for backend, url in each_backend(__doc__):
+        rows = measure(url)
         print(f"{backend}: one gunicorn worker, each asked {TIMES} times (bound {BOUND_MB} MB)")
         for name, size, before, after in rows:
             print(

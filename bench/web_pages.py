@@ -11,7 +11,6 @@ The issue's bound: below 3.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import migrate, postgres_database, sqlite_database
+from common import each_backend, migrate
 from feeds_and_availability import interleaved, populate
 
 RUNS = 15
@@ -57,15 +56,8 @@ def measure(url: str) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    args = parser.parse_args()
-    databases = {"sqlite": sqlite_database, "postgresql": postgres_database}
-    for backend in args.backends.split(","):
-        with databases[backend]() as url:
-            r = measure(url)
+    for backend, url in each_backend(__doc__):
+        r = measure(url)
         print(
             f"{backend}: place page with {int(r['bookings'])} bookings in the database: "
             f"{r['page'] * 1000:.1f} ms ({r['bytes'] / 1024:.0f} KiB) vs GET /places/{{id}} + "
