@@ -56,6 +56,16 @@ def test_postgresql_gets_connect_statement_and_pool_timeouts(tmp_path: object) -
     assert connect["wijkruimte_answer_within"] == 2.0
 
 
+def test_an_unknown_pooler_refuses_to_start(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOOKING_DB_POOLER", "pgpool")
+    with pytest.raises(ConfigurationError, match="BOOKING_DB_POOLER is 'pgpool'"):
+        load_config(str(tmp_path), {"ENV": "development"})
+    monkeypatch.setenv("BOOKING_DB_POOLER", "PgBouncer")  # any case
+    assert load_config(str(tmp_path), {"ENV": "development"})["DB_POOLER"] == "pgbouncer"
+
+
 def test_redis_storage_gets_short_timeouts_and_fails_open(tmp_path: object) -> None:
     config = load_config(
         str(tmp_path), {"ENV": "development", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"}
