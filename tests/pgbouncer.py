@@ -74,6 +74,35 @@ def through(url: str, port: int) -> str:
     return make_url(url).set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
 
 
+def settle(database_url: str, seconds: float = 15) -> None:
+    """Wait until no other session of the database is inside a transaction, so the test's
+    cleanup (TRUNCATE) is not left waiting behind what the pooler's server connections were
+    doing as it stopped; name them if they stay."""
+    import psycopg
+
+    url = make_url(database_url)
+    server = {
+        "host": url.host or "127.0.0.1",
+        "port": url.port or 5432,
+        "user": url.username or "postgres",
+        "dbname": url.database,
+        "autocommit": True,
+    }
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(**server) as connection:  # type: ignore[arg-type]
+        while True:
+            busy = connection.execute(
+                "SELECT pid, state, left(query, 80) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND backend_type = 'client backend' AND state <> 'idle'"
+            ).fetchall()
+            if not busy:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"sessions still busy after the pooler stopped: {busy}")
+            time.sleep(0.1)
+
+
 def _wait_for(port: int, process: subprocess.Popen[bytes], folder: Path) -> None:
     deadline = time.monotonic() + 10
     while True:

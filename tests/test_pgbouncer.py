@@ -26,7 +26,7 @@ from tests.delivery import conftest as delivery
 from tests.delivery.conftest import MailingApp
 from tests.delivery.test_worker_process import a_booking, statuses, worker
 from tests.gunicorn import gunicorn
-from tests.pgbouncer import pgbouncer, through
+from tests.pgbouncer import pgbouncer, settle, through
 from tests.tcp_proxy import TcpProxy
 
 # The same tests as against PostgreSQL directly; collected here with this module's fixtures.
@@ -54,6 +54,7 @@ def pooled_url(database_url: str) -> Iterator[str]:
     """The test database through PgBouncer in transaction mode."""
     with pgbouncer(_server_address(database_url)) as port:
         yield through(database_url, port)
+    settle(database_url)
 
 
 @pytest.fixture
@@ -85,6 +86,7 @@ def proxied(clean_app: Flask, database_url: str) -> Iterator[tuple[TcpProxy, str
                 yield proxy, base
     finally:
         proxy.stop()
+    settle(database_url)
 
 
 def test_two_workers_through_the_pooler_send_each_message_once(
