@@ -58,8 +58,12 @@ def serve(feed: sources.Feed, filename: str) -> Response:
         response = Response(mimetype="text/calendar")
         response.automatically_set_content_length = False
     else:
-        # Rendered once per version and process (rendered.py), compressed once too.
-        key = (request.path, request.query_string.decode("latin-1"), etag, False)
+        # Rendered once per version and process (rendered.py), compressed once too. The
+        # installation is in the key: its address is in every link, and one process may
+        # serve more than one (the tests do).
+        config = current_app.config
+        where = f"{config['PUBLIC_BASE_URL']} {config['SQLALCHEMY_DATABASE_URI']} {request.path}"
+        key = (where, request.query_string.decode("latin-1"), etag, False)
         body = rendered.body(key, lambda: render_feed(feed.info, feed.events()))
         response = Response(body, mimetype="text/calendar")
         if "gzip" in request.accept_encodings:

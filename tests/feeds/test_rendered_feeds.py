@@ -7,8 +7,10 @@ import gzip
 
 from flask.testing import FlaskClient
 
+from booking.extensions import db
 from booking.feeds.rendered import RenderedFeeds
 from tests.booking_helpers import book, upcoming
+from tests.conftest import make_test_app
 from tests.factories import Factory
 
 
@@ -57,3 +59,24 @@ def test_the_store_renders_each_key_once_and_keeps_to_its_budget() -> None:
     store.body(key("huge"), lambda: render("huge", 400))  # over a quarter: never kept
     store.body(key("huge"), lambda: render("huge", 400))
     assert renders[-2:] == ["huge", "huge"] and store.size <= 1000
+
+
+def test_a_body_is_kept_per_installation(
+    client: FlaskClient, make: Factory, database_url: str
+) -> None:
+    """Two installations' feeds of one version differ in their links: one process serving
+    both (as the tests do) never answers one with the other's body."""
+    place = make.place(opening_hours="24/7")
+    room = make.room(place)
+    made = book(client, make.account(), room, upcoming(3), "10:00", "11:00", title="Koor")
+    assert made.status_code == 201
+    url = f"/feeds/places/{place}.ics"
+    here = client.get(url)
+    other = make_test_app(database_url, PUBLIC_BASE_URL="https://elders.example")
+    try:
+        there = other.test_client().get(url)
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    assert there.headers["ETag"] == here.headers["ETag"]  # the same version...
+    assert b"elders.example" in there.data and b"elders.example" not in here.data
