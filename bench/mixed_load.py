@@ -148,6 +148,7 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        worker_log = (folder / "worker.log").open("w")
         mailer = subprocess.Popen(
             [BIN / "booking", "worker", "--poll", "1"],
             cwd=ROOT,
@@ -158,7 +159,7 @@ def main() -> None:
                 "BOOKING_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
             },
             stdout=subprocess.DEVNULL,
-            stderr=(folder / "worker.log").open("w"),
+            stderr=worker_log,
         )
         try:
             with gunicorn(url, 4) as port:
@@ -169,6 +170,7 @@ def main() -> None:
             for process in (mailer, sink):
                 process.terminate()
                 process.wait(timeout=20)
+            worker_log.close()
     report(result, args)
 
 
@@ -240,6 +242,9 @@ def report(result: dict[str, object], args: argparse.Namespace) -> None:
     print(f"RSS samples during the run: {result['samples']}")
     print(f"outbox after the run: {result['mail']}")
     capacity(kinds)
+    failed = int(kinds["Aggregated"]["Failure Count"])
+    if failed:
+        raise SystemExit(f"{failed} requests failed: see locust's CSV and log")
 
 
 # On paper: the host's CPU is the limit (two cores for the service and PostgreSQL), kept
