@@ -354,6 +354,8 @@ def taken_dates(atoms: frozenset[int], dates: list[tuple[int, int, int]]) -> dic
     """
     if not atoms or not dates:
         return {}
+    if dates[-1][0] >= DATES_PER_ATOM:
+        raise ValueError(f"a pattern has at most {DATES_PER_ATOM} dates to probe")
     pattern = (
         values(
             column("idx", Integer),
