@@ -135,11 +135,12 @@ def behind_pgbouncer(
     from tests.pgbouncer import pgbouncer, through
 
     target = make_url(url)
+    server = (target.host or "127.0.0.1", target.port or 5432)
     later = first_day + timedelta(days=400)
     # Every create of either server takes a slot of its own: one counter for both.
     slots = itertools.count()
     with (
-        pgbouncer((target.host or "127.0.0.1", target.port or 5432)) as pooler_port,
+        pgbouncer(server, target.username) as pooler_port,
         gunicorn(url, args.workers) as direct,
         gunicorn(through(url, pooler_port), args.workers, BOOKING_DB_POOLER="pgbouncer") as pooled,
     ):

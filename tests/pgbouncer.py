@@ -24,10 +24,10 @@ BINARY = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
 
 @contextmanager
-def pgbouncer(target: tuple[str, int]) -> Iterator[int]:
+def pgbouncer(target: tuple[str, int], user: str | None = None) -> Iterator[int]:
     """PgBouncer in transaction mode in front of the PostgreSQL at `target`; its port.
 
-    Every database name is passed on to the server; any user of the server may connect
+    Every database name is passed on to the server; postgres, root and `user` may connect
     (the test server trusts local connections). Its timeouts are short, so a server that
     is gone is noticed in the time the tests allow.
     """
@@ -35,7 +35,8 @@ def pgbouncer(target: tuple[str, int]) -> Iterator[int]:
     folder.chmod(0o777)
     port = free_port()
     users = folder / "users.txt"
-    users.write_text('"postgres" ""\n"root" ""\n')
+    names = dict.fromkeys(["postgres", "root", *([user] if user else [])])
+    users.write_text("".join(f'"{name}" ""\n' for name in names))
     config = folder / "pgbouncer.ini"
     config.write_text(
         "[databases]\n"

@@ -49,10 +49,14 @@ def _server_address(database_url: str) -> tuple[str, int]:
     return url.host or "127.0.0.1", url.port or 5432
 
 
+def _user(database_url: str) -> str | None:
+    return make_url(database_url).username
+
+
 @pytest.fixture
 def pooled_url(database_url: str) -> Iterator[str]:
     """The test database through PgBouncer in transaction mode."""
-    with pgbouncer(_server_address(database_url)) as port:
+    with pgbouncer(_server_address(database_url), _user(database_url)) as port:
         yield through(database_url, port)
     settle(database_url)
 
@@ -80,7 +84,7 @@ def proxied(clean_app: Flask, database_url: str) -> Iterator[tuple[TcpProxy, str
         **POOLED,
     }
     try:
-        with pgbouncer(("127.0.0.1", proxy.port)) as port:
+        with pgbouncer(("127.0.0.1", proxy.port), _user(database_url)) as port:
             env["BOOKING_DATABASE_URL"] = through(database_url, port)
             with gunicorn(env, workers=2) as base:
                 yield proxy, base
