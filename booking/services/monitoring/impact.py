@@ -37,7 +37,7 @@ from booking.models.monitoring import ATTENDANCE_OFF, HANDLED
 from booking.services.authorization import Actor, managed_place_ids
 from booking.services.calendar.opening_hours import bound_instant
 from booking.services.common import check_date_range
-from booking.services.reports import NO_TARGET_GROUP, place_usage
+from booking.services.reports import NO_TARGET_GROUP, Usage, by_target_group, place_usage
 
 MAX_DAYS = 366
 
@@ -125,28 +125,17 @@ def _window(places: list[Place], first: date, last: date) -> tuple[datetime, dat
     return bound_instant(first, zone, end=False), bound_instant(last, zone, end=True)
 
 
-@dataclass
-class _Usage:
-    """The usage report's figures summed over the places."""
-
-    open_hours: float = 0.0
-    used_hours: float = 0.0
-    activities: int = 0
-    target_groups: Counter[str] = field(default_factory=Counter)
-
-
-def _usage(places: list[Place], first: date, last: date, groups: dict[int, list[str]]) -> _Usage:
-    summed = _Usage()
+def _usage(places: list[Place], first: date, last: date, groups: dict[int, list[str]]) -> Usage:
+    """The usage report's figures summed over the places (hours rounded as it does)."""
+    summed = Usage()
     for place in places:
         usage = place_usage(place, first, last, groups)
         summed.open_hours += usage.open_hours
-        summed.used_hours += usage.booked_hours
+        summed.booked_hours += usage.booked_hours
         summed.activities += usage.activities
-        summed.target_groups.update(usage.per_target_group)
-    summed.open_hours, summed.used_hours = (
-        round(summed.open_hours, 2),
-        round(summed.used_hours, 2),
-    )
+        summed.per_target_group.update(usage.per_target_group)
+    summed.open_hours = round(summed.open_hours, 2)
+    summed.booked_hours = round(summed.booked_hours, 2)
     return summed
 
 
@@ -261,12 +250,12 @@ def _figures(
     ids = [place.id for place in places]
     start, end = _window(places, first, last)
     usage = _usage(places, first, last, groups)
-    usage.target_groups.pop(NO_TARGET_GROUP, None)
+    usage.per_target_group.pop(NO_TARGET_GROUP, None)
     figures = Figures(
         open_hours=usage.open_hours,
-        used_hours=usage.used_hours,
+        used_hours=usage.booked_hours,
         activities=usage.activities,
-        target_groups=dict(sorted(usage.target_groups.items())),
+        target_groups=by_target_group(usage),
     )
     if counts_visitors:
         visitors, first_time, counted = _attendance(ids, start, end)
@@ -309,7 +298,7 @@ def _month(
     return Month(
         month=first.strftime("%Y-%m"),
         open_hours=usage.open_hours,
-        used_hours=usage.used_hours,
+        used_hours=usage.booked_hours,
         activities=usage.activities,
         visitors=visitors,
         first_time_visitors=first_time,
