@@ -55,6 +55,10 @@ def test_pages_by_room_hold_the_same_intervals_as_the_flat_list(
     # A page past the end is empty, and still says how many rooms there are.
     past = client.get(f"{query}&group=room&page=9&page_size=2")
     assert past.json == [] and json.loads(past.headers["X-Pagination"])["total"] == 6
+    # The database pages the rooms: a page no offset can reach is refused, as for every
+    # list the database pages.
+    beyond = client.get(f"{query}&group=room&page=10000000000000&page_size=1000")
+    assert beyond.status_code == 422 and beyond.json["errors"]["page"], beyond.json
     assert client.get(f"{query}&group=everything").status_code == 422
     assert client.get(f"{query}&page_size=1001").status_code == 422
     assert client.get(f"/api/v1/rooms/{rooms[0]}/availability?group=room").status_code == 422

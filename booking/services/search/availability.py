@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from booking.errors import Invalid
@@ -40,7 +40,7 @@ from booking.services.calendar.opening_hours import (
     daily_windows,
     open_intervals,
 )
-from booking.services.common import get_or_404
+from booking.services.common import fetch_page, get_or_404
 from booking.services.places import offers
 from booking.services.rooms import atom_ids
 
@@ -278,10 +278,7 @@ def matching_room_page(
     if filters.facilities:
         rooms = matching_rooms(filters)
         return rooms[(page - 1) * page_size : page * page_size], len(rooms)
-    stmt = _rooms_statement(filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    chunk = stmt.options(*_WITH_PARTS).limit(page_size).offset((page - 1) * page_size)
-    return list(db.session.scalars(chunk)), total or 0
+    return fetch_page(_rooms_statement(filters).options(*_WITH_PARTS), page, page_size)
 
 
 def find_availability(
