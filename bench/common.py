@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -63,6 +64,34 @@ def each_backend(description: str | None) -> Iterator[tuple[str, str]]:
     for backend in parser.parse_args().backends.split(","):
         with databases[backend]() as url:
             yield backend, url
+
+
+def gunicorn_workers(port: int) -> list[Any]:
+    """The worker processes (psutil) of the gunicorn that listens on `port`."""
+    import psutil
+
+    for process in psutil.process_iter(["cmdline"]):
+        if f"127.0.0.1:{port}" in " ".join(process.info["cmdline"] or []):
+            return list(process.children())
+    raise RuntimeError("gunicorn not found")
+
+
+def rss_mb(process: Any) -> float:
+    """Resident memory of a (psutil) process, in MB."""
+    return float(process.memory_info().rss) / 1e6
+
+
+def etag(port: int, path: str) -> str:
+    """The ETag a GET of `path` answers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 200, (path, response.status)
+        return str(response.getheader("ETag"))
+    finally:
+        connection.close()
 
 
 @contextmanager

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import http.client
 import random
 import statistics
 import sys
@@ -35,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
     ROUNDS,
+    etag,
     gunicorn,
     migrate,
     paired,
@@ -259,7 +259,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
         db.engine.dispose()
     gc.unfreeze()
     with gunicorn(url, 4) as port:
-        etag = _etag(port, feed_place)
+        feed_etag = etag(port, f"/feeds/places/{feed_place}.ics")
         throughput(50, args.concurrency, lambda i: request(port, "GET", "/healthz")[0])
         health, codes = throughput(
             args.requests, args.concurrency, lambda i: request(port, "GET", "/healthz")[0]
@@ -270,7 +270,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
             args.requests,
             args.concurrency,
             lambda i: request(
-                port, "GET", f"/feeds/places/{feed_place}.ics", headers={"If-None-Match": etag}
+                port, "GET", f"/feeds/places/{feed_place}.ics", headers={"If-None-Match": feed_etag}
             )[0],
             lambda i: request(port, "GET", f"/api/v1/places/{feed_place}")[0],
         )
@@ -354,18 +354,6 @@ def bare_icalendar(events: list[object]) -> bytes:
         event.add("sequence", item.sequence)  # type: ignore[attr-defined]
         calendar.add_component(event)
     return bytes(calendar.to_ical())
-
-
-def _etag(port: int, place: int) -> str:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", f"/feeds/places/{place}.ics")
-        response = connection.getresponse()
-        response.read()
-        assert response.status == 200, response.status
-        return str(response.getheader("ETag"))
-    finally:
-        connection.close()
 
 
 def main() -> None:

@@ -13,13 +13,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psutil
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import feeds_and_availability
-from common import each_backend, gunicorn, migrate, request
+from common import each_backend, gunicorn, gunicorn_workers, migrate, request, rss_mb
 
 BOUND_MB = 50
 TIMES = 5
@@ -58,11 +56,8 @@ def prepare(url: str) -> tuple[int, int, str, datetime]:
 
 def worker_rss(port: int) -> float:
     """The RSS of the one gunicorn worker serving `port`, in MB."""
-    for process in psutil.process_iter(["cmdline"]):
-        if f"127.0.0.1:{port}" in " ".join(process.info["cmdline"] or []):
-            (worker,) = process.children()
-            return float(worker.memory_info().rss) / 1e6
-    raise RuntimeError("gunicorn not found")
+    (worker,) = gunicorn_workers(port)
+    return rss_mb(worker)
 
 
 def measure(url: str) -> list[tuple[str, int, float, float]]:

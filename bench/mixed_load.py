@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import http.client
 import json
 import os
 import subprocess
@@ -33,7 +32,16 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BIN, ROOT, free_port, gunicorn, postgres_database
+from common import (
+    BIN,
+    ROOT,
+    etag,
+    free_port,
+    gunicorn,
+    gunicorn_workers,
+    postgres_database,
+    rss_mb,
+)
 from feeds_and_availability import migrate, populate
 
 PAGES = ("front page", "front-page search", "place page", "place list")
@@ -83,32 +91,6 @@ def prepare(url: str, folder: Path) -> Path:
     path = folder / "data.json"
     path.write_text(json.dumps(data))
     return path
-
-
-def rss_mb(process: psutil.Process) -> float:
-    """Resident memory of a process, in MB."""
-    return process.memory_info().rss / 1e6
-
-
-def gunicorn_workers(port: int) -> list[psutil.Process]:
-    """The worker processes of the gunicorn that listens on `port`."""
-    for process in psutil.process_iter(["cmdline"]):
-        if f"127.0.0.1:{port}" in " ".join(process.info["cmdline"] or []):
-            return process.children()
-    raise RuntimeError("gunicorn not found")
-
-
-def etag(port: int, path: str) -> str:
-    """The ETag a GET of `path` answers."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        assert response.status == 200, (path, response.status)
-        return str(response.getheader("ETag"))
-    finally:
-        connection.close()
 
 
 def delivered(url: str) -> dict[str, int]:
