@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from booking.extensions import db
-from booking.models import Account, Closure, Neighbourhood, Place, PlaceHost, Room
+from booking.models import Account, Closure, Neighbourhood, Place, PlaceHost, Room, utcnow
 from booking.services.booking.policy import DEFAULT_POLICY
 from booking.services.tokens import issue_token
 
@@ -49,8 +49,10 @@ class Factory:
         admin: bool = False,
         scopes: list[str] | None = None,
         hosts: list[int] | None = None,
+        proven: bool = True,
     ) -> Caller:
-        """An account with one token; `hosts` makes it a host of those places."""
+        """An account with one token; `hosts` makes it a host of those places. Its address
+        is proven unless `proven` is false (an open sign-up that nothing has proved)."""
         n = next(_counter)
         email = f"user{n}@example.nl"
         if scopes is None:
@@ -60,7 +62,13 @@ class Factory:
             if admin:
                 scopes = ["read", "book", "manage", "admin"]
         with self.app.app_context():
-            account = Account(name=f"{name} {n}", email=email, kind=kind, is_admin=admin)
+            account = Account(
+                name=f"{name} {n}",
+                email=email,
+                kind=kind,
+                is_admin=admin,
+                email_verified_at=utcnow() if proven else None,
+            )
             db.session.add(account)
             for place_id in hosts or []:
                 db.session.add(PlaceHost(place_id=place_id, account=account))

@@ -164,21 +164,21 @@ def test_guessing_sign_in_codes_has_one_budget_on_the_pages_and_the_api(
     database_url: str, app: Flask
 ) -> None:
     """The pages' code form stops where the API's redeem does, and the two count together."""
-    from tests.web.test_asking import _csrf
+    from tests.web.forms import csrf_of
 
     with _email_limited(database_url, "4 per hour") as application:
         client = application.test_client()
         codes = []
         for guess in ("AAAAA-AAAAA", "BBBBB-BBBBB", "CCCCC-CCCCC"):
             button = client.get(f"/inloggen/code/{guess}").get_data(as_text=True)
-            answer = client.post(f"/inloggen/code/{guess}", data={"csrf_token": _csrf(button)})
+            answer = client.post(f"/inloggen/code/{guess}", data={"csrf_token": csrf_of(button)})
             codes.append(answer.status_code)
         redeem = client.post("/api/v1/auth/email-link/redeem", json={"code": "DDDDD-DDDDD"})
         codes.append(redeem.status_code)
         assert all(code != 429 for code in codes), codes
         # The fifth guess, on either side, is refused.
         button = client.get("/inloggen/code/EEEEE-EEEEE").get_data(as_text=True)
-        page = client.post("/inloggen/code/EEEEE-EEEEE", data={"csrf_token": _csrf(button)})
+        page = client.post("/inloggen/code/EEEEE-EEEEE", data={"csrf_token": csrf_of(button)})
         assert page.status_code == 429 and page.mimetype == "text/html"
         api = client.post("/api/v1/auth/email-link/redeem", json={"code": "FFFFF-FFFFF"})
         assert api.status_code == 429 and api.headers["Retry-After"]
@@ -187,7 +187,7 @@ def test_guessing_sign_in_codes_has_one_budget_on_the_pages_and_the_api(
 def test_the_pages_count_only_mails_sent_and_keep_the_entry_at_the_limit(
     database_url: str, app: Flask
 ) -> None:
-    from tests.web.test_asking import _csrf
+    from tests.web.forms import csrf_of
 
     with _email_limited(database_url, "2 per hour") as application:
         make = Factory(application)
@@ -197,7 +197,7 @@ def test_the_pages_count_only_mails_sent_and_keep_the_entry_at_the_limit(
         day = upcoming(6).isoformat()
         form = client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
         entry = {
-            "csrf_token": _csrf(form),
+            "csrf_token": csrf_of(form),
             "ruimte": str(room),
             "datum": day,
             "van": "19:00",

@@ -20,7 +20,13 @@ DEMO_DOMAIN = "demo.wijkruimte.invalid"
 
 
 def demo_account(name: str, kind: str, local: str) -> Account:
-    account = Account(name=name, email=f"{local}@{DEMO_DOMAIN}", kind=kind, is_demo=True)
+    account = Account(
+        name=name,
+        email=f"{local}@{DEMO_DOMAIN}",
+        kind=kind,
+        is_demo=True,
+        email_verified_at=utcnow(),
+    )
     db.session.add(account)
     db.session.flush()
     return account

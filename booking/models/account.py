@@ -37,6 +37,9 @@ class Account(Timestamped, Base):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Blocked by an admin: no token, session or sign-in works until it is unblocked.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a mailed code or link first proved the address. Until then the account sees only
+    # what its own tokens made: anyone can sign up with any address (security.md).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Told by mail that a long unused account will be erased (the retention purge).
     inactivity_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -46,6 +49,11 @@ class Account(Timestamped, Base):
     hosted: Mapped[list[PlaceHost]] = relationship(
         back_populates="account", cascade="all, delete-orphan"
     )
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether a mailed code or link has proved the address."""
+        return self.email_verified_at is not None
 
     @property
     def hosted_place_ids(self) -> list[int]:

@@ -23,6 +23,13 @@ class AccountSchema(Timestamps):
     email = fields.String(dump_only=True)
     kind = fields.String(dump_only=True, metadata={"enum": list(ACCOUNT_KINDS)})
     is_admin = fields.Boolean(dump_only=True)
+    email_verified = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "false until a mailed code or link proves the address; until then "
+            "the account sees only what its own tokens made"
+        },
+    )
 
 
 class BlockSchema(Schema):

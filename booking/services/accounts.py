@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from booking.errors import Conflict, NotFound
 from booking.extensions import db
 from booking.feeds.stamps import revise_bookings
-from booking.models import Account, ApiToken, Booking, utcnow
+from booking.models import Account, ApiToken, Booking, FeedToken, WebhookSubscription, utcnow
 from booking.services.authorization import Actor, require_account, require_admin
 from booking.services.sessions import end_all_sessions
 from booking.services.tokens import issue_token
@@ -23,19 +24,31 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _new_account(name: str, email: str, kind: str, *, is_admin: bool = False) -> Account:
+def _new_account(
+    name: str, email: str, kind: str, *, is_admin: bool = False, proven: bool = True
+) -> Account:
     email = normalise_email(email)
     if db.session.scalar(select(Account.id).where(Account.email == email)) is not None:
         raise Conflict("An account with this email address already exists.", code="email_taken")
-    account = Account(name=name.strip(), email=email, kind=kind, is_admin=is_admin)
+    account = Account(
+        name=name.strip(),
+        email=email,
+        kind=kind,
+        is_admin=is_admin,
+        # An admin who makes an account vouches for its address; an open sign-up does not.
+        email_verified_at=utcnow() if proven else None,
+    )
     db.session.add(account)
     db.session.flush()
     return account
 
 
 def sign_up(name: str, email: str) -> tuple[Account, ApiToken, str]:
-    """Create a person's account with a first token (scopes read and book)."""
-    account = _new_account(name, email, "person")
+    """Create a person's account with a first token (scopes read and book).
+
+    Nothing proves the address yet: until a mailed code or link does (`prove_address`), the
+    account sees only what its own tokens make."""
+    account = _new_account(name, email, "person", proven=False)
     token, raw = issue_token(account, "sign-up", PERSON_SCOPES)
     return account, token, raw
 
@@ -53,6 +66,37 @@ def create_admin(name: str, email: str) -> tuple[Account, str]:
     account = _new_account(name, email, "person", is_admin=True)
     _, raw = issue_token(account, "create-admin", ADMIN_SCOPES)
     return account, raw
+
+
+def prove_address(account: Account, now: datetime | None = None) -> bool:
+    """Record that a mailed code or link proved the account's address; whether this was the
+    first proof.
+
+    The first proof ends every token, private feed link, webhook and page session made
+    before it: whoever signed up with the address without owning it loses the account to
+    its owner."""
+    if account.email_verified_at is not None:
+        return False
+    now = now or utcnow()
+    account.email_verified_at = now
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    db.session.execute(
+        update(FeedToken)
+        .where(FeedToken.account_id == account.id, FeedToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    db.session.execute(
+        update(WebhookSubscription)
+        .where(WebhookSubscription.account_id == account.id, WebhookSubscription.enabled)
+        .values(enabled=False, disabled_reason="made before the address was proven")
+    )
+    end_all_sessions(account.id)
+    db.session.flush()
+    return True
 
 
 def own_account(actor: Actor) -> Account:

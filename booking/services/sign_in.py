@@ -13,7 +13,7 @@ from booking.errors import Forbidden, Invalid
 from booking.extensions import db
 from booking.models import Account, ApiToken, SignInCode, utcnow
 from booking.models.outbox import SIGN_IN_LINK
-from booking.services.accounts import normalise_email
+from booking.services.accounts import normalise_email, prove_address
 from booking.services.outbox import events
 from booking.services.privacy.sealing import MAILED_CODES, seal
 from booking.services.tokens import entitled_scopes, issue_token
@@ -92,7 +92,14 @@ def claim(code: str) -> Account:
     if account is not None and account.blocked_at is not None:
         raise Forbidden("This account is blocked by an administrator.", code="account_blocked")
     if account is None:
-        account = Account(name=claimed.split("@")[0][:120] or claimed, email=claimed, kind="person")
+        account = Account(
+            name=claimed.split("@")[0][:120] or claimed,
+            email=claimed,
+            kind="person",
+            email_verified_at=now,
+        )
         db.session.add(account)
         db.session.flush()
+    else:
+        prove_address(account, now)
     return account

@@ -32,6 +32,7 @@ def test_sign_up_returns_a_working_token_with_read_and_book(client: FlaskClient)
         "email": "ann@example.nl",
         "kind": "person",
         "is_admin": False,
+        "email_verified": False,
     }
     me = client.get("/api/v1/accounts/me", headers=bearer(body["token"]))
     assert me.status_code == 200 and me.json["roles"] == ["person"]

@@ -5,123 +5,46 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from email.message import EmailMessage
 
-from flask.testing import FlaskClient
 from sqlalchemy import update
-from werkzeug.test import TestResponse
 
 from booking.extensions import db
 from booking.models import WebRequest, utcnow
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
-from tests.factories import Caller
 from tests.web.conftest import MailingApp
-
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def _csrf(html: str) -> str:
-    found = CSRF.search(html)
-    assert found, "no CSRF token in the form"
-    return found.group(1)
-
-
-def _text(mail: EmailMessage) -> str:
-    part = mail.get_body(preferencelist=("plain",))
-    assert part is not None
-    return str(part.get_content())
-
-
-def _link(mail: EmailMessage, path: str) -> str:
-    found = re.search(rf"https?://[^\s]+({path}[^\s]+)", _text(mail))
-    assert found, _text(mail)
-    return found.group(1)
-
-
-def _place(m: MailingApp, requires_approval: bool) -> tuple[int, int, Caller]:
-    place = m.make.place(
-        name="Buurthuis De Ster",
-        slug="de-ster",
-        opening_hours="Mo-Su 08:00-22:00",
-        policy={**DEFAULT_POLICY, "requires_approval": requires_approval},
-    )
-    room = m.make.room(place, name="Zaal", capacity=30)
-    host = m.make.account(name="Gastvrouw", hosts=[place])
-    return place, room, host
-
-
-def _post_ask(
-    client: FlaskClient, room: int, day: str, start: str, end: str, email: str, **fields: str
-) -> TestResponse:
-    """Send the request form as typed, without following the answer."""
-    form = client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
-    data = {
-        "csrf_token": _csrf(form),
-        "ruimte": str(room),
-        "datum": day,
-        "van": start,
-        "tot": end,
-        "titel": "Buurtkoor",
-        "zichtbaarheid": "public",
-        "weken": "1",
-        "naam": "Piet",
-        "email": email,
-        **fields,
-    }
-    return client.post("/aanvragen", data=data)
-
-
-def _ask(
-    client: FlaskClient, room: int, day: str, email: str, weeks: int = 1, **fields: str
-) -> str:
-    """Fill in and send the form as a resident would; returns the page answered."""
-    form = client.get(f"/aanvragen?ruimte={room}&van={day}T19:00&tot={day}T22:00")
-    assert form.status_code == 200
-    html = form.get_data(as_text=True)
-    assert 'value="19:00"' in html and 'value="21:00"' in html  # two hours of the slot
-    data = {
-        "csrf_token": _csrf(html),
-        "ruimte": str(room),
-        "datum": day,
-        "van": "19:00",
-        "tot": "21:00",
-        "titel": "Buurtkoor",
-        "beschrijving": "Zingen met de buren.",
-        "personen": "12",
-        "zichtbaarheid": "public",
-        "weken": str(weeks),
-        "naam": "Anna de Vries",
-        "email": email,
-        **fields,
-    }
-    answer = client.post("/aanvragen", data=data, follow_redirects=True)
-    assert answer.status_code == 200, answer.get_data(as_text=True)[:2000]
-    return answer.get_data(as_text=True)
+from tests.web.forms import (
+    ask_for_slot,
+    csrf_of,
+    mail_link,
+    mail_text,
+    place_with_host,
+    post_ask_form,
+)
 
 
 def test_a_weekly_request_approved_from_the_hosts_mail(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, host = _place(m, requires_approval=True)
+    _place_id, room, host = place_with_host(m, requires_approval=True)
     known = m.make.account(name="Bekend")
     tuesday = upcoming(days=7, weekday=1).isoformat()
     # A known and an unknown address get the same answer.
-    first = _ask(m.client, room, tuesday, "anna@example.nl", weeks=3)
-    second = _ask(m.client, room, tuesday, known.email, weeks=1)
+    first = ask_for_slot(m.client, room, tuesday, "anna@example.nl", weeks=3)
+    second = ask_for_slot(m.client, room, tuesday, known.email, weeks=1)
     main = re.compile(r"<main.*</main>", re.S)
     assert main.search(first).group(0) == main.search(second).group(0)  # type: ignore[union-attr]
     assert "Kijk in je mail" in first
     m.deliver()
     mail = m.mailbox.to("anna@example.nl")[0]
     assert "Bevestig je aanvraag" in str(mail["Subject"])
-    assert _text(mail).startswith("Hallo Anna de Vries,")  # the name given on the form
-    confirm = _link(mail, "/aanvragen/bevestig/")
+    assert mail_text(mail).startswith("Hallo Anna de Vries,")  # the name given on the form
+    confirm = mail_link(mail, "/aanvragen/bevestig/")
     # GET shows and changes nothing; POST books, once.
     page = m.client.get(confirm)
     assert page.status_code == 200 and "elke week, 3 keer" in page.get_data(as_text=True)
     assert m.client.get(confirm).status_code == 200
     placed = m.client.post(
-        confirm, data={"csrf_token": _csrf(page.get_data(as_text=True)), "rest": "0"}
+        confirm, data={"csrf_token": csrf_of(page.get_data(as_text=True)), "rest": "0"}
     )
     assert placed.status_code == 200
     assert "Je aanvraag wacht op de gastheren" in placed.get_data(as_text=True)
@@ -129,14 +52,14 @@ def test_a_weekly_request_approved_from_the_hosts_mail(mailing: MailingApp) -> N
     # The host's mail has approve and decline links; GET asks, POST decides.
     m.deliver()
     host_mail = next(x for x in m.mailbox.received if "Nieuwe aanvraag" in str(x["Subject"]))
-    approve = _link(host_mail, "/beheer/besluit/")
-    assert "/beheer/besluit/" in _text(host_mail).split(approve)[1]  # decline too
+    approve = mail_link(host_mail, "/beheer/besluit/")
+    assert "/beheer/besluit/" in mail_text(host_mail).split(approve)[1]  # decline too
     host_browser = m.app.test_client()
     ask_page = host_browser.get(approve)
     assert ask_page.status_code == 200 and "Buurtkoor" in ask_page.get_data(as_text=True)
     assert host_browser.post(approve, data={}).status_code == 400  # no CSRF token
     decided = host_browser.post(
-        approve, data={"csrf_token": _csrf(ask_page.get_data(as_text=True))}
+        approve, data={"csrf_token": csrf_of(ask_page.get_data(as_text=True))}
     )
     assert decided.status_code == 200 and "Goedgekeurd" in decided.get_data(as_text=True)
     statuses = {
@@ -156,7 +79,7 @@ def test_a_weekly_request_approved_from_the_hosts_mail(mailing: MailingApp) -> N
 
 def test_forged_links_and_missing_csrf_change_nothing(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, _host = _place(m, requires_approval=False)
+    _place_id, room, _host = place_with_host(m, requires_approval=False)
     day = upcoming(days=3).isoformat()
     assert m.client.post("/aanvragen", data={"ruimte": str(room), "datum": day}).status_code == 422
     assert m.client.get("/beheer/besluit/abc.def.ghi").status_code == 404
@@ -167,12 +90,12 @@ def test_forged_links_and_missing_csrf_change_nothing(mailing: MailingApp) -> No
 
 def test_taken_dates_offer_the_free_ones(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, host = _place(m, requires_approval=False)
+    _place_id, room, host = place_with_host(m, requires_approval=False)
     tuesday = upcoming(days=7, weekday=1)
     taken = tuesday + timedelta(weeks=1)
     assert book(m.client, host, room, taken, "19:30", "20:30").status_code == 201
     # Before any mail: the form lists the taken date, and asks whether to skip it.
-    checked = _post_ask(
+    checked = post_ask_form(
         m.client, room, tuesday.isoformat(), "19:00", "21:00", "piet@example.nl", weken="3"
     )
     listed = checked.get_data(as_text=True)
@@ -180,12 +103,14 @@ def test_taken_dates_offer_the_free_ones(mailing: MailingApp) -> None:
     assert 'name="bezet_overslaan"' in listed and 'value="Buurtkoor"' in listed
     m.deliver()
     assert not m.mailbox.to("piet@example.nl")  # nothing mailed yet
-    _ask(m.client, room, tuesday.isoformat(), "piet@example.nl", weeks=3, bezet_overslaan="y")
+    ask_for_slot(
+        m.client, room, tuesday.isoformat(), "piet@example.nl", weeks=3, bezet_overslaan="y"
+    )
     m.deliver()
-    confirm = _link(m.mailbox.to("piet@example.nl")[0], "/aanvragen/bevestig/")
+    confirm = mail_link(m.mailbox.to("piet@example.nl")[0], "/aanvragen/bevestig/")
     page = m.client.get(confirm).get_data(as_text=True)
     assert "al geboekt" in page and "Boek de vrije data" in page
-    placed = m.client.post(confirm, data={"csrf_token": _csrf(page), "rest": "1"})
+    placed = m.client.post(confirm, data={"csrf_token": csrf_of(page), "rest": "1"})
     html = placed.get_data(as_text=True)
     assert placed.status_code == 200 and "Je boeking is bevestigd" in html
     assert html.count("19:00\u201321:00") == 2 and "1 datum was bezet" in html
@@ -193,14 +118,14 @@ def test_taken_dates_offer_the_free_ones(mailing: MailingApp) -> None:
 
 def test_a_slot_taken_meanwhile_offers_alternatives(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, host = _place(m, requires_approval=False)
+    _place_id, room, host = place_with_host(m, requires_approval=False)
     day = upcoming(days=4)
-    _ask(m.client, room, day.isoformat(), "kees@example.nl")
+    ask_for_slot(m.client, room, day.isoformat(), "kees@example.nl")
     m.deliver()
-    confirm = _link(m.mailbox.to("kees@example.nl")[0], "/aanvragen/bevestig/")
+    confirm = mail_link(m.mailbox.to("kees@example.nl")[0], "/aanvragen/bevestig/")
     page = m.client.get(confirm).get_data(as_text=True)
     assert book(m.client, host, room, day, "19:00", "20:00").status_code == 201
-    answer = m.client.post(confirm, data={"csrf_token": _csrf(page), "rest": "0"})
+    answer = m.client.post(confirm, data={"csrf_token": csrf_of(page), "rest": "0"})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 409 and "was net sneller" in html
     assert "/aanvragen?ruimte=" in html  # alternatives, each a new request
@@ -219,7 +144,7 @@ def test_the_request_and_sign_in_forms_are_rate_limited_per_address(
         page = client.get("/inloggen").get_data(as_text=True)
         answers = [
             client.post(
-                "/inloggen", data={"csrf_token": _csrf(page), "email": "dezelfde@example.nl"}
+                "/inloggen", data={"csrf_token": csrf_of(page), "email": "dezelfde@example.nl"}
             ).status_code
             for _ in range(3)
         ]
@@ -228,7 +153,7 @@ def test_the_request_and_sign_in_forms_are_rate_limited_per_address(
         # but the same address from anywhere is.
         other = limited.test_client()
         other.environ_base["REMOTE_ADDR"] = "192.0.2.7"  # a second client address
-        token = _csrf(other.get("/inloggen").get_data(as_text=True))
+        token = csrf_of(other.get("/inloggen").get_data(as_text=True))
 
         def send(email: str) -> int:
             return other.post("/inloggen", data={"csrf_token": token, "email": email}).status_code
@@ -247,10 +172,10 @@ def test_user_text_is_escaped_on_the_signed_in_pages(mailing: MailingApp) -> Non
     host = m.make.account(name=hostile, hosts=[place])
     day = upcoming(days=3)
     assert book(m.client, host, room, day, "10:00", "11:00", title=hostile).status_code == 201
-    from tests.web.test_signed_in import _sign_in
+    from tests.web.forms import sign_in
 
     client = m.app.test_client()
-    _sign_in(m, client, host.email)
+    sign_in(m, client, host.email)
     for path in ("/mijn", "/beheer/vijandig-beheer"):
         html = client.get(path).get_data(as_text=True)
         assert "<script>" not in html and "&lt;script&gt;" in html, path
@@ -262,15 +187,15 @@ def test_a_rule_broken_meanwhile_is_said_and_the_link_kept(mailing: MailingApp) 
     from tests.booking_helpers import AMSTERDAM
 
     m = mailing
-    place, room, _host = _place(m, requires_approval=False)
+    place, room, _host = place_with_host(m, requires_approval=False)
     day = upcoming(days=4)
-    _ask(m.client, room, day.isoformat(), "lies@example.nl")
+    ask_for_slot(m.client, room, day.isoformat(), "lies@example.nl")
     m.deliver()
-    confirm = _link(m.mailbox.to("lies@example.nl")[0], "/aanvragen/bevestig/")
+    confirm = mail_link(m.mailbox.to("lies@example.nl")[0], "/aanvragen/bevestig/")
     page = m.client.get(confirm).get_data(as_text=True)
     start = datetime.combine(day, datetime.min.time(), tzinfo=AMSTERDAM)
     m.make.closure(place, start, start + timedelta(days=1))  # the place closes that day
-    answer = m.client.post(confirm, data={"csrf_token": _csrf(page), "rest": "0"})
+    answer = m.client.post(confirm, data={"csrf_token": csrf_of(page), "rest": "0"})
     assert answer.status_code == 422
     html = answer.get_data(as_text=True)
     assert "kan zo niet worden geboekt" in html and "de plek is dicht" in html  # in Dutch
@@ -283,14 +208,14 @@ def test_a_decision_link_is_outdated_once_the_booker_moves_the_request(
     """Approved, then moved by its booker (pending again): the first mail's decline link
     no longer decides; the mail about the move carries links that do."""
     m = mailing
-    _place_id, room, host = _place(m, requires_approval=True)
+    _place_id, room, host = place_with_host(m, requires_approval=True)
     booker = m.make.account(name="Boeker")
     day = upcoming(days=9)
     made = book(m.client, booker, room, day, "19:00", "20:00")
     assert made.status_code == 201 and made.json["status"] == "pending"
     m.deliver()
     first_mail = next(x for x in m.mailbox.to(host.email) if "Nieuwe aanvraag" in str(x["Subject"]))
-    old_links = re.findall(r"https?://[^\s]+(/beheer/besluit/[^\s]+)", _text(first_mail))
+    old_links = re.findall(r"https?://[^\s]+(/beheer/besluit/[^\s]+)", mail_text(first_mail))
     assert len(old_links) == 2
     old_decline = old_links[1]
     confirmed = m.client.post(
@@ -312,32 +237,32 @@ def test_a_decision_link_is_outdated_once_the_booker_moves_the_request(
     page = host_browser.get(old_decline).get_data(as_text=True)
     assert "al besloten" in page and "csrf_token" not in page
     form_page = host_browser.get("/inloggen").get_data(as_text=True)  # any form: a CSRF token
-    answer = host_browser.post(old_decline, data={"csrf_token": _csrf(form_page)})
+    answer = host_browser.post(old_decline, data={"csrf_token": csrf_of(form_page)})
     assert answer.status_code == 303
     status = m.client.get(f"/api/v1/bookings/{made.json['id']}", headers=host.headers).json
     assert status["status"] == "pending"
     # The mail about the move has links that decide the request as it is now.
     m.deliver()
-    moved_mail = [x for x in m.mailbox.to(host.email) if "/beheer/besluit/" in _text(x)][-1]
+    moved_mail = [x for x in m.mailbox.to(host.email) if "/beheer/besluit/" in mail_text(x)][-1]
     assert moved_mail is not first_mail
-    new_approve = _link(moved_mail, "/beheer/besluit/")
+    new_approve = mail_link(moved_mail, "/beheer/besluit/")
     assert new_approve not in old_links
     ask = host_browser.get(new_approve).get_data(as_text=True)
-    assert host_browser.post(new_approve, data={"csrf_token": _csrf(ask)}).status_code == 200
+    assert host_browser.post(new_approve, data={"csrf_token": csrf_of(ask)}).status_code == 200
     status = m.client.get(f"/api/v1/bookings/{made.json['id']}", headers=host.headers).json
     assert status["status"] == "confirmed"
 
 
 def test_a_confirm_link_signs_in_and_explains_itself_once_spent(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, _host = _place(m, requires_approval=False)
+    _place_id, room, _host = place_with_host(m, requires_approval=False)
     resident = m.app.test_client()
-    _ask(resident, room, upcoming(days=7).isoformat(), "ria@example.nl")
-    _ask(m.client, room, upcoming(days=8).isoformat(), "kees@example.nl")
+    ask_for_slot(resident, room, upcoming(days=7).isoformat(), "ria@example.nl")
+    ask_for_slot(m.client, room, upcoming(days=8).isoformat(), "kees@example.nl")
     m.deliver()
-    confirm = _link(m.mailbox.to("ria@example.nl")[0], "/aanvragen/bevestig/")
+    confirm = mail_link(m.mailbox.to("ria@example.nl")[0], "/aanvragen/bevestig/")
     page = resident.get(confirm).get_data(as_text=True)
-    placed = resident.post(confirm, data={"csrf_token": _csrf(page), "rest": "0"})
+    placed = resident.post(confirm, data={"csrf_token": csrf_of(page), "rest": "0"})
     text = placed.get_data(as_text=True)
     assert placed.status_code == 200 and "Je bent nu ingelogd" in text
     # Signed in by the link, which proved the address; the file and the page are offered.
@@ -352,7 +277,7 @@ def test_a_confirm_link_signs_in_and_explains_itself_once_spent(mailing: Mailing
     assert again.status_code == 404 and "Deze link is al gebruikt" in spent
     assert 'href="/mijn"' in spent
     # Expired: it says so, and offers to ask again.
-    expired = _link(m.mailbox.to("kees@example.nl")[0], "/aanvragen/bevestig/")
+    expired = mail_link(m.mailbox.to("kees@example.nl")[0], "/aanvragen/bevestig/")
 
     def expire() -> None:
         db.session.execute(update(WebRequest).values(expires_at=utcnow()))
@@ -382,7 +307,7 @@ def test_a_request_that_can_never_be_booked_is_refused_before_any_mail(
         (upcoming(days=200, weekday=1).isoformat(), "10:00", "11:00"): "te ver vooruit",
     }
     for (day, start, end), said in cases.items():
-        answer = _post_ask(m.client, room, day, start, end, "els@example.nl")
+        answer = post_ask_form(m.client, room, day, start, end, "els@example.nl")
         page = answer.get_data(as_text=True)
         assert answer.status_code == 422 and said in page, (day, start, page[-3000:])
     m.deliver()

@@ -12,8 +12,7 @@ from booking.demo.places import KIND_PROFILES
 from booking.extensions import db
 from booking.models import Place
 from tests.web.conftest import MailingApp
-from tests.web.test_asking import _csrf
-from tests.web.test_signed_in import _place, _sign_in
+from tests.web.forms import csrf_of, garden_with_host, sign_in
 
 PAGE = "/beheer/wijktuin-noord"
 
@@ -35,7 +34,7 @@ def _week_form(html: str) -> dict[str, str]:
             r'<input[^>]*name="([a-z]{2}_(?:van|tot)_\d)"[^>]*value="([^"]*)"', form
         )
     }
-    data.update({"csrf_token": _csrf(html), "bron": "dagen"})
+    data.update({"csrf_token": csrf_of(html), "bron": "dagen"})
     if re.search(
         r'<input[^>]*checked[^>]*name="feestdagen_dicht"|name="feestdagen_dicht"[^>]*checked', form
     ):
@@ -53,9 +52,9 @@ def _set_hours(m: MailingApp, place: int, hours: str) -> None:
 
 def test_the_week_form_round_trips_every_demo_string(mailing: MailingApp) -> None:
     m = mailing
-    place, _room, host = _place(m)
+    place, _room, host = garden_with_host(m)
     client = m.app.test_client()
-    _sign_in(m, client, host.email)
+    sign_in(m, client, host.email)
     for hours in sorted({profile["hours"] for profile in KIND_PROFILES.values()}):
         _set_hours(m, place, hours)
         html = client.get(PAGE).get_data(as_text=True)
@@ -70,12 +69,12 @@ def test_the_week_form_round_trips_every_demo_string(mailing: MailingApp) -> Non
 
 def test_a_week_filled_in_by_day_is_saved_as_its_string(mailing: MailingApp) -> None:
     m = mailing
-    place, _room, host = _place(m)
+    place, _room, host = garden_with_host(m)
     client = m.app.test_client()
-    _sign_in(m, client, host.email)
+    sign_in(m, client, host.email)
     html = client.get(PAGE).get_data(as_text=True)
     data = {k: "" for k in _week_form(html) if k[:2] in ("mo", "tu", "we", "th", "fr", "sa", "su")}
-    data.update({"csrf_token": _csrf(html), "bron": "dagen", "feestdagen_dicht": "y"})
+    data.update({"csrf_token": csrf_of(html), "bron": "dagen", "feestdagen_dicht": "y"})
     data.update(
         {"tu_van_1": "09:00", "tu_tot_1": "12:00", "tu_van_2": "13:00", "tu_tot_2": "17:00"}
     )
@@ -94,9 +93,9 @@ def test_a_week_filled_in_by_day_is_saved_as_its_string(mailing: MailingApp) -> 
 
 def test_wrong_times_are_named_beside_their_fields(mailing: MailingApp) -> None:
     m = mailing
-    place, _room, host = _place(m)
+    place, _room, host = garden_with_host(m)
     client = m.app.test_client()
-    _sign_in(m, client, host.email)
+    sign_in(m, client, host.email)
     html = client.get(PAGE).get_data(as_text=True)
     data = _week_form(html)
     data.update(
@@ -116,16 +115,16 @@ def test_wrong_times_are_named_beside_their_fields(mailing: MailingApp) -> None:
 
 def test_the_text_field_stays_for_who_knows_the_notation(mailing: MailingApp) -> None:
     m = mailing
-    place, _room, host = _place(m)
+    place, _room, host = garden_with_host(m)
     client = m.app.test_client()
-    _sign_in(m, client, host.email)
+    sign_in(m, client, host.email)
     _set_hours(m, place, "Mo-Fr 09:00-17:00; Dec 24 off")
     html = client.get(PAGE).get_data(as_text=True)
     assert "te gedetailleerd voor het formulier per dag" in html
     assert '<details class="advanced" open>' in html
     wrong = client.post(
         f"{PAGE}/openingstijden",
-        data={"csrf_token": _csrf(html), "bron": "tekst", "openingstijden": "ma-vr 09:00-17:00"},
+        data={"csrf_token": csrf_of(html), "bron": "tekst", "openingstijden": "ma-vr 09:00-17:00"},
     )
     text = wrong.get_data(as_text=True)
     assert wrong.status_code == 422 and "Mo-Fr 09:00-17:00" in text

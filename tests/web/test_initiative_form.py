@@ -8,8 +8,7 @@ from datetime import timedelta
 
 from tests.booking_helpers import book, local, upcoming
 from tests.web.conftest import MailingApp
-from tests.web.test_asking import _csrf
-from tests.web.test_signed_in import _place, _sign_in
+from tests.web.forms import csrf_of, garden_with_host, sign_in
 
 
 def _form(**fields: str) -> dict[str, str]:
@@ -28,14 +27,14 @@ def _form(**fields: str) -> dict[str, str]:
 
 def test_start_time_neighbourhood_and_later_starts(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, _host = _place(m)
+    _place_id, room, _host = garden_with_host(m)
     wijk = m.make.neighbourhood(name="Oude Noorden")
     client = m.app.test_client()
-    _sign_in(m, client, "initiatiefnemer@example.nl")
+    sign_in(m, client, "initiatiefnemer@example.nl")
     page = client.get("/initiatieven/nieuw").get_data(as_text=True)
     assert "Begintijd" in page and f'<option value="{wijk}">Oude Noorden</option>' in page
     made = client.post(
-        "/initiatieven/nieuw", data={"csrf_token": _csrf(page), **_form(wijk=str(wijk))}
+        "/initiatieven/nieuw", data={"csrf_token": csrf_of(page), **_form(wijk=str(wijk))}
     )
     assert made.status_code == 303
     initiative_id = int(made.headers["Location"].rsplit("/", 1)[1])
@@ -49,7 +48,7 @@ def test_start_time_neighbourhood_and_later_starts(mailing: MailingApp) -> None:
     # With a start time, the suggestions start then.
     page = client.get("/initiatieven/nieuw").get_data(as_text=True)
     made = client.post(
-        "/initiatieven/nieuw", data={"csrf_token": _csrf(page), **_form(begintijd="19:30")}
+        "/initiatieven/nieuw", data={"csrf_token": csrf_of(page), **_form(begintijd="19:30")}
     )
     stored = m.client.get(f"/api/v1/initiatives/{made.headers['Location'].rsplit('/', 1)[1]}").json
     assert stored["needs"]["start_time"] == "19:30"
@@ -61,13 +60,13 @@ def test_start_time_neighbourhood_and_later_starts(mailing: MailingApp) -> None:
 def test_a_trial_already_over_is_refused_in_dutch(mailing: MailingApp) -> None:
     m = mailing
     client = m.app.test_client()
-    _sign_in(m, client, "initiatiefnemer@example.nl")
+    sign_in(m, client, "initiatiefnemer@example.nl")
     page = client.get("/initiatieven/nieuw").get_data(as_text=True)
     ended = upcoming(days=-30)
     refused = client.post(
         "/initiatieven/nieuw",
         data={
-            "csrf_token": _csrf(page),
+            "csrf_token": csrf_of(page),
             **_form(
                 proef_van=(ended - timedelta(weeks=4)).isoformat(), proef_tot=ended.isoformat()
             ),
@@ -79,7 +78,8 @@ def test_a_trial_already_over_is_refused_in_dutch(mailing: MailingApp) -> None:
     assert "Buurtbreiclub" in text  # what was typed stays
     assert str(ended.year) in text or ended.isoformat() in text
     wrong = client.post(
-        "/initiatieven/nieuw", data={"csrf_token": _csrf(page), **_form(duur="5", personen="veel")}
+        "/initiatieven/nieuw",
+        data={"csrf_token": csrf_of(page), **_form(duur="5", personen="veel")},
     )
     text = wrong.get_data(as_text=True)
     assert "Kies 15 tot 720 minuten." in text and "Geef een getal van 1 tot 5000." in text
@@ -87,7 +87,7 @@ def test_a_trial_already_over_is_refused_in_dutch(mailing: MailingApp) -> None:
 
 def test_link_my_bookings_and_a_series_to_the_initiative(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, _host = _place(m)
+    _place_id, room, _host = garden_with_host(m)
     resident = m.make.account(name="Bewoner")
     day = upcoming(days=5)
     single = book(m.client, resident, room, day, "10:00", "11:00", title="Breien proberen").json
@@ -106,9 +106,9 @@ def test_link_my_bookings_and_a_series_to_the_initiative(mailing: MailingApp) ->
     other = m.make.account(name="Ander")
     theirs = book(m.client, other, room, day, "12:00", "13:00", title="Niet van mij").json
     client = m.app.test_client()
-    _sign_in(m, client, resident.email)
+    sign_in(m, client, resident.email)
     page = client.get("/initiatieven/nieuw").get_data(as_text=True)
-    made = client.post("/initiatieven/nieuw", data={"csrf_token": _csrf(page), **_form()})
+    made = client.post("/initiatieven/nieuw", data={"csrf_token": csrf_of(page), **_form()})
     url = made.headers["Location"]
     initiative_id = int(url.rsplit("/", 1)[1])
     shown = client.get(url).get_data(as_text=True)
@@ -116,12 +116,16 @@ def test_link_my_bookings_and_a_series_to_the_initiative(mailing: MailingApp) ->
     assert "Niet van mij" not in shown
     # Someone else's booking cannot be slipped in.
     refused = client.post(
-        f"{url}/koppelen", data={"csrf_token": _csrf(shown), "boeking": str(theirs["id"])}
+        f"{url}/koppelen", data={"csrf_token": csrf_of(shown), "boeking": str(theirs["id"])}
     )
     assert refused.status_code == 403
     linked = client.post(
         f"{url}/koppelen",
-        data={"csrf_token": _csrf(shown), "boeking": str(single["id"]), "reeks": str(series["id"])},
+        data={
+            "csrf_token": csrf_of(shown),
+            "boeking": str(single["id"]),
+            "reeks": str(series["id"]),
+        },
     )
     assert linked.status_code == 303
     shown = client.get(url).get_data(as_text=True)

@@ -26,8 +26,7 @@ from tests.delivery.conftest import MailingApp
 from tests.delivery.mailed_calendars import check_mailed_calendars
 from tests.factories import Factory
 from tests.smtp import smtp_server
-from tests.web.test_asking import _csrf, _link
-from tests.web.test_signed_in import _sign_in
+from tests.web.forms import csrf_of, mail_link, sign_in
 
 ORGANISATION = "klachten@organisatie.example"
 # poppler-utils, installed by `make test` (the `pdf` target) like Chromium.
@@ -46,7 +45,7 @@ def monitored(database_url: str, app: Flask) -> Iterator[MailingApp]:
             discard_app(application)
 
 
-def _text(mail: EmailMessage) -> str:
+def mail_text(mail: EmailMessage) -> str:
     body = mail.get_body(("plain",))
     assert body is not None
     return str(body.get_content())
@@ -86,18 +85,26 @@ def test_the_morning_after_mail_asks_how_many_came(mailing: MailingApp) -> None:
     m.deliver()
     (mail,) = m.mailbox.to(booker.email)
     assert mail["Subject"] == "Hoeveel mensen kwamen er? Breiclub"
-    link = _link(mail, "/aanwezig/")
+    link = mail_link(mail, "/aanwezig/")
     client = m.app.test_client()  # not signed in: the link is enough
     page = client.get(link)
     assert page.status_code == 200 and "Hoeveel mensen kwamen er?" in page.get_data(as_text=True)
     wrong = client.post(
         link,
-        data={"csrf_token": _csrf(page.get_data(as_text=True)), "aantal": "5", "eerste_keer": "7"},
+        data={
+            "csrf_token": csrf_of(page.get_data(as_text=True)),
+            "aantal": "5",
+            "eerste_keer": "7",
+        },
     )
     assert wrong.status_code == 422 and "Niet meer dan het aantal" in wrong.get_data(as_text=True)
     done = client.post(
         link,
-        data={"csrf_token": _csrf(page.get_data(as_text=True)), "aantal": "9", "eerste_keer": "2"},
+        data={
+            "csrf_token": csrf_of(page.get_data(as_text=True)),
+            "aantal": "9",
+            "eerste_keer": "2",
+        },
     )
     assert done.status_code == 200 and "9 mensen" in done.get_data(as_text=True)
     shown = m.client.get(f"/api/v1/bookings/{booking}").json["attendance"]
@@ -110,7 +117,7 @@ def test_the_morning_after_mail_asks_how_many_came(mailing: MailingApp) -> None:
     )
     assert blocked.status_code == 200
     page = client.get(link).get_data(as_text=True)
-    again = client.post(link, data={"csrf_token": _csrf(page), "aantal": "3"})
+    again = client.post(link, data={"csrf_token": csrf_of(page), "aantal": "3"})
     assert again.status_code == 422
     assert m.client.get(f"/api/v1/bookings/{booking}").json["attendance"]["count"] == 9
 
@@ -127,7 +134,7 @@ def test_feedback_behind_the_spam_guard(mailing: MailingApp) -> None:
     assert "Hoe was het? Zeg het anoniem" in client.get("/plekken/huiskamer").get_data(as_text=True)
     page = client.get("/plekken/huiskamer/hoe-was-het").get_data(as_text=True)
     assert "Heel goed" in page and 'name="website"' in page
-    answer = {"csrf_token": _csrf(page), "score": "4", "opmerking": "Fijne middag"}
+    answer = {"csrf_token": csrf_of(page), "score": "4", "opmerking": "Fijne middag"}
     # Posted at once (a bot's speed), or with the hidden field filled: thanked, not kept.
     fresh = re.search(r'name="t"[^>]*value="([^"]+)"', page) or re.search(
         r'value="([^"]+)"[^>]*name="t"', page
@@ -148,19 +155,19 @@ def test_feedback_behind_the_spam_guard(mailing: MailingApp) -> None:
     listed = m.client.get(f"/api/v1/places/{place}/feedback", headers=host.headers).json
     assert [(f["score"], f["comment"]) for f in listed] == [(4, "Fijne middag")]
     missing = client.post(
-        "/plekken/huiskamer/hoe-was-het", data={"csrf_token": _csrf(page), "t": _stamp(m)}
+        "/plekken/huiskamer/hoe-was-het", data={"csrf_token": csrf_of(page), "t": _stamp(m)}
     )
     assert missing.status_code == 422 and "Kies een van de vijf gezichten." in missing.get_data(
         as_text=True
     )
     # The host reads it and hides it.
     hosting = m.app.test_client()
-    _sign_in(m, hosting, host.email)
+    sign_in(m, hosting, host.email)
     comments = hosting.get("/beheer/huiskamer/reacties").get_data(as_text=True)
     assert "Fijne middag" in comments
     hidden = hosting.post(
         f"/beheer/huiskamer/reacties/{listed[0]['id']}/verberg",
-        data={"csrf_token": _csrf(comments)},
+        data={"csrf_token": csrf_of(comments)},
     )
     assert hidden.status_code == 303
     assert (
@@ -179,7 +186,7 @@ def test_a_complaint_through_its_whole_life(monitored: MailingApp) -> None:
     filed = client.post(
         "/plekken/huiskamer/klacht",
         data={
-            "csrf_token": _csrf(page),
+            "csrf_token": csrf_of(page),
             "soort": "complaint",
             "tekst": "De verwarming staat 's avonds uit.",
             "naam": "Ans",
@@ -193,7 +200,7 @@ def test_a_complaint_through_its_whole_life(monitored: MailingApp) -> None:
     m.deliver()
     (to_host,) = m.mailbox.to(host.email)
     assert to_host["Subject"] == "Nieuwe klacht over Huiskamer"
-    assert "verwarming" in _text(to_host) and "ans@example.nl" in _text(to_host)
+    assert "verwarming" in mail_text(to_host) and "ans@example.nl" in mail_text(to_host)
     assert [x["Subject"] for x in m.mailbox.to(ORGANISATION)] == ["Nieuwe klacht over Huiskamer"]
     (receipt,) = m.mailbox.to("ans@example.nl")
     assert receipt["Subject"] == "We hebben je klacht over Huiskamer ontvangen"
@@ -217,17 +224,17 @@ def test_a_complaint_through_its_whole_life(monitored: MailingApp) -> None:
     )
     # The host handles it on the pages: an answer is needed, and then mailed.
     hosting = m.app.test_client()
-    _sign_in(m, hosting, host.email)
+    sign_in(m, hosting, host.email)
     listed = hosting.get("/beheer/huiskamer/klachten").get_data(as_text=True)
     assert "verwarming" in listed and "Ans" in listed
     action = f"/beheer/huiskamer/klachten/{number}"
-    hosting.post(action, data={"csrf_token": _csrf(listed), "status": "in_progress"})
-    refused = hosting.post(action, data={"csrf_token": _csrf(listed), "status": "handled"})
+    hosting.post(action, data={"csrf_token": csrf_of(listed), "status": "in_progress"})
+    refused = hosting.post(action, data={"csrf_token": csrf_of(listed), "status": "handled"})
     assert "Schrijf" in hosting.get(refused.headers["Location"]).get_data(as_text=True)
     hosting.post(
         action,
         data={
-            "csrf_token": _csrf(listed),
+            "csrf_token": csrf_of(listed),
             "status": "handled",
             "antwoord": "De thermostaat is vervangen.",
         },
@@ -238,7 +245,7 @@ def test_a_complaint_through_its_whole_life(monitored: MailingApp) -> None:
     m.deliver()
     answer = m.mailbox.to("ans@example.nl")[-1]
     assert answer["Subject"] == "Antwoord op je klacht over Huiskamer"
-    assert "thermostaat" in _text(answer)
+    assert "thermostaat" in mail_text(answer)
     # A year after it was handled, the name and address are wiped; the complaint stays.
     later = (datetime.now(UTC) + timedelta(days=400)).strftime("%Y-%m-%d")
     assert "complaint_contacts: 1" in _cli(m, "privacy", "purge", "--as-of", later)
@@ -251,7 +258,7 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     data = _report_data(m.make)
     slug = m.client.get(f"/api/v1/places/{data['place']}").json["slug"]
     client = m.app.test_client()
-    _sign_in(m, client, data["host"].email)  # type: ignore[union-attr]
+    sign_in(m, client, data["host"].email)  # type: ignore[union-attr]
     url = f"/beheer/{slug}/rapport?van={WEEK[0]}&tot={WEEK[6]}"
     page = client.get(url)
     text = page.get_data(as_text=True)
@@ -309,5 +316,5 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     assert refused.status_code == 403 and refused.json["code"] == "not_a_host"
     # Someone else is refused.
     other = m.app.test_client()
-    _sign_in(m, other, "vreemde@example.nl")
+    sign_in(m, other, "vreemde@example.nl")
     assert other.get(url).status_code == 403

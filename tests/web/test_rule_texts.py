@@ -14,8 +14,7 @@ from booking.page_texts import TEXTS
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
 from tests.web.conftest import MailingApp
-from tests.web.test_asking import _csrf
-from tests.web.test_signed_in import _sign_in
+from tests.web.forms import csrf_of, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 RAISED = (
@@ -54,7 +53,7 @@ def test_a_refused_move_says_why_in_dutch(mailing: MailingApp) -> None:
     place = m.make.place(opening_hours="Mo-Su 09:00-17:00", policy=dict(DEFAULT_POLICY))
     room = m.make.room(place)
     client = m.app.test_client()
-    _sign_in(m, client, "verzetter@example.nl")
+    sign_in(m, client, "verzetter@example.nl")
     token = m.client.post("/api/v1/auth/email-link", json={"email": "verzetter@example.nl"})
     assert token.status_code == 202
     from tests.delivery.test_sign_in import mailed_code
@@ -78,7 +77,12 @@ def test_a_refused_move_says_why_in_dutch(mailing: MailingApp) -> None:
     form = client.get(url).get_data(as_text=True)
     moved = client.post(
         url,
-        data={"csrf_token": _csrf(form), "datum": day.isoformat(), "van": "18:00", "tot": "19:00"},
+        data={
+            "csrf_token": csrf_of(form),
+            "datum": day.isoformat(),
+            "van": "18:00",
+            "tot": "19:00",
+        },
     )
     page = moved.get_data(as_text=True)
     assert moved.status_code == 422
@@ -87,7 +91,7 @@ def test_a_refused_move_says_why_in_dutch(mailing: MailingApp) -> None:
     past = client.post(
         url,
         data={
-            "csrf_token": _csrf(form),
+            "csrf_token": csrf_of(form),
             "datum": (day - timedelta(days=30)).isoformat(),
             "van": "10:00",
             "tot": "11:00",

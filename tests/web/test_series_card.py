@@ -10,12 +10,11 @@ from booking.models.booking import PENDING
 from tests.booking_helpers import book, local, upcoming
 from tests.factories import Caller
 from tests.web.conftest import MailingApp
-from tests.web.test_asking import _csrf
-from tests.web.test_signed_in import _place, _sign_in
+from tests.web.forms import csrf_of, garden_with_host, sign_in
 
 
 def _series(m: MailingApp, weeks: int) -> tuple[int, list[int], Caller]:
-    _place_id, room, host = _place(m)
+    _place_id, room, host = garden_with_host(m)
     resident = m.make.account(name="Bewoner")
     first = upcoming(8, weekday=1)
     made = m.client.post(
@@ -46,7 +45,7 @@ def test_a_series_is_one_card_cancelled_from_a_date_then_whole(mailing: MailingA
     m = mailing
     series_id, ids, resident = _series(m, 6)
     client = m.app.test_client()
-    _sign_in(m, client, resident.email)
+    sign_in(m, client, resident.email)
     page = client.get("/mijn").get_data(as_text=True)
     assert page.count("<h3>Taalcafé</h3>") == 1  # one card, not six
     assert "6 komende datums" in page
@@ -55,39 +54,49 @@ def test_a_series_is_one_card_cancelled_from_a_date_then_whole(mailing: MailingA
     action = f"/mijn/reeksen/{series_id}/annuleren"
     done = client.post(
         action,
-        data={"csrf_token": _csrf(page), "vanaf": str(ids[3]), "wat": "volgende", "reden": "Zomer"},
+        data={
+            "csrf_token": csrf_of(page),
+            "vanaf": str(ids[3]),
+            "wat": "volgende",
+            "reden": "Zomer",
+        },
     )
     assert done.status_code == 303
     assert _statuses(m, ids, resident) == ["confirmed"] * 3 + ["cancelled"] * 3
     page = client.get("/mijn").get_data(as_text=True)
     assert "Gelukt: 3 datums zijn geannuleerd." in page and "3 komende datums" in page
-    client.post(action, data={"csrf_token": _csrf(page), "vanaf": str(ids[0]), "wat": "alles"})
+    client.post(action, data={"csrf_token": csrf_of(page), "vanaf": str(ids[0]), "wat": "alles"})
     assert _statuses(m, ids, resident) == ["cancelled"] * 6
     page = client.get("/mijn").get_data(as_text=True)
     assert "Gelukt: 3 datums zijn geannuleerd." in page and "Taalcafé" not in page
     # Someone else's series, or a date outside it, is refused.
     stranger = m.app.test_client()
-    _sign_in(m, stranger, "vreemde@example.nl")
+    sign_in(m, stranger, "vreemde@example.nl")
     other = stranger.get("/mijn").get_data(as_text=True)
-    refused = stranger.post(action, data={"csrf_token": _csrf(other), "wat": "alles"})
+    refused = stranger.post(action, data={"csrf_token": csrf_of(other), "wat": "alles"})
     assert refused.status_code in (403, 404)
 
 
 def test_a_move_that_needs_approval_again_says_so(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, host = _place(m)
+    _place_id, room, host = garden_with_host(m)
     resident = m.make.account(name="Bewoner")
     day = upcoming(days=6)
     made = book(m.client, resident, room, day, "10:00", "11:00", title="Zaaiochtend")
     booking_id = made.json["id"]
     m.client.post(f"/api/v1/bookings/{booking_id}/confirm", json={}, headers=host.headers)
     client = m.app.test_client()
-    _sign_in(m, client, resident.email)
+    sign_in(m, client, resident.email)
     form = client.get(f"/mijn/boekingen/{booking_id}/verplaatsen").get_data(as_text=True)
     assert "wacht je boeking weer op de gastheren en gastvrouwen" in form
     moved = client.post(
         f"/mijn/boekingen/{booking_id}/verplaatsen",
-        data={"csrf_token": _csrf(form), "datum": day.isoformat(), "van": "12:00", "tot": "13:00"},
+        data={
+            "csrf_token": csrf_of(form),
+            "datum": day.isoformat(),
+            "van": "12:00",
+            "tot": "13:00",
+        },
     )
     assert moved.status_code == 303
     assert (
@@ -101,7 +110,7 @@ def test_a_move_that_needs_approval_again_says_so(mailing: MailingApp) -> None:
     assert "wacht je boeking weer" not in form
     wrong = client.post(
         f"/mijn/boekingen/{booking_id}/verplaatsen",
-        data={"csrf_token": _csrf(form), "datum": "24-13-2027", "van": "25:00", "tot": "13:00"},
+        data={"csrf_token": csrf_of(form), "datum": "24-13-2027", "van": "25:00", "tot": "13:00"},
     )
     text = wrong.get_data(as_text=True)
     assert wrong.status_code == 422
@@ -112,24 +121,24 @@ def test_a_move_that_needs_approval_again_says_so(mailing: MailingApp) -> None:
 
 def test_host_decisions_and_closures_say_they_worked(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, host = _place(m)
+    _place_id, room, host = garden_with_host(m)
     resident = m.make.account(name="Bewoner")
     day = upcoming(days=6)
     first = book(m.client, resident, room, day, "10:00", "11:00", title="Eerste").json["id"]
     second = book(m.client, resident, room, day, "12:00", "13:00", title="Tweede").json["id"]
     client = m.app.test_client()
-    _sign_in(m, client, host.email)
+    sign_in(m, client, host.email)
     page = client.get("/beheer/wijktuin-noord").get_data(as_text=True)
     decide = "/beheer/wijktuin-noord/besluit"
-    client.post(decide, data={"csrf_token": _csrf(page), "boeking": first, "besluit": "approve"})
+    client.post(decide, data={"csrf_token": csrf_of(page), "boeking": first, "besluit": "approve"})
     page = client.get("/beheer/wijktuin-noord").get_data(as_text=True)
     assert "Gelukt: de aanvraag is goedgekeurd." in page
-    client.post(decide, data={"csrf_token": _csrf(page), "boeking": second, "besluit": "decline"})
+    client.post(decide, data={"csrf_token": csrf_of(page), "boeking": second, "besluit": "decline"})
     page = client.get("/beheer/wijktuin-noord").get_data(as_text=True)
     assert "Gelukt: de aanvraag is afgewezen." in page
     later = upcoming(days=20)
     closure = {
-        "csrf_token": _csrf(page),
+        "csrf_token": csrf_of(page),
         "van_datum": later.isoformat(),
         "van_tijd": "08:00",
         "tot_datum": later.isoformat(),

@@ -11,35 +11,9 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Account, OutboxMessage, WebhookSubscription
-from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
-from tests.factories import Caller
 from tests.web.conftest import MailingApp
-from tests.web.test_asking import _csrf, _link, _text
-
-
-def _sign_in(m: MailingApp, client: FlaskClient, email: str) -> None:
-    page = client.get("/inloggen").get_data(as_text=True)
-    sent = client.post("/inloggen", data={"csrf_token": _csrf(page), "email": email})
-    assert sent.status_code == 303 and sent.headers["Location"].endswith("/inloggen/verstuurd")
-    m.deliver()
-    link = _link(m.mailbox.to(email)[-1], "/inloggen/code/")
-    button = client.get(link)
-    assert button.status_code == 200
-    signed = client.post(link, data={"csrf_token": _csrf(button.get_data(as_text=True))})
-    assert signed.status_code == 303 and signed.headers["Location"].endswith("/mijn")
-
-
-def _place(m: MailingApp) -> tuple[int, int, Caller]:
-    place = m.make.place(
-        name="Wijktuin Noord",
-        slug="wijktuin-noord",
-        opening_hours="Mo-Su 08:00-22:00",
-        policy={**DEFAULT_POLICY, "requires_approval": True},
-    )
-    room = m.make.room(place, name="Kas", capacity=15)
-    host = m.make.account(name="Tuinman", hosts=[place])
-    return place, room, host
+from tests.web.forms import csrf_of, garden_with_host, mail_link, mail_text, sign_in
 
 
 def test_sign_in_starts_a_new_session(mailing: MailingApp) -> None:
@@ -49,7 +23,7 @@ def test_sign_in_starts_a_new_session(mailing: MailingApp) -> None:
     client.get("/inloggen")  # a session exists before (the CSRF secret)
     before = client.get_cookie("session")
     assert before is not None
-    _sign_in(m, client, "bewoner@example.nl")
+    sign_in(m, client, "bewoner@example.nl")
     after = client.get_cookie("session")
     assert after is not None and after.value != before.value
     assert after.http_only and after.same_site == "Lax"
@@ -57,44 +31,49 @@ def test_sign_in_starts_a_new_session(mailing: MailingApp) -> None:
     page = client.get("/mijn").get_data(as_text=True)
     assert "bewoner@example.nl" in page and "Mijn Wijkruimte" in page
     # The same link again does nothing.
-    link = _link(m.mailbox.to("bewoner@example.nl")[-1], "/inloggen/code/")
+    link = mail_link(m.mailbox.to("bewoner@example.nl")[-1], "/inloggen/code/")
     other = m.app.test_client()
     button = other.get(link).get_data(as_text=True)
-    assert other.post(link, data={"csrf_token": _csrf(button)}).status_code == 422
+    assert other.post(link, data={"csrf_token": csrf_of(button)}).status_code == 422
     # Signing out ends it.
-    client.post("/uitloggen", data={"csrf_token": _csrf(page)})
+    client.post("/uitloggen", data={"csrf_token": csrf_of(page)})
     assert client.get("/mijn").status_code == 303
 
 
 def test_my_bookings_cancel_move_and_calendar_link(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, host = _place(m)
+    _place_id, room, host = garden_with_host(m)
     resident = m.make.account(name="Bewoner")
     day = upcoming(days=5)
     booked = book(m.client, resident, room, day, "10:00", "11:00", title="Zaaiochtend")
     assert booked.status_code == 201
     other = book(m.client, resident, room, day, "14:00", "15:00", title="Oogstmiddag")
     client = m.app.test_client()
-    _sign_in(m, client, resident.email)
+    sign_in(m, client, resident.email)
     page = client.get("/mijn").get_data(as_text=True)
     assert "Zaaiochtend" in page and "Oogstmiddag" in page
     # Move one to 16:00.
     form = client.get(f"/mijn/boekingen/{other.json['id']}/verplaatsen").get_data(as_text=True)
     moved = client.post(
         f"/mijn/boekingen/{other.json['id']}/verplaatsen",
-        data={"csrf_token": _csrf(form), "datum": day.isoformat(), "van": "16:00", "tot": "17:00"},
+        data={
+            "csrf_token": csrf_of(form),
+            "datum": day.isoformat(),
+            "van": "16:00",
+            "tot": "17:00",
+        },
     )
     assert moved.status_code == 303
     assert "16:00\u201317:00" in client.get("/mijn").get_data(as_text=True)
     # Cancel one with a reason; the hosts hear of it.
     cancelled = client.post(
         f"/mijn/boekingen/{booked.json['id']}/annuleren",
-        data={"csrf_token": _csrf(page), "reden": "Regen voorspeld"},
+        data={"csrf_token": csrf_of(page), "reden": "Regen voorspeld"},
     )
     assert cancelled.status_code == 303
     assert "Zaaiochtend" not in client.get("/mijn").get_data(as_text=True)
     # A calendar link, shown once, that works; revoked, it stops.
-    made = client.post("/mijn/agenda", data={"csrf_token": _csrf(page)}).get_data(as_text=True)
+    made = client.post("/mijn/agenda", data={"csrf_token": csrf_of(page)}).get_data(as_text=True)
     feed = re.search(r'href="webcal://[^/]+(/feeds/private/[^"]+\.ics)"', made)
     assert feed, made
     calendar = m.client.get(feed.group(1))
@@ -102,28 +81,28 @@ def test_my_bookings_cancel_move_and_calendar_link(mailing: MailingApp) -> None:
     page = client.get("/mijn").get_data(as_text=True)
     revoke = re.search(r'action="(/mijn/agenda/\d+/intrekken)"', page)
     assert revoke
-    assert client.post(revoke.group(1), data={"csrf_token": _csrf(page)}).status_code == 303
+    assert client.post(revoke.group(1), data={"csrf_token": csrf_of(page)}).status_code == 303
     assert m.client.get(feed.group(1)).status_code == 404
     # The host of the place heard of the cancellation, and why.
     m.deliver()
-    assert any("Regen voorspeld" in _text(x) for x in m.mailbox.to(host.email))
+    assert any("Regen voorspeld" in mail_text(x) for x in m.mailbox.to(host.email))
 
 
 def test_hosts_decide_close_and_change_hours(mailing: MailingApp) -> None:
     m = mailing
-    place, room, host = _place(m)
+    place, room, host = garden_with_host(m)
     resident = m.make.account(name="Bewoner")
     day = upcoming(days=6)
     request = book(m.client, resident, room, day, "10:00", "12:00", title="Moestuinles")
     assert request.json["status"] == "pending"
     client = m.app.test_client()
-    _sign_in(m, client, host.email)
+    sign_in(m, client, host.email)
     page = client.get("/beheer/wijktuin-noord")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Moestuinles" in html and resident.email in html
     approved = client.post(
         "/beheer/wijktuin-noord/besluit",
-        data={"csrf_token": _csrf(html), "boeking": request.json["id"], "besluit": "approve"},
+        data={"csrf_token": csrf_of(html), "boeking": request.json["id"], "besluit": "approve"},
     )
     assert approved.status_code == 303
     assert (
@@ -134,7 +113,7 @@ def test_hosts_decide_close_and_change_hours(mailing: MailingApp) -> None:
     )
     # A closure: first what it hits, then closing and cancelling.
     closure = {
-        "csrf_token": _csrf(html),
+        "csrf_token": csrf_of(html),
         "van_datum": day.isoformat(),
         "van_tijd": "00:00",
         "tot_datum": (day + timedelta(days=1)).isoformat(),
@@ -150,9 +129,9 @@ def test_hosts_decide_close_and_change_hours(mailing: MailingApp) -> None:
     assert saved.status_code == 303
     m.deliver()
     cancelled = [x for x in m.mailbox.to(resident.email) if "Afgelast" in str(x["Subject"])]
-    assert cancelled and "Snoeiwerk" in _text(cancelled[0])
+    assert cancelled and "Snoeiwerk" in mail_text(cancelled[0])
     # New opening hours: a preview of four weeks, then saved.
-    hours = {"csrf_token": _csrf(html), "openingstijden": "Mo-Fr 09:00-17:00; PH off"}
+    hours = {"csrf_token": csrf_of(html), "openingstijden": "Mo-Fr 09:00-17:00; PH off"}
     shown = client.post("/beheer/wijktuin-noord/openingstijden", data={**hours, "stap": "preview"})
     text = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "09:00\u201317:00" in text and "gesloten" in text
@@ -164,22 +143,22 @@ def test_hosts_decide_close_and_change_hours(mailing: MailingApp) -> None:
     assert usage.status_code == 200 and usage.mimetype == "text/csv"
     # Someone who does not host the place is refused.
     stranger = m.app.test_client()
-    _sign_in(m, stranger, "vreemde@example.nl")
+    sign_in(m, stranger, "vreemde@example.nl")
     assert stranger.get("/beheer/wijktuin-noord").status_code == 403
 
 
 def test_start_an_initiative_and_ask_for_a_suggested_weekly_slot(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, _host = _place(m)
+    _place_id, room, _host = garden_with_host(m)
     client = m.app.test_client()
     assert client.get("/initiatieven/nieuw").status_code == 303  # sign in first
-    _sign_in(m, client, "initiatiefnemer@example.nl")
+    sign_in(m, client, "initiatiefnemer@example.nl")
     form = client.get("/initiatieven/nieuw").get_data(as_text=True)
     first = upcoming(days=8, weekday=3)
     made = client.post(
         "/initiatieven/nieuw",
         data={
-            "csrf_token": _csrf(form),
+            "csrf_token": csrf_of(form),
             "titel": "Buurtbreiclub",
             "samenvatting": "Samen breien",
             "personen": "8",
@@ -202,13 +181,13 @@ def test_start_an_initiative_and_ask_for_a_suggested_weekly_slot(mailing: Mailin
     # Move it on to a trial.
     moved = client.post(
         made.headers["Location"] + "/stap",
-        data={"csrf_token": _csrf(page), "naar": "trial", "notitie": "We proberen het"},
+        data={"csrf_token": csrf_of(page), "naar": "trial", "notitie": "We proberen het"},
     )
     assert moved.status_code == 303
     assert "op proef" in client.get(made.headers["Location"]).get_data(as_text=True)
     ended = client.post(
         made.headers["Location"] + "/stap",
-        data={"csrf_token": _csrf(page), "naar": "ended", "uitkomst": "moved"},
+        data={"csrf_token": csrf_of(page), "naar": "ended", "uitkomst": "moved"},
     )
     assert ended.status_code == 303
     assert "afgelopen" in client.get(made.headers["Location"]).get_data(as_text=True)
@@ -226,11 +205,11 @@ def _copy_of_session(m: MailingApp, client: FlaskClient) -> FlaskClient:
 def test_signing_out_ends_the_session_on_the_server(mailing: MailingApp) -> None:
     m = mailing
     client = m.app.test_client()
-    _sign_in(m, client, "bewoner@example.nl")
+    sign_in(m, client, "bewoner@example.nl")
     copy = _copy_of_session(m, client)
     assert copy.get("/mijn").status_code == 200  # the copy works while the session lives
     page = client.get("/mijn").get_data(as_text=True)
-    assert client.post("/uitloggen", data={"csrf_token": _csrf(page)}).status_code == 303
+    assert client.post("/uitloggen", data={"csrf_token": csrf_of(page)}).status_code == 303
     assert client.get("/mijn").status_code == 303
     assert copy.get("/mijn").status_code == 303  # the copy taken before is worth nothing
 
@@ -238,13 +217,13 @@ def test_signing_out_ends_the_session_on_the_server(mailing: MailingApp) -> None
 def test_signing_out_everywhere_ends_every_session(mailing: MailingApp) -> None:
     m = mailing
     laptop, phone = m.app.test_client(), m.app.test_client()
-    _sign_in(m, laptop, "bewoner@example.nl")
-    _sign_in(m, phone, "bewoner@example.nl")
+    sign_in(m, laptop, "bewoner@example.nl")
+    sign_in(m, phone, "bewoner@example.nl")
     other = m.app.test_client()
-    _sign_in(m, other, "buurman@example.nl")
+    sign_in(m, other, "buurman@example.nl")
     page = laptop.get("/mijn").get_data(as_text=True)
     assert "Overal uitloggen" in page
-    ended = laptop.post("/mijn/overal-uitloggen", data={"csrf_token": _csrf(page)})
+    ended = laptop.post("/mijn/overal-uitloggen", data={"csrf_token": csrf_of(page)})
     assert ended.status_code == 303
     assert laptop.get("/mijn").status_code == 303 and phone.get("/mijn").status_code == 303
     assert other.get("/mijn").status_code == 200  # another account keeps its session
@@ -259,7 +238,7 @@ def test_an_invited_partner_hears_by_mail_and_accepts_on_the_pages(mailing: Mail
         headers=initiator.headers,
     ).json
     client = m.app.test_client()
-    _sign_in(m, client, "school@example.nl")  # the school's account exists from here
+    sign_in(m, client, "school@example.nl")  # the school's account exists from here
     school = m.make.run(
         lambda: db.session.scalar(select(Account.id).where(Account.email == "school@example.nl"))
     )
@@ -273,10 +252,12 @@ def test_an_invited_partner_hears_by_mail_and_accepts_on_the_pages(mailing: Mail
     (invitation,) = [
         mail for mail in m.mailbox.to("school@example.nl") if "Huiswerkklas" in str(mail["Subject"])
     ]
-    assert "Uitnodiging" in str(invitation["Subject"]) and "/mijn" in _text(invitation)
+    assert "Uitnodiging" in str(invitation["Subject"]) and "/mijn" in mail_text(invitation)
     page = client.get("/mijn").get_data(as_text=True)
     assert "Uitnodigingen als partner" in page and "Uitgenodigd door Fatima" in page
-    answered = client.post(f"/mijn/partnerschap/{made['id']}/ja", data={"csrf_token": _csrf(page)})
+    answered = client.post(
+        f"/mijn/partnerschap/{made['id']}/ja", data={"csrf_token": csrf_of(page)}
+    )
     assert answered.status_code == 303
     shown = m.client.get(f"/api/v1/initiatives/{made['id']}").json
     assert shown["partner_ids"] == [school]
@@ -288,12 +269,14 @@ def test_erasing_an_account_ends_its_sessions_webhooks_and_waiting_mail(
 ) -> None:
     m = mailing
     laptop, phone = m.app.test_client(), m.app.test_client()
-    _sign_in(m, laptop, "wis@example.nl")
-    _sign_in(m, phone, "wis@example.nl")
+    sign_in(m, laptop, "wis@example.nl")
+    sign_in(m, phone, "wis@example.nl")
     token = m.client.post("/api/v1/auth/email-link", json={"email": "wis@example.nl"})
     assert token.status_code == 202
     m.deliver()
-    code = re.search(r"\b([A-Z0-9]{5}-[A-Z0-9]{5})\b", _text(m.mailbox.to("wis@example.nl")[-1]))
+    code = re.search(
+        r"\b([A-Z0-9]{5}-[A-Z0-9]{5})\b", mail_text(m.mailbox.to("wis@example.nl")[-1])
+    )
     assert code
     signed = m.client.post("/api/v1/auth/email-link/redeem", json={"code": code.group(1)}).json
     headers = {"Authorization": f"Bearer {signed['token']}"}
@@ -332,23 +315,23 @@ def test_erasing_an_account_ends_its_sessions_webhooks_and_waiting_mail(
 
 def test_mails_are_turned_off_on_my_page_as_the_mails_say(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, host = _place(m)
+    _place_id, room, host = garden_with_host(m)
     booker = m.make.account(name="Ans")
     client = m.app.test_client()
-    _sign_in(m, client, booker.email)
+    sign_in(m, client, booker.email)
     made = book(m.client, booker, room, upcoming(days=5), "10:00", "11:00")
     assert made.status_code == 201
     m.deliver()
     mail = m.mailbox.to(host.email)[-1]  # the request, to the host
-    assert "uitzetten op Mijn Wijkruimte" in _text(mail) and "email_notifications" not in _text(
+    assert "uitzetten op Mijn Wijkruimte" in mail_text(
         mail
-    )
+    ) and "email_notifications" not in mail_text(mail)
     page = client.get("/mijn").get_data(as_text=True)
     assert (
         'name="mails"' in page
         and "checked" in page.split('name="mails"')[0][-200:] + page.split('name="mails"')[1][:50]
     )
-    assert client.post("/mijn/mails", data={"csrf_token": _csrf(page)}).status_code == 303
+    assert client.post("/mijn/mails", data={"csrf_token": csrf_of(page)}).status_code == 303
     me = m.client.get("/api/v1/accounts/me", headers=booker.headers).json
     assert me["email_notifications"] is False
 
@@ -360,7 +343,7 @@ def test_an_admin_blocking_an_account_ends_its_sessions_and_sign_ins(
     admin = m.make.account(admin=True)
     person = m.make.account(name="Lastig")
     laptop = m.app.test_client()
-    _sign_in(m, laptop, person.email)
+    sign_in(m, laptop, person.email)
     url = f"/api/v1/accounts/{person.id}"
     assert m.client.patch(url, json={"blocked": True}, headers=person.headers).status_code == 403
     blocked = m.client.patch(url, json={"blocked": True}, headers=admin.headers)
@@ -371,7 +354,7 @@ def test_an_admin_blocking_an_account_ends_its_sessions_and_sign_ins(
     # Signing in again does not work either.
     m.client.post("/api/v1/auth/email-link", json={"email": person.email})
     m.deliver()
-    code = re.search(r"\b([A-Z0-9]{5}-[A-Z0-9]{5})\b", _text(m.mailbox.to(person.email)[-1]))
+    code = re.search(r"\b([A-Z0-9]{5}-[A-Z0-9]{5})\b", mail_text(m.mailbox.to(person.email)[-1]))
     assert code
     again = m.client.post("/api/v1/auth/email-link/redeem", json={"code": code.group(1)})
     assert again.status_code == 403 and again.json["code"] == "account_blocked"

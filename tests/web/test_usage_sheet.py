@@ -8,18 +8,18 @@ import io
 
 from tests.booking_helpers import book, upcoming
 from tests.web.conftest import MailingApp
-from tests.web.test_signed_in import _place, _sign_in
+from tests.web.forms import garden_with_host, sign_in
 
 
 def test_the_host_page_csv_is_dutch_and_the_api_csv_is_not(mailing: MailingApp) -> None:
     m = mailing
-    place, room, host = _place(m)  # open 08:00-22:00 every day: 14 hours
+    place, room, host = garden_with_host(m)  # open 08:00-22:00 every day: 14 hours
     resident = m.make.account(name="Bewoner")
     day = upcoming(days=5)
     made = book(m.client, resident, room, day, "10:00", "13:30", title="Zaaiochtend").json
     m.client.post(f"/api/v1/bookings/{made['id']}/confirm", json={}, headers=host.headers)
     client = m.app.test_client()
-    _sign_in(m, client, host.email)
+    sign_in(m, client, host.email)
     got = client.get(f"/beheer/wijktuin-noord/gebruik?van={day}&tot={day}&formaat=csv")
     assert got.mimetype == "text/csv"
     text = got.get_data(as_text=True)

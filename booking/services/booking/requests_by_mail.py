@@ -20,7 +20,7 @@ from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Booking, Room, WebRequest, utcnow
 from booking.models.outbox import WEB_REQUEST_LINK
-from booking.services.accounts import normalise_email
+from booking.services.accounts import normalise_email, prove_address
 from booking.services.authorization import Actor
 from booking.services.booking.bookings import create_booking
 from booking.services.booking.series import SeriesOutcome, create_series
@@ -211,10 +211,15 @@ def confirm(code: str, book_the_rest: bool, now: datetime | None = None) -> Plac
         raise NotFound("This link was used already.", code="link_not_valid")
     account = db.session.scalar(select(Account).where(Account.email == request.email))
     if account is None:
-        account = Account(name=request.name, email=request.email, kind="person")
+        account = Account(
+            name=request.name, email=request.email, kind="person", email_verified_at=now
+        )
         account.locale = request.locale
         db.session.add(account)
         db.session.flush()
+    elif prove_address(account, now):
+        # Whoever signed up with the address before chose the name; its owner says it now.
+        account.name, account.locale = request.name, request.locale
     actor = Actor(account, SCOPES)
     data: dict[str, Any] = {
         "room_id": request.room_id,

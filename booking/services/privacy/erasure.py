@@ -98,13 +98,17 @@ def erase(account: Account, now: datetime | None = None) -> None:
     _end_access(account, now)
     _forget_texts(account)
     email = account.email
+    proven = account.email_verified
     account.name = ERASED_NAME
     # Random, so that nothing links the row to the address: it may sign up again.
     account.email = f"verwijderd-{secrets.token_hex(12)}@erased.invalid"
     account.is_admin = False
     account.email_notifications = False
     account.erased_at = now
-    _forget_address(account.id, email)
+    # An account that never proved its address does not own what waits for the address
+    # (its owner's codes, requests and mail, which may name this account): all that stays.
+    if proven:
+        _forget_address(account.id, email)
     db.session.flush()
 
 

@@ -51,6 +51,7 @@ def personal_export(actor: Actor, now: datetime | None = None) -> dict[str, Any]
             "locale": account.locale,
             "email_notifications": account.email_notifications,
             "hosted_place_ids": account.hosted_place_ids,
+            "email_verified": account.email_verified,
             "created_at": _when(account.created_at),
         },
         "tokens": [
@@ -111,7 +112,9 @@ def personal_export(actor: Actor, now: datetime | None = None) -> dict[str, Any]
                 "created_at": _when(asked.created_at),
                 "used_at": _when(asked.used_at),
             }
+            # Matched by address: shown only once the address is proven, as are mails.
             for asked in _own(WebRequest, WebRequest.email, account.email)
+            if account.email_verified
         ],
         "mails": _mails(account),
     }
@@ -174,9 +177,12 @@ def _initiatives(account: Account) -> list[dict[str, Any]]:
 
 
 def _mails(account: Account) -> list[dict[str, Any]]:
-    """The mails sent to the account: kind, when, and the subject it had."""
+    """The mails sent to the account: kind, when, and the subject it had (none before the
+    address is proven: they went to its owner, who may be someone else)."""
     from booking.delivery.messages import subject_of
 
+    if not account.email_verified:
+        return []
     sent = db.session.scalars(
         select(OutboxMessage)
         .where(

@@ -12,7 +12,7 @@ from booking.models import Base
 from booking.services.privacy.register import NOT_PERSONAL, PERSONAL
 from tests.booking_helpers import book, upcoming
 from tests.delivery.conftest import MailingApp
-from tests.web.test_asking import _ask, _place
+from tests.web.forms import ask_for_slot, place_with_host
 
 ROOT = Path(__file__).resolve().parents[3]
 TEXT_TYPES = (sa.String, sa.Text, sa.JSON)
@@ -42,13 +42,13 @@ def test_the_privacy_document_describes_every_personal_field() -> None:
 
 def test_an_export_without_personal_data_holds_none(mailing: MailingApp, tmp_path: Path) -> None:
     m = mailing
-    _place_id, room, _host = _place(m, requires_approval=False)
+    _place_id, room, _host = place_with_host(m, requires_approval=False)
     ans = m.make.account(name="Ans Hoogendijk")
     assert (
         book(m.client, ans, room, upcoming(4), "10:00", "11:00", title="Ans haar feest").status_code
         == 201
     )
-    _ask(m.client, room, upcoming(6).isoformat(), "bram.de.wit@example.nl")
+    ask_for_slot(m.client, room, upcoming(6).isoformat(), "bram.de.wit@example.nl")
     m.deliver()
     runner = m.app.test_cli_runner()
     full, bare = tmp_path / "full.json", tmp_path / "bare.json"

@@ -12,7 +12,7 @@ from booking.models import Account, Booking, OutboxEvent, OutboxMessage, utcnow
 from booking.services.booking.policy import DEFAULT_POLICY
 from tests.booking_helpers import book, upcoming
 from tests.delivery.conftest import MailingApp
-from tests.web.test_asking import _ask
+from tests.web.forms import ask_for_slot
 
 
 def _purge(m: MailingApp, *args: str) -> dict[str, int]:
@@ -43,7 +43,7 @@ def test_a_purge_a_year_ahead_keeps_only_what_the_figures_need(mailing: MailingA
         headers={**ans.headers, "Idempotency-Key": "een-keer"},
     )
     assert retried.status_code == 201, retried.json
-    _ask(m.client, room, upcoming(6).isoformat(), "bram@example.nl")  # never confirmed
+    ask_for_slot(m.client, room, upcoming(6).isoformat(), "bram@example.nl")  # never confirmed
     m.deliver()
     m.client.post("/api/v1/auth/email-link", json={"email": "cor@example.nl"})  # not yet mailed
 

@@ -13,7 +13,7 @@ from booking.transfer import export_all
 from tests.booking_helpers import upcoming
 from tests.delivery.conftest import MailingApp
 from tests.delivery.test_sign_in import mailed_code
-from tests.web.test_asking import _ask, _link, _place
+from tests.web.forms import ask_for_slot, mail_link, place_with_host
 
 
 def _everything(m: MailingApp) -> str:
@@ -32,17 +32,17 @@ def _everything(m: MailingApp) -> str:
 
 def test_codes_waiting_for_their_mail_are_never_readable(mailing: MailingApp) -> None:
     m = mailing
-    _place_id, room, _host = _place(m, requires_approval=False)
+    _place_id, room, _host = place_with_host(m, requires_approval=False)
     assert (
         m.client.post("/api/v1/auth/email-link", json={"email": "ans@example.nl"}).status_code
         == 202
     )
-    _ask(m.client, room, upcoming(6).isoformat(), "bram@example.nl")
+    ask_for_slot(m.client, room, upcoming(6).isoformat(), "bram@example.nl")
     waiting = _everything(m)
     assert "code_sealed" in waiting  # the codes are there, sealed
     m.deliver()
     sign_in = mailed_code(m.mailbox, "ans@example.nl")
-    request_link = _link(m.mailbox.to("bram@example.nl")[0], "/aanvragen/bevestig/")
+    request_link = mail_link(m.mailbox.to("bram@example.nl")[0], "/aanvragen/bevestig/")
     request_code = request_link.rsplit("/", 1)[-1]
     for code in (sign_in, sign_in.replace("-", ""), request_code):
         assert code not in waiting
