@@ -248,6 +248,17 @@ def _room_name(room_id: int | None) -> str:
     return room.name if room else ""
 
 
+def _move_of(payload: dict[str, Any], zone: ZoneInfo, locale: str) -> dict[str, str]:
+    """`before` and `after` of a moved booking: its time, and its room where that changed."""
+    previous = payload.get("previous") or {}
+    slots = {"before": {**payload, **previous}, "after": payload}
+    return {
+        key: when_of(item, zone, locale)
+        + (f" ({_room_name(item['room_id'])})" if "room_id" in previous else "")
+        for key, item in slots.items()
+    }
+
+
 def _booker_name(account_id: int | None) -> str:
     account = db.session.get(Account, account_id) if account_id else None
     return account.name if account else ""
@@ -327,11 +338,21 @@ def _body(
         lines = [_("%(place)s cancelled your booking.", place=place_name)]
     elif kind == "booking.moved" and recipient.reason == HOST:
         subject = _("Changed by the booker: %(title)s", title=title)
-        lines = [_("The booker moved this booking. Check whether it still suits you.")]
+        lines = [
+            _(
+                "The booker moved this booking from %(before)s to %(after)s. Check whether it "
+                "still suits you.",
+                **_move_of(payload, zone, locale),
+            )
+        ]
     elif kind == "booking.moved":
         subject = _("Moved: %(title)s", title=title)
         lines = [
-            _("A host of %(place)s moved your booking; this is the new time.", place=place_name)
+            _(
+                "A host of %(place)s moved your booking from %(before)s to %(after)s.",
+                place=place_name,
+                **_move_of(payload, zone, locale),
+            )
         ]
     elif kind == "series.created" and recipient.reason == HOST:
         subject = _("New request for a series: %(title)s", title=title)

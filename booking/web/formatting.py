@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -157,6 +158,20 @@ def percent(fraction: float) -> str:
     return format_percent(fraction, "0.0%", locale=locale())
 
 
+def weekly(dates: Sequence[Any]) -> bool:
+    """Whether bookings (with `start`, `end`, `room_id` and `zone`) fall every week at one
+    local time and room, so that "weekly, from ..." describes them all."""
+    if not dates:
+        return True
+    first = dates[0]
+    shape = (first.start.astimezone(first.zone).time(), first.end - first.start, first.room_id)
+    days = [item.start.astimezone(item.zone).date() for item in dates]
+    return all(
+        (item.start.astimezone(item.zone).time(), item.end - item.start, item.room_id) == shape
+        for item in dates
+    ) and all((later - earlier).days == 7 for earlier, later in zip(days, days[1:], strict=False))
+
+
 def install(app: Flask) -> None:
     """Make the formatters available as template filters."""
     filters: dict[str, Callable[..., str]] = {
@@ -178,5 +193,6 @@ def install(app: Flask) -> None:
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)
+    app.add_template_test(weekly, "weekly")
     # A global, not a context variable: imported macros see globals only.
     app.add_template_global(ask_url, "ask_url")

@@ -19,7 +19,7 @@ from booking.extensions import limiter
 from booking.feeds.links import subscribe_links
 from booking.feeds.render import FeedInfo, render_feed
 from booking.feeds.sources import involved_event
-from booking.models import Booking, utcnow
+from booking.models import Account, Booking, utcnow
 from booking.models.booking import CONFIRMED, PENDING
 from booking.page_texts import page_message
 from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit, mail_was_sent
@@ -125,6 +125,13 @@ def mine() -> Any:
     account = account_or_sign_in()
     if isinstance(account, Response):
         return account
+    return _mine_page(account)
+
+
+def _mine_page(
+    account: Account, series_form: tuple[int, SeriesCancelForm] | None = None, status: int = 200
+) -> Any:
+    """/mijn; `series_form` is one series' cancel form as sent, with its errors."""
     actor = page_actor(account)
     now = utcnow()
     own, _total = bookings.list_bookings(
@@ -138,11 +145,15 @@ def mine() -> Any:
     started = initiatives.list_initiatives(
         initiatives.InitiativeFilter(initiator=(account.id,)), 1, MAX_OWN
     )[0]
+    sent_id, sent_form = series_form or (None, None)
     return render_template(
         "web/mine.html",
         account=account,
         bookings=singles,
-        series_cards=[(dates, _series_cancel_form(dates)) for dates in in_series.values()],
+        series_cards=[
+            (dates, _series_cancel_form(dates, sent_form if series_id == sent_id else None))
+            for series_id, dates in in_series.items()
+        ],
         initiatives=started,
         feeds=feed_tokens.list_feed_tokens(actor),
         hosted=[host.place for host in account.hosted],
@@ -151,7 +162,7 @@ def mine() -> Any:
         form=ButtonForm(),
         cancel_form=CancelForm(),
         new_feed=None,
-    )
+    ), status
 
 
 def _grouped(own: list[Booking]) -> tuple[list[Booking], dict[int, list[Booking]]]:
@@ -166,9 +177,13 @@ def _grouped(own: list[Booking]) -> tuple[list[Booking], dict[int, list[Booking]
     return singles, in_series
 
 
-def _series_cancel_form(dates: list[Booking]) -> SeriesCancelForm:
-    form = SeriesCancelForm(formdata=None)
-    form.vanaf.choices = [
+def _series_cancel_form(
+    dates: list[Booking], sent: SeriesCancelForm | None = None
+) -> SeriesCancelForm:
+    """The series' cancel form; "from which date" starts empty, so that no button means
+    "everything" by default."""
+    form = sent or SeriesCancelForm(formdata=None)
+    form.vanaf.choices = [("", _("Choose a date"))] + [
         (str(booking.id), format_span(booking.start, booking.end, booking.zone))
         for booking in dates
     ]
@@ -190,7 +205,8 @@ def cancel_series(series_id: int) -> Any:
     if form.wat.data == "volgende":
         chosen = next((b for b in found.bookings if str(b.id) == form.vanaf.data), None)
         if chosen is None:
-            raise BadRequest()
+            form.vanaf.errors = [_("Choose the first date to cancel.")]
+            return _mine_page(account, (series_id, form), 422)
         from_ = chosen.start
     _found, cancelled = unit_of_work(series.cancel_series)(
         actor, series_id, from_, form.reden.data or ""

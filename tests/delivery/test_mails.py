@@ -3,6 +3,7 @@ calendar file, and nothing for a request that was rolled back."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -333,7 +334,13 @@ def test_a_booker_who_moves_their_own_booking_gets_the_new_time(mailing: Mailing
     assert event.decoded("DTSTART") == datetime.fromisoformat(moved.json["start"])
     assert event.decoded("DTSTART").utcoffset() == timedelta(0)  # written in UTC
     assert int(event["SEQUENCE"]) >= moved.json["sequence"]
-    assert m.mailbox.to(host.email)  # the hosts hear as before
+    # The hosts hear what changed: from the old time to the new one.
+    (to_host,) = m.mailbox.to(host.email)
+    said = " ".join(text_of(to_host).split())
+    assert to_host["Subject"] == "Gewijzigd door de aanvrager: Koor"
+    before = r"verplaatst van \w+ \d+ \w+( \d{4})?, 10:00\N{EN DASH}11:00 naar \w+ \d+"
+    assert re.search(before, said), said
+    assert "14:00\N{EN DASH}15:30. Kijk of het nog past." in said
 
 
 def test_a_cancelled_series_sends_every_date_cancelled(mailing: MailingApp) -> None:

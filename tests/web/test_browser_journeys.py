@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -170,6 +171,8 @@ def test_a_resident_asks_the_host_approves_and_the_resident_subscribes(
     site: Site, browser: webdriver.Chrome, place: dict[str, Any]
 ) -> None:
     browser.set_window_size(1280, 900)
+    # Someone signed up through the API with her address before she came (security 3.1).
+    squatter = _api(site, "POST", "/accounts", {"name": "Kraker", "email": "fatima@example.nl"})
     browser.get(f"{site.base}/plekken/{place['slug']}?lang=nl")
     browser.find_element(By.CSS_SELECTOR, "ul.slots a.slot").click()
     wait_for(lambda: "/aanvragen" in browser.current_url)
@@ -191,11 +194,18 @@ def test_a_resident_asks_the_host_approves_and_the_resident_subscribes(
     wait_for(lambda: browser.current_url.endswith("/aanvragen/verstuurd"))
     _check(browser, "journey-ask-sent")
     site.deliver()
+    # Her request is hers: the squatter's export, before the address is proven, shows nothing.
+    seen = _api_get(site, "/accounts/me/export", squatter["token"])
+    assert seen["web_requests"] == [] and seen["mails"] == []
     browser.get(site.link("fatima@example.nl", "/aanvragen/bevestig/"))
     _check(browser, "journey-confirm")
     _submit(browser, "Bevestig mijn aanvraag")
     wait_for(lambda: "wacht op" in browser.find_element(By.TAG_NAME, "h1").text)
     _check(browser, "journey-waiting")
+    # Confirming proved the address: the squatter's token has ended.
+    with pytest.raises(urllib.error.HTTPError) as ended:
+        _api_get(site, "/accounts/me", squatter["token"])
+    assert ended.value.code == 401
     # The host approves the whole series from the mail: the link shows, the button decides.
     site.deliver()
     browser.delete_all_cookies()
@@ -214,7 +224,18 @@ def test_a_resident_asks_the_host_approves_and_the_resident_subscribes(
     assert titles == ["Taalcafé"]
     card = browser.find_element(By.CSS_SELECTOR, "ul.own li.series").text
     assert "3 komende datums" in card and "wacht op" not in card
+    # "From which date" starts empty: no button means "everything" by default.
+    browser.find_element(By.CSS_SELECTOR, "li.series details summary").click()
+    assert Select(browser.find_element(By.NAME, "vanaf")).first_selected_option.text == (
+        "Kies een datum"
+    )
     _check(browser, "journey-mine")
+    # One date on its own: the second one, say Christmas.
+    alone = browser.find_elements(By.CSS_SELECTOR, "li.series ol.dates button")
+    assert [b.text.split("\n")[0] for b in alone] == ["Annuleer alleen deze datum"] * 3
+    alone[1].click()
+    wait_for(lambda: "2 komende datums" in browser.find_element(By.CSS_SELECTOR, "li.series").text)
+    _check(browser, "journey-mine-one-date-cancelled")
     browser.find_element(By.PARTIAL_LINK_TEXT, "Verplaatsen").click()
     wait_for(lambda: "/verplaatsen" in browser.current_url)
     _check(browser, "journey-move")
@@ -527,8 +548,12 @@ def test_part_three_a_host_and_a_resident_at_every_edge(
     _check(browser, "part3-unknown-wijk")
 
 
-def _api_get(site: Site, path: str) -> Any:
-    with urllib.request.urlopen(f"{site.base}/api/v1{path}", timeout=10) as response:
+def _api_get(site: Site, path: str, token: str = "") -> Any:
+    request = urllib.request.Request(
+        f"{site.base}/api/v1{path}",
+        headers={"Authorization": f"Bearer {token}"} if token else {},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
 

@@ -5,6 +5,7 @@ approval again says so before it is saved."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from booking.models.booking import PENDING
 from tests.booking_helpers import book, local, upcoming
@@ -49,7 +50,9 @@ def test_a_series_is_one_card_cancelled_from_a_date_then_whole(mailing: MailingA
     page = client.get("/mijn").get_data(as_text=True)
     assert page.count("<h3>Taalcafé</h3>") == 1  # one card, not six
     assert "6 komende datums" in page
-    assert page.count('<option value="') == 6
+    # Seven choices: the dates after an empty first one, so no button means "everything".
+    options = re.findall(r"<option[^>]*>", page)
+    assert len(options) == 7 and options[0] == '<option value="">' and "selected" not in page
     assert "Annuleer deze en alle volgende" in page and "Annuleer de hele reeks" in page
     action = f"/mijn/reeksen/{series_id}/annuleren"
     done = client.post(
@@ -75,6 +78,33 @@ def test_a_series_is_one_card_cancelled_from_a_date_then_whole(mailing: MailingA
     other = stranger.get("/mijn").get_data(as_text=True)
     refused = stranger.post(action, data={"csrf_token": csrf_of(other), "wat": "alles"})
     assert refused.status_code in (403, 404)
+
+
+def test_one_date_of_a_series_is_cancelled_on_its_own(mailing: MailingApp) -> None:
+    m = mailing
+    series_id, ids, resident = _series(m, 5)
+    client = m.app.test_client()
+    sign_in(m, client, resident.email)
+    page = client.get("/mijn").get_data(as_text=True)
+    assert page.count("Annuleer alleen deze datum") == 5
+    # The third date alone, from the button beside it.
+    forms = re.findall(r'<form class="inline" method="post" action="([^"]+)">', page)
+    assert f"/mijn/boekingen/{ids[2]}/annuleren" in forms
+    done = client.post(f"/mijn/boekingen/{ids[2]}/annuleren", data={"csrf_token": csrf_of(page)})
+    assert done.status_code == 303
+    assert _statuses(m, ids, resident) == ["confirmed"] * 2 + ["cancelled"] + ["confirmed"] * 2
+    page = client.get("/mijn").get_data(as_text=True)
+    assert "4 komende datums" in page
+    # "This date and all after it" without a date chosen cancels nothing and says why,
+    # keeping the reason typed.
+    refused = client.post(
+        f"/mijn/reeksen/{series_id}/annuleren",
+        data={"csrf_token": csrf_of(page), "vanaf": "", "wat": "volgende", "reden": "Kerst"},
+    )
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Kies de eerste datum" in text
+    assert re.search(r">\s*Kerst</textarea>", text) and "<details open>" in text
+    assert _statuses(m, ids, resident).count("cancelled") == 1
 
 
 def test_a_move_that_needs_approval_again_says_so(mailing: MailingApp) -> None:
@@ -153,3 +183,39 @@ def test_host_decisions_and_closures_say_they_worked(mailing: MailingApp) -> Non
     assert m.client.get(f"/api/v1/bookings/{first}", headers=resident.headers).json["status"] == (
         "confirmed"
     )
+
+
+def test_the_hosts_card_lists_a_series_whose_dates_were_moved(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, host = garden_with_host(m)
+    resident = m.make.account(name="Bewoner")
+    first = upcoming(8, weekday=1)
+    made = m.client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room,
+            "start": local(first, "19:00"),
+            "end": local(first, "21:00"),
+            "title": "Taalcafé",
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+        },
+        headers=resident.headers,
+    )
+    assert made.status_code == 201
+    ids = made.json["series"]["booking_ids"]
+    client = m.app.test_client()
+    sign_in(m, client, host.email)
+    page = client.get("/beheer/wijktuin-noord").get_data(as_text=True)
+    assert "3 datums, wekelijks, vanaf" in page and "niet elke week" not in page
+    second = first + timedelta(days=8)  # a Wednesday instead of the Tuesday
+    moved = m.client.patch(
+        f"/api/v1/bookings/{ids[1]}",
+        json={"start": local(second, "20:00"), "end": local(second, "22:00")},
+        headers=resident.headers,
+    )
+    assert moved.status_code == 200, moved.json
+    page = client.get("/beheer/wijktuin-noord").get_data(as_text=True)
+    assert "3 datums, niet elke week:" in page and "wekelijks, vanaf" not in page
+    card = page[page.index("niet elke week:") :]
+    listed = re.findall(r"<li>([^<]+) · Kas</li>", card)
+    assert len(listed) == 3 and "20:00" in listed[1] and "19:00" in listed[0]
