@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -169,7 +170,7 @@ def weekly(dates: Sequence[Any]) -> bool:
     return all(
         (item.start.astimezone(item.zone).time(), item.end - item.start, item.room_id) == shape
         for item in dates
-    ) and all((later - earlier).days == 7 for earlier, later in zip(days, days[1:], strict=False))
+    ) and all((later - earlier).days == 7 for earlier, later in pairwise(days))
 
 
 def install(app: Flask) -> None:
