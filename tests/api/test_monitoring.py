@@ -347,10 +347,18 @@ def test_anyone_reads_the_open_figures_with_small_counts_left_out(
         f"/api/v1/reports/impact?from={WEEK[0]}&to={WEEK[6]}&neighbourhood={data['north']}"
     )
     assert got.status_code == 200, got.json
+    # Whole months only, and the answer says which.
+    assert (got.json["from"], got.json["to"]) == ("2026-03-01", "2026-03-31")
     (march,) = got.json["by_month"]
-    # Three activities are fewer than five: left out, with their hours; 16 visitors stay.
-    assert march == {"month": "2026-03", "activities": None, "used_hours": None, "visitors": 16}
-    assert got.json["suppressed_below"] == 5
+    # Three activities are fewer than five: the place's month is left out, visitors too.
+    assert march == {
+        "month": "2026-03",
+        "activities": None,
+        "used_hours": None,
+        "visitors": None,
+        "places_left_out": 1,
+    }
+    assert got.json["suppressed_below"] == 5 and got.json["places_left_out"] == 1
     assert "complaints" not in got.json and "feedback" not in got.json
     # Someone who hosts another place sees the open figures too, not the full report.
     stranger = make.account(hosts=[make.place(name="Elders")])
@@ -358,7 +366,7 @@ def test_anyone_reads_the_open_figures_with_small_counts_left_out(
         f"/api/v1/reports/impact?from={WEEK[0]}&to={WEEK[6]}&place={data['place']}",
         headers=stranger.headers,
     )
-    assert "complaints" not in other.json and other.json["by_month"][0]["visitors"] == 16
+    assert "complaints" not in other.json and other.json["by_month"][0]["places_left_out"] == 1
     # Only what a place collects: a place that counts nobody has no visitors figure.
     quiet = make.place(name="Stil", opening_hours="Mo-Su 10:00-18:00")
     quiet_host = make.account(hosts=[quiet])

@@ -374,10 +374,61 @@ def suppressed(value: int | float | None) -> int | float | None:
     return value
 
 
+def whole_months(first: date, last: date) -> tuple[date, date]:
+    """The calendar months that [first, last] touches, from the first day to the last."""
+    next_month = (last.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first.replace(day=1), next_month - timedelta(days=1)
+
+
+def _attendance_by_place(
+    place_ids: list[int], start: datetime, end: datetime
+) -> dict[int, tuple[int, int]]:
+    """Per place: visitors and activities with a count, of confirmed activities that
+    started in the window."""
+    rows = db.session.execute(
+        select(
+            Booking.place_id,
+            func.coalesce(func.sum(Attendance.count), 0),
+            func.count(Attendance.booking_id),
+        )
+        .join(Booking, Booking.id == Attendance.booking_id)
+        .where(
+            Booking.place_id.in_(place_ids),
+            Booking.status == CONFIRMED,
+            Booking.start >= start,
+            Booking.start < end,
+        )
+        .group_by(Booking.place_id)
+    )
+    return {int(place_id): (int(visitors), int(counted)) for place_id, visitors, counted in rows}
+
+
+def _open_month(
+    places: list[Place], first: date, last: date, counts_visitors: bool, minimum: int
+) -> dict[str, Any]:
+    """One month of the open figures. A place whose month has fewer activities than the
+    minimum is left out of every figure of that month, and its visitors count only where at
+    least the minimum of its activities have a count: so the difference between any two
+    answers (other periods, other sets of places) is left out or covers at least the
+    minimum of activities."""
+    usage = {place.id: place_usage(place, first, last, {}) for place in places}
+    shown = [place.id for place in places if usage[place.id].activities >= minimum]
+    counted = _attendance_by_place(shown, *_window(places, first, last)) if shown else {}
+    with_visitors = [i for i in shown if counted.get(i, (0, 0))[1] >= minimum]
+    visitors = sum(counted[i][0] for i in with_visitors)
+    return {
+        "month": first.strftime("%Y-%m"),
+        "activities": sum(usage[i].activities for i in shown) if shown else None,
+        "used_hours": round(sum(usage[i].booked_hours for i in shown), 2) if shown else None,
+        "visitors": visitors if counts_visitors and with_visitors and visitors >= minimum else None,
+        "places_left_out": len(places) - len(shown),
+    }
+
+
 def open_figures(places: list[Place], first: date, last: date) -> dict[str, Any]:
-    """What anyone may read: per month the activities, used hours and visitors of the
-    places in scope, each below the minimum count left out (with the hours of a month whose
-    activities are left out, as they would tell them)."""
+    """What anyone may read: per whole calendar month, the activities, used hours and
+    visitors of the places in scope, with every place-month under the minimum left out
+    (docs/monitoring.md says what this protects)."""
     check_date_range(first, last, MAX_DAYS)
     if not places:
         raise Invalid(
@@ -385,24 +436,18 @@ def open_figures(places: list[Place], first: date, last: date) -> dict[str, Any]
             code="no_places",
             errors={"neighbourhood": ["No places here."]},
         )
-    groups: dict[int, list[str]] = {}
+    first, last = whole_months(first, last)
+    minimum = int(current_app.config["SUPPRESS_BELOW"])
     counts_visitors = any(p.monitoring_settings["attendance"] != ATTENDANCE_OFF for p in places)
-    months = []
-    for start, end in _months(first, last):
-        month = _month(places, start, end, counts_visitors, groups)
-        activities = suppressed(month.activities)
-        months.append(
-            {
-                "month": month.month,
-                "activities": activities,
-                "used_hours": month.used_hours if activities is not None else None,
-                "visitors": suppressed(month.visitors),
-            }
-        )
+    months = [
+        _open_month(places, start, end, counts_visitors, minimum)
+        for start, end in _months(first, last)
+    ]
     return {
         "from": first.isoformat(),
         "to": last.isoformat(),
         "places": [{"id": p.id, "name": p.name} for p in places],
-        "suppressed_below": current_app.config["SUPPRESS_BELOW"],
+        "suppressed_below": minimum,
+        "places_left_out": max(month["places_left_out"] for month in months),
         "by_month": months,
     }
