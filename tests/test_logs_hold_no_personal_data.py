@@ -115,3 +115,53 @@ def _make_due(app: Flask) -> None:
         db.session.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(UTC)))
         db.session.commit()
         db.session.remove()
+
+
+# Shaped as the real ones are: token_urlsafe, a dashed code, itsdangerous' dotted tokens.
+SECRETS = {
+    "/feeds/private/{}.ics": "wkf_Zq8sEcReTfEeD-x_1",
+    "/inloggen/code/{}": "QWERT-ZXCVB",
+    "/aanvragen/bevestig/{}": "TmKJpr6A6jh3QrYNsEcReT_-x",
+    "/beheer/besluit/{}": "WyJib29raW5nIiw.sEcReTdEcIsIoN.aBc-D_e",
+    "/aanwezig/{}": "WzEsMl0.sEcReTaTtEnD.Zx-q9",
+}
+
+
+def test_no_live_secret_of_a_link_is_logged(
+    clean_app: Flask, database_url: str, tmp_path: Path
+) -> None:
+    """Every secret-bearing link, followed as a mail scanner would (GET, a query after it):
+    neither gunicorn's access log nor the JSON log holds the secret."""
+    server_log = tmp_path / "server.log"
+    env = {
+        "BOOKING_DATABASE_URL": database_url,
+        "BOOKING_RATELIMIT_ENABLED": "false",
+        "BOOKING_LOG_FORMAT": "json",
+        "GUNICORN_CMD_ARGS": f"--access-logfile {tmp_path / 'access.log'}",
+    }
+    with gunicorn(env, workers=1, log=server_log) as base:
+        for path, secret in SECRETS.items():
+            status, _, _ = send("GET", f"{base}{path.format(secret)}?lang=nl")
+            assert status < 500, path
+    logs = {path.name: path.read_text() for path in tmp_path.glob("*.log")}
+    assert "/aanwezig/[redacted]" in logs["access.log"]
+    assert "/feeds/private/[redacted].ics" in logs["server.log"]
+    for name, text in logs.items():
+        for path, secret in SECRETS.items():
+            assert secret not in text, f"{path} in {name}"
+            # Nor a telling piece of it.
+            assert "sEcReT" not in text and "QWERT" not in text, name
+
+
+def test_every_route_with_a_secret_is_in_the_one_list(clean_app: Flask) -> None:
+    """A route that takes a code or a token in its path is redacted by SECRET_ROUTES."""
+    from booking.access_log import SECRET_ROUTES
+
+    secret_rules = [
+        rule.rule
+        for rule in clean_app.url_map.iter_rules()
+        if rule.arguments & {"code", "token", "secret"}
+    ]
+    assert len(secret_rules) >= 5
+    for rule in secret_rules:
+        assert rule.startswith(SECRET_ROUTES), f"{rule} is not in SECRET_ROUTES"
