@@ -38,9 +38,13 @@ def on_starting(server):  # type: ignore[no-untyped-def]
 
 
 def post_worker_init(worker):  # type: ignore[no-untyped-def]
-    """Objects alive after start-up are never garbage; keep the collector off them."""
+    """Objects alive after start-up are never garbage; keep the collector off them. The
+    `Server` header names no server software or version (gunicorn's own default does)."""
     import gc
 
+    import gunicorn.http.wsgi
+
+    gunicorn.http.wsgi.SERVER = "Wijkruimte"
     gc.freeze()
 
 

@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from flask_cors import CORS
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
+    from sqlalchemy.orm.exc import StaleDataError
 
     from booking import database
     from booking.api import register_api
@@ -40,7 +41,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from booking.api.guards import install_guards
     from booking.api.headers import install_headers
     from booking.cli import register_commands
-    from booking.errors import DomainError, render_database_unavailable, render_domain_error
+    from booking.errors import (
+        DomainError,
+        render_database_unavailable,
+        render_domain_error,
+        render_stale_data,
+    )
     from booking.extensions import db, limiter, migrate
     from booking.feeds.stamps import install_feed_stamps
     from booking.i18n import install_babel
@@ -86,5 +92,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_error_handler(DomainError, render_domain_error)
     app.register_error_handler(OperationalError, render_database_unavailable)
     app.register_error_handler(PoolTimeout, render_database_unavailable)
+    app.register_error_handler(StaleDataError, render_stale_data)
     register_commands(app)
     return app

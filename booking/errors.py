@@ -1,12 +1,21 @@
-"""Domain errors and their rendering as RFC 9457 problem+json."""
+"""Domain errors and their rendering: RFC 9457 problem+json for machines, a page for people.
+
+The pages register how they show an error (`ERROR_PAGES` in the app's extensions); this
+module picks which one a request gets, so the API never imports the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, json
+from flask import Response, current_app, json, request
 
 PROBLEM_MIMETYPE = "application/problem+json"
+# Paths that belong to machines: they keep their problem+json answers.
+MACHINE_PREFIXES = ("/api/v1", "/feeds/", "/healthz", "/readyz", "/metrics")
+# The app extension that holds the pages' renderer: (status, headers) -> a response.
+ERROR_PAGES = "wijkruimte_error_pages"
+PageRenderer = Callable[[int, dict[str, str]], Any]
 
 
 class DomainError(Exception):
@@ -97,6 +106,40 @@ def problem_response(
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
     response.headers.update(headers or {})
     return response
+
+
+def wants_page() -> bool:
+    """Whether this request is for a page (or an unknown address outside the API)."""
+    if request.blueprint == "web":
+        return True
+    return request.blueprint is None and not request.path.startswith(MACHINE_PREFIXES)
+
+
+def render_http_error(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    *,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """An HTTP error as a page where a person asked for one, else as problem+json."""
+    pages: PageRenderer | None = current_app.extensions.get(ERROR_PAGES)
+    if pages is not None and wants_page():
+        return pages(status, headers or {})
+    return problem_response(status, code, title, detail, errors=errors, headers=headers)
+
+
+def render_stale_data(_error: Exception) -> Any:
+    """A row changed or went under the request (a host removed while the place is deleted):
+    409, to be tried again, never a 500."""
+    return render_http_error(
+        409,
+        "changed_meanwhile",
+        "Conflict",
+        "What this request changes was changed or removed meanwhile; load it again.",
+    )
 
 
 def render_domain_error(error: DomainError) -> Response:

@@ -98,3 +98,41 @@ def test_the_access_log_never_shows_a_private_feed_token(tmp_path: Path) -> None
     assert "/feeds/private/[redacted].ics" in text
     assert any(len(line.rsplit(" ", 1)[-1]) == 32 for line in text.splitlines())  # request ids
     assert secret not in text and secret[:20] not in text
+
+
+def test_a_chunked_body_over_the_limit_is_413_and_the_server_is_not_named(
+    tmp_path: Path,
+) -> None:
+    """Through gunicorn: a body sent in chunks is held to MAX_CONTENT_LENGTH like any other
+    (413, not a truncated body); one under it is read whole. `Server` names no software."""
+    import http.client
+
+    env = {
+        **os.environ,
+        "BOOKING_DATABASE_URL": f"sqlite:///{tmp_path / 'chunks.db'}",
+        "BOOKING_ENV": "development",
+    }
+    subprocess.run([BIN / "booking", "db", "upgrade"], cwd=ROOT, env=env, check=True)
+
+    def post_in_chunks(port: int, body: bytes) -> tuple[int, str, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        pieces = (body[i : i + 8192] for i in range(0, len(body), 8192))
+        connection.request(
+            "POST",
+            "/api/v1/accounts",
+            body=pieces,
+            headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+            encode_chunked=True,
+        )
+        answer = connection.getresponse()
+        return answer.status, str(answer.getheader("Server")), answer.read()
+
+    with gunicorn(env, workers=1) as base:
+        port = int(base.rsplit(":", 1)[1])
+        big = b'{"name": "' + b"x" * 300_000 + b'", "email": "groot@example.nl"}'
+        status, server, body = post_in_chunks(port, big)
+        assert status == 413 and json.loads(body)["code"] == "payload_too_large"
+        assert "gunicorn" not in server.lower() and server == "Wijkruimte"
+        status, _, body = post_in_chunks(port, b'{"name": "Ann", "email": "ann@example.nl"}')
+        assert status == 201, body
+        assert json.loads(body)["account"]["email"] == "ann@example.nl"

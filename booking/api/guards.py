@@ -10,6 +10,7 @@ what any field takes. Each refusal is a problem+json 4xx with nothing written.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import math
 import re
@@ -18,6 +19,7 @@ from typing import Any
 
 from flask import Flask, current_app, request
 from marshmallow import Schema, fields
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from booking.api.auth import current_actor
 from booking.errors import DomainError, Invalid, Unauthorized
@@ -102,6 +104,7 @@ def _operation(view_function: Any, method: str) -> Operation | None:
 def check_request() -> None:
     """Run every guard on the incoming request (registered as a before_request hook)."""
     _check_length()
+    _check_chunked_body()
     if request.method == "OPTIONS" or request.endpoint is None:
         return
     actor = current_actor() if "Authorization" in request.headers else None
@@ -132,6 +135,25 @@ def _check_length() -> None:
             f"The path and query are {length} bytes; at most {limit} are read. "
             "Send fewer or shorter filters."
         )
+
+
+def _check_chunked_body() -> None:
+    """A body sent in chunks has no Content-Length to refuse up front, and werkzeug would
+    cut it at MAX_CONTENT_LENGTH without a word (a JSON error, or worse, a truncated text).
+    Read at most one byte more than the limit: over it is a 413, under it is kept as the
+    body with its length known."""
+    if request.content_length is not None or "wsgi.input" not in request.environ:
+        return
+    if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        return
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    body = request.environ["wsgi.input"].read(limit + 1)
+    if len(body) > limit:
+        raise RequestEntityTooLarge(f"The body is larger than {limit} bytes.")
+    # The whole body is now in hand: werkzeug may read the stream to its end.
+    request.environ["wsgi.input"] = io.BytesIO(body)
+    request.environ["wsgi.input_terminated"] = True
+    request.__dict__.pop("stream", None)
 
 
 def _check_query(operation: Operation | None) -> None:

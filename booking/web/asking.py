@@ -14,7 +14,6 @@ from flask_babel import get_locale
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as PageNotFound
 
-from booking.api.base import unit_of_work
 from booking.errors import Conflict, DomainError, Invalid, NotFound
 from booking.extensions import limiter
 from booking.models import Account, Booking, Room, Series, utcnow
@@ -25,6 +24,7 @@ from booking.services.authorization import Actor
 from booking.services.booking import requests_by_mail, series
 from booking.services.booking.decision_links import read_decision, request_version
 from booking.services.common import get_or_404
+from booking.transaction import unit_of_work
 from booking.web.forms import AskForm, ConfirmForm, DecisionForm
 from booking.web.session import start_session
 from booking.web.views import bp

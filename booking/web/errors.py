@@ -5,20 +5,20 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, render_template, request
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from booking.errors import DomainError
-
-# Paths that belong to machines: they keep their problem+json answers.
-MACHINE_PREFIXES = ("/api/v1", "/feeds/", "/healthz", "/readyz", "/metrics")
+from booking.errors import ERROR_PAGES, DomainError
 
 
-def wants_page() -> bool:
-    """Whether this request is for a page (or an unknown address outside the API)."""
-    if request.blueprint == "web":
-        return True
-    return request.blueprint is None and not request.path.startswith(MACHINE_PREFIXES)
+def http_error_page(status: int, headers: dict[str, str]) -> tuple[str, int, dict[str, str]]:
+    """The page for an HTTP error outside the pages' own views (a 404 anywhere, a 429)."""
+    if status == 429:
+        page, status = rate_limited_page(headers.get("Retry-After"))
+    else:
+        page, status = error_page(status)
+    return page, status, headers
 
 
 def error_page(status: int) -> tuple[str, int]:
@@ -60,8 +60,14 @@ def _unavailable(_error: Exception) -> tuple[str, int, dict[str, str]]:
     return page, status, {"Retry-After": "5"}
 
 
+def _register_pages(state: BlueprintSetupState) -> None:
+    state.app.extensions[ERROR_PAGES] = http_error_page
+
+
 def install(bp: Blueprint) -> None:
-    """Pages answer errors in their own views with pages (the API keeps problem+json)."""
+    """Pages answer errors in their own views with pages (the API keeps problem+json), and
+    the app's HTTP errors outside the API with pages too."""
+    bp.record_once(_register_pages)
     bp.register_error_handler(DomainError, _domain_error)
     bp.register_error_handler(OperationalError, _unavailable)
     bp.register_error_handler(PoolTimeout, _unavailable)

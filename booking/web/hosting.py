@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from booking.api.base import unit_of_work
 from booking.errors import DomainError
 from booking.models import Booking, Place, utcnow
 from booking.models.booking import CONFIRMED, PENDING
@@ -32,6 +31,7 @@ from booking.services.calendar.weekly_hours import (
     minutes,
     weekly_hours_of,
 )
+from booking.transaction import unit_of_work
 from booking.web.forms import (
     WEEKDAY_LABELS,
     ClosureForm,

@@ -12,7 +12,6 @@ from flask_babel import ngettext
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from booking.api.base import unit_of_work
 from booking.delivery.mail import UNCAPPED
 from booking.errors import DomainError
 from booking.extensions import limiter
@@ -29,6 +28,7 @@ from booking.services.booking import bookings, series
 from booking.services.booking.booking_access import BookingFilter
 from booking.services.privacy import erasure, export
 from booking.services.sessions import end_all_sessions
+from booking.transaction import unit_of_work
 from booking.web.formatting import format_span
 from booking.web.forms import (
     ButtonForm,

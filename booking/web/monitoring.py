@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as PageNotFound
 
-from booking.api.base import unit_of_work
 from booking.api.monitoring import anonymous_limit
 from booking.errors import DomainError
 from booking.extensions import db, limiter
@@ -24,6 +23,7 @@ from booking.services import places
 from booking.services.authorization import Actor
 from booking.services.monitoring import attendance, complaints, feedback
 from booking.services.monitoring.impact import Scope, impact_report
+from booking.transaction import unit_of_work
 from booking.web.forms import (
     AttendanceForm,
     ButtonForm,

@@ -61,5 +61,9 @@ def report_download(report: ImpactReport, form: str, name: str = "") -> Any:
     return current_app.response_class(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{form}"'},
+        # The full report holds a place's figures: no shared cache or disk may keep a copy.
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{form}"',
+            "Cache-Control": "no-store",
+        },
     )

@@ -12,7 +12,9 @@ import base64
 import io
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from babel.dates import format_date
 from flask_babel import gettext as _
@@ -211,8 +213,27 @@ def report_xlsx(report: ImpactReport, title: str) -> bytes:
     return out.getvalue()
 
 
-def report_pdf(html: str) -> bytes:
-    """The print page as a PDF (A4), for attaching to a subsidy report."""
-    from weasyprint import HTML
+STATIC = Path(__file__).resolve().parent / "static"
 
-    return bytes(HTML(string=html).write_pdf())
+
+def report_pdf(html: str) -> bytes:
+    """The print page as a PDF (A4), for attaching to a subsidy report. WeasyPrint fetches
+    nothing but `data:` URLs and the app's own static files: a text in the report that
+    names an address never makes the server call it."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class OwnFilesOnly(URLFetcher):  # type: ignore[misc]
+        """A fetcher that refuses the network and every file outside booking/web/static."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            """`data:` as WeasyPrint reads it; static files from disk; nothing else."""
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file://"):
+                path = Path(unquote(url.removeprefix("file://").split("?")[0])).resolve()
+                if path.is_relative_to(STATIC) and path.is_file():
+                    return super().fetch(path.as_uri(), headers)
+            raise ValueError(f"not fetched: {url[:60]}")
+
+    return bytes(HTML(string=html, url_fetcher=OwnFilesOnly()).write_pdf())

@@ -10,11 +10,11 @@ from flask_babel import ngettext
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from booking.api.base import unit_of_work
 from booking.errors import DomainError
 from booking.page_texts import page_message
 from booking.services import initiatives, neighbourhoods
 from booking.services.booking import linking
+from booking.transaction import unit_of_work
 from booking.web.forms import InitiativeForm, LinkForm, TransitionForm
 from booking.web.session import account_or_sign_in, page_actor
 from booking.web.views import bp

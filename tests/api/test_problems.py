@@ -203,3 +203,27 @@ def test_a_closed_room_says_why(client: FlaskClient, venue: Venue) -> None:
     )
     refused = book(client, venue.booker, venue.a, day, "10:00", "11:00")
     assert refused.json["code"] == "closed" and "Verbouwing" in refused.json["detail"]
+
+
+def test_a_row_gone_under_the_request_is_a_409_not_a_500(clean_app: Flask, make: Factory) -> None:
+    """A place deleted while its host changes it (the probe met this as a host removed while
+    the place was deleted): the ORM's UPDATE matches no row (StaleDataError)."""
+    from sqlalchemy import delete, event
+
+    from booking.models import Place
+
+    place = make.place(name="Weg")
+    host = make.account(hosts=[place])
+
+    def gone_meanwhile(_mapper, connection, row) -> None:  # type: ignore[no-untyped-def]
+        connection.execute(delete(Place).where(Place.id == row.id))
+
+    event.listen(Place, "before_update", gone_meanwhile)
+    try:
+        answer = clean_app.test_client().patch(
+            f"/api/v1/places/{place}", json={"description": "Nieuw"}, headers=host.headers
+        )
+    finally:
+        event.remove(Place, "before_update", gone_meanwhile)
+    body = assert_problem(answer, 409, "changed_meanwhile")
+    assert "load it again" in body["detail"]

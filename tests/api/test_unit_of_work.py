@@ -7,9 +7,9 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from booking.api.base import ATTEMPTS, unit_of_work
 from booking.extensions import db
 from booking.models import Neighbourhood
+from booking.transaction import ATTEMPTS, unit_of_work
 
 # A real database error with the sqlstate PostgreSQL uses when it breaks a deadlock.
 DEADLOCK = "DO $$ BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END $$"

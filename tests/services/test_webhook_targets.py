@@ -63,6 +63,8 @@ IPV6_REGISTRY = [
     ("2001:db8::1", "2001:db8::/32 documentation", False),
     ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001::/32 Teredo, carrying documentation", False),
     ("2001:0:4136:e378:8000:63bf:80ff:fffe", "2001::/32 Teredo, carrying 127.0.0.1", False),
+    # Teredo is refused whatever it carries: a tunnel, not a destination.
+    ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", "2001::/32 Teredo, carrying 8.8.8.8", False),
     ("2002:7f00:1::1", "2002::/16 6to4, carrying loopback", False),
     ("2002:a9fe:a9fe::1", "2002::/16 6to4, carrying link local", False),
     ("2002:808:808::1", "2002::/16 6to4, carrying a global address", True),

@@ -270,8 +270,12 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
         svg = client.get(chart.replace("&amp;", "&"))
         assert svg.mimetype == "image/svg+xml" and b"<script" not in svg.data
         assert b"<svg" in svg.data and b"mrt 2026" in svg.data
+        # The pages' CSP: no script, even opened on its own.
+        policy = svg.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy
     pdf = client.get(f"{url}&formaat=pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Cache-Control"] == "no-store"
     plain = subprocess.run(
         [PDFTOTEXT, "-layout", "-", "-"], input=pdf.data, capture_output=True, check=True
     ).stdout.decode()
@@ -281,6 +285,7 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     hours = next(line for line in plain.splitlines() if line.strip().startswith("Open uren"))
     assert hours.split()[2:] == ["56,0", "56,0"]
     sheet = client.get(f"{url}&formaat=xlsx")
+    assert sheet.headers["Cache-Control"] == "no-store"
     book = load_workbook(io.BytesIO(sheet.data))
     assert book.sheetnames == ["Samenvatting", "Per maand", "Doelgroepen", "Initiatieven"]
     rows = {
@@ -296,6 +301,7 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     # The poster: an A4 SVG and PDF with the place's name and a QR code to its page.
     poster = client.get(f"/beheer/{slug}/poster")
     assert poster.mimetype == "image/svg+xml" and b"Huiskamer" in poster.data
+    assert "default-src 'none'" in poster.headers["Content-Security-Policy"]
     assert f"/plekken/{slug}/hoe-was-het".encode() in poster.data
     printed = client.get(f"/beheer/{slug}/poster?formaat=pdf")
     assert printed.data.startswith(b"%PDF")

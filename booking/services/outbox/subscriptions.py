@@ -100,6 +100,9 @@ _GLOBAL_INSIDE = [
     )
 ]
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# A tunnel, not a destination: where a Teredo packet ends up depends on relays and the
+# client's NAT, not on the address, so no address in it is a safe target.
+_TEREDO = ipaddress.ip_network("2001::/32")
 
 
 def _wrapped_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, str] | None:
@@ -109,8 +112,6 @@ def _wrapped_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, str
         return ip.ipv4_mapped, "IPv4-mapped"
     if ip.sixtofour is not None:
         return ip.sixtofour, "6to4"
-    if ip.teredo is not None:
-        return ip.teredo[1], "Teredo"
     if ip in _NAT64:
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF), "NAT64"
     return None
@@ -120,6 +121,8 @@ def refusal(address: str) -> str | None:
     """Why a webhook may not be sent to this address, or None for a globally routable
     unicast address. Wrapped IPv4 addresses are judged by the address they carry."""
     ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip in _TEREDO:
+        return f"{ip} is in {_TEREDO} (Teredo, a tunnel rather than a destination)"
     if isinstance(ip, ipaddress.IPv6Address):
         wrapped = _wrapped_ipv4(ip)
         if wrapped is not None:
