@@ -67,10 +67,11 @@ def revoke_feed_token(actor: Actor, token_id: int) -> None:
 
 
 def feed_token_for(raw: str) -> FeedToken:
-    """The live feed token behind a private feed URL; 404 for unknown or revoked ones."""
+    """The live feed token behind a private feed URL; 404 for unknown or revoked ones, and
+    while its account is blocked."""
     if not raw.startswith(FEED_TOKEN_PREFIX) or len(raw) > 100:
         raise NotFound("This feed does not exist.")
     token = db.session.scalar(select(FeedToken).where(FeedToken.token_hash == hash_token(raw)))
-    if token is None or token.revoked_at is not None:
+    if token is None or token.revoked_at is not None or token.account.blocked_at is not None:
         raise NotFound("This feed does not exist.")
     return token

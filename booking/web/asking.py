@@ -16,13 +16,17 @@ from werkzeug.exceptions import NotFound as PageNotFound
 
 from booking.errors import Conflict, DomainError, Invalid, NotFound
 from booking.extensions import limiter
-from booking.models import Account, Booking, Room, Series, utcnow
+from booking.models import Booking, Room, Series, utcnow
 from booking.models.booking import PENDING
 from booking.page_texts import page_message
 from booking.ratelimits import email_key, email_link_limit, mail_was_sent
 from booking.services.authorization import Actor
 from booking.services.booking import requests_by_mail, series
-from booking.services.booking.decision_links import read_decision, request_version
+from booking.services.booking.decision_links import (
+    decision_host,
+    read_decision,
+    request_version,
+)
 from booking.services.common import get_or_404
 from booking.transaction import unit_of_work
 from booking.web.forms import AskForm, ConfirmForm, DecisionForm
@@ -188,6 +192,7 @@ def _decision_target(token: str) -> tuple[Any, Booking | Series, list[Booking]]:
     """What a host's link decides: nothing pending once decided, or once the request changed
     after the mail (an outdated link shows the page of a decided request)."""
     decision = read_decision(token)
+    decision_host(decision)
     target: Booking | Series
     now = utcnow()
     if decision.kind == "booking":
@@ -224,8 +229,7 @@ def decide(token: str) -> Any:
     decision, target, pending = _decision_target(token)
     if not pending:
         return redirect(url_for("web.decision_page", token=token), code=303)
-    host = get_or_404(Account, decision.host_id)
-    actor = Actor(host, HOST_SCOPES)
+    actor = Actor(decision_host(decision), HOST_SCOPES)
     unit_of_work(series.decide_request)(
         actor,
         decision.kind,

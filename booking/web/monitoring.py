@@ -139,12 +139,9 @@ def file_complaint(slug: str) -> Any:
 def attendance_page(token: str) -> Any:
     """How many came: one number, from the link in the morning-after mail."""
     try:
-        link = attendance.read_attendance_token(token)
+        booking, _account = attendance.booking_of_link(token)
     except DomainError as error:
         return render_template("web/link_spent.html", spent=error), 404
-    booking = db.session.get(Booking, link.booking_id)
-    if booking is None:
-        raise PageNotFound()
     recorded = attendance.attendance_of(booking.id)
     form = AttendanceForm()
     if request.method == "GET":

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from booking.errors import NotFound
+from booking.errors import Forbidden, NotFound
+from booking.extensions import db
+from booking.models import Account
 
 SALT = "wijkruimte.host-decision"
 MAX_AGE_SECONDS = 180 * 24 * 3600  # beyond any request's life; the state check ends it sooner
@@ -59,6 +61,17 @@ def read_decision(token: str) -> Decision:
     if kind not in KINDS or action not in ACTIONS:
         raise NotFound("This link is not valid.", code="link_not_valid")
     return Decision(str(kind), int(object_id), str(action), int(host_id), int(version))
+
+
+def decision_host(decision: Decision) -> Account:
+    """The host a decision link was made for, while the link may act for them: a blocked or
+    erased account's links refuse (403), as its tokens and sessions do."""
+    host = db.session.get(Account, decision.host_id)
+    if host is None or host.erased_at is not None:
+        raise NotFound("This link is not valid.", code="link_not_valid")
+    if host.blocked_at is not None:
+        raise Forbidden("This account is blocked by an administrator.", code="account_blocked")
+    return host
 
 
 def request_version(sequences: list[int]) -> int:

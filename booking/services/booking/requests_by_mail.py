@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from booking.errors import Invalid, NotFound
+from booking.errors import Forbidden, Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Booking, Room, WebRequest, utcnow
 from booking.models.outbox import WEB_REQUEST_LINK
@@ -72,9 +72,10 @@ def submit(ask: SlotAsk, now: datetime | None = None) -> None:
         raise Invalid("This time has passed.", errors={"start": ["In the past."]})
     if not 1 <= ask.weeks <= MAX_WEEKS:
         raise Invalid(f"Ask for 1 to {MAX_WEEKS} weeks.", errors={"weeks": ["Out of range."]})
+    email = normalise_email(ask.email)
+    _refuse_blocked(email)
     _check_before_mailing(ask, now)
     code = secrets.token_urlsafe(24)
-    email = normalise_email(ask.email)
     request = WebRequest(
         email=email,
         name=ask.name,
@@ -113,6 +114,15 @@ def submit(ask: SlotAsk, now: datetime | None = None) -> None:
             "account_id": account.id if account else None,
         },
     )
+
+
+def _refuse_blocked(email: str) -> None:
+    """A blocked account's address asks for nothing: said on the form, before any mail."""
+    blocked = db.session.scalar(
+        select(Account.blocked_at).where(Account.email == email, Account.blocked_at.is_not(None))
+    )
+    if blocked is not None:
+        raise Forbidden("This account is blocked by an administrator.", code="account_blocked")
 
 
 def waiting(code: str, now: datetime | None = None) -> WebRequest:
@@ -209,6 +219,7 @@ def confirm(code: str, book_the_rest: bool, now: datetime | None = None) -> Plac
     ).scalar_one_or_none()
     if claimed is None:
         raise NotFound("This link was used already.", code="link_not_valid")
+    _refuse_blocked(request.email)
     account = db.session.scalar(select(Account).where(Account.email == request.email))
     if account is None:
         account = Account(

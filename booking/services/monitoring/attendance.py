@@ -115,19 +115,25 @@ def read_attendance_token(token: str) -> AttendanceLink:
     return AttendanceLink(int(booking_id), int(account_id))
 
 
-def record_by_link(token: str, data: dict[str, Any], now: datetime | None = None) -> Attendance:
-    """Record attendance through a mailed link: the link proved who it was sent to."""
-    now = now or utcnow()
+def booking_of_link(token: str) -> tuple[Booking, Account]:
+    """The booking an attendance link is for, and who it was sent to, while that account
+    may still record it: not erased, not blocked, still its booker or a host of the place.
+    Showing the page and saving it ask the same."""
     link = read_attendance_token(token)
     booking = db.session.get(Booking, link.booking_id)
     account = db.session.get(Account, link.account_id)
     if booking is None or account is None or account.erased_at or account.blocked_at:
         raise NotFound("This attendance link is not valid (any more).", code="link_not_valid")
     hosting = db.session.get(PlaceHost, (booking.place_id, account.id))
-    allowed = account.id == booking.booked_by_id or hosting is not None
-    if not allowed:
+    if account.id != booking.booked_by_id and hosting is None:
         raise NotFound("This attendance link is not valid (any more).", code="link_not_valid")
-    return record(booking, data, account.id, now)
+    return booking, account
+
+
+def record_by_link(token: str, data: dict[str, Any], now: datetime | None = None) -> Attendance:
+    """Record attendance through a mailed link: the link proved who it was sent to."""
+    booking, account = booking_of_link(token)
+    return record(booking, data, account.id, now or utcnow())
 
 
 def ask_for_attendance(now: datetime | None = None) -> int:
