@@ -162,3 +162,4 @@ class PersonalExportSchema(Schema):
     webhooks = fields.List(fields.Dict())
     web_requests = fields.List(fields.Dict())
     mails = fields.List(fields.Dict())
+    complaints = fields.List(fields.Dict())

@@ -22,6 +22,7 @@ from booking.models import (
     ApiToken,
     Booking,
     BookingEvent,
+    Complaint,
     FeedToken,
     IdempotencyKey,
     Initiative,
@@ -45,8 +46,12 @@ from booking.services.sessions import end_all_sessions
 
 ERASED_NAME = "Verwijderd account"
 CANCEL_REASON = "Account verwijderd"
-# Payload keys that name or reach a person; emptied in the events about an erased account.
+# Payload keys that name or reach a person; gone from the events about an erased account.
 PERSONAL_PAYLOAD_KEYS = ("email", "name")
+# Texts the person wrote, in an event about their booking (title, description) or about
+# what they did (a reason, a note): replaced, so that the event still reads.
+WRITTEN_BY_BOOKER = {"title": ERASED_NAME, "description": ""}
+WRITTEN_BY_ACTOR = ("reason", "note")
 
 
 def handover_needed(account: Account) -> dict[str, list[dict[str, Any]]]:
@@ -109,6 +114,8 @@ def erase(account: Account, now: datetime | None = None) -> None:
     # (its owner's codes, requests and mail, which may name this account): all that stays.
     if proven:
         _forget_address(account.id, email)
+        _forget_complaints(email, now)
+    _forget_event_texts(account.id, email if proven else None)
     db.session.flush()
 
 
@@ -147,6 +154,9 @@ def _end_access(account: Account, now: datetime) -> None:
         .where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    # A token's name is a text the person chose ("laptop van Kees"): the revoked rows stay
+    # (minted tokens hang on them), nameless.
+    db.session.execute(update(ApiToken).where(ApiToken.account_id == account.id).values(name=""))
     db.session.execute(delete(FeedToken).where(FeedToken.account_id == account.id))
     db.session.execute(
         delete(WebhookSubscription).where(WebhookSubscription.account_id == account.id)
@@ -181,6 +191,20 @@ def _forget_texts(account: Account) -> None:
         .values(reason="")
         .execution_options(synchronize_session="fetch")
     )
+    # The history's recorded changes hold the old and new titles and descriptions.
+    own_events = db.session.scalars(
+        select(BookingEvent).where(
+            BookingEvent.booking_id.in_(
+                select(Booking.id).where(Booking.booked_by_id == account.id)
+            ),
+            BookingEvent.changes.is_not(None),
+        )
+    )
+    for event in list(own_events):
+        event.changes = {
+            key: [WRITTEN_BY_BOOKER[key]] * 2 if key in WRITTEN_BY_BOOKER else value
+            for key, value in (event.changes or {}).items()
+        }
     db.session.execute(
         update(InitiativeTransition)
         .where(InitiativeTransition.actor_id == account.id)
@@ -201,17 +225,61 @@ def _forget_address(account_id: int, email: str) -> None:
     db.session.execute(update(OutboxMessage).where(to_account).values(recipient=""))
     db.session.execute(delete(SignInCode).where(SignInCode.email == email))
     db.session.execute(delete(WebRequest).where(WebRequest.email == email))
-    about = db.session.scalars(
-        select(OutboxEvent).where(
-            or_(
-                OutboxEvent.payload["email"].as_string() == email,
-                OutboxEvent.payload["account_id"].as_integer() == account_id,
-            )
-        )
+
+
+def _forget_complaints(email: str, now: datetime) -> None:
+    """Complaints filed with the address keep their text and status, not who filed them."""
+    db.session.execute(
+        update(Complaint)
+        .where(Complaint.email == email)
+        .values(name=None, email=None, personal_data_erased_at=now)
     )
-    for event in list(about):
-        payload = event.payload or {}
-        event.payload = {
-            **{k: v for k, v in payload.items() if k not in PERSONAL_PAYLOAD_KEYS},
-            "code_sealed": None,
-        }
+
+
+def _forget_event_texts(account_id: int, email: str | None) -> None:
+    """The outbox's events about the person (as booker, actor, or by a proven address, given
+    as `email`): the address and name go, the texts they wrote are replaced; a mail still to
+    go reads 'Verwijderd account'."""
+    payload = OutboxEvent.payload
+    # Before the address is proven, events addressed to the account (a sign-in code, a
+    # request link) are its owner's: only what the account itself did is about it.
+    addressed = (
+        [
+            payload["account_id"].as_integer() == account_id,
+            payload["email"].as_string() == email,
+        ]
+        if email
+        else []
+    )
+    about = or_(
+        payload["booked_by"].as_integer() == account_id,
+        payload["actor_id"].as_integer() == account_id,
+        *addressed,
+    )
+    for event in list(db.session.scalars(select(OutboxEvent).where(about))):
+        scrubbed = _scrubbed(event.payload or {}, account_id, email)
+        event.payload = {**scrubbed, "code_sealed": None} if email else scrubbed
+
+
+def _scrubbed(value: Any, account_id: int, email: str | None) -> Any:
+    """The value with the person's address, name and texts taken out, at any depth (a
+    series' occurrences, a closure's affected bookings)."""
+    if isinstance(value, list):
+        return [_scrubbed(item, account_id, email) for item in value]
+    if not isinstance(value, dict):
+        return value
+    theirs = value.get("booked_by") == account_id or (
+        email is not None and (value.get("account_id") == account_id or value.get("email") == email)
+    )
+    acted = theirs or value.get("actor_id") == account_id
+    cleaned: dict[str, Any] = {}
+    for key, item in value.items():
+        if theirs and key in PERSONAL_PAYLOAD_KEYS:
+            continue
+        if theirs and key in WRITTEN_BY_BOOKER:
+            cleaned[key] = WRITTEN_BY_BOOKER[key]
+        elif acted and key in WRITTEN_BY_ACTOR and item != CANCEL_REASON:
+            cleaned[key] = ""
+        else:
+            cleaned[key] = _scrubbed(item, account_id, email)
+    return cleaned

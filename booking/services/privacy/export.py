@@ -14,6 +14,7 @@ from booking.models import (
     Account,
     ApiToken,
     Booking,
+    Complaint,
     FeedToken,
     Initiative,
     OutboxMessage,
@@ -35,7 +36,8 @@ def _when(value: datetime | None) -> str | None:
 
 def personal_export(actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     """The caller's data: account, tokens, bookings and series with their history,
-    initiatives, calendar links, webhooks, requests made on the pages, and mails sent."""
+    initiatives, calendar links, webhooks, requests made on the pages, mails sent, and
+    complaints filed with the address."""
     account = require_account(actor)
     now = now or utcnow()
     return {
@@ -117,6 +119,22 @@ def personal_export(actor: Actor, now: datetime | None = None) -> dict[str, Any]
             if account.email_verified
         ],
         "mails": _mails(account),
+        "complaints": [
+            {
+                "id": complaint.id,
+                "place_id": complaint.place_id,
+                "kind": complaint.kind,
+                "text": complaint.text,
+                "name": complaint.name,
+                "status": complaint.status,
+                "answer": complaint.answer,
+                "received_at": _when(complaint.received_at),
+                "handled_at": _when(complaint.handled_at),
+            }
+            # Filed with the address: shown once the address is proven.
+            for complaint in _own(Complaint, Complaint.email, account.email)
+            if account.email_verified
+        ],
     }
 
 

@@ -71,3 +71,67 @@ def test_an_export_without_personal_data_holds_none(mailing: MailingApp, tmp_pat
     assert len(document["tables"]["bookings"]["rows"]) == len(
         json.loads(full_text)["tables"]["bookings"]["rows"]
     )
+
+
+def test_an_erasure_leaves_no_name_title_or_address_in_any_column(mailing: MailingApp) -> None:
+    """Every text and JSON column of every table, walked after an erasure: the history's
+    changes, the outbox's events, token names and complaints hold nothing of the person."""
+    m = mailing
+    place, room, _host = place_with_host(m, requires_approval=False)
+    person = m.make.account(name="Zwaantje Kwikstaart")
+    made = book(
+        m.client, person, room, upcoming(4), "10:00", "11:00", title="Verrassingsfeest Opa Kees"
+    )
+    assert made.status_code == 201
+    renamed = m.client.patch(
+        f"/api/v1/bookings/{made.json['id']}",
+        json={"title": "Feest voor Opa Kees", "description": "Niet verder vertellen"},
+        headers=person.headers,
+    )
+    assert renamed.status_code == 200
+    other = book(m.client, person, room, upcoming(5), "10:00", "11:00", title="Opa Kees jarig")
+    cancelled = m.client.post(
+        f"/api/v1/bookings/{other.json['id']}/cancel",
+        json={"reason": "Opa Kees is ziek"},
+        headers=person.headers,
+    )
+    assert cancelled.status_code == 200
+    minted = m.client.post(
+        "/api/v1/tokens",
+        json={"name": "laptop van Zwaantje", "scopes": ["read"]},
+        headers=person.headers,
+    )
+    assert minted.status_code == 201
+    complaint = m.client.post(
+        f"/api/v1/places/{place}/complaints",
+        json={
+            "kind": "complaint",
+            "text": "De verwarming is kapot.",
+            "name": "Zwaantje Kwikstaart",
+            "email": person.email,
+        },
+    )
+    assert complaint.status_code == 201
+    exported = m.client.get("/api/v1/accounts/me/export", headers=person.headers).json
+    assert [c["text"] for c in exported["complaints"]] == ["De verwarming is kapot."]
+    m.deliver()
+    assert m.client.delete("/api/v1/accounts/me", headers=person.headers).status_code == 204
+    m.deliver()
+    personal = ("Zwaantje", "Kwikstaart", person.email, "Opa Kees", "Niet verder", "laptop van")
+
+    def every_text() -> list[tuple[str, str, str]]:
+        found = []
+        with m.app.app_context():
+            from booking.extensions import db
+
+            for table in Base.metadata.sorted_tables:
+                columns = [c for c in table.columns if isinstance(c.type, TEXT_TYPES)]
+                for row in db.session.execute(sa.select(*columns)) if columns else []:
+                    for column, value in zip(columns, row, strict=True):
+                        text = json.dumps(value) if not isinstance(value, str) else value
+                        found += [
+                            (table.name, column.name, word) for word in personal if word in text
+                        ]
+        return found
+
+    assert every_text() == []
