@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls except NEL.
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f"
@@ -26,6 +27,22 @@ def first_forbidden_character(text: str) -> str | None:
                 return f"U+{ord(char):04X}"
         return None
     return f"U+{ord(match.group()):04X}"
+
+
+# Letters that draw nothing (Hangul fillers, the blank braille pattern, Mongolian vowel
+# separator): Unicode files them as letters, yet a title of them reads as empty.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def is_blank(text: str) -> bool:
+    """Whether text shows nothing: only spaces, line breaks, controls and invisible format
+    characters (U+200B, U+FEFF, U+2060 ...). A title of them is an empty SUMMARY."""
+    return all(
+        char.isspace()
+        or char in _BLANK_LETTERS
+        or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+        for char in text
+    )
 
 
 def one_line(text: str) -> str:

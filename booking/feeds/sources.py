@@ -148,14 +148,21 @@ def _ended_unwritten(booking: Booking, now: datetime) -> bool:
 
 
 def _event_stamp(booking: Booking, now: datetime) -> datetime:
-    stamp = _latest(booking.updated_at, booking.place.feed_revised_at, booking.room.feed_revised_at)
+    stamp = _latest(
+        booking.updated_at,
+        booking.feed_revised_at,
+        booking.place.feed_revised_at,
+        booking.room.feed_revised_at,
+    )
     return _latest(stamp, booking.start) if _ended_unwritten(booking, now) else stamp
 
 
 def _sequence(booking: Booking, now: datetime) -> int:
-    """Rises with every change of the booking, and of the names and address in LOCATION."""
+    """Rises with every change of the booking, of what it shows of others (its booker's
+    name, its target groups), and of the names and address in LOCATION."""
     return (
         booking.sequence
+        + booking.feed_revision
         + booking.place.feed_revision
         + booking.room.feed_revision
         + (1 if _ended_unwritten(booking, now) else 0)
@@ -287,12 +294,18 @@ def _involved_rows(now: datetime) -> ColumnElement[bool]:
 def _version(
     conditions: list[ColumnElement[bool]], places: ColumnElement[bool] | None
 ) -> tuple[int, datetime | None, datetime | None]:
-    """In one query: how many bookings, their last change, and the places' feed stamp."""
-    columns: list[Any] = [func.count(Booking.id), func.max(Booking.updated_at)]
+    """In one query: how many bookings, their last change (of their own, or of what they
+    show of others), and the places' feed stamp."""
+    columns: list[Any] = [
+        func.count(Booking.id),
+        func.max(Booking.updated_at),
+        func.max(Booking.feed_revised_at),
+    ]
     if places is not None:
         columns.append(select(func.max(Place.feed_changed_at)).where(places).scalar_subquery())
     row = db.session.execute(select(*columns).where(*conditions)).one()
-    return int(row[0]), row[1], row[2] if places is not None else None
+    changed = [stamp for stamp in row[1:3] if stamp is not None]
+    return int(row[0]), max(changed, default=None), row[3] if places is not None else None
 
 
 def _rows(conditions: list[ColumnElement[bool]]) -> list[Booking]:

@@ -8,7 +8,9 @@ SEQUENCE includes, so calendars that key on SEQUENCE take what changed.
 
 What a booking's event shows of other rows (its initiative's target groups in CATEGORIES,
 its booker's name in a host's feed) is revised with `revise_bookings` by the service that
-changes them: those events get a new SEQUENCE and LAST-MODIFIED, their feeds a new ETag.
+changes them: those events get a new SEQUENCE and LAST-MODIFIED, their feeds a new ETag,
+through the booking's `feed_revision`. Its own `sequence` and `updated_at` stay: the hosts'
+decision links and the history follow only changes of the booking itself.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from booking.extensions import db
 from booking.models import Booking, Closure, Initiative, Neighbourhood, Place, Room, utcnow
+from booking.models.booking import ACTIVE_STATUSES
 
 # What every event of a place shows of it: LOCATION, ORGANIZER, CONTACT, GEO, CATEGORIES.
 PLACE_IN_EVENTS = (
@@ -85,15 +88,21 @@ def stamp_feeds(session: Session, _context: Any, _instances: Any) -> None:
 
 
 def revise_bookings(*conditions: Any) -> int:
-    """Raise SEQUENCE and LAST-MODIFIED of the bookings matching `conditions` whose events are
-    still in a feed, and stamp their places; how many. The caller's transaction commits."""
+    """Raise SEQUENCE and LAST-MODIFIED of the active bookings matching `conditions` whose
+    events are still in a feed, and stamp their places; how many places. The caller's
+    transaction commits. Ended ones (cancelled, declined) are left alone: their events
+    would otherwise come back into the feeds."""
     now = utcnow()
     # Feeds keep the past 30 days; older events no longer change anyone's calendar.
-    in_feeds = (*conditions, Booking.end > now - timedelta(days=31))
+    in_feeds = (
+        *conditions,
+        Booking.status.in_(ACTIVE_STATUSES),
+        Booking.end > now - timedelta(days=31),
+    )
     revised = db.session.execute(
         update(Booking)
         .where(*in_feeds)
-        .values(sequence=Booking.sequence + 1, updated_at=now)
+        .values(feed_revision=Booking.feed_revision + 1, feed_revised_at=now)
         .returning(Booking.place_id)
         .execution_options(synchronize_session="fetch")
     )

@@ -104,8 +104,14 @@ class Booking(Timestamped, Base):
     # must not make existing bookings overlap.
     buffer_minutes: Mapped[int] = mapped_column(default=0)
     outside_opening_hours: Mapped[bool] = mapped_column(default=False)
-    # Raised on every change, for calendar clients (iCalendar SEQUENCE).
+    # Raised on every change of the booking itself, for calendar clients (iCalendar
+    # SEQUENCE); decision links and the history follow it.
     sequence: Mapped[int] = mapped_column(default=0)
+    # Raised when only what its events show of other rows changed (the booker's name, the
+    # initiative's target groups): feeds add it to SEQUENCE and LAST-MODIFIED, while the
+    # booking's own sequence and updated_at stay, so a host's link still decides.
+    feed_revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    feed_revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Outsiders get a RedactedBooking instead for private bookings.
     details_hidden = False

@@ -11,7 +11,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, val
 
 from booking.models.base import MAX_ID
 from booking.models.initiative import DAY_PARTS, TIMES_OF_DAY, WEEKDAYS
-from booking.text import has_line_break, one_line
+from booking.text import has_line_break, is_blank
 
 SLUG = validate.Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and '-'."
@@ -95,8 +95,8 @@ def _one_line(value: str) -> None:
 
 
 def _not_blank(value: str) -> None:
-    if not one_line(value):
-        raise ValidationError("Must not be blank.")
+    if is_blank(value):
+        raise ValidationError("Must not be blank (invisible characters alone count as blank).")
 
 
 def _in_supported_range(value: date) -> None:

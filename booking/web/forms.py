@@ -33,7 +33,7 @@ from wtforms.validators import (
 
 from booking.services.booking.requests_by_mail import MAX_WEEKS
 from booking.services.calendar.weekly_hours import MAX_SPANS
-from booking.text import first_forbidden_character, has_line_break
+from booking.text import first_forbidden_character, has_line_break, is_blank
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 WEEKDAY_LABELS = (
@@ -54,9 +54,12 @@ def clean_text(_form: Any, field: Any) -> None:
 
 
 def one_line(_form: Any, field: Any) -> None:
-    """A name, a title or a short reason is one line (it may become a mail's subject)."""
+    """A name, a title or a short reason is one line (it may become a mail's subject), and
+    one that shows something: invisible characters alone are as good as empty."""
     if isinstance(field.data, str) and has_line_break(field.data):
         raise ValidationError(_l("Write this on one line."))
+    if isinstance(field.data, str) and field.data.strip() and is_blank(field.data):
+        raise ValidationError(_l("Write something that can be read."))
 
 
 TIME_EXAMPLE = _l("Give a time like 19:30.")

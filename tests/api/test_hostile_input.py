@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Booking, Initiative, Place
-from tests.booking_helpers import local, upcoming
+from tests.booking_helpers import book, local, upcoming
 from tests.factories import Factory
 from tests.venue import Venue
 
@@ -260,3 +260,18 @@ def test_json_booleans_are_true_or_false(client: FlaskClient, make: Factory) -> 
         )
         assert response.status_code == 422, value
     assert client.get("/api/v1/places?step_free=true").status_code == 200  # query text stays
+
+
+@pytest.mark.parametrize(
+    "title", ["\ufeff", "\u200b\u200b", "\u2060 \u200d", "\u3164", " \u00a0\u200e "]
+)
+def test_a_title_of_invisible_characters_is_refused_like_an_empty_one(
+    client: FlaskClient, venue: Venue, title: str
+) -> None:
+    """An empty SUMMARY fails libical's check on every feed holding it (security 3, 8)."""
+    answer = book(client, venue.booker, venue.a, upcoming(5), "10:00", "11:00", title=title)
+    assert answer.status_code == 422 and "title" in answer.json["errors"], answer.json
+    readable = book(
+        client, venue.booker, venue.a, upcoming(5), "10:00", "11:00", title="\u200bKoor"
+    )
+    assert readable.status_code == 201

@@ -312,3 +312,19 @@ def test_a_request_that_can_never_be_booked_is_refused_before_any_mail(
         assert answer.status_code == 422 and said in page, (day, start, page[-3000:])
     m.deliver()
     assert not m.mailbox.received  # no mail for a slot that can never be booked
+
+
+def test_a_title_of_invisible_characters_is_refused_on_the_form(mailing: MailingApp) -> None:
+    m = mailing
+    _place_id, room, _host = place_with_host(m, requires_approval=False)
+    answer = post_ask_form(
+        m.client,
+        room,
+        upcoming(days=7).isoformat(),
+        "19:00",
+        "21:00",
+        "x@example.nl",
+        titel="\ufeff\u200b",
+    )
+    assert answer.status_code == 422
+    assert "Schrijf iets wat te lezen is." in answer.get_data(as_text=True)

@@ -197,6 +197,7 @@ def new_booking(
         buffer_minutes=room.effective_policy["buffer_minutes"],
         status=initial_status(room, request.exempt),
         sequence=0,
+        feed_revision=0,
     )
 
 
