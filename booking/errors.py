@@ -73,6 +73,14 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class Gone(DomainError):
+    """The object was there for everyone, and is no longer (cancelled, made private)."""
+
+    status = 410
+    code = "gone"
+    title = "Gone"
+
+
 class Invalid(DomainError):
     """The input is well-formed but breaks a rule (422)."""
 

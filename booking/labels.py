@@ -59,3 +59,13 @@ def kind_label(code: str) -> str:
 def group_label(code: str) -> str:
     """A target group in words (a tag not listed: its words)."""
     return str(GROUPS.get(code, code.replace("-", " ")))
+
+
+# A booking's status in words, for hosts' feeds and pages.
+BOOKING_STATUSES = {
+    "pending": _l("waiting for approval"),
+    "confirmed": _l("confirmed"),
+    "declined": _l("declined"),
+    "cancelled": _l("cancelled"),
+    "expired": _l("expired"),
+}

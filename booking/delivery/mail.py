@@ -17,8 +17,9 @@ from booking.delivery.messages import compose
 from booking.delivery.recipients import Recipient
 from booking.extensions import db
 from booking.feeds.render import FeedEvent, FeedInfo, render_feed
-from booking.feeds.sources import involved_event, uid_domain
+from booking.feeds.sources import AsMailed, involved_event, uid_domain
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage
+from booking.services.outbox.events import CHANGED_BY_HOST
 from booking.text import one_line
 
 # Bookings whose place in the recipient's calendar changes: the mail carries the event.
@@ -28,11 +29,11 @@ SERIES_WITH_CALENDAR = {
     "series.confirmed": "CONFIRMED",
     "series.cancelled": "CANCELLED",
 }
-WITH_CALENDAR = {
-    "booking.confirmed": "CONFIRMED",
-    "booking.moved": None,  # as it stands: confirmed, or tentative while pending
-    "booking.cancelled": "CANCELLED",
-}
+# Each file shows the booking as the event's snapshot has it (confirmed, tentative while
+# pending, cancelled).
+WITH_CALENDAR = frozenset(
+    {"booking.confirmed", "booking.moved", "booking.cancelled", CHANGED_BY_HOST}
+)
 
 
 # A mailed file is never cut (a feed is, at 1 MB): far above any real series.
@@ -94,7 +95,7 @@ def _calendar_file(event: OutboxEvent) -> bytes | None:
         # A pending series goes to the hosts, without a file: nothing is in an agenda yet.
         if not dates or any(item["status"] != status.lower() for item in dates):
             return None
-        items = [_item(item, status, event) for item in dates]
+        items = [_item(item, event) for item in dates]
         found = [item for item in items if item is not None]
         if not found:
             return None
@@ -107,30 +108,18 @@ def _calendar_file(event: OutboxEvent) -> bytes | None:
         )
     if event.type not in WITH_CALENDAR:
         return None
-    status = WITH_CALENDAR[event.type] or (
-        "TENTATIVE" if payload["status"] == "pending" else "CONFIRMED"
-    )
-    one = _item(payload, status, event)
+    one = _item(payload, event)
     if one is None:
         return None
     return render_feed(FeedInfo(name=payload["title"], timezone=one[1]), [one[0]])
 
 
-def _item(
-    snapshot: dict[str, Any], status: str, event: OutboxEvent
-) -> tuple[FeedEvent, str] | None:
-    """A booking as the feeds show it at the moment of this event: same UID, same SEQUENCE."""
+def _item(snapshot: dict[str, Any], event: OutboxEvent) -> tuple[FeedEvent, str] | None:
+    """A booking as the feeds showed it at the moment of this event: same UID, same SEQUENCE,
+    and every part of it (title, status, times, link) from the event's one snapshot."""
     booking = db.session.get(Booking, snapshot["booking_id"])
     if booking is None:
         return None
-    current = involved_event(booking, datetime.now(UTC), host_view=False)
-    item = replace(
-        current,
-        start=datetime.fromisoformat(snapshot["start"]),
-        end=datetime.fromisoformat(snapshot["end"]),
-        status=status,
-        transparent=status == "CANCELLED",
-        sequence=snapshot["sequence"] + booking.place.feed_revision + booking.room.feed_revision,
-        stamp=event.created_at,
-    )
-    return item, booking.place.timezone
+    seen = AsMailed.of(snapshot, booking)
+    item = involved_event(booking, event.created_at, host_view=False, as_mailed=seen)
+    return replace(item, stamp=event.created_at), booking.place.timezone

@@ -27,7 +27,12 @@ from booking.models.outbox import (
     WEBHOOK_DISABLED,
 )
 from booking.services.booking.decision_links import Decision, decision_token, request_version
-from booking.services.outbox.events import AFFECTED_BY_CHANGE, BY_BOOKER, BY_CLOSURE
+from booking.services.outbox.events import (
+    AFFECTED_BY_CHANGE,
+    BY_BOOKER,
+    BY_CLOSURE,
+    CHANGED_BY_HOST,
+)
 from booking.services.privacy.sealing import MAILED_CODES, unseal
 
 
@@ -354,6 +359,21 @@ def _body(
                 **_move_of(payload, zone, locale),
             )
         ]
+    elif kind == CHANGED_BY_HOST:
+        subject = _("Changed: %(title)s", title=title)
+        lines = [_("A host of %(place)s changed your booking.", place=place_name)]
+        previous = payload.get("previous") or {}
+        if "title" in previous:
+            details.append((_("Was called"), str(previous["title"])))
+        if "visibility" in previous:
+            details.append(
+                (
+                    _("Visible to"),
+                    _("everyone")
+                    if payload.get("visibility") == "public"
+                    else _("you and the hosts"),
+                )
+            )
     elif kind == "series.created" and recipient.reason == HOST:
         subject = _("New request for a series: %(title)s", title=title)
         lines = [

@@ -26,7 +26,7 @@ from booking.services.monitoring.complaints import (
     COMPLAINT_REMINDER,
     organisation_contact,
 )
-from booking.services.outbox.events import AFFECTED_BY_CHANGE, BY_BOOKER
+from booking.services.outbox.events import AFFECTED_BY_CHANGE, BY_BOOKER, CHANGED_BY_HOST
 
 MONITORING_MAILS = (ATTENDANCE_ASKED, *COMPLAINT_MAILS)
 
@@ -117,6 +117,8 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
             found = _hosts(payload["place_id"], None)
     elif kind == AFFECTED_BY_CHANGE:
         found = _hosts(payload["place_id"], None)
+    elif kind == CHANGED_BY_HOST:
+        found = _booker(payload["booked_by"])
     return _unique(found)
 
 

@@ -6,6 +6,7 @@ import gzip
 from typing import Any
 
 from flask import Response, current_app, request
+from flask_babel import force_locale
 from flask_limiter.util import get_remote_address
 
 from booking.api.base import Blueprint, View
@@ -13,6 +14,8 @@ from booking.extensions import limiter
 from booking.feeds import sources
 from booking.feeds.render import render_feed
 from booking.feeds.rendered import rendered
+from booking.i18n import DEFAULT_LOCALE
+from booking.models.account import LOCALES
 from booking.schemas.availability import FeedQuerySchema
 from booking.services.feed_tokens import feed_token_for
 
@@ -156,5 +159,9 @@ class PrivateFeed(View):
 
     @blp.doc(**CALENDAR_DOC)
     def get(self, token: str) -> Response:
-        """Everything the token's owner may see; revoked tokens answer 404."""
-        return serve(sources.private_feed(feed_token_for(token)), "wijkruimte.ics")
+        """Everything the token's owner may see, in the owner's language unless `lang` says
+        otherwise; revoked tokens answer 404."""
+        found = feed_token_for(token)
+        language = request.args.get("lang") or found.account.locale
+        with force_locale(language if language in LOCALES else DEFAULT_LOCALE):
+            return serve(sources.private_feed(found), "wijkruimte.ics")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
@@ -27,7 +27,7 @@ from booking.config import DEFAULT_TIMEZONE
 from booking.errors import NotFound
 from booking.extensions import db
 from booking.feeds.render import FeedEvent, FeedInfo
-from booking.labels import group_label, kind_label
+from booking.labels import BOOKING_STATUSES, group_label, kind_label
 from booking.models import (
     Account,
     Booking,
@@ -130,7 +130,11 @@ def _geo(place: Place) -> tuple[float, float] | None:
 def activity_url(booking: Booking) -> str:
     """Where people read about a booking: its public page (its series' page for a date of a
     series), or, for a private or unconfirmed one, its place's page."""
-    if booking.visibility == "public" and booking.status == CONFIRMED:
+    return _activity_url(booking, booking.visibility, booking.status)
+
+
+def _activity_url(booking: Booking, visibility: str, status: str) -> str:
+    if visibility == "public" and status == CONFIRMED:
         if booking.series_id is not None:
             return f"{base_url()}/activiteiten/reeks/{booking.series_id}"
         return f"{base_url()}/activiteiten/{booking.id}"
@@ -169,10 +173,6 @@ def _sequence(booking: Booking, now: datetime) -> int:
     )
 
 
-def _status(booking: Booking, now: datetime) -> str:
-    return STATUS.get(booking.status_at(now), "CANCELLED")
-
-
 def _titled(status: str, title: str) -> str:
     """A title that says what became of the booking, when it is not simply on."""
     if status == PENDING:
@@ -186,6 +186,36 @@ def _titled(status: str, title: str) -> str:
     return title
 
 
+@dataclass(frozen=True)
+class AsMailed:
+    """What a mail's calendar file shows of a booking: the event's snapshot of it, so that
+    every part of the file (title prefix, STATUS, times, URL, SEQUENCE) is of one moment."""
+
+    title: str
+    description: str
+    start: datetime
+    end: datetime
+    status: str
+    visibility: str
+    sequence: int
+
+    @classmethod
+    def of(cls, snapshot: Mapping[str, Any], booking: Booking) -> AsMailed:
+        """From an event's payload; a field an older payload lacks comes from the booking."""
+        return cls(
+            title=str(snapshot.get("title", booking.title)),
+            description=str(snapshot.get("description", booking.description)),
+            start=datetime.fromisoformat(snapshot["start"]),
+            end=datetime.fromisoformat(snapshot["end"]),
+            status=str(snapshot["status"]),
+            visibility=str(snapshot.get("visibility", booking.visibility)),
+            sequence=int(snapshot["sequence"])
+            + int(snapshot.get("feed_revision", booking.feed_revision))
+            + booking.place.feed_revision
+            + booking.room.feed_revision,
+        )
+
+
 def booking_event(
     booking: Booking,
     now: datetime,
@@ -194,44 +224,57 @@ def booking_event(
     host_view: bool = False,
     private_feed: bool = False,
     target_groups: tuple[str, ...] = (),
+    as_mailed: AsMailed | None = None,
 ) -> FeedEvent:
     """A booking as a VEVENT. Without `details` (a private booking in a public feed) it is a
-    busy block; hosts also see the booker's contact; cancelled ones say so in the title."""
-    status = _status(booking, now)
+    busy block; hosts also see the booker's contact; cancelled ones say so in the title.
+    `as_mailed` is the booking as an event saw it, for a mail's file."""
+    seen = as_mailed or AsMailed(
+        title=booking.title,
+        description=booking.description,
+        start=booking.start,
+        end=booking.end,
+        status=booking.status_at(now),
+        visibility=booking.visibility,
+        sequence=_sequence(booking, now),
+    )
+    status = STATUS.get(seen.status, "CANCELLED")
     place = booking.place
     lines: list[str] = []
-    summary = booking.title
+    summary = seen.title
+    url = _activity_url(booking, seen.visibility, seen.status) if details else place_url(place)
     if not details:
         summary = _("Busy")
     else:
-        if booking.description:
-            lines.append(booking.description)
+        if seen.description:
+            lines.append(seen.description)
         if host_view:
             booker = booking.booked_by
             lines.append(_("Booked by %(name)s <%(email)s>", name=booker.name, email=booker.email))
-            lines.append(_("Status: %(status)s", status=booking.status_at(now)))
-        lines.append(_("More: %(url)s", url=activity_url(booking)))
+            label = BOOKING_STATUSES.get(seen.status, seen.status)
+            lines.append(_("Status: %(status)s", status=str(label)))
+        lines.append(_("More: %(url)s", url=url))
     # Google shows a cancelled or tentative event inconsistently: the title says it too,
     # in the words of what happened (declined and expired are not cancellations).
-    summary = _titled(booking.status_at(now), summary)
+    summary = _titled(seen.status, summary)
     classification = ""
     if not details:
         classification = "CONFIDENTIAL"
-    elif private_feed and booking.visibility == "private":
+    elif private_feed and seen.visibility == "private":
         classification = "PRIVATE"
     return FeedEvent(
         uid=booking_uid(booking.id),
-        start=booking.start,
-        end=booking.end,
+        start=seen.start,
+        end=seen.end,
         summary=summary,
         description="\n".join(lines),
         location=_location(booking),
         status=status,
-        sequence=_sequence(booking, now),
+        sequence=seen.sequence,
         stamp=_event_stamp(booking, now),
         transparent=status == "CANCELLED",
         classification=classification,
-        url=activity_url(booking) if details else place_url(place),
+        url=url,
         organizer=_organizer(place),
         contact=_contact(place),
         # In the feed's language: "buurthuis" and "jongeren" in Dutch, as a person reads them.
@@ -253,9 +296,13 @@ def public_event(booking: Booking, now: datetime, target_groups: tuple[str, ...]
     )
 
 
-def involved_event(booking: Booking, now: datetime, host_view: bool) -> FeedEvent:
+def involved_event(
+    booking: Booking, now: datetime, host_view: bool, as_mailed: AsMailed | None = None
+) -> FeedEvent:
     """A booking as its booker or host sees it; hosts also get the booker's contact."""
-    return booking_event(booking, now, details=True, host_view=host_view, private_feed=True)
+    return booking_event(
+        booking, now, details=True, host_view=host_view, private_feed=True, as_mailed=as_mailed
+    )
 
 
 def _in_window(now: datetime) -> list[ColumnElement[bool]]:

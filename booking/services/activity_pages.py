@@ -1,5 +1,7 @@
 """What a public activity page shows (DESIGN §14): a public, confirmed booking, or a series
-with public confirmed dates; everything else is not found, as for a stranger in the API."""
+with public confirmed dates. One that was public and confirmed, then cancelled or made
+private, is gone (410), so a link in an imported calendar explains itself; everything else
+is not found, as for a stranger in the API."""
 
 from __future__ import annotations
 
@@ -10,10 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from booking.errors import NotFound
+from booking.errors import Gone, NotFound
 from booking.extensions import db
 from booking.models import Booking, Initiative, Place, Series
-from booking.models.booking import CONFIRMED
+from booking.models.booking import CANCELLED, CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,41 @@ def _public(booking: Booking) -> bool:
     return booking.visibility == "public" and booking.status == CONFIRMED
 
 
+def _once_public(bookings: list[Booking]) -> Gone | None:
+    """Why bookings that were once a public activity are not any more, or None where none
+    ever was (never confirmed, or private throughout)."""
+    confirmed = [b for b in bookings if any(e.to_status == CONFIRMED for e in b.events)]
+    if not confirmed:
+        return None
+    made_private = [
+        b
+        for b in confirmed
+        if b.visibility != "public" and any("visibility" in (e.changes or {}) for e in b.events)
+    ]
+    place = confirmed[0].place
+    if made_private and all(b.visibility != "public" for b in confirmed):
+        return Gone(
+            "This activity is no longer public.", code="activity_private", place_slug=place.slug
+        )
+    if all(b.visibility == "public" for b in confirmed) and all(
+        b.status == CANCELLED for b in confirmed
+    ):
+        return Gone(
+            "This activity was cancelled.", code="activity_cancelled", place_slug=place.slug
+        )
+    return None
+
+
 def booking_page(booking_id: int, now: datetime) -> ActivityPage:
-    """One public booking (a date of a series shows its series' dates too); 404 otherwise."""
+    """One public booking (a date of a series shows its series' dates too); 410 when it
+    was and is no longer; 404 otherwise."""
     booking = db.session.get(Booking, booking_id)
+    if booking is not None and not _public(booking) and booking.series_id is None:
+        gone = _once_public([booking])
+        if gone is not None:
+            raise gone
+    if booking is not None and not _public(booking) and booking.series_id is not None:
+        return series_page(booking.series_id, now)
     if booking is None or not _public(booking):
         raise NotFound(f"Activity {booking_id} does not exist.")
     if booking.series_id is not None:
@@ -64,7 +98,8 @@ def series_page(series_id: int, now: datetime) -> ActivityPage:
         else []
     )
     if not dates:
-        raise NotFound(f"Series {series_id} does not exist.")
+        gone = _once_public(list(series.bookings)) if series is not None else None
+        raise gone or NotFound(f"Series {series_id} does not exist.")
     first = dates[0]
     return _page(first.title, first.description, dates, first, series_id, now)
 

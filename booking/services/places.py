@@ -281,6 +281,8 @@ def add_host(actor: Actor, place_id: int, account_id: int) -> list[Account]:
         )
     if db.session.get(PlaceHost, (place.id, account.id)) is None:
         place.hosts.append(PlaceHost(account=account))
+        # The new host's private feed now holds the place: its Last-Modified moves on.
+        account.updated_at = utcnow()
         db.session.flush()
     return list_hosts(place)
 
@@ -293,3 +295,6 @@ def remove_host(actor: Actor, place_id: int, account_id: int) -> None:
     if host is None:
         raise NotFound(f"Account {account_id} is not a host of place {place_id}.")
     place.hosts.remove(host)
+    # The place's requests leave that host's private feed: its Last-Modified moves on (the
+    # place's own stamp no longer counts there, so the feed's could otherwise go back).
+    host.account.updated_at = utcnow()

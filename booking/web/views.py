@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, current_app, has_request_context, render_template, request
 
 from booking.config import DEFAULT_TIMEZONE
+from booking.errors import Gone
 from booking.feeds.agenda import coming_activities, coming_closures
 from booking.feeds.links import subscribe_links
 from booking.i18n import LANGUAGE_COOKIE
@@ -258,15 +259,22 @@ def initiative_page(initiative_id: int) -> str:
 
 
 @bp.get("/activiteiten/<int:booking_id>")
-def activity_page(booking_id: int) -> str:
-    """A public activity: what, when (the coming dates first), where, and how to follow it."""
-    return _activity(activity_pages.booking_page(booking_id, utcnow()))
+def activity_page(booking_id: int) -> Any:
+    """A public activity: what, when (the coming dates first), where, and how to follow it;
+    one cancelled or made private since says so (410)."""
+    try:
+        return _activity(activity_pages.booking_page(booking_id, utcnow()))
+    except Gone as gone:
+        return render_template("web/gone.html", gone=gone), 410
 
 
 @bp.get("/activiteiten/reeks/<int:series_id>")
-def series_activity_page(series_id: int) -> str:
-    """A public series of activities, with all its coming dates."""
-    return _activity(activity_pages.series_page(series_id, utcnow()))
+def series_activity_page(series_id: int) -> Any:
+    """A public series of activities, with all its coming dates; 410 once it is not."""
+    try:
+        return _activity(activity_pages.series_page(series_id, utcnow()))
+    except Gone as gone:
+        return render_template("web/gone.html", gone=gone), 410
 
 
 def _activity(page: activity_pages.ActivityPage) -> str:

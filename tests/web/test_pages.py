@@ -311,3 +311,40 @@ def test_an_unknown_neighbourhood_is_said_to_be_unknown(client: FlaskClient) -> 
     page = _page(client, "/plekken?wijk=bestaatniet")
     assert "Die wijk kennen we niet" in page
     assert "Die wijk kennen we niet" not in _page(client, "/plekken")
+
+
+def test_an_activity_cancelled_or_made_private_says_so_with_a_410(
+    client: FlaskClient, venue: Venue
+) -> None:
+    """A link in an imported calendar explains itself (security 3, item 8)."""
+    day = upcoming(6)
+    kept = book(client, venue.booker, venue.a, day, "10:00", "11:00", title="Koffie")
+    cancelled = book(client, venue.booker, venue.b, day, "10:00", "11:00", title="Koor")
+    hidden = book(client, venue.booker, venue.small, day, "10:00", "11:00", title="Club")
+    assert kept.status_code == cancelled.status_code == hidden.status_code == 201
+    for made in (cancelled, hidden):
+        _page(client, f"/activiteiten/{made.json['id']}")
+    assert (
+        client.post(
+            f"/api/v1/bookings/{cancelled.json['id']}/cancel", json={}, headers=venue.booker.headers
+        ).status_code
+        == 200
+    )
+    assert (
+        client.patch(
+            f"/api/v1/bookings/{hidden.json['id']}",
+            json={"visibility": "private"},
+            headers=venue.booker.headers,
+        ).status_code
+        == 200
+    )
+    gone = _page(client, f"/activiteiten/{cancelled.json['id']}", status=410)
+    assert "Deze activiteit is afgelast" in gone and "Koor" not in gone
+    private = _page(client, f"/activiteiten/{hidden.json['id']}", status=410)
+    assert "Deze activiteit is niet meer openbaar" in private and "Club" not in private
+    slug = client.get(f"/api/v1/places/{venue.place}").json["slug"]
+    assert f'href="/plekken/{slug}"' in private
+    # Never public: still simply not found.
+    never = book(client, venue.booker, venue.a, upcoming(7), "10:00", "11:00", visibility="private")
+    _page(client, f"/activiteiten/{never.json['id']}", status=404)
+    _page(client, f"/activiteiten/{kept.json['id']}")

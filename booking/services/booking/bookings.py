@@ -315,6 +315,9 @@ def update_booking(
     if moved:
         was = {key: changes[key][0] for key in ("start", "end", "room_id") if key in changes}
         events.booking_event("booking.moved", booking, actor, previous=was)
+    elif events.actor_role(actor, booking.booked_by_id) == events.BY_HOST:
+        texts: dict[str, Any] = {key: changes[key][0] for key in TEXT_FIELDS if key in changes}
+        events.booking_event(events.CHANGED_BY_HOST, booking, actor, previous=texts)
     return booking
 
 

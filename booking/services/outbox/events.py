@@ -15,6 +15,9 @@ from booking.services.authorization import Actor
 # Not domain events, but mails all the same: hosts hear of bookings that a change of hours or
 # bookability left standing.
 AFFECTED_BY_CHANGE = "place.bookings_affected"
+# Nor is this: a host changed the title, description or visibility of someone's booking,
+# and the booker is told (with the calendar file, so their agenda follows).
+CHANGED_BY_HOST = "booking.changed_by_host"
 
 # Who acted, as the mails explain it: the booker, a host (or admin), a closure, the system.
 BY_BOOKER, BY_HOST, BY_CLOSURE, BY_SYSTEM = "booker", "host", "closure", "system"
@@ -39,9 +42,11 @@ def actor_role(actor: Actor | None, booker_id: int) -> str:
     return BY_BOOKER if actor.account.id == booker_id else BY_HOST
 
 
-def booking_snapshot(booking: Booking) -> dict[str, Any]:
-    """The booking as the event saw it: enough to write a mail without reading it again."""
-    return {
+def booking_snapshot(booking: Booking, *, described: bool = False) -> dict[str, Any]:
+    """The booking as the event saw it: enough to write a mail without reading it again.
+    `described` adds the description, for the mails' calendar files of the booking's own
+    events (lists of other people's bookings, as a closure's, leave it out)."""
+    snapshot = {
         "booking_id": booking.id,
         "series_id": booking.series_id,
         "room_id": booking.room_id,
@@ -52,8 +57,12 @@ def booking_snapshot(booking: Booking) -> dict[str, Any]:
         "end": booking.end.isoformat(),
         "status": booking.status,
         "sequence": booking.sequence,
+        "feed_revision": booking.feed_revision,
         "visibility": booking.visibility,
     }
+    if described:
+        snapshot["description"] = booking.description
+    return snapshot
 
 
 def booking_event(
@@ -69,7 +78,7 @@ def booking_payload(
 ) -> dict[str, Any]:
     """The payload of a booking's event: its snapshot, who acted and how, and why."""
     return {
-        **booking_snapshot(booking),
+        **booking_snapshot(booking, described=True),
         "by": extra.pop("by", None) or actor_role(actor, booking.booked_by_id),
         "actor_id": actor_id(actor),
         "reason": reason,
@@ -98,7 +107,7 @@ def series_event(
             "by": actor_role(actor, series.booked_by_id),
             "actor_id": actor_id(actor),
             "reason": reason,
-            "occurrences": [booking_snapshot(booking) for booking in bookings],
+            "occurrences": [booking_snapshot(booking, described=True) for booking in bookings],
         },
     )
 

@@ -261,15 +261,21 @@ def _forget_event_texts(account_id: int, email: str | None) -> None:
         event.payload = {**scrubbed, "code_sealed": None} if email else scrubbed
 
 
-def _scrubbed(value: Any, account_id: int, email: str | None) -> Any:
+def _scrubbed(value: Any, account_id: int, email: str | None, inherited: bool = False) -> Any:
     """The value with the person's address, name and texts taken out, at any depth (a
-    series' occurrences, a closure's affected bookings)."""
+    series' occurrences, a closure's affected bookings, a change's `previous` texts, which
+    are theirs as the event they sit in is)."""
     if isinstance(value, list):
-        return [_scrubbed(item, account_id, email) for item in value]
+        return [_scrubbed(item, account_id, email, inherited) for item in value]
     if not isinstance(value, dict):
         return value
-    theirs = value.get("booked_by") == account_id or (
-        email is not None and (value.get("account_id") == account_id or value.get("email") == email)
+    theirs = (
+        (inherited and "booked_by" not in value)
+        or value.get("booked_by") == account_id
+        or (
+            email is not None
+            and (value.get("account_id") == account_id or value.get("email") == email)
+        )
     )
     acted = theirs or value.get("actor_id") == account_id
     cleaned: dict[str, Any] = {}
@@ -281,5 +287,5 @@ def _scrubbed(value: Any, account_id: int, email: str | None) -> Any:
         elif acted and key in WRITTEN_BY_ACTOR and item != CANCEL_REASON:
             cleaned[key] = ""
         else:
-            cleaned[key] = _scrubbed(item, account_id, email)
+            cleaned[key] = _scrubbed(item, account_id, email, theirs)
     return cleaned
