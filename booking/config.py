@@ -152,7 +152,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # client address; months a handled complaint keeps the name and address given.
         "COMPLAINTS_EMAIL": _env("COMPLAINTS_EMAIL", ""),
         "SUPPRESS_BELOW": _env_int("SUPPRESS_BELOW", 5),
-        "FEEDBACK_RATE_LIMIT": _env("FEEDBACK_RATE_LIMIT", "10 per hour"),
+        # A room of 40 after an activity shares one address (the buurthuis wifi).
+        "FEEDBACK_RATE_LIMIT": _env("FEEDBACK_RATE_LIMIT", "60 per hour"),
+        # The open figures of the impact report, for callers without a token.
+        "OPEN_FIGURES_RATE_LIMIT": _env("OPEN_FIGURES_RATE_LIMIT", "30 per minute"),
         "PRIVACY_COMPLAINT_MONTHS": _env_int("PRIVACY_COMPLAINT_MONTHS", 12),
         # Webhooks may target private and loopback addresses (tests, closed networks).
         "WEBHOOK_ALLOW_PRIVATE": (_env("WEBHOOK_ALLOW_PRIVATE") or "false").lower() == "true",

@@ -8,6 +8,7 @@ it (tests, `flask run`) the process's own registry is served.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from prometheus_client import (
@@ -51,40 +52,36 @@ RULE_VIOLATIONS = Counter(
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
+# What the outbox's backlog is: (messages waiting, the oldest one's creation), read at
+# scrape time by a function the caller hands in, so that metrics know no models.
+Backlog = Callable[[], tuple[int, datetime | None]]
+
+
 class OutboxCollector(Collector):
     """The outbox backlog and the age of its oldest waiting message, read at scrape time."""
 
+    def __init__(self, read_backlog: Backlog) -> None:
+        self.read_backlog = read_backlog
+
     def collect(self):  # type: ignore[no-untyped-def]
         """Two gauges from one query (the database is the only place that knows)."""
-        from sqlalchemy import func, select
-
-        from booking.extensions import db
-        from booking.models import OutboxMessage
-        from booking.models.outbox import MESSAGE_PENDING
-
-        waiting, oldest = db.session.execute(
-            select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at)).where(
-                OutboxMessage.status == MESSAGE_PENDING
-            )
-        ).one()
+        waiting, oldest = self.read_backlog()
         backlog = GaugeMetricFamily("booking_outbox_backlog", "Messages waiting to be delivered.")
-        backlog.add_metric([], float(waiting or 0))
+        backlog.add_metric([], float(waiting))
         yield backlog
         age = GaugeMetricFamily(
             "booking_outbox_oldest_age_seconds", "Age of the oldest waiting message (0: none)."
         )
-        if oldest is not None and oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=UTC)
         age.add_metric([], (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0)
         yield age
 
 
-def exposition() -> bytes:
+def exposition(read_backlog: Backlog) -> bytes:
     """Every metric in Prometheus' text format: all workers' samples, and the outbox."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        registry.register(OutboxCollector())
+        registry.register(OutboxCollector(read_backlog))
         return bytes(generate_latest(registry))
-    registry.register(OutboxCollector())
+    registry.register(OutboxCollector(read_backlog))
     return bytes(generate_latest(REGISTRY)) + bytes(generate_latest(registry))

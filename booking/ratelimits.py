@@ -38,6 +38,17 @@ def email_link_limit() -> str:
 CODE_REDEMPTION_SCOPE = "sign-in-code"
 
 
+# The one budget of anonymous input (feedback and complaints) per client address, shared by
+# the API and the pages, so that one does not reset the count of the other.
+ANONYMOUS_INPUT_SCOPE = "anonymous-input"
+
+
+def anonymous_input_limit() -> str:
+    """Anonymous feedback and complaints per client address (BOOKING_FEEDBACK_RATE_LIMIT):
+    enough for a room full of people on the place's wifi after an activity."""
+    return str(current_app.config["FEEDBACK_RATE_LIMIT"])
+
+
 def mail_was_sent(response: Any) -> bool:
     """Whether a page's form went through and so mails a link (it answers with a redirect):
     a post refused for a typo costs nothing of the e-mail limit."""

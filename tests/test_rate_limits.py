@@ -220,3 +220,46 @@ def test_the_pages_count_only_mails_sent_and_keep_the_entry_at_the_limit(
         assert limited.status_code == 429 and limited.headers["Retry-After"]
         assert "Wacht 60 minuten" in page or "Wacht 59 minuten" in page
         assert 'value="Breiclub De Steek"' in page and 'value="Truus Bakker"' in page
+
+
+def test_feedback_and_complaints_share_one_budget_and_the_page_keeps_the_comment(
+    database_url: str, app: Flask
+) -> None:
+    """Security 3.5 and web 4.3: the API and the pages count together; over the limit the
+    page answers in its own words with the face and the comment kept."""
+    import re
+    import time
+
+    from booking.web.spam_guard import form_stamp
+    from tests.web.forms import csrf_of
+
+    application = make_test_app(
+        database_url, FEEDBACK_RATE_LIMIT="3 per hour", RATELIMIT_KEY_PREFIX=secrets.token_hex(4)
+    )
+    try:
+        make = Factory(application)
+        place = make.place(
+            name="Huiskamer", slug="huiskamer", monitoring={"attendance": "off", "feedback": True}
+        )
+        client = application.test_client()
+        assert client.post(f"/api/v1/places/{place}/feedback", json={"score": 5}).status_code == 201
+        complaint = {"kind": "suggestion", "text": "Meer stoelen"}
+        assert client.post(f"/api/v1/places/{place}/complaints", json=complaint).status_code == 201
+        page = client.get("/plekken/huiskamer/hoe-was-het").get_data(as_text=True)
+        with application.test_request_context():
+            stamp = form_stamp(time.time() - 5)
+        answer = {"csrf_token": csrf_of(page), "score": "2", "opmerking": "Te koud", "t": stamp}
+        assert client.post("/plekken/huiskamer/hoe-was-het", data=answer).status_code == 200
+        # The fourth, on the page: the same budget is spent.
+        with application.test_request_context():
+            answer["t"] = form_stamp(time.time() - 5)
+        limited = client.post("/plekken/huiskamer/hoe-was-het", data=answer)
+        text = limited.get_data(as_text=True)
+        assert limited.status_code == 429 and limited.headers["Retry-After"]
+        assert "Er kwamen net veel reacties van dit netwerk" in text
+        assert "Je hebt vaak om een link gevraagd" not in text
+        assert re.search(r">\s*Te koud</textarea>", text)
+        api = client.post(f"/api/v1/places/{place}/complaints", json=complaint)
+        assert api.status_code == 429
+    finally:
+        discard_app(application)

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from booking.extensions import db
 from booking.metrics import CONTENT_TYPE, exposition
+from booking.services.outbox.status import backlog
 
 blp = Blueprint("health", __name__)
 
@@ -28,7 +29,7 @@ def metrics() -> Response:
     """Prometheus metrics: from the addresses in BOOKING_METRICS_ALLOW, or with an admin token."""
     if not _may_read_metrics():
         return Response("metrics are for operators\n", status=403, mimetype="text/plain")
-    return Response(exposition(), mimetype=CONTENT_TYPE)
+    return Response(exposition(backlog), mimetype=CONTENT_TYPE)
 
 
 def _may_read_metrics() -> bool:

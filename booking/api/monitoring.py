@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale
 from flask_smorest.pagination import PaginationParameters
 
@@ -12,6 +12,7 @@ from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
 from booking.errors import Forbidden
 from booking.extensions import limiter
+from booking.ratelimits import ANONYMOUS_INPUT_SCOPE, anonymous_input_limit
 from booking.schemas.monitoring import (
     AttendanceInputSchema,
     AttendanceSchema,
@@ -31,9 +32,16 @@ from booking.services.monitoring.report_data import impact_json
 blp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Monitoring")
 
 
-def anonymous_limit() -> str:
-    """Anonymous feedback and complaints, per client address (BOOKING_FEEDBACK_RATE_LIMIT)."""
-    return str(current_app.config["FEEDBACK_RATE_LIMIT"])
+anonymous_input = limiter.shared_limit(anonymous_input_limit, scope=ANONYMOUS_INPUT_SCOPE)
+
+
+def _open_figures_limit() -> str:
+    return str(current_app.config["OPEN_FIGURES_RATE_LIMIT"])
+
+
+def _with_token() -> bool:
+    # Hosts and admins read their full reports with a token; the open figures are anyone's.
+    return "Authorization" in request.headers
 
 
 @blp.route("/bookings/<id:booking_id>/attendance")
@@ -48,7 +56,7 @@ class BookingAttendance(View):
 
 @blp.route("/places/<id:place_id>/feedback")
 class PlaceFeedback(View):
-    @limiter.limit(anonymous_limit)
+    @anonymous_input
     @blp.arguments(FeedbackInputSchema)
     @blp.response(201, FeedbackSchema)
     def post(self, data: dict[str, Any], place_id: int) -> Any:
@@ -79,7 +87,7 @@ class FeedbackById(View):
 
 @blp.route("/places/<id:place_id>/complaints")
 class PlaceComplaints(View):
-    @limiter.limit(anonymous_limit)
+    @anonymous_input
     @blp.arguments(ComplaintInputSchema)
     @blp.response(201, ComplaintReceiptSchema)
     def post(self, data: dict[str, Any], place_id: int) -> Any:
@@ -129,6 +137,7 @@ IMPACT_RESPONSE: dict[str, Any] = {
 
 @blp.route("/reports/impact")
 class ImpactReport(View):
+    @limiter.limit(_open_figures_limit, exempt_when=_with_token)
     @blp.arguments(ImpactQuerySchema, location="query")
     @blp.response(200)
     @blp.doc(responses={"200": IMPACT_RESPONSE})

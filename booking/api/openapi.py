@@ -17,10 +17,12 @@ from flask_smorest.utils import prepare_response
 from booking.errors import PROBLEM_MIMETYPE
 
 RATE_LIMITED_PREFIXES = ("/api/v1/bookings", "/api/v1/series", "/feeds/")
-# Anonymous writes with their own limit (BOOKING_FEEDBACK_RATE_LIMIT).
+# Anonymous calls with their own limits (BOOKING_FEEDBACK_RATE_LIMIT, and the open figures').
 RATE_LIMITED_ANONYMOUS = {
     ("/api/v1/places/{place_id}/feedback", "post"),
     ("/api/v1/places/{place_id}/complaints", "post"),
+    # The open figures without a token (BOOKING_OPEN_FIGURES_RATE_LIMIT).
+    ("/api/v1/reports/impact", "get"),
 }
 # Open to anyone, yet a 403 for some asks: the impact report's downloads need full access.
 FORBIDDEN_SOMETIMES = {("/api/v1/reports/impact", "get")}

@@ -56,7 +56,10 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
         context: dict[str, Any] = {
             "content": content,
             # "Hallo Anna," also for a request from the pages, which has a name but no account.
-            "name": one_line(account.name if account else str(event.payload.get("name") or "")),
+            "name": one_line(
+                content.greeting
+                or (account.name if account else str(event.payload.get("name") or ""))
+            ),
             "locale": locale,
             "link": "",
             "privacy_url": f"{current_app.config['PUBLIC_BASE_URL']}/privacy",

@@ -6,7 +6,6 @@ Texts are English in the code and Dutch in the catalogue; the caller picks the l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from booking.delivery.content import MailContent
 from booking.delivery.monitoring_mails import monitoring_mail
 from booking.delivery.recipients import ASKER, BOOKER, HOST, MONITORING_MAILS, Recipient
 from booking.extensions import db
@@ -34,20 +34,6 @@ from booking.services.outbox.events import (
     CHANGED_BY_HOST,
 )
 from booking.services.privacy.sealing import MAILED_CODES, unseal
-
-
-@dataclass
-class MailContent:
-    """The parts of one mail, in one language."""
-
-    subject: str
-    lines: list[str]
-    details: list[tuple[str, str]] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
-    why: str = ""
-    code: str = ""
-    # Buttons: (label, absolute URL).
-    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _why(recipient: Recipient, place: Place | None) -> str:

@@ -3,11 +3,14 @@ receipt, reminder, escalation and answer."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from babel.dates import format_date
 from flask import current_app
 from flask_babel import gettext as _
 
+from booking.delivery.content import MailContent
 from booking.delivery.recipients import FILER, ORGANISATION, Recipient
 from booking.extensions import db
 from booking.i18n import when_of
@@ -25,16 +28,19 @@ def _base_url() -> str:
     return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
 
 
+def _day(moment: datetime, place: Place, locale: str) -> str:
+    """A date as people write it, in the place's time: "19 januari 2027"."""
+    return format_date(moment.astimezone(place.zone), "d MMMM y", locale=locale)
+
+
 def _kind(complaint: Complaint) -> str:
     return _("complaint") if complaint.kind == "complaint" else _("suggestion")
 
 
 def monitoring_mail(
     kind: str, payload: dict[str, Any], recipient: Recipient, place: Place, locale: str
-) -> Any:
-    """The content of one monitoring mail (a `MailContent`)."""
-    from booking.delivery.messages import MailContent
-
+) -> MailContent:
+    """The content of one monitoring mail."""
     if kind == ATTENDANCE_ASKED:
         link = f"{_base_url()}/aanwezig/" + attendance_token(
             int(payload["booking_id"]), int(recipient.account_id or 0)
@@ -62,8 +68,9 @@ def monitoring_mail(
     if complaint is None:  # gone (the place was removed): nothing sensible to say
         return MailContent(subject=_("A complaint about %(place)s", place=place.name), lines=[])
     details = [
+        (_("Reference number"), f"#{complaint.id}"),
         (_("Kind"), _kind(complaint)),
-        (_("Received"), complaint.received_at.date().isoformat()),
+        (_("Received"), _day(complaint.received_at, place, locale)),
     ]
     manage = f"{_base_url()}/beheer/{place.slug}/klachten"
     if kind == COMPLAINT_RECEIVED and recipient.reason == FILER:
@@ -76,11 +83,14 @@ def monitoring_mail(
                     "Thank you. The hosts of %(place)s have your message. You get an answer "
                     "within six weeks, before %(day)s.",
                     place=place.name,
-                    day=complaint.due_at.date().isoformat(),
+                    day=_day(complaint.due_at, place, locale),
                 )
             ],
-            items=[complaint.text],
+            # Not the text: anyone can leave any address, and this mail would carry up to
+            # 4,000 chosen characters to it. The number and the date say what it is about.
+            details=[*details, (_("Answer before"), _day(complaint.due_at, place, locale))],
             why=_("You receive this mail because you left this address with your message."),
+            greeting=complaint.name or "",
         )
     if kind == COMPLAINT_ANSWERED:
         return MailContent(
@@ -88,8 +98,10 @@ def monitoring_mail(
                 "Answer to your %(kind)s about %(place)s", kind=_kind(complaint), place=place.name
             ),
             lines=[_("The hosts of %(place)s answer:", place=place.name), complaint.answer],
+            details=details,
             items=[complaint.text],
             why=_("You receive this mail because you left this address with your message."),
+            greeting=complaint.name or "",
         )
     why = (
         _("You receive this mail as the organisation's contact for complaints.")
@@ -104,7 +116,7 @@ def monitoring_mail(
             _(
                 "This message came in four weeks ago and has no answer yet. The term ends on "
                 "%(day)s.",
-                day=complaint.due_at.date().isoformat(),
+                day=_day(complaint.due_at, place, locale),
             )
         ]
     elif kind == COMPLAINT_ESCALATED:

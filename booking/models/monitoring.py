@@ -64,6 +64,8 @@ class Feedback(Base):
     comment: Mapped[str] = mapped_column(String(1000), default="")
     hidden: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The nonce of the page's form it came from: one shown form is kept once (spam_guard).
+    form_nonce: Mapped[str | None] = mapped_column(String(24), unique=True)
 
 
 class Complaint(Base):
@@ -90,6 +92,8 @@ class Complaint(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The nonce of the page's form it came from: one shown form is kept once (spam_guard).
+    form_nonce: Mapped[str | None] = mapped_column(String(24), unique=True)
 
     @property
     def on_time(self) -> bool | None:

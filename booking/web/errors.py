@@ -42,6 +42,20 @@ def rate_limited_page(retry_after: str | None) -> tuple[str, int]:
         from booking.web.asking import ask_form_again
 
         return ask_form_again(message), 429
+    if request.endpoint in ("web.give_feedback", "web.file_complaint"):
+        from booking.web.monitoring import complaint_form_again, feedback_form_again
+
+        busy = _(
+            "Many people on this network sent a reaction just now. Wait %(minutes)d minutes, "
+            "then send again: what you filled in is kept.",
+            minutes=minutes,
+        )
+        again = (
+            feedback_form_again
+            if request.endpoint == "web.give_feedback"
+            else (complaint_form_again)
+        )
+        return again(busy, 429)
     if request.endpoint == "web.send_sign_in":
         from booking.web.forms import SignInForm
 

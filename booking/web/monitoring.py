@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as PageNotFound
 
-from booking.api.monitoring import anonymous_limit
 from booking.errors import DomainError
 from booking.extensions import db, limiter
 from booking.models import Booking, Place, utcnow
 from booking.page_texts import page_message
+from booking.ratelimits import ANONYMOUS_INPUT_SCOPE, anonymous_input_limit
 from booking.services import places
 from booking.services.authorization import Actor
 from booking.services.monitoring import attendance, complaints, feedback
@@ -35,7 +35,7 @@ from booking.web.forms import (
 from booking.web.hosting import asked_period, hosted
 from booking.web.report_downloads import report_context, report_download
 from booking.web.report_files import CHARTS, chart_svg, data_uri, report_pdf
-from booking.web.spam_guard import form_stamp, looks_automated
+from booking.web.spam_guard import AGAIN, BOT, HUMAN, form_stamp, judge
 from booking.web.views import bp
 
 LISTED = 200
@@ -70,10 +70,36 @@ def _activity(form: FeedbackForm) -> Booking | None:
     return booking if booking is not None and booking.visibility == "public" else None
 
 
+anonymous_input = limiter.shared_limit(anonymous_input_limit, scope=ANONYMOUS_INPUT_SCOPE)
+
+
+def feedback_form_again(message: str, status: int = 422) -> tuple[str, int]:
+    """The feedback form as it was sent (the face and the comment), with `message` above it
+    and a fresh stamp: nothing typed is lost."""
+    place = _place(str((request.view_args or {}).get("slug", "")))
+    form = FeedbackForm()
+    form.validate()
+    form.form_errors.append(message)
+    form.t.data = form_stamp()
+    page = render_template("web/feedback.html", place=place, form=form, activity=_activity(form))
+    return page, status
+
+
+def complaint_form_again(message: str, status: int = 422) -> tuple[str, int]:
+    """The complaint form as it was sent, with `message` above it and a fresh stamp."""
+    place = _place(str((request.view_args or {}).get("slug", "")))
+    form = ComplaintForm()
+    form.validate()
+    form.form_errors.append(message)
+    form.t.data = form_stamp()
+    return render_template("web/complaint.html", place=place, form=form), status
+
+
 @bp.post("/plekken/<string(maxlength=80):slug>/hoe-was-het")
-@limiter.limit(anonymous_limit)
+@anonymous_input
 def give_feedback(slug: str) -> Any:
-    """Keep the answer, unless the spam guard says a bot sent it (it is thanked all the same)."""
+    """Keep the answer; a post too quick or stale is shown again to send once more, and one
+    the spam guard takes for a bot is thanked and not kept."""
     place = _place(slug)
     if not place.monitoring_settings["feedback"]:
         raise PageNotFound()
@@ -84,14 +110,17 @@ def give_feedback(slug: str) -> Any:
             "web/feedback.html", place=place, form=form, activity=_activity(form)
         )
         return page, 422
-    if not looks_automated(form.website.data, form.t.data):
+    verdict = judge(form.website.data, form.t.data)
+    if verdict.kind == AGAIN:
+        return feedback_form_again(_("Send it once more, please."))
+    if verdict.kind == HUMAN:
         data = {
             "score": int(form.score.data or 0),
             "comment": form.opmerking.data or "",
             "booking_id": int(form.activiteit.data) if _activity(form) else None,
         }
         try:
-            unit_of_work(feedback.give_feedback)(place.id, data)
+            unit_of_work(feedback.give_feedback)(place.id, data, form_nonce=verdict.nonce)
         except DomainError as error:
             form.form_errors.append(page_message(error))
             return render_template("web/feedback.html", place=place, form=form, activity=None), 422
@@ -108,7 +137,7 @@ def complaint_page(slug: str) -> Any:
 
 
 @bp.post("/plekken/<string(maxlength=80):slug>/klacht")
-@limiter.limit(anonymous_limit)
+@anonymous_input
 def file_complaint(slug: str) -> Any:
     """Keep the complaint and tell the hosts; the page says when an answer is due."""
     place = _place(slug)
@@ -116,7 +145,10 @@ def file_complaint(slug: str) -> Any:
     if not form.validate_on_submit():
         form.t.data = form_stamp()
         return render_template("web/complaint.html", place=place, form=form), 422
-    if looks_automated(form.website.data, form.t.data):
+    verdict = judge(form.website.data, form.t.data)
+    if verdict.kind == AGAIN:
+        return complaint_form_again(_("Send it once more, please."))
+    if verdict.kind == BOT:
         return render_template("web/complaint_received.html", place=place, complaint=None)
     data = {
         "kind": form.soort.data,
@@ -125,7 +157,9 @@ def file_complaint(slug: str) -> Any:
         "email": form.email.data or None,
     }
     try:
-        filed = unit_of_work(complaints.file_complaint)(place.id, data, str(get_locale() or "nl"))
+        filed = unit_of_work(complaints.file_complaint)(
+            place.id, data, str(get_locale() or "nl"), form_nonce=verdict.nonce
+        )
     except DomainError as error:
         form.form_errors.append(page_message(error))
         return render_template("web/complaint.html", place=place, form=form), error.status

@@ -6,13 +6,16 @@ overlapping periods, nor a set of places with and without one of them."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from secrets import token_hex
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.extensions import db
 from booking.models import Attendance, Booking
 from tests.api.test_monitoring import MONITORED, at
+from tests.conftest import discard_app, make_test_app
 from tests.factories import Caller, Factory
 
 DECEMBER = [date(2025, 12, 1) + timedelta(days=n) for n in range(31)]
@@ -123,3 +126,56 @@ def test_visitors_need_enough_counted_activities_behind_them(
     (month,) = _open(client, f"place={place}&from=2025-12-10&to=2025-12-20")["by_month"]
     assert month["activities"] == 6 and month["used_hours"] == 12.0
     assert month["visitors"] is None
+
+
+def test_the_open_figures_are_limited_and_computed_once_per_data_version(
+    database_url: str, app: Flask
+) -> None:
+    """Security 3.5: without a token, rate limited; each month computed once per version of
+    the data it reads (a new activity is a new version, never a stale answer)."""
+    from sqlalchemy import event
+
+    application = make_test_app(
+        database_url, OPEN_FIGURES_RATE_LIMIT="4 per minute", RATELIMIT_KEY_PREFIX=token_hex(4)
+    )
+    try:
+        make = Factory(application)
+        place = make.place(
+            name="Huiskamer", opening_hours="Mo-Su 09:00-18:00", monitoring=MONITORED
+        )
+        room, booker = make.room(place), make.account()
+        _activities(make, place, room, booker, [(DECEMBER[n], 6) for n in range(5)])
+        client = application.test_client()
+        query = f"place={place}&from=2025-12-01&to=2025-12-31"
+        statements: list[str] = []
+        with application.app_context():
+            engine = db.engine
+
+        def count(*args: Any) -> None:
+            statements.append(" ".join(str(args[2]).split()))
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            first = _open(client, query)
+            cold = len(statements)
+            statements.clear()
+            again = _open(client, query)
+            warm = list(statements)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert again == first and first["by_month"][0]["activities"] == 5
+        # Warm, the month is not computed again: no booking, closure or attendance row is read
+        # (only the places and the version's one-row summary).
+        assert len(warm) < cold
+        assert not [s for s in warm if "FROM bookings" in s or "FROM closures" in s], warm
+        # A sixth activity: a new version, and the answer follows.
+        _activities(make, place, room, booker, [(DECEMBER[10], 6)])
+        assert _open(client, query)["by_month"][0]["activities"] == 6
+        # The fifth anonymous call in the minute is refused; a token is not limited.
+        assert client.get(f"/api/v1/reports/impact?{query}").status_code == 200
+        assert client.get(f"/api/v1/reports/impact?{query}").status_code == 429
+        host = make.account(hosts=[place])
+        full = client.get(f"/api/v1/reports/impact?{query}", headers=host.headers)
+        assert full.status_code == 200 and "complaints" in full.json
+    finally:
+        discard_app(application)

@@ -71,10 +71,19 @@ def _text_errors(data: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def file_complaint(
-    place_id: int, data: dict[str, Any], locale: str = "nl", now: datetime | None = None
+    place_id: int,
+    data: dict[str, Any],
+    locale: str = "nl",
+    now: datetime | None = None,
+    form_nonce: str | None = None,
 ) -> Complaint:
-    """Keep a complaint or suggestion and tell the hosts (no account needed)."""
+    """Keep a complaint or suggestion and tell the hosts (no account needed); a page's form
+    (`form_nonce`) is kept once, however often it is sent."""
     place = get_or_404(Place, place_id)
+    if form_nonce is not None:
+        kept = db.session.scalar(select(Complaint).where(Complaint.form_nonce == form_nonce))
+        if kept is not None:
+            return kept
     errors = _text_errors(data)
     if errors:
         raise Invalid("The complaint is not valid.", code="invalid_complaint", errors=errors)
@@ -90,6 +99,7 @@ def file_complaint(
         answer="",
         received_at=now,
         due_at=now + TERM,
+        form_nonce=form_nonce,
     )
     db.session.add(complaint)
     db.session.flush()

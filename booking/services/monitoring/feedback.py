@@ -30,9 +30,19 @@ def _place_asking(place_id: int) -> Place:
     return place
 
 
-def give_feedback(place_id: int, data: dict[str, Any], now: datetime | None = None) -> Feedback:
-    """Keep one anonymous answer for a place that asks for feedback."""
+def give_feedback(
+    place_id: int,
+    data: dict[str, Any],
+    now: datetime | None = None,
+    form_nonce: str | None = None,
+) -> Feedback:
+    """Keep one anonymous answer for a place that asks for feedback; a page's form
+    (`form_nonce`) is kept once, however often it is sent."""
     place = _place_asking(place_id)
+    if form_nonce is not None:
+        kept = db.session.scalar(select(Feedback).where(Feedback.form_nonce == form_nonce))
+        if kept is not None:
+            return kept
     score, comment = data.get("score"), (data.get("comment") or "").strip()
     errors: dict[str, list[str]] = {}
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
@@ -56,6 +66,7 @@ def give_feedback(place_id: int, data: dict[str, Any], now: datetime | None = No
         comment=comment,
         hidden=False,
         created_at=now or utcnow(),
+        form_nonce=form_nonce,
     )
     db.session.add(feedback)
     db.session.flush()

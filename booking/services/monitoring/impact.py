@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from booking.computed import once_per_version
 from booking.config import DEFAULT_TIMEZONE
 from booking.errors import Invalid
 from booking.extensions import db
@@ -439,8 +441,26 @@ def open_figures(places: list[Place], first: date, last: date) -> dict[str, Any]
     first, last = whole_months(first, last)
     minimum = int(current_app.config["SUPPRESS_BELOW"])
     counts_visitors = any(p.monitoring_settings["attendance"] != ATTENDANCE_OFF for p in places)
+    # The data a month's figures read: every booking, closure and hours change stamps its
+    # place; attendance has its own. A change is a new version, so nothing is stale.
+    ids = [place.id for place in places]
+    counted, last_counted = db.session.execute(
+        select(func.count(), func.max(Attendance.recorded_at)).where(Attendance.place_id.in_(ids))
+    ).one()
+    data = (
+        ids,
+        max((p.feed_changed_at for p in places if p.feed_changed_at), default=None),
+        counted,
+        last_counted,
+        minimum,
+        counts_visitors,
+    )
     months = [
-        _open_month(places, start, end, counts_visitors, minimum)
+        once_per_version(
+            "open-month",
+            (*data, start),
+            partial(_open_month, places, start, end, counts_visitors, minimum),
+        )
         for start, end in _months(first, last)
     ]
     return {

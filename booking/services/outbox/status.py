@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from booking.extensions import db
@@ -23,6 +25,18 @@ def list_messages(
         .order_by(OutboxMessage.id.desc())
     )
     return fetch_page(stmt, page, page_size)
+
+
+def backlog() -> tuple[int, datetime | None]:
+    """How many messages wait, and since when the oldest (for the metrics, at scrape time)."""
+    waiting, oldest = db.session.execute(
+        select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status == MESSAGE_PENDING
+        )
+    ).one()
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(waiting or 0), oldest
 
 
 def counts() -> dict[str, int]:

@@ -52,6 +52,8 @@ PERSONAL: dict[tuple[str, str], str] = {
 NOT_PERSONAL: frozenset[tuple[str, str]] = frozenset(
     {
         ("accounts", "kind"),
+        ("feedback", "form_nonce"),
+        ("complaints", "form_nonce"),
         ("accounts", "locale"),
         ("neighbourhoods", "slug"),
         ("neighbourhoods", "name"),
