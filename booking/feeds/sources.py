@@ -41,6 +41,7 @@ from booking.models import (
     utcnow,
 )
 from booking.models.booking import CANCELLED, CONFIRMED, DECLINED, EXPIRED, PENDING
+from booking.services.calendar.holiday_names import holiday_name
 from booking.services.calendar.opening_hours import open_intervals
 from booking.services.common import get_or_404
 from booking.services.rooms import atom_ids
@@ -464,7 +465,7 @@ def closed_days(
                         f"holiday-{day.isoformat()}@{uid_domain()}",
                         day,
                         day,
-                        _("Public holiday"),
+                        holiday_name(day, get_locale_name()) or _("Public holiday"),
                         stamp,
                     )
                 )

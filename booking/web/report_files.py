@@ -107,12 +107,16 @@ def _number(value: float | int | None) -> Any:
     return "" if value is None else value
 
 
+# A year before anything was recorded: a dash, not a zero that reads as growth from nothing.
+NOTHING_BEFORE = "\u2014"
+
+
 def summary_rows(report: ImpactReport) -> list[tuple[str, Any, Any]]:
     """(figure, this period, a year before), only what the places collect."""
     now, before = report.figures, report.last_year
 
     def pair(getter: Any) -> tuple[Any, Any]:
-        return _number(getter(now)), _number(getter(before))
+        return _number(getter(now)), NOTHING_BEFORE if before is None else _number(getter(before))
 
     rows: list[tuple[str, Any, Any]] = [
         (_("Hours open"), *pair(lambda f: f.open_hours)),

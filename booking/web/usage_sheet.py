@@ -14,8 +14,8 @@ from datetime import date
 from babel.dates import format_date
 from flask_babel import gettext as _
 
-from booking.labels import GROUPS
-from booking.services.reports import PlaceUsage, safe_cell, usage_rows
+from booking.labels import group_label
+from booking.services.reports import NO_TARGET_GROUP, PlaceUsage, safe_cell, usage_rows
 
 
 def _headers() -> list[str]:
@@ -36,6 +36,11 @@ def _headers() -> list[str]:
         _("Cancelled"),
         _("Declined"),
     ]
+
+
+def _group(code: str) -> str:
+    """A target group in words; activities of no initiative with groups say so."""
+    return _("no target group") if code == NO_TARGET_GROUP else group_label(code)
 
 
 def _number(value: float, comma: bool) -> str:
@@ -69,7 +74,7 @@ def spreadsheet_csv(report: list[PlaceUsage], locale: str) -> str:
             "" if occupancy is None else _number(occupancy * 100, dutch),
             activities,
             initiatives,
-            ", ".join(f"{GROUPS.get(g, g)}: {n}" for g, n in groups.items()),
+            ", ".join(f"{_group(g)}: {n}" for g, n in groups.items()),
             cancelled,
             declined,
         ]

@@ -14,6 +14,7 @@ from booking.errors import Gone
 from booking.feeds.agenda import coming_activities, coming_closures
 from booking.feeds.links import subscribe_links
 from booking.i18n import LANGUAGE_COOKIE
+from booking.labels import group_label
 from booking.models import Booking, Room, utcnow
 from booking.models.account import LOCALES
 from booking.models.initiative import INITIATIVE_STATUSES, RUNNING, TRANSITIONS, TRIAL
@@ -123,7 +124,7 @@ def place_list() -> str:
         unknown_neighbourhood=UNKNOWN_NEIGHBOURHOOD if unknown else None,
         neighbourhoods=known,
         kinds=PLACE_KINDS,
-        groups=places.target_groups(),
+        groups=_labelled(places.target_groups()),
         wanted=wanted,
         needs=needs,
     )
@@ -256,6 +257,14 @@ def initiative_page(initiative_id: int) -> str:
         else None,
         link_form=LinkForm(),
     )
+
+
+def _labelled(codes: list[str]) -> list[tuple[str, str]]:
+    """Target groups as (code, words in the reader's language), each wording once, by words."""
+    seen: dict[str, str] = {}
+    for code in codes:
+        seen.setdefault(group_label(code), code)
+    return sorted(((code, label) for label, code in seen.items()), key=lambda item: item[1])
 
 
 @bp.get("/activiteiten/<int:booking_id>")

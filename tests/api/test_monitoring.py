@@ -20,6 +20,7 @@ from booking.models import (
     Feedback,
     Initiative,
     InitiativeTransition,
+    Place,
 )
 from tests.booking_helpers import AMSTERDAM, book, upcoming
 from tests.conftest import discard_app, make_test_app
@@ -331,12 +332,44 @@ def test_the_impact_figures_match_a_hand_computed_week(client: FlaskClient, make
     assert report["feedback"] == {"count": 3, "average": 4.0}
     assert report["complaints"] == {"received": 3, "handled": 2, "handled_on_time": 1}
     assert report["places"] == [{"id": data["place"], "name": "Huiskamer"}]
-    # A year before nothing happened, but the place was open as many hours.
-    assert report["last_year"]["activities"] == 0 and report["last_year"]["open_hours"] == 56.0
-    assert report["last_year"]["visitors"] == 0
+    # A year before nothing was recorded: no zeros that read as growth (web 4, item 5).
+    assert set(report["last_year"].values()) == {None}
+    assert "starts when the place joined" in report["last_year_note"]
     (march,) = report["by_month"]
     assert march["month"] == "2026-03" and march["visitors"] == 16 and march["activities"] == 3
     assert march["feedback_count"] == 3 and march["feedback_average"] == 4.0
+
+
+def test_a_year_before_compares_once_the_place_recorded_something(
+    client: FlaskClient, make: Factory
+) -> None:
+    data = _report_data(make)
+    host = make.account(hosts=[data["place"]])
+    booker = make.account()
+    a_year_before = WEEK[2].replace(year=2025)
+
+    def add() -> None:
+        room = db.session.get(Place, data["place"]).rooms[0]  # type: ignore[union-attr]
+        db.session.add(
+            Booking(
+                room_id=room.id,
+                place_id=data["place"],
+                booked_by_id=booker.id,
+                start=at(a_year_before, 10),
+                end=at(a_year_before, 12),
+                title="Toen al",
+                status="confirmed",
+            )
+        )
+        db.session.commit()
+
+    make.run(add)
+    report = client.get(
+        f"/api/v1/reports/impact?place={data['place']}&from={WEEK[0]}&to={WEEK[6]}",
+        headers=host.headers,
+    ).json
+    assert report["last_year"]["activities"] == 1 and report["last_year"]["open_hours"] == 56.0
+    assert report["last_year"]["visitors"] == 0 and report["last_year_note"] is None
 
 
 def test_anyone_reads_the_open_figures_with_small_counts_left_out(

@@ -278,6 +278,8 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Bezoekers" in text and "<td>16</td>" in text and "<td>56,0</td>" in text
+    # A year before nothing was recorded: a dash and a note, never zeros (web 4, item 5).
+    assert "<td>\u2014</td>" in text and "de vergelijking begint toen de plek meedeed" in text
     charts = re.findall(r'<img src="(/beheer/[^"]+\.svg[^"]*)"', text)
     assert len(charts) == 3
     for chart in charts:
@@ -295,9 +297,9 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     ).stdout.decode()
     assert "Rapport van Huiskamer" in plain
     visitors = next(line for line in plain.splitlines() if line.strip().startswith("Bezoekers"))
-    assert visitors.split()[1:] == ["16", "0"]
+    assert visitors.split()[1:] == ["16", "\u2014"]
     hours = next(line for line in plain.splitlines() if line.strip().startswith("Open uren"))
-    assert hours.split()[2:] == ["56,0", "56,0"]
+    assert hours.split()[2:] == ["56,0", "\u2014"]
     sheet = client.get(f"{url}&formaat=xlsx")
     assert sheet.headers["Cache-Control"] == "no-store"
     book = load_workbook(io.BytesIO(sheet.data))
@@ -307,8 +309,11 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
         for row in book["Samenvatting"].iter_rows(values_only=True)
         if row and row[0]
     }
-    assert rows["Bezoekers"][:2] == (16, 0) and rows["Activiteiten gehouden"][:2] == (3, 0)
-    assert rows["Binnen zes weken afgehandeld"][:2] == (1, 0)
+    assert rows["Bezoekers"][:2] == (16, "\u2014") and rows["Activiteiten gehouden"][:2] == (
+        3,
+        "\u2014",
+    )
+    assert rows["Binnen zes weken afgehandeld"][:2] == (1, "\u2014")
     months = list(book["Per maand"].iter_rows(values_only=True))
     assert months[1][0] == "mrt 2026" and months[1][4] == 16
     assert list(book["Doelgroepen"].iter_rows(values_only=True))[1] == ("jongeren", 2)
@@ -329,7 +334,7 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
         for r in load_workbook(io.BytesIO(wide.data))["Samenvatting"].iter_rows(values_only=True)
         if r and r[0]
     }
-    assert rows["Bezoekers"][:2] == (16, 0)
+    assert rows["Bezoekers"][:2] == (16, "\u2014")
     printed = m.client.get(f"{api}&format=pdf", headers=admin.headers)
     assert printed.status_code == 200 and printed.data.startswith(b"%PDF")
     refused = m.client.get(f"{api}&format=pdf")

@@ -348,3 +348,23 @@ def test_an_activity_cancelled_or_made_private_says_so_with_a_410(
     never = book(client, venue.booker, venue.a, upcoming(7), "10:00", "11:00", visibility="private")
     _page(client, f"/activiteiten/{never.json['id']}", status=404)
     _page(client, f"/activiteiten/{kept.json['id']}")
+
+
+def test_residents_read_dutch_labels_and_holiday_names(client: FlaskClient, make: Factory) -> None:
+    """Web 4, item 6: the "Welkom voor" filter in words, each once; holidays by name."""
+    make.place(name="Eén", target_groups=["everyone", "elderly", "spanish-speakers"])
+    make.place(name="Twee", target_groups=["elderly", "youth"])
+    page = _page(client, "/plekken?lang=nl")
+    start = page.index('id="doelgroep"')
+    options = re.findall(
+        r"<option[^>]*>([^<]*)</option>", page[start : page.index("</select>", start)]
+    )
+    assert "spanish-speakers" not in options and "elderly" not in options
+    assert options.count("iedereen") == 1 and "ouderen" in options
+    assert len(options) == len(set(options)) == 5  # "maakt niet uit" and four groups
+    holidays = make.place(name="Drie", opening_hours="Mo-Su 09:00-17:00; PH off")
+    feed = client.get(f"/feeds/places/{holidays}.ics").get_data(as_text=True)
+    assert "SUMMARY:Eerste Kerstdag" in feed and "SUMMARY:Nieuwjaarsdag" in feed
+    assert "SUMMARY:Feestdag" not in feed
+    english = client.get(f"/feeds/places/{holidays}.ics?lang=en").get_data(as_text=True)
+    assert "SUMMARY:Christmas Day" in english

@@ -30,6 +30,8 @@ def test_the_host_page_csv_is_dutch_and_the_api_csv_is_not(mailing: MailingApp) 
     assert "Bezetting (%)" in header and "Geboekte uren" in header
     cells = dict(zip(header, kas, strict=True))
     assert cells["Niveau"] == "ruimte" and cells["Ruimte"] == "Kas"
+    # An activity of no initiative with target groups, in words (web 4, item 6).
+    assert cells["Activiteiten per doelgroep"] == "zonder doelgroep: 1"
     assert cells["Open uren"] == "14,0" and cells["Geboekte uren"] == "3,5"
     assert cells["Bezetting (%)"] == "25,0"
     assert cells["Van"] == day.strftime("%d-%m-%Y")
@@ -48,3 +50,5 @@ def test_the_host_page_csv_is_dutch_and_the_api_csv_is_not(mailing: MailingApp) 
         as_text=True
     )
     assert "Bezetting: 25,0%" in page
+    # Hours the Dutch way on the page as well: 14,0, not 14.0.
+    assert "<td>14,0</td>" in page and "<td>14.0</td>" not in page

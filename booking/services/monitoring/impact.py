@@ -89,7 +89,9 @@ class ImpactReport:
     counts_visitors: bool
     asks_feedback: bool
     figures: Figures
-    last_year: Figures
+    # None where nothing was recorded a year before (no bookings, no counts): the place had
+    # not joined yet, and zeros would read as growth from nothing.
+    last_year: Figures | None
     by_month: list[Month]
 
 
@@ -309,6 +311,35 @@ def _month(
     )
 
 
+def _recorded(place_ids: list[int], start: datetime, end: datetime) -> bool:
+    """Whether the places recorded anything in the window: a booking of any status (which
+    carries its counts), or feedback or a complaint."""
+    if not place_ids:
+        return False
+    found = db.session.execute(
+        select(
+            select(Booking.id)
+            .where(Booking.place_id.in_(place_ids), Booking.start >= start, Booking.start < end)
+            .exists()
+            | select(Feedback.id)
+            .where(
+                Feedback.place_id.in_(place_ids),
+                Feedback.created_at >= start,
+                Feedback.created_at < end,
+            )
+            .exists()
+            | select(Complaint.id)
+            .where(
+                Complaint.place_id.in_(place_ids),
+                Complaint.received_at >= start,
+                Complaint.received_at < end,
+            )
+            .exists()
+        )
+    ).scalar()
+    return bool(found)
+
+
 def _a_year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
@@ -340,14 +371,11 @@ def impact_report(
         for initiative in db.session.scalars(select(Initiative))
     }
     figures = _figures(places, scope, first, last, groups, counts_visitors, asks_feedback)
-    before = _figures(
-        places,
-        scope,
-        _a_year_before(first),
-        _a_year_before(last),
-        groups,
-        counts_visitors,
-        asks_feedback,
+    before_first, before_last = _a_year_before(first), _a_year_before(last)
+    before = (
+        _figures(places, scope, before_first, before_last, groups, counts_visitors, asks_feedback)
+        if _recorded(ids, *_window(places, before_first, before_last))
+        else None
     )
     months = [
         _month(places, start, end, counts_visitors, groups) for start, end in _months(first, last)

@@ -7,9 +7,16 @@ from typing import Any
 
 from booking.services.monitoring.impact import Figures, ImpactReport
 
+NOT_YET = (
+    "Nothing was recorded a year before this period: the comparison starts when the place joined."
+)
 
-def figures_json(figures: Figures, report: ImpactReport) -> dict[str, Any]:
-    """One period's figures; what the places do not collect is null."""
+
+def figures_json(figures: Figures | None, report: ImpactReport) -> dict[str, Any]:
+    """One period's figures; what the places do not collect is null, and so is everything
+    of a period before anything was recorded (None)."""
+    if figures is None:
+        return dict.fromkeys(figures_json(Figures(), report))
     return {
         "open_hours": figures.open_hours,
         "used_hours": figures.used_hours,
@@ -33,5 +40,6 @@ def impact_json(report: ImpactReport) -> dict[str, Any]:
         "places": [{"id": p.id, "name": p.name} for p in report.places],
         **figures_json(report.figures, report),
         "last_year": figures_json(report.last_year, report),
+        "last_year_note": NOT_YET if report.last_year is None else None,
         "by_month": [asdict(month) for month in report.by_month],
     }
