@@ -94,4 +94,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_error_handler(PoolTimeout, render_database_unavailable)
     app.register_error_handler(StaleDataError, render_stale_data)
     register_commands(app)
+    _warn_without_controller(app)
     return app
+
+
+def _warn_without_controller(app: Flask) -> None:
+    """In production, /privacy must say who is responsible and how to reach them: without
+    BOOKING_ORG_NAME and BOOKING_PRIVACY_CONTACT the service starts, says so loudly in the
+    log, and /privacy shows the gap to every reader (docs/privacy.md)."""
+    if app.config["ENV"] != "production":
+        return
+    missing = [name for name in ("ORG_NAME", "PRIVACY_CONTACT") if not app.config[name]]
+    if missing:
+        import logging
+
+        logging.getLogger("booking.privacy").warning(
+            "%s not set: /privacy cannot say who is responsible for personal data or how to "
+            "reach them, and says so on the page. Set them before residents use this site.",
+            " and ".join(f"BOOKING_{name}" for name in missing),
+        )

@@ -151,6 +151,14 @@ class AskForm(FlaskForm):
     bezet_overslaan = BooleanField(_l("Ask for the free dates only; skip the taken ones"))
 
 
+class NameForm(FlaskForm):
+    """One's name, as hosts see it (an account made by mail is named after the address)."""
+
+    naam = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120), clean_text, one_line]
+    )
+
+
 class MailSettingForm(FlaskForm):
     """Whether mails about bookings come (sign-in codes always do)."""
 

@@ -35,6 +35,7 @@ from booking.web.forms import (
     CancelForm,
     MailSettingForm,
     MoveForm,
+    NameForm,
     SeriesCancelForm,
     SignInForm,
 )
@@ -129,9 +130,13 @@ def mine() -> Any:
 
 
 def _mine_page(
-    account: Account, series_form: tuple[int, SeriesCancelForm] | None = None, status: int = 200
+    account: Account,
+    series_form: tuple[int, SeriesCancelForm] | None = None,
+    status: int = 200,
+    name_form: NameForm | None = None,
 ) -> Any:
-    """/mijn; `series_form` is one series' cancel form as sent, with its errors."""
+    """/mijn; `series_form` is one series' cancel form as sent, `name_form` the name as
+    typed, with their errors."""
     actor = page_actor(account)
     now = utcnow()
     own, _total = bookings.list_bookings(
@@ -159,6 +164,7 @@ def _mine_page(
         hosted=[host.place for host in account.hosted],
         invitations=initiatives.invitations(account),
         mail_form=MailSettingForm(mails=account.email_notifications),
+        name_form=name_form or NameForm(formdata=None, naam=account.name),
         form=ButtonForm(),
         cancel_form=CancelForm(),
         new_feed=None,
@@ -330,6 +336,21 @@ def mail_setting() -> Any:
     unit_of_work(accounts.change_own_account)(
         page_actor(account), {"email_notifications": bool(form.mails.data)}
     )
+    return redirect(url_for("web.mine"), code=303)
+
+
+@bp.post("/mijn/naam")
+def change_name() -> Any:
+    """Change one's name, as the hosts see it on bookings."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    form = NameForm()
+    if not form.validate_on_submit():
+        return _mine_page(account, status=422, name_form=form)
+    name = " ".join((form.naam.data or "").split())
+    unit_of_work(accounts.change_own_account)(page_actor(account), {"name": name})
+    flash(_("Saved: your name is now %(name)s.", name=name))
     return redirect(url_for("web.mine"), code=303)
 
 

@@ -7,6 +7,7 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -368,3 +369,27 @@ def test_residents_read_dutch_labels_and_holiday_names(client: FlaskClient, make
     assert "SUMMARY:Feestdag" not in feed
     english = client.get(f"/feeds/places/{holidays}.ics?lang=en").get_data(as_text=True)
     assert "SUMMARY:Christmas Day" in english
+
+
+def test_privacy_as_shipped_says_what_is_missing(
+    database_url: str, app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Web 4, item 7: a production start without the controller's name and contact warns in
+    the log, and /privacy shows the gap; complaints and feedback have their rows."""
+    from tests.conftest import discard_app, make_test_app
+
+    with caplog.at_level("WARNING", logger="booking.privacy"):
+        shipped = make_test_app(
+            database_url, ENV="production", SECRET_KEY="k" * 48, ORG_NAME="", PRIVACY_CONTACT=""
+        )
+    try:
+        assert "BOOKING_ORG_NAME and BOOKING_PRIVACY_CONTACT not set" in caplog.text
+        page = _page(shipped.test_client(), "/privacy?lang=nl")
+        assert 'role="alert"' in page and "BOOKING_PRIVACY_CONTACT" in page
+        assert "Een klacht of suggestie" in page and "Hoe het was (anoniem)" in page
+        assert 'id="klacht"' in page
+        shipped.config.update(ORG_NAME="Stichting Buurt", PRIVACY_CONTACT="privacy@example.nl")
+        filled = _page(shipped.test_client(), "/privacy?lang=nl")
+        assert 'role="alert"' not in filled and "privacy@example.nl" in filled
+    finally:
+        discard_app(shipped)

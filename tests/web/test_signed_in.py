@@ -366,3 +366,19 @@ def test_an_admin_blocking_an_account_ends_its_sessions_and_sign_ins(
         f"/api/v1/accounts/{admin.id}", json={"blocked": True}, headers=admin.headers
     )
     assert own.status_code == 409
+
+
+def test_a_person_changes_their_name_on_my_page(mailing: MailingApp) -> None:
+    """Web 4, item 7: /privacy promises a name change on /mijn; an account made by mail is
+    named after its address until then."""
+    m = mailing
+    client = m.app.test_client()
+    sign_in(m, client, "kees@example.nl")
+    page = client.get("/mijn").get_data(as_text=True)
+    assert 'name="naam"' in page and 'value="kees"' in page
+    empty = client.post("/mijn/naam", data={"csrf_token": csrf_of(page), "naam": "  "})
+    assert empty.status_code == 422 and "Mijn naam" in empty.get_data(as_text=True)
+    saved = client.post("/mijn/naam", data={"csrf_token": csrf_of(page), "naam": " Kees  van Dam "})
+    assert saved.status_code == 303
+    after = client.get("/mijn").get_data(as_text=True)
+    assert "Opgeslagen: je naam is nu Kees van Dam." in after and 'value="Kees van Dam"' in after
