@@ -90,6 +90,10 @@ TEXTS: dict[str, Any] = {
         "Some dates cannot be booked; see the list. Tick the box to ask for the free dates only."
     ),
     "link_not_valid": _l("This link does not work (any more). Ask for a new one."),
+    "gone": _l("This is no longer here."),
+    "activity_cancelled": _l("This activity was cancelled."),
+    "activity_private": _l("This activity is no longer public."),
+    "changed_meanwhile": _l("Someone changed this at the same moment. Load the page again."),
     "link_used": _l("You used this link already: your request is made. See it on My Wijkruimte."),
     "link_expired": _l("This link has expired: it works for 24 hours. Ask for the time again."),
     "request_in_progress": _l(

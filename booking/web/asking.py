@@ -29,7 +29,7 @@ from booking.services.booking.decision_links import (
 )
 from booking.services.common import get_or_404
 from booking.transaction import unit_of_work
-from booking.web.forms import AskForm, ConfirmForm, DecisionForm
+from booking.web.forms import AskForm, ConfirmForm, DecisionForm, local_span
 from booking.web.session import start_session
 from booking.web.views import bp
 
@@ -101,9 +101,10 @@ def send_ask() -> Any:
     room = _room_from(form.ruimte.data or "")
     if not form.validate_on_submit():
         return render_template("web/ask.html", form=form, room=room, place=room.place), 422
-    zone = room.place.zone
-    start = datetime.combine(form.datum.data, form.van.data, tzinfo=zone)
-    end = datetime.combine(form.datum.data, form.tot.data, tzinfo=zone)
+    span = local_span(form, room.place.zone, utcnow())
+    if span is None:
+        return render_template("web/ask.html", form=form, room=room, place=room.place), 422
+    start, end = span
     ask = requests_by_mail.SlotAsk(
         room_id=room.id,
         start=start,

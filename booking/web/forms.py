@@ -3,6 +3,7 @@ the service refuses, and a CSRF token on each."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +32,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from booking.page_texts import text_of
 from booking.services.booking.requests_by_mail import MAX_WEEKS
 from booking.services.calendar.weekly_hours import MAX_SPANS
 from booking.text import first_forbidden_character, has_line_break, is_blank
@@ -66,13 +68,57 @@ TIME_EXAMPLE = _l("Give a time like 19:30.")
 DATE_EXAMPLE = _l("Give a date like 2027-03-24.")
 
 
+_TYPED_CLOCK = re.compile(r"^([01]?[0-9]|2[0-4])(?:[:.hu ]?([0-5][0-9]))?[hu]?$")
+
+
+def clock_as_typed(value: Any) -> Any:
+    """A time as people type it, written as HH:MM: 9, 9:00, 9.00, 0900, 9u30 and 17h
+    become 09:00, 09:30 and 17:00; anything else is left for the validator to refuse."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    found = _TYPED_CLOCK.match(text)
+    if found is None:
+        return value.strip()
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if hour == 24 and minute:
+        return value.strip()
+    return f"{hour:02d}:{minute:02d}"
+
+
+class ClockField(TimeField):
+    """A time field that reads a time as people type it (see `clock_as_typed`)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Normalise what was typed, then parse it as HH:MM."""
+        if valuelist:
+            valuelist = [clock_as_typed(valuelist[0]), *valuelist[1:]]
+        super().process_formdata(valuelist)
+
+
 def clock_field(label: Any) -> TimeField:
     """A required time; a wrong one says what a right one looks like."""
-    return TimeField(
+    return ClockField(
         label,
         validators=[InputRequired(message=TIME_EXAMPLE)],
         invalid_value_message=TIME_EXAMPLE,
     )
+
+
+def local_span(form: Any, zone: Any, now: datetime) -> tuple[datetime, datetime] | None:
+    """A form's `datum`, `van` and `tot` as instants in `zone`; or None, with the broken
+    rule next to its field: an end on the same day before the start is an error (never read
+    as the next day), and a time that has passed is too."""
+    start = datetime.combine(form.datum.data, form.van.data, tzinfo=zone)
+    end = datetime.combine(form.datum.data, form.tot.data, tzinfo=zone)
+    if end <= start:
+        form.tot.errors = [*form.tot.errors, _l("The end must be after the start.")]
+        return None
+    if start <= now:
+        field = form.datum if form.datum.data < now.astimezone(zone).date() else form.van
+        field.errors = [*field.errors, text_of("in_the_past")]
+        return None
+    return start, end
 
 
 def day_field(label: Any, *, required: bool = True) -> DateField:
@@ -278,6 +324,19 @@ class WeekHoursForm(FlaskForm):
             for code, _label in WEEKDAY_LABELS
         ]
 
+    def error_links(self) -> list[tuple[str, str]]:
+        """Each field's error as (field id, "Maandag, van: ..."), in the order of the page,
+        for the summary at the top that links to the field."""
+        found = []
+        for code, label in WEEKDAY_LABELS:
+            for n in range(1, MAX_SPANS + 1):
+                for part in ("van", "tot"):
+                    field = self[f"{code}_{part}_{n}"]
+                    if field.errors:
+                        text = f"{label}, {field.label.text}: {' '.join(map(str, field.errors))}"
+                        found.append((field.id, text[:1].upper() + text[1:]))
+        return found
+
     def validate(self, extra_validators: Any = None) -> bool:
         """Each span whole, its end after its start, and the spans of a day apart."""
         valid = super().validate(extra_validators)
@@ -309,7 +368,7 @@ for _code, _label in WEEKDAY_LABELS:
                 StringField(
                     _text,
                     validators=[Regexp(CLOCK_OR_EMPTY, message=TIME_EXAMPLE)],
-                    filters=[lambda value: value.strip() if isinstance(value, str) else value],
+                    filters=[clock_as_typed],
                     render_kw={"inputmode": "numeric", "size": 5, "autocomplete": "off"},
                 ),
             )

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from booking.errors import DomainError
+from booking.errors import DomainError, Invalid
 from booking.models import Booking, Place, utcnow
 from booking.models.booking import CONFIRMED, PENDING
 from booking.page_texts import page_message
@@ -238,7 +238,19 @@ def _period() -> tuple[date, date]:
 def host_usage(actor: Actor, place: Place) -> Any:
     """The usage report of the place for a period; `?formaat=csv` downloads it."""
     first, last = _period()
-    report = reports.usage_report(actor, first, last, place=(place.id,))
+    try:
+        report = reports.usage_report(actor, first, last, place=(place.id,))
+    except Invalid as wrong:
+        # Dates swapped or too far apart: said next to the field, the dates as typed.
+        message = (
+            _("The end date must not be before the start date.")
+            if last < first
+            else _("Choose at most a year.")
+        )
+        page = render_template(
+            "web/usage.html", place=place, report=[], first=first, last=last, period_error=message
+        )
+        return page, wrong.status
     if request.args.get("formaat") == "csv":
         return FlaskResponse(
             # A BOM: spreadsheets read UTF-8 then.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -38,6 +37,7 @@ from booking.web.forms import (
     NameForm,
     SeriesCancelForm,
     SignInForm,
+    local_span,
 )
 from booking.web.session import (
     account_or_sign_in,
@@ -263,10 +263,10 @@ def move(booking_id: int) -> Any:
         return _move_page(form, actor, booking)
     if not form.validate_on_submit():
         return _move_page(form, actor, booking, 422)
-    start = datetime.combine(form.datum.data, form.van.data, tzinfo=zone)  # type: ignore[arg-type]
-    end = datetime.combine(form.datum.data, form.tot.data, tzinfo=zone)  # type: ignore[arg-type]
-    if end <= start:
-        end += timedelta(days=1)
+    span = local_span(form, zone, utcnow())
+    if span is None:
+        return _move_page(form, actor, booking, 422)
+    start, end = span
     try:
         moved = unit_of_work(bookings.update_booking)(
             actor, booking_id, {"start": start, "end": end}

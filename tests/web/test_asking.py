@@ -328,3 +328,28 @@ def test_a_title_of_invisible_characters_is_refused_on_the_form(mailing: Mailing
     )
     assert answer.status_code == 422
     assert "Schrijf iets wat te lezen is." in answer.get_data(as_text=True)
+
+
+def test_the_request_form_says_the_rule_next_to_the_field(mailing: MailingApp) -> None:
+    """Web 4, item 8: a past date and an end before the start are named beside their
+    fields, not with a generic error; what was typed stays."""
+    m = mailing
+    _place_id, room, _host = place_with_host(m, requires_approval=False)
+    past = post_ask_form(
+        m.client, room, upcoming(days=-3).isoformat(), "19:00", "21:00", "x@example.nl"
+    )
+    text = past.get_data(as_text=True)
+    assert past.status_code == 422
+    assert 'id="datum-fout">Die tijd is al voorbij' in text
+    backwards = post_ask_form(
+        m.client, room, upcoming(days=7).isoformat(), "17:00", "15:00", "x@example.nl"
+    )
+    text = backwards.get_data(as_text=True)
+    assert backwards.status_code == 422
+    assert 'id="tot-fout">Het einde moet na het begin liggen.' in text
+    assert 'value="Buurtkoor"' in text and "Er klopt iets niet" not in text
+    # Times as people type them: 19.30 and 2130 are read.
+    typed = post_ask_form(
+        m.client, room, upcoming(days=7).isoformat(), "19.30", "2130", "x@example.nl"
+    )
+    assert typed.status_code == 303

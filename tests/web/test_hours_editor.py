@@ -111,6 +111,31 @@ def test_wrong_times_are_named_beside_their_fields(mailing: MailingApp) -> None:
     assert 'id="th_van_2-fout">' in text
     assert _value(text, "mo_van_1") == "9 uur"
     assert m.client.get(f"/api/v1/places/{place}").json["opening_hours"] == "Mo-Su 08:00-22:00"
+    # A summary at the top of the page links to each field, so nobody scrolls to find it.
+    summary = text.index('class="error-summary"')
+    assert summary < text.index('aria-labelledby="aanvragen"')
+    assert 'href="#mo_van_1">Maandag, van: Geef een tijd zoals 19:30.' in text[summary:]
+    assert 'href="#tu_tot_1"' in text[summary:]
+
+
+def test_times_are_read_as_people_type_them(mailing: MailingApp) -> None:
+    """Web 4, item 8: 9:00, 9.00, 9 and 0900 are all nine o'clock."""
+    m = mailing
+    place, _room, host = garden_with_host(m)
+    client = m.app.test_client()
+    sign_in(m, client, host.email)
+    html = client.get(PAGE).get_data(as_text=True)
+    data = {k: "" for k in _week_form(html) if k[:2] in ("mo", "tu", "we", "th", "fr", "sa", "su")}
+    data.update({"csrf_token": csrf_of(html), "bron": "dagen", "feestdagen_dicht": "y"})
+    data.update({"mo_van_1": "9:00", "mo_tot_1": "17.00", "tu_van_1": "9", "tu_tot_1": "1730"})
+    data.update({"we_van_1": "0900", "we_tot_1": "12u", "we_van_2": "13.30", "we_tot_2": "17"})
+    shown = client.post(f"{PAGE}/openingstijden", data={**data, "stap": "preview"})
+    text = shown.get_data(as_text=True)
+    assert shown.status_code == 200, re.findall(r'class="error"[^>]*>([^<]*)', text)
+    assert _value(text, "tu_tot_1") == "17:30" and _value(text, "we_van_1") == "09:00"
+    client.post(f"{PAGE}/openingstijden", data={**data, "stap": "save"})
+    saved = m.client.get(f"/api/v1/places/{place}").json["opening_hours"]
+    assert saved == ("Mo 09:00-17:00; Tu 09:00-17:30; We 09:00-12:00,13:30-17:00; PH off"), saved
 
 
 def test_the_text_field_stays_for_who_knows_the_notation(mailing: MailingApp) -> None:

@@ -219,3 +219,29 @@ def test_the_hosts_card_lists_a_series_whose_dates_were_moved(mailing: MailingAp
     card = page[page.index("niet elke week:") :]
     listed = re.findall(r"<li>([^<]+) · Kas</li>", card)
     assert len(listed) == 3 and "20:00" in listed[1] and "19:00" in listed[0]
+
+
+def test_a_move_to_an_earlier_end_is_an_error_not_overnight(mailing: MailingApp) -> None:
+    """Web 4, item 8: 17:00 to 15:00 on one day is refused beside the field."""
+    m = mailing
+    _place_id, room, _host = garden_with_host(m)
+    resident = m.make.account(name="Bewoner")
+    day = upcoming(days=6)
+    made = book(m.client, resident, room, day, "10:00", "11:00", title="Zaaien")
+    client = m.app.test_client()
+    sign_in(m, client, resident.email)
+    url = f"/mijn/boekingen/{made.json['id']}/verplaatsen"
+    form = client.get(url).get_data(as_text=True)
+    moved = client.post(
+        url,
+        data={
+            "csrf_token": csrf_of(form),
+            "datum": day.isoformat(),
+            "van": "17:00",
+            "tot": "15:00",
+        },
+    )
+    assert moved.status_code == 422
+    assert 'id="tot-fout">Het einde moet na het begin liggen.' in moved.get_data(as_text=True)
+    shown = m.client.get(f"/api/v1/bookings/{made.json['id']}", headers=resident.headers).json
+    assert shown["start"] == made.json["start"] and shown["end"] == made.json["end"]

@@ -52,3 +52,16 @@ def test_the_host_page_csv_is_dutch_and_the_api_csv_is_not(mailing: MailingApp) 
     assert "Bezetting: 25,0%" in page
     # Hours the Dutch way on the page as well: 14,0, not 14.0.
     assert "<td>14,0</td>" in page and "<td>14.0</td>" not in page
+
+
+def test_swapped_dates_on_the_usage_page_are_a_field_error(mailing: MailingApp) -> None:
+    """Web 4, item 8: not the generic error page."""
+    m = mailing
+    _place, _room, host = garden_with_host(m)
+    client = m.app.test_client()
+    sign_in(m, client, host.email)
+    swapped = client.get("/beheer/wijktuin-noord/gebruik?van=2026-03-31&tot=2026-03-01")
+    text = swapped.get_data(as_text=True)
+    assert swapped.status_code == 422
+    assert 'id="tot-fout">De einddatum mag niet voor de begindatum liggen.' in text
+    assert 'value="2026-03-31"' in text and 'value="2026-03-01"' in text
