@@ -19,6 +19,7 @@ from booking.extensions import db
 from booking.feeds.render import FeedEvent, FeedInfo, render_feed
 from booking.feeds.sources import AsMailed, involved_event, uid_domain
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage
+from booking.models.outbox import ACCOUNT_ERASED
 from booking.services.outbox.events import CHANGED_BY_HOST
 from booking.text import one_line
 
@@ -28,6 +29,8 @@ SERIES_WITH_CALENDAR = {
     "series.created": "CONFIRMED",
     "series.confirmed": "CONFIRMED",
     "series.cancelled": "CANCELLED",
+    # An erased account's last mail: every coming date, cancelled.
+    ACCOUNT_ERASED: "CANCELLED",
 }
 # Each file shows the booking as the event's snapshot has it (confirmed, tentative while
 # pending, cancelled).

@@ -20,6 +20,7 @@ from booking.extensions import db
 from booking.i18n import when_of
 from booking.models import Account, Initiative, Place, Room
 from booking.models.outbox import (
+    ACCOUNT_ERASED,
     PARTNER_INVITED,
     PRIVACY_INACTIVE_WARNING,
     SIGN_IN_LINK,
@@ -107,6 +108,25 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
             ],
             links=[(_("Sign in"), f"{_base_url()}/inloggen")],
             why=_("You receive this mail because you have an account at Wijkruimte."),
+        )
+    if kind == ACCOUNT_ERASED:
+        dates = payload.get("occurrences", [])
+        zone = ZoneInfo("Europe/Amsterdam")
+        return MailContent(
+            subject=_("Your Wijkruimte account is deleted"),
+            lines=[
+                _("Your account at Wijkruimte is deleted."),
+                ngettext(
+                    "Your coming booking is cancelled; the hosts were told. The calendar file "
+                    "takes it out of your agenda.",
+                    "Your %(num)d coming bookings are cancelled; the hosts were told. The "
+                    "calendar file takes them out of your agenda.",
+                    len(dates),
+                ),
+                _("This is the last mail you get from us."),
+            ],
+            items=[when_of(item, zone, locale) for item in dates],
+            why=_("You receive this mail because your account was deleted."),
         )
     place = db.session.get(Place, payload["place_id"])
     zone = place.zone if place else ZoneInfo("Europe/Amsterdam")

@@ -12,6 +12,7 @@ from booking.extensions import db
 from booking.models import Account, Complaint, OutboxEvent, PlaceHost
 from booking.models.monitoring import ASK_BOOKER
 from booking.models.outbox import (
+    ACCOUNT_ERASED,
     PARTNER_INVITED,
     PRIVACY_INACTIVE_WARNING,
     SIGN_IN_LINK,
@@ -27,6 +28,7 @@ from booking.services.monitoring.complaints import (
     organisation_contact,
 )
 from booking.services.outbox.events import AFFECTED_BY_CHANGE, BY_BOOKER, CHANGED_BY_HOST
+from booking.services.privacy.sealing import ERASED_ADDRESSES, unseal
 
 MONITORING_MAILS = (ATTENDANCE_ASKED, *COMPLAINT_MAILS)
 
@@ -83,6 +85,12 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
             return []
         reason = SIGN_IN if kind == SIGN_IN_LINK else ASKER
         return [Recipient(payload["email"], payload["account_id"], reason, payload["locale"])]
+    if kind == ACCOUNT_ERASED:
+        # The account is gone: its last mail goes to the address it had, whatever it chose.
+        if not payload.get("email_sealed"):
+            return []
+        email = unseal(ERASED_ADDRESSES, payload["email_sealed"])
+        return [Recipient(email, None, HOLDER, payload.get("locale") or "nl")]
     if kind == WEBHOOK_DISABLED:
         return _accounts([payload["account_id"]], WEBHOOK_OWNER, None)
     if kind == PARTNER_INVITED:

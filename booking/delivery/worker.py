@@ -35,6 +35,7 @@ from booking.delivery.webhooks import subscriptions_for
 from booking.extensions import db
 from booking.models import OutboxEvent, OutboxMessage, WebhookSubscription, utcnow
 from booking.models.outbox import (
+    ACCOUNT_ERASED,
     MESSAGE_DELIVERED,
     MESSAGE_FAILED,
     MESSAGE_PENDING,
@@ -252,6 +253,10 @@ def _record(
         if event.type in (SIGN_IN_LINK, WEB_REQUEST_LINK):
             # The code is a secret: once mailed it has no business in the database, even sealed.
             event.payload = {**event.payload, "code_sealed": None}
+        elif event.type == ACCOUNT_ERASED:
+            # The person is gone: once their last mail is out, so is their address.
+            event.payload = {**event.payload, "email_sealed": None}
+            message.recipient = ""
     db.session.commit()
 
 

@@ -175,16 +175,19 @@ def _sequence(booking: Booking, now: datetime) -> int:
 
 
 def _titled(status: str, title: str) -> str:
-    """A title that says what became of the booking, when it is not simply on."""
+    """A title that says what became of the booking, when it is not simply on; a booking
+    with no title left (its booker's account was erased) says only that: "Afgelast"."""
     if status == PENDING:
-        return str(_("Requested: %(title)s", title=title))
-    if status == DECLINED:
-        return str(_("Declined: %(title)s", title=title))
-    if status == EXPIRED:
-        return str(_("Expired: %(title)s", title=title))
-    if status == CANCELLED:
-        return str(_("Cancelled: %(title)s", title=title))
-    return title
+        text = str(_("Requested: %(title)s", title=title))
+    elif status == DECLINED:
+        text = str(_("Declined: %(title)s", title=title))
+    elif status == EXPIRED:
+        text = str(_("Expired: %(title)s", title=title))
+    elif status == CANCELLED:
+        text = str(_("Cancelled: %(title)s", title=title))
+    else:
+        return title
+    return text if title else text.rstrip().rstrip(":")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,9 @@ WEB_REQUEST_LINK = "web.request_link"
 PARTNER_INVITED = "initiative.partner_invited"
 # Nor this: an account unused for long is told it will be erased unless it is used.
 PRIVACY_INACTIVE_WARNING = "privacy.inactive_warning"
+# Nor this: the last mail to an erased account's address, with a cancellation of every
+# coming date in one calendar file, so the person's agenda forgets them too.
+ACCOUNT_ERASED = "privacy.account_erased"
 
 MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED = "pending", "delivered", "failed"
 MESSAGE_STATUSES = (MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED)

@@ -112,3 +112,46 @@ def test_a_private_feed_speaks_its_owners_language_and_moves_on_when_a_host_goes
     from email.utils import parsedate_to_datetime
 
     assert parsedate_to_datetime(after) > parsedate_to_datetime(before)
+
+
+def test_an_erased_account_gets_one_last_mail_that_cleans_its_calendar(
+    mailing: MailingApp,
+) -> None:
+    """Web 4, item 9: before the address is wiped, one mail cancels every coming date in the
+    person's agenda; the public feed says "Afgelast", not "Verwijderd account"."""
+    m = mailing
+    place, room, host, booker = approving_place(m, requires_approval=False)
+    one = book(m.client, booker, room, upcoming(9), "10:00", "11:00", title="Koor")
+    first = upcoming(10, weekday=2)
+    weekly = m.client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room,
+            "start": local(first, "19:00"),
+            "end": local(first, "20:00"),
+            "rrule": "FREQ=WEEKLY;COUNT=2",
+            "title": "Naaiclub",
+        },
+        headers=booker.headers,
+    )
+    assert one.status_code == weekly.status_code == 201
+    ids = [one.json["id"], *weekly.json["series"]["booking_ids"]]
+    m.deliver()
+    m.mailbox.received.clear()
+    assert m.client.delete("/api/v1/accounts/me", headers=booker.headers).status_code == 204
+    m.deliver()
+    (last,) = m.mailbox.to(booker.email)
+    assert last["Subject"] == "Je Wijkruimte-account is verwijderd"
+    assert "Je 3 komende boekingen zijn geannuleerd" in " ".join(text_of(last).split())
+    (part,) = [p for p in last.iter_attachments() if p.get_content_type() == "text/calendar"]
+    events = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
+    assert sorted(str(e["UID"]).split("@")[0] for e in events) == sorted(
+        f"booking-{i}" for i in ids
+    )
+    assert {str(e["STATUS"]) for e in events} == {"CANCELLED"}
+    assert not [e for e in events if "Koor" in str(e["SUMMARY"])]
+    # The hosts were told, and the place's public feed says only "Afgelast".
+    assert m.mailbox.to(host.email)
+    feed = m.client.get(f"/feeds/places/{place}.ics").get_data(as_text=True)
+    assert feed.count("SUMMARY:Afgelast\r\n") == 3
+    assert "Verwijderd account" not in feed and "Koor" not in feed

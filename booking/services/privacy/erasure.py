@@ -38,10 +38,12 @@ from booking.models import (
 )
 from booking.models.booking import ACTIVE_STATUSES
 from booking.models.initiative import RUNNING, TRIAL, initiative_partners
-from booking.models.outbox import MESSAGE_FAILED, MESSAGE_PENDING
+from booking.models.outbox import ACCOUNT_ERASED, MESSAGE_FAILED, MESSAGE_PENDING
 from booking.services.authorization import Actor, require_admin, require_scope
 from booking.services.booking.bookings import cancel
 from booking.services.booking.series import cancel_series
+from booking.services.outbox import events
+from booking.services.privacy.sealing import ERASED_ADDRESSES, seal
 from booking.services.sessions import end_all_sessions
 
 ERASED_NAME = "Verwijderd account"
@@ -99,10 +101,10 @@ def erase(account: Account, now: datetime | None = None) -> None:
             places=needed["places"],
             initiatives=needed["initiatives"],
         )
-    _cancel_what_is_coming(account, now)
+    cancelled = _cancel_what_is_coming(account, now)
     _end_access(account, now)
     _forget_texts(account)
-    email = account.email
+    email, locale = account.email, account.locale
     proven = account.email_verified
     account.name = ERASED_NAME
     # Random, so that nothing links the row to the address: it may sign up again.
@@ -116,11 +118,31 @@ def erase(account: Account, now: datetime | None = None) -> None:
         _forget_address(account.id, email)
         _forget_complaints(email, now)
     _forget_event_texts(account.id, email if proven else None)
+    if cancelled and proven:
+        _farewell(email, locale, cancelled)
     db.session.flush()
 
 
-def _cancel_what_is_coming(account: Account, now: datetime) -> None:
-    """Cancel the account's future bookings and series, as the booker would: hosts hear."""
+def _farewell(email: str, locale: str, cancelled: list[Booking]) -> None:
+    """One last mail to the address, written after everything else is forgotten: a
+    cancellation of every coming date in one calendar file (their titles already gone)."""
+    events.emit(
+        ACCOUNT_ERASED,
+        {
+            # Sealed, and wiped once the mail is out: the erased address is in no column.
+            "email_sealed": seal(ERASED_ADDRESSES, email),
+            "locale": locale,
+            "title": "Wijkruimte",
+            "occurrences": [
+                events.booking_snapshot(booking, described=True) for booking in cancelled
+            ],
+        },
+    )
+
+
+def _cancel_what_is_coming(account: Account, now: datetime) -> list[Booking]:
+    """Cancel the account's future bookings and series, as the booker would: hosts hear.
+    Returns every booking it cancelled."""
     own = Actor(account, frozenset({"read", "book"}))
     series_ids = db.session.scalars(
         select(Series.id).where(
@@ -134,8 +156,9 @@ def _cancel_what_is_coming(account: Account, now: datetime) -> None:
             .exists(),
         )
     )
+    cancelled: list[Booking] = []
     for series_id in list(series_ids):
-        cancel_series(own, series_id, None, CANCEL_REASON, now)
+        cancelled += cancel_series(own, series_id, None, CANCEL_REASON, now)[1]
     coming = db.session.scalars(
         select(Booking).where(
             Booking.booked_by_id == account.id,
@@ -145,6 +168,8 @@ def _cancel_what_is_coming(account: Account, now: datetime) -> None:
     )
     for booking in list(coming):
         cancel(own, booking, CANCEL_REASON)
+        cancelled.append(booking)
+    return cancelled
 
 
 def _end_access(account: Account, now: datetime) -> None:
@@ -171,12 +196,20 @@ def _end_access(account: Account, now: datetime) -> None:
 
 
 def _forget_texts(account: Account) -> None:
-    """Titles and texts the person wrote: their bookings and series read 'Verwijderd
-    account' (room and times stay), their reasons and notes are emptied."""
+    """Titles and texts the person wrote: their past bookings and series read 'Verwijderd
+    account' (room and times stay), the coming ones just cancelled have no title (the feeds
+    say "Afgelast"), their reasons and notes are emptied."""
+    now = utcnow()
     db.session.execute(
         update(Booking)
-        .where(Booking.booked_by_id == account.id)
+        .where(Booking.booked_by_id == account.id, Booking.end <= now)
         .values(title=ERASED_NAME, description="")
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        update(Booking)
+        .where(Booking.booked_by_id == account.id, Booking.end > now)
+        .values(title="", description="")
         .execution_options(synchronize_session="fetch")
     )
     db.session.execute(

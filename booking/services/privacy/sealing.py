@@ -13,6 +13,8 @@ from flask import current_app
 
 WEBHOOK_SECRETS = "wijkruimte-webhook-secrets"
 MAILED_CODES = "wijkruimte-mailed-codes"
+# The address of an erased account, kept only until its last mail is sent.
+ERASED_ADDRESSES = "wijkruimte-erased-addresses"
 
 
 def _fernet(purpose: str) -> Fernet:
