@@ -15,8 +15,9 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from booking.config import DEFAULT_TIMEZONE
 from booking.i18n import EN_DASH, when, when_of
-from booking.labels import FACILITIES, GROUPS, KINDS
+from booking.labels import BOOKING_STATUSES, FACILITIES, GROUPS, KINDS
 from booking.page_texts import page_message
 
 # Why a date of a weekly request is not free (booking/services/search/recurring.py).
@@ -173,6 +174,32 @@ def weekly(dates: Sequence[Any]) -> bool:
     ) and all((later - earlier).days == 7 for earlier, later in pairwise(days))
 
 
+def booking_status(code: str | None) -> str:
+    """A booking's status in words: 'wacht op goedkeuring', 'geannuleerd'."""
+    return str(BOOKING_STATUSES.get(code or "", code or ""))
+
+
+def moment(value: str | None, zone: ZoneInfo | None = None) -> str:
+    """An ISO instant (as the export writes it) in local time, the page's way: "dinsdag 12
+    januari 2027, 19:00"; '' for none."""
+    if not value:
+        return ""
+    local = datetime.fromisoformat(value).astimezone(zone or ZoneInfo(DEFAULT_TIMEZONE))
+    text = format_date(local, "EEEE d MMMM y", locale=locale())
+    return f"{text}, {local:%H:%M}"
+
+
+def period(start: str, end: str) -> str:
+    """Two ISO instants (as the export writes them) as one local span: "dinsdag 12 januari,
+    19:00-21:00"."""
+    return when(
+        datetime.fromisoformat(start),
+        datetime.fromisoformat(end),
+        ZoneInfo(DEFAULT_TIMEZONE),
+        locale(),
+    )
+
+
 def install(app: Flask) -> None:
     """Make the formatters available as template filters."""
     filters: dict[str, Callable[..., str]] = {
@@ -191,6 +218,9 @@ def install(app: Flask) -> None:
         "number": number,
         "complaint_kind": complaint_kind,
         "complaint_status": complaint_status,
+        "moment": moment,
+        "booking_status": booking_status,
+        "period": period,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

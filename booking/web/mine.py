@@ -369,6 +369,17 @@ def my_data() -> Any:
     return response
 
 
+@bp.get("/mijn/gegevens/lezen")
+def my_data_page() -> Any:
+    """The same data as the download, in words and local times, to read or print."""
+    account = account_or_sign_in()
+    if isinstance(account, Response):
+        return account
+    document = export.personal_export(page_actor(account))
+    page = render_template("web/my_data.html", data=document)
+    return page, 200, {"Cache-Control": "no-store"}
+
+
 @bp.get("/mijn/verwijderen")
 def erase_page() -> Any:
     """What erasing your account does, and what must be handed over first."""

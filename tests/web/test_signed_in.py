@@ -382,3 +382,27 @@ def test_a_person_changes_their_name_on_my_page(mailing: MailingApp) -> None:
     assert saved.status_code == 303
     after = client.get("/mijn").get_data(as_text=True)
     assert "Opgeslagen: je naam is nu Kees van Dam." in after and 'value="Kees van Dam"' in after
+
+
+def test_my_data_reads_as_a_page_in_words_and_local_times(mailing: MailingApp) -> None:
+    """Web 4, item 10: beside the JSON download, "Dit bewaren we over je"."""
+    m = mailing
+    _place, room, host = garden_with_host(m)
+    resident = m.make.account(name="Ria")
+    made = book(m.client, resident, room, upcoming(days=5), "19:00", "21:00", title="Taalcafé")
+    assert made.status_code == 201
+    m.client.post(
+        "/api/v1/tokens", json={"name": "rooster", "scopes": ["read"]}, headers=resident.headers
+    )
+    client = m.app.test_client()
+    sign_in(m, client, resident.email)
+    mine = client.get("/mijn").get_data(as_text=True)
+    assert 'href="/mijn/gegevens/lezen"' in mine
+    page = client.get("/mijn/gegevens/lezen")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "Dit bewaren we over je" in text and "Taalcafé" in text
+    assert "19:00\u201321:00" in text and "wacht op goedkeuring" in text  # local, in words
+    assert "rooster" in text and "wk_" not in text  # the key's name, never the key
+    assert re.search(r"\d{4}-\d{2}-\d{2}T", text) is None  # no ISO stamps for a person
+    assert host.email not in text
