@@ -100,6 +100,9 @@ class Booking(Timestamped, Base):
     visibility: Mapped[str] = mapped_column(String(16), default="public")
     status: Mapped[str] = mapped_column(String(16), index=True)
     expected_attendees: Mapped[int | None]
+    # Whether the organiser said it costs nothing (True), something (False), or not (None):
+    # the activity page tells search engines only what the organiser said.
+    free_of_charge: Mapped[bool | None]
     # The place's buffer when the booking was made or moved; later policy changes
     # must not make existing bookings overlap.
     buffer_minutes: Mapped[int] = mapped_column(default=0)

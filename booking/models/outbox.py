@@ -135,6 +135,7 @@ class WebRequest(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     expected_attendees: Mapped[int | None]
+    free_of_charge: Mapped[bool | None]
     visibility: Mapped[str] = mapped_column(String(16), default="public")
     initiative_id: Mapped[int | None] = mapped_column(
         ForeignKey("initiatives.id", ondelete="SET NULL")

@@ -36,6 +36,12 @@ class BookingCreateSchema(Schema):
     expected_attendees = fields.Integer(
         strict=True, allow_none=True, validate=validate.Range(1, MAX_ATTENDEES)
     )
+    free_of_charge = fields.Boolean(
+        allow_none=True,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "true: free, false: it costs something, null: not said"},
+    )
     outside_opening_hours = Flag(
         metadata={"description": "hosts and admins only: book outside opening hours or closures"}
     )
@@ -69,6 +75,7 @@ class BookingSchema(Timestamps):
     visibility = fields.String()
     status = fields.String(attribute="current_status")
     expected_attendees = fields.Integer(allow_none=True)
+    free_of_charge = fields.Boolean(allow_none=True)
     initiative_id = fields.Integer(allow_none=True)
     series_id = fields.Integer(allow_none=True)
     booked_by = fields.Integer(attribute="booker_id", allow_none=True)

@@ -125,27 +125,62 @@ def _page(
     )
 
 
-def event_json_ld(page: ActivityPage, url: str) -> dict[str, Any]:
-    """schema.org Event (an EventSeries' next date) for search engines and city agendas."""
-    shown = page.coming[0] if page.coming else page.past[-1]
+# A series page describes its coming dates, up to a year of weekly ones.
+MAX_DATES_DESCRIBED = 52
+
+
+def _event(page: ActivityPage, booking: Booking, url: str) -> dict[str, Any]:
+    """One date as a schema.org Event."""
     place = page.place
     event: dict[str, Any] = {
-        "@context": "https://schema.org",
         "@type": "Event",
         "name": page.title,
         "url": url,
-        "startDate": shown.start.astimezone(place.zone).isoformat(),
-        "endDate": shown.end.astimezone(place.zone).isoformat(),
+        "startDate": booking.start.astimezone(place.zone).isoformat(),
+        "endDate": booking.end.astimezone(place.zone).isoformat(),
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "isAccessibleForFree": True,
         "location": place_json_ld(place, None),
+        "organizer": _organizer(page, booking),
     }
+    # Only what the organiser said: nothing where they did not say whether it is free.
+    if booking.free_of_charge is not None:
+        event["isAccessibleForFree"] = booking.free_of_charge
     if page.description:
         event["description"] = page.description
-    if page.initiative is not None:
-        event["organizer"] = {"@type": "Organization", "name": page.initiative.title}
     return event
+
+
+def _organizer(page: ActivityPage, booking: Booking) -> dict[str, Any]:
+    """Who organises it, as far as it is public: the initiative, a partner organisation
+    that booked, or else the place (a resident's own name is never published)."""
+    if page.initiative is not None:
+        return {"@type": "Organization", "name": page.initiative.title}
+    booker = booking.booked_by
+    if booker is not None and booker.kind == "organisation" and booker.erased_at is None:
+        return {"@type": "Organization", "name": booker.name}
+    return {"@type": "Organization", "name": page.place.name}
+
+
+def event_json_ld(page: ActivityPage, url: str) -> dict[str, Any]:
+    """schema.org for search engines and city agendas: an Event for one activity; for a
+    series, an EventSeries with an Event for each coming date."""
+    if page.series_id is None:
+        shown = page.coming[0] if page.coming else page.past[-1]
+        return {"@context": "https://schema.org", **_event(page, shown, url)}
+    dates = (page.coming or page.past[-1:])[:MAX_DATES_DESCRIBED]
+    series: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "EventSeries",
+        "name": page.title,
+        "url": url,
+        "location": place_json_ld(page.place, None),
+        "organizer": _organizer(page, dates[0]),
+        "subEvent": [_event(page, booking, url) for booking in dates],
+    }
+    if page.description:
+        series["description"] = page.description
+    return series
 
 
 def place_json_ld(place: Place, url: str | None) -> dict[str, Any]:

@@ -118,6 +118,7 @@ def send_ask() -> Any:
         email=form.email.data or "",
         locale=str(get_locale() or "nl"),
         initiative_id=int(form.initiatief.data) if form.initiatief.data else None,
+        free_of_charge={"ja": True, "nee": False}.get(form.gratis.data or ""),
         skip_taken=bool(form.bezet_overslaan.data),
     )
     try:

@@ -183,6 +183,15 @@ class AskForm(FlaskForm):
         ],
         default="public",
     )
+    gratis = SelectField(
+        _l("Is it free for those who come? (optional)"),
+        choices=[
+            SelectChoice("", _l("I do not say")),
+            SelectChoice("ja", _l("Yes, free")),
+            SelectChoice("nee", _l("No, it costs something")),
+        ],
+        default="",
+    )
     weken = number_field(
         _l("How many weeks? (1 is once; more is every week at this time)"),
         1,

@@ -29,7 +29,7 @@ def test_a_weekly_request_approved_from_the_hosts_mail(mailing: MailingApp) -> N
     known = m.make.account(name="Bekend")
     tuesday = upcoming(days=7, weekday=1).isoformat()
     # A known and an unknown address get the same answer.
-    first = ask_for_slot(m.client, room, tuesday, "anna@example.nl", weeks=3)
+    first = ask_for_slot(m.client, room, tuesday, "anna@example.nl", weeks=3, gratis="ja")
     second = ask_for_slot(m.client, room, tuesday, known.email, weeks=1)
     main = re.compile(r"<main.*</main>", re.S)
     assert main.search(first).group(0) == main.search(second).group(0)  # type: ignore[union-attr]
@@ -67,6 +67,12 @@ def test_a_weekly_request_approved_from_the_hosts_mail(mailing: MailingApp) -> N
         for b in m.client.get("/api/v1/bookings?page_size=50", headers=host.headers).json
     }
     assert statuses == {"confirmed"}
+    # "Gratis" as chosen on the form (web 4, item 11); the unknown address's one only.
+    free = {
+        b["free_of_charge"]
+        for b in m.client.get("/api/v1/bookings?page_size=50", headers=host.headers).json
+    }
+    assert free == {True}
     # The link is spent: the page says so and the form is gone.
     again = host_browser.get(approve).get_data(as_text=True)
     assert "al besloten" in again and "csrf_token" not in again

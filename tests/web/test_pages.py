@@ -393,3 +393,54 @@ def test_privacy_as_shipped_says_what_is_missing(
         assert 'role="alert"' not in filled and "privacy@example.nl" in filled
     finally:
         discard_app(shipped)
+
+
+def test_activity_pages_describe_every_date_and_only_what_was_said(
+    client: FlaskClient, venue: Venue
+) -> None:
+    """Web 4, item 11: a series page has an Event per coming date; no isAccessibleForFree
+    unless the organiser said so; the organiser is never a resident's own name."""
+
+    def json_ld(path: str) -> dict:  # type: ignore[type-arg]
+        page = _page(client, path)
+        found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        assert found
+        return dict(json.loads(found.group(1)))
+
+    unsaid = book(client, venue.booker, venue.a, upcoming(6), "10:00", "11:00", title="Koffie")
+    free = client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": venue.b,
+            "start": local(upcoming(6), "10:00"),
+            "end": local(upcoming(6), "11:00"),
+            "title": "Soep",
+            "free_of_charge": True,
+        },
+        headers=venue.booker.headers,
+    )
+    assert free.status_code == 201 and free.json["free_of_charge"] is True
+    event = json_ld(f"/activiteiten/{unsaid.json['id']}")
+    assert event["@type"] == "Event" and "isAccessibleForFree" not in event
+    booker_name = client.get("/api/v1/accounts/me", headers=venue.booker.headers).json["name"]
+    assert event["organizer"]["name"] != booker_name  # the place, not the resident
+    assert json_ld(f"/activiteiten/{free.json['id']}")["isAccessibleForFree"] is True
+    first = upcoming(8, weekday=3)
+    made = client.post(
+        "/api/v1/series",
+        json={
+            "room_id": venue.small,
+            "start": local(first, "10:00"),
+            "end": local(first, "11:00"),
+            "rrule": "FREQ=WEEKLY;COUNT=4",
+            "title": "Naaicafé",
+            "free_of_charge": False,
+        },
+        headers=venue.booker.headers,
+    )
+    assert made.status_code == 201, made.json
+    series = json_ld(f"/activiteiten/reeks/{made.json['series']['id']}")
+    assert series["@type"] == "EventSeries" and len(series["subEvent"]) == 4
+    starts = [item["startDate"] for item in series["subEvent"]]
+    assert starts == sorted(starts) and len(set(starts)) == 4
+    assert {item["isAccessibleForFree"] for item in series["subEvent"]} == {False}

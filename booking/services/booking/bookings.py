@@ -53,7 +53,7 @@ from booking.services.rooms import atom_ids, atomic_rooms
 
 # Fields of a booking that decide where and when it is, and so are re-checked on a move.
 SLOT_FIELDS = ("room_id", "start", "end", "expected_attendees", "outside_opening_hours")
-TEXT_FIELDS = ("title", "description", "visibility")
+TEXT_FIELDS = ("title", "description", "visibility", "free_of_charge")
 
 
 def record(
@@ -193,6 +193,7 @@ def new_booking(
         description=data.get("description", ""),
         visibility=data.get("visibility", "public"),
         expected_attendees=request.attendees,
+        free_of_charge=data.get("free_of_charge"),
         outside_opening_hours=request.ignore_opening_hours,
         buffer_minutes=room.effective_policy["buffer_minutes"],
         status=initial_status(room, request.exempt),

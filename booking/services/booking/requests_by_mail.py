@@ -52,6 +52,7 @@ class SlotAsk:
     email: str
     locale: str
     initiative_id: int | None = None
+    free_of_charge: bool | None = None
     # The asker saw the taken dates of a weekly request and sends for the free ones.
     skip_taken: bool = False
 
@@ -86,6 +87,7 @@ def submit(ask: SlotAsk, now: datetime | None = None) -> None:
         title=ask.title,
         description=ask.description,
         expected_attendees=ask.expected_attendees,
+        free_of_charge=ask.free_of_charge,
         visibility=ask.visibility,
         initiative_id=ask.initiative_id,
         locale=ask.locale,
@@ -239,6 +241,7 @@ def confirm(code: str, book_the_rest: bool, now: datetime | None = None) -> Plac
         "title": request.title,
         "description": request.description,
         "expected_attendees": request.expected_attendees,
+        "free_of_charge": request.free_of_charge,
         "visibility": request.visibility,
         "initiative_id": request.initiative_id,
     }
