@@ -9,7 +9,7 @@ from flask_smorest.pagination import PaginationParameters
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View, tupled
 from booking.models.base import utcnow
-from booking.schemas.account import AccountSchema, HostSchema
+from booking.schemas.account import HostSchema
 from booking.schemas.place import (
     ClosureCreateSchema,
     ClosureQuerySchema,
@@ -87,7 +87,7 @@ class PlaceHosts(View):
 
     @blp.doc(**SECURED)
     @blp.arguments(HostCreateSchema)
-    @blp.response(201, AccountSchema(many=True))
+    @blp.response(201, HostSchema(many=True))
     def post(self, data: dict[str, Any], place_id: int) -> Any:
         """Make an account a host of the place (admin); answers the hosts."""
         return places.add_host(current_actor(), place_id, data["account_id"])

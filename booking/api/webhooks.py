@@ -65,10 +65,11 @@ class WebhookById(View):
 @blp.route("/webhooks/<id:webhook_id>/test")
 class WebhookTest(View):
     @blp.doc(**SECURED)
-    @blp.response(202)
-    def post(self, webhook_id: int) -> None:
-        """Send a `webhook.test` event to this subscription."""
-        subscriptions.send_test(current_actor(), webhook_id)
+    @blp.response(202, DeliverySchema)
+    def post(self, webhook_id: int) -> Any:
+        """Send a `webhook.test` event to this subscription; answers the delivery it made
+        (follow it in `GET /webhooks/{id}/deliveries`)."""
+        return subscriptions.send_test(current_actor(), webhook_id)
 
 
 @blp.route("/webhooks/<id:webhook_id>/deliveries")

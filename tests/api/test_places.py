@@ -145,11 +145,14 @@ def test_hosts_appear_on_the_account(client: FlaskClient, make: Factory) -> None
     response = client.post(
         f"/api/v1/places/{place}/hosts", json={"account_id": person.id}, headers=admin.headers
     )
-    assert [a["id"] for a in response.json] == [person.id]
+    assert [a["account_id"] for a in response.json] == [person.id]
     again = client.post(
         f"/api/v1/places/{place}/hosts", json={"account_id": person.id}, headers=admin.headers
     )
-    assert [a["id"] for a in again.json] == [person.id]
+    assert [a["account_id"] for a in again.json] == [person.id]
+    # POST answers what GET lists (web 4, item 12).
+    listed = client.get(f"/api/v1/places/{place}/hosts", headers=admin.headers)
+    assert listed.json == again.json and set(listed.json[0]) == {"account_id", "name", "email"}
     me = client.get("/api/v1/accounts/me", headers=person.headers).json
     assert me["hosted_place_ids"] == [place] and "host" in me["roles"]
     assert (

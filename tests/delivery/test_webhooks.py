@@ -84,12 +84,13 @@ def test_failures_are_retried_with_the_same_webhook_id(hooks: tuple[MailingApp, 
     owner = m.make.account()
     made = subscribe(m, owner, hook.url, ["webhook.test"])
     hook.answers = [500, 503]
-    assert (
-        m.client.post(f"/api/v1/webhooks/{made['id']}/test", headers=owner.headers).status_code
-        == 202
-    )
+    tested = m.client.post(f"/api/v1/webhooks/{made['id']}/test", headers=owner.headers)
+    # The answer is the delivery it made (web 4, item 12), before the worker has run.
+    assert tested.status_code == 202 and tested.json["type"] == "webhook.test"
+    assert tested.json["status"] == "pending" and tested.json["attempts"] == 0
     m.deliver()
     (delivery,) = deliveries_of(m, owner, made)
+    assert delivery["id"] == tested.json["id"]
     assert delivery["status"] == "pending" and delivery["last_status_code"] == 500
     assert len(delivery["last_error"]) <= 1000  # a 100 KB answer is not kept
     next_at = datetime.fromisoformat(delivery["next_attempt_at"])

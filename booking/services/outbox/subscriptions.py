@@ -275,10 +275,27 @@ def delete(actor: Actor, subscription_id: int) -> None:
     db.session.delete(owned(actor, subscription_id))
 
 
-def send_test(actor: Actor, subscription_id: int) -> None:
-    """Queue a `webhook.test` event for this subscription only."""
+def send_test(actor: Actor, subscription_id: int) -> OutboxMessage:
+    """Queue a `webhook.test` event for this subscription only, and its delivery at once
+    (the worker sends it), so the caller can follow that delivery."""
     subscription = owned(actor, subscription_id)
-    events.emit(WEBHOOK_TEST, {"subscription_id": subscription.id, "message": "ping"})
+    event = events.emit(WEBHOOK_TEST, {"subscription_id": subscription.id, "message": "ping"})
+    now = utcnow()
+    delivery = OutboxMessage(
+        event=event,
+        channel="webhook",
+        recipient=subscription.url[:254],
+        account_id=subscription.account_id,
+        reason="webhook",
+        subscription_id=subscription.id,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    db.session.add(delivery)
+    # Expanded here already: the worker's dispatch must not queue it a second time.
+    event.dispatched_at = now
+    db.session.flush()
+    return delivery
 
 
 def deliveries(
