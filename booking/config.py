@@ -173,10 +173,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # Served from the installed swagger-ui-bundle so the docs work offline.
         "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
         "API_SPEC_OPTIONS": {
-            "info": {
-                "description": "Rooms, opening hours, bookings and initiatives of "
-                "neighbourhood meeting places."
-            },
+            # Its description is the API's "getting started" (booking/api/introduction.py).
+            "info": {},
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         },
     }

@@ -91,6 +91,7 @@ TEXTS: dict[str, Any] = {
     ),
     "link_not_valid": _l("This link does not work (any more). Ask for a new one."),
     "gone": _l("This is no longer here."),
+    "unsupported_media_type": _l("Send this as JSON."),
     "activity_cancelled": _l("This activity was cancelled."),
     "activity_private": _l("This activity is no longer public."),
     "changed_meanwhile": _l("Someone changed this at the same moment. Load the page again."),

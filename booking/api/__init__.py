@@ -15,6 +15,7 @@ from booking.api import (
     feed_tokens,
     health,
     initiatives,
+    introduction,
     monitoring,
     neighbourhoods,
     places,
@@ -30,8 +31,12 @@ from booking.schemas.availability import RoomFreeTimeSchema
 def register_api(app: Flask) -> ProblemApi:
     """Create the app's Api (OpenAPI document) and register every blueprint."""
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    options = app.config["API_SPEC_OPTIONS"]
+    info = {"description": introduction.GETTING_STARTED, **options.get("info", {})}
+    app.config["API_SPEC_OPTIONS"] = {**options, "info": info}
     api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": plugin})
     for module in (
+        introduction,
         accounts,
         neighbourhoods,
         places,

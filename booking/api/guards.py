@@ -40,6 +40,14 @@ class UriTooLong(DomainError):
     title = "URI too long"
 
 
+class UnsupportedMediaType(DomainError):
+    """A body in another format than the operation reads."""
+
+    status = 415
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
+
+
 class MalformedJson(DomainError):
     """The body is not JSON this service can read."""
 
@@ -57,6 +65,8 @@ class Operation:
     repeatable: frozenset[str]
     integers: frozenset[str]
     body_required: bool = False
+    # Reads a JSON body (an `@blp.arguments` in the json location, required or not).
+    takes_json: bool = False
 
 
 def _schema_instance(schema: Any) -> Schema:
@@ -79,9 +89,10 @@ def _operation(view_function: Any, method: str) -> Operation | None:
         *apidoc.get("arguments", {}).get("parameters", []),
         *([apidoc["pagination"]["parameters"]] if "pagination" in apidoc else []),
     ]
-    body_required = False
+    body_required = takes_json = False
     for parameter in parameters:
         if parameter.get("in") == "json":
+            takes_json = True
             body_required = body_required or parameter.get("required", True)
         if parameter.get("in") != "query":
             continue
@@ -97,7 +108,12 @@ def _operation(view_function: Any, method: str) -> Operation | None:
             if isinstance(field, fields.Integer):
                 integers.add(key)
     return Operation(
-        protected, frozenset(query), frozenset(repeatable), frozenset(integers), body_required
+        protected,
+        frozenset(query),
+        frozenset(repeatable),
+        frozenset(integers),
+        body_required,
+        takes_json,
     )
 
 
@@ -114,6 +130,11 @@ def check_request() -> None:
         raise Unauthorized("This endpoint needs an API token.")
     _check_query(operation)
     body = request.get_data(cache=True)
+    if operation and operation.takes_json and body and request.mimetype not in JSON_MIMETYPES:
+        raise UnsupportedMediaType(
+            f"The body is {request.mimetype or 'of no type'}; send it as JSON with "
+            "Content-Type: application/json.",
+        )
     if operation and operation.body_required and not body:
         raise Invalid(
             "This operation needs a JSON body (an empty object {} where nothing changes).",

@@ -227,3 +227,33 @@ def test_a_row_gone_under_the_request_is_a_409_not_a_500(clean_app: Flask, make:
         event.remove(Place, "before_update", gone_meanwhile)
     body = assert_problem(answer, 409, "changed_meanwhile")
     assert "load it again" in body["detail"]
+
+
+def test_the_api_introduces_itself(client: FlaskClient) -> None:
+    """Web 4, item 12: /api/v1/ links to the docs, the OpenAPI document and the collections,
+    and the OpenAPI description is a short getting started."""
+    index = client.get("/api/v1/")
+    assert index.status_code == 200
+    links = index.json
+    assert links["docs"].endswith("/api/v1/docs")
+    assert links["openapi"].endswith("/api/v1/openapi.json")
+    assert {"places", "bookings", "availability", "initiatives"} <= set(links["collections"])
+    assert client.get(links["collections"]["places"].split("localhost")[-1]).status_code == 200
+    description = client.get("/api/v1/openapi.json").json["info"]["description"]
+    for part in ("Getting a token", "Scopes", "Idempotency-Key", "X-Pagination", "Webhooks"):
+        assert part in description, part
+
+
+def test_a_json_body_sent_as_text_is_415(client: FlaskClient, make: Factory) -> None:
+    person = make.account()
+    sent = client.post(
+        "/api/v1/tokens",
+        data='{"name": "x", "scopes": ["read"]}',
+        headers={**person.headers, "Content-Type": "text/plain"},
+    )
+    body = assert_problem(sent, 415, "unsupported_media_type")
+    assert "application/json" in body["detail"]
+    signed_up = client.post(
+        "/api/v1/accounts", data='{"name": "A", "email": "a@example.nl"}', content_type="text/plain"
+    )
+    assert_problem(signed_up, 415, "unsupported_media_type")
