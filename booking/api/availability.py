@@ -16,6 +16,7 @@ from booking.schemas.availability import (
     RecurringRoomSchema,
     RoomAvailabilityQuerySchema,
 )
+from booking.services.neighbourhoods import neighbourhood_ids
 from booking.services.search.availability import (
     AvailabilityFilter,
     availability_by_room,
@@ -97,6 +98,7 @@ class RecurringAvailability(View):
                 for k, v in args.items()
                 if k
                 not in {"weekdays", "start_time", "duration", "from_", "until", "weeks", "between"}
-            }
+            },
+            neighbourhood=neighbourhood_ids(tuple(args.get("neighbourhood", ()))),
         )
         return page_of(recurring_availability(filters, pattern), pagination_parameters)

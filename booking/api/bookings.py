@@ -21,6 +21,7 @@ from booking.schemas.booking import (
     ReasonSchema,
     SeriesCancelResultSchema,
     SeriesCancelSchema,
+    SeriesChangeSchema,
     SeriesCreateSchema,
     SeriesDecisionResultSchema,
     SeriesDecisionSchema,
@@ -168,6 +169,15 @@ class SeriesById(View):
     def get(self, series_id: int) -> Any:
         """Read a series (its booker, hosts of the place, admins)."""
         return series.get_series(current_actor(), series_id)
+
+    @booking_write_limit
+    @blp.doc(**SECURED)
+    @blp.arguments(SeriesChangeSchema)
+    @blp.response(200, SeriesSchema)
+    def patch(self, data: dict[str, Any], series_id: int) -> Any:
+        """Change what applies to every coming date: title, description, visibility, the
+        initiative, whether it is free (its booker, hosts of the place, admins)."""
+        return series.update_series(current_actor(), series_id, data)
 
 
 @blp.route("/series/<id:series_id>/cancel")

@@ -213,7 +213,10 @@ class RecurringQuerySchema(PlaceNeedsSchema, DayPartSchema):
         fields.String(validate=[validate.Length(min=1, max=40), SLUG]),
         validate=validate.Length(max=20),
     )
-    neighbourhood = Ids()
+    neighbourhood = Repeated(
+        fields.String(validate=validate.Length(min=1, max=80)),
+        metadata={"description": "id or slug, as /places takes it; repeat for any of several"},
+    )
     place = Ids()
     room = Ids()
 
@@ -229,7 +232,9 @@ class RecurringRoomSchema(Schema):
     """A room's answer to a weekly pattern, and a series body that books it."""
 
     room_id = fields.Integer()
+    room_name = fields.String()
     place_id = fields.Integer()
+    place_name = fields.String()
     free_dates = fields.List(fields.Date())
     taken_dates = fields.List(fields.Nested(TakenDateSchema))
     total_dates = fields.Integer()
@@ -250,7 +255,9 @@ class RecurringRoomSchema(Schema):
         return [
             {
                 "room_id": row.room_id,
+                "room_name": row.room_name,
                 "place_id": row.place_id,
+                "place_name": row.place_name,
                 "free_dates": [day(value) for value in row.free_dates],
                 "taken_dates": [
                     {"date": day(taken["date"]), "reason": taken["reason"]}

@@ -154,6 +154,16 @@ class SeriesCreateSchema(BookingCreateSchema):
     dry_run = Flag(load_default=False)
 
 
+class SeriesChangeSchema(Schema):
+    """What a change of a series sets on every coming date."""
+
+    title = Name(200)
+    description = Text(2000)
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    initiative_id = Id(allow_none=True)
+    free_of_charge = fields.Boolean(allow_none=True, truthy={True}, falsy={False})
+
+
 class SeriesSchema(Timestamps):
     """A series; `start` and `end` are its first occurrence as asked."""
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from booking.errors import NotFound
 from booking.extensions import db
 from booking.models import Neighbourhood
+from booking.models.base import MAX_ID
 from booking.services.authorization import Actor, require_admin
 from booking.services.common import (
     add_with_generated_slug,
@@ -35,6 +36,23 @@ def get_neighbourhood_by_slug(slug: str) -> Neighbourhood:
     if neighbourhood is None:
         raise NotFound(f"No neighbourhood is called {slug!r}.")
     return neighbourhood
+
+
+def neighbourhood_ids(given: tuple[str, ...]) -> tuple[int, ...]:
+    """Neighbourhoods named by id or slug, as ids (an unknown slug matches nothing, as in
+    the place list; -1 keeps the filter from meaning "anywhere")."""
+    ids = {int(value) for value in given if is_id(value)}
+    slugs = [value for value in given if not is_id(value)]
+    if slugs:
+        found = db.session.scalars(select(Neighbourhood.id).where(Neighbourhood.slug.in_(slugs)))
+        ids |= set(found)
+    return tuple(sorted(ids)) if ids or not given else (-1,)
+
+
+def is_id(value: str) -> bool:
+    """Whether a value that may be an id or a slug is an id (ASCII digits up to MAX_ID, so
+    no number too large for the database ever reaches it)."""
+    return value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID
 
 
 def create_neighbourhood(actor: Actor, data: dict[str, Any]) -> Neighbourhood:

@@ -34,6 +34,7 @@ from booking.services.common import (
     list_contains_any,
     text_matches,
 )
+from booking.services.neighbourhoods import is_id
 
 DEFAULT_OPENING_HOURS = "Mo-Fr 09:00-17:00; PH off"
 
@@ -79,8 +80,8 @@ def offers(filters: Any) -> list[ColumnElement[bool]]:
 def _filtered(filters: PlaceFilter) -> Select[Any]:
     stmt = select(Place).order_by(Place.name, Place.id)
     if filters.neighbourhood:
-        ids = [int(v) for v in filters.neighbourhood if v.isascii() and v.isdigit()]
-        slugs = [v for v in filters.neighbourhood if not (v.isascii() and v.isdigit())]
+        ids = [int(v) for v in filters.neighbourhood if is_id(v)]
+        slugs = [v for v in filters.neighbourhood if not is_id(v)]
         ids = [i for i in ids if i <= MAX_ID]  # a larger id cannot exist
         stmt = stmt.outerjoin(Neighbourhood).where(
             or_(Place.neighbourhood_id.in_(ids), Neighbourhood.slug.in_(slugs))

@@ -217,3 +217,28 @@ def test_buffers_grid_ends_and_cancelled_bookings_agree_with_single_days(
         venue.hall: {"2027-03-02", "2027-03-09"},
         venue.small: set(),
     }
+
+
+def test_recurring_rows_name_their_room_and_place_and_take_a_neighbourhood_slug(
+    client: FlaskClient, make: Factory
+) -> None:
+    """Web 4, item 12: rows carry room and place names; `neighbourhood` takes a slug or an
+    id, as /places does (and an id too large for any row finds nothing, not a 500)."""
+    north = make.neighbourhood("Noord")
+    slug = client.get(f"/api/v1/neighbourhoods/{north}").json["slug"]
+    place = make.place(
+        name="Buurthuis Noord", opening_hours="Mo-Su 08:00-22:00", neighbourhood_id=north
+    )
+    make.room(place, name="Grote zaal")
+    elsewhere = make.place(name="Elders", opening_hours="Mo-Su 08:00-22:00")
+    make.room(elsewhere, name="Kleine zaal")
+    query = f"weekdays=tu&start_time=19:00&duration=60&from={SPRING_2027}&weeks=3"
+    by_slug = recurring(client, f"{query}&neighbourhood={slug}")
+    by_id = recurring(client, f"{query}&neighbourhood={north}")
+    assert by_slug == by_id and len(by_slug) == 1
+    assert (by_slug[0]["room_name"], by_slug[0]["place_name"]) == ("Grote zaal", "Buurthuis Noord")
+    assert recurring(client, f"{query}&neighbourhood=bestaat-niet") == []
+    assert recurring(client, f"{query}&neighbourhood=99999999999999999999") == []
+    assert len(recurring(client, query)) == 2
+    places = client.get("/api/v1/places?neighbourhood=99999999999999999999")
+    assert places.status_code == 200 and places.json == []

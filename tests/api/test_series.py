@@ -359,3 +359,52 @@ def test_history_shows_times_in_the_places_offset(client: FlaskClient, venue: Ve
     history = client.get(f"/api/v1/bookings/{made['id']}/history", headers=venue.booker.headers)
     change = history.json[-1]["changes"]["start"]
     assert change == [local(day, "10:00"), local(day, "09:00")]
+
+
+def test_a_change_of_a_series_applies_to_every_coming_date(
+    client: FlaskClient, venue: Venue
+) -> None:
+    """Web 4, item 12: PATCH /series/{id} for title, description, visibility, initiative."""
+    first = upcoming(8, weekday=2)
+    made = client.post(
+        "/api/v1/series",
+        json={
+            "room_id": venue.small,
+            "start": local(first, "10:00"),
+            "end": local(first, "11:00"),
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+            "title": "Naaicafé",
+        },
+        headers=venue.booker.headers,
+    )
+    assert made.status_code == 201
+    series_id, ids = made.json["series"]["id"], made.json["series"]["booking_ids"]
+    cancelled = client.post(
+        f"/api/v1/bookings/{ids[2]}/cancel", json={}, headers=venue.booker.headers
+    )
+    assert cancelled.status_code == 200
+    changed = client.patch(
+        f"/api/v1/series/{series_id}",
+        json={"title": "Naaiatelier", "description": "Neem stof mee", "visibility": "private"},
+        headers=venue.booker.headers,
+    )
+    assert changed.status_code == 200 and changed.json["title"] == "Naaiatelier"
+    dates = [client.get(f"/api/v1/bookings/{i}", headers=venue.booker.headers).json for i in ids]
+    assert [d["title"] for d in dates[:2]] == ["Naaiatelier"] * 2
+    assert {d["visibility"] for d in dates[:2]} == {"private"}
+    assert dates[2]["title"] == "Naaicafé"  # a cancelled date stays as it was
+    # Others may not; unknown fields are refused.
+    assert (
+        client.patch(
+            f"/api/v1/series/{series_id}", json={"title": "x"}, headers=venue.stranger.headers
+        ).status_code
+        == 404
+    )
+    assert (
+        client.patch(
+            f"/api/v1/series/{series_id}",
+            json={"rrule": "FREQ=DAILY"},
+            headers=venue.booker.headers,
+        ).status_code
+        == 422
+    )

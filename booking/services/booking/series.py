@@ -28,6 +28,7 @@ from booking.services.booking.bookings import (
     record,
     requested_slot,
     transition,
+    update_booking,
 )
 from booking.services.booking.recurrence import local_occurrences, parse_rrule
 from booking.services.booking.slots import flush_or_conflict, judge
@@ -166,6 +167,29 @@ def _involved_series(actor: Actor, series_id: int, write: bool) -> Series:
 def get_series(actor: Actor, series_id: int) -> Series:
     """A series (its booker, hosts of the place, admins)."""
     return _involved_series(actor, series_id, write=False)
+
+
+# What a change of a series may set, for every coming date at once.
+SERIES_WIDE = ("title", "description", "visibility", "initiative_id", "free_of_charge")
+
+
+def update_series(
+    actor: Actor, series_id: int, data: dict[str, Any], now: datetime | None = None
+) -> Series:
+    """Change what applies to every coming date (title, description, visibility, the
+    initiative, whether it is free), as `PATCH /bookings/{id}` would date by date."""
+    now = now or utcnow()
+    series = _involved_series(actor, series_id, write=True)
+    changes = {key: value for key, value in data.items() if key in SERIES_WIDE}
+    for booking in series.bookings:
+        if booking.status in ACTIVE_STATUSES and booking.end > now:
+            update_booking(actor, booking.id, changes, now)
+    if "title" in changes:
+        series.title = changes["title"]
+    if "initiative_id" in changes:
+        series.initiative_id = changes["initiative_id"]
+    db.session.flush()
+    return series
 
 
 def cancel_series(

@@ -129,6 +129,16 @@ class RoomDates:
         return self.room.id
 
     @property
+    def room_name(self) -> str:
+        """The room's name."""
+        return self.room.name
+
+    @property
+    def place_name(self) -> str:
+        """The room's place's name."""
+        return self.room.place.name
+
+    @property
     def place_id(self) -> int:
         """The room's place."""
         return self.room.place_id
