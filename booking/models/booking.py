@@ -52,6 +52,7 @@ class Series(Timestamped, Base):
 
     room: Mapped[Room] = relationship()
     place: Mapped[Place] = relationship()
+    booked_by: Mapped[Account] = relationship()
     bookings: Mapped[list[Booking]] = relationship(
         back_populates="series", order_by=lambda: (Booking.start, Booking.id)
     )

@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound as PageNotFound
 
 from booking.errors import DomainError
 from booking.extensions import db, limiter
-from booking.models import Booking, Place, utcnow
+from booking.models import Account, Booking, Place, utcnow
 from booking.page_texts import page_message
 from booking.ratelimits import ANONYMOUS_INPUT_SCOPE, anonymous_input_limit
 from booking.services import places
@@ -182,7 +182,16 @@ def attendance_page(token: str) -> Any:
         if recorded is not None:
             form.aantal.data, form.eerste_keer.data = recorded.count, recorded.first_time
             form.notitie.data = recorded.note
-        return render_template("web/attendance.html", booking=booking, form=form, done=None)
+        # Two hosts with the same link see who entered the figure, and when.
+        by = db.session.get(Account, recorded.recorded_by_id) if recorded else None
+        return render_template(
+            "web/attendance.html",
+            booking=booking,
+            form=form,
+            done=None,
+            recorded=recorded,
+            recorded_by=by.name if by is not None and by.erased_at is None else _("someone"),
+        )
     if not form.validate_on_submit():
         return render_template("web/attendance.html", booking=booking, form=form, done=None), 422
     data = {

@@ -83,8 +83,17 @@ def chart_svg(report: ImpactReport, name: str) -> str:
         chart.add(_("Visitors"), [m.visitors for m in report.by_month])
         chart.add(_("First time"), [m.first_time_visitors for m in report.by_month])
     else:
-        chart = pygal.Line(range=(1, 5), **common)
-        chart.add(_("Average score"), [m.feedback_average for m in report.by_month])
+        # A month without answers is a gap in the line, not a drop; each label says how
+        # many answers its average is of.
+        common["x_labels"] = [
+            _("%(month)s (%(num)d)", month=label, num=m.feedback_count)
+            for label, m in zip(labels, report.by_month, strict=True)
+        ]
+        chart = pygal.Line(range=(1, 5), allow_interruptions=True, **common)
+        chart.add(
+            _("Average score (answers per month in brackets)"),
+            [m.feedback_average if m.feedback_count else None for m in report.by_month],
+        )
     return _SCRIPT.sub("", chart.render(is_unicode=True))
 
 

@@ -60,6 +60,8 @@ def test_a_booker_renamed_between_mail_and_click_leaves_the_link_deciding(
     # The host's link from the mail still decides.
     page = m.client.get(link)
     assert "Over deze aanvraag is al besloten" not in page.text
+    # The page from the mail says who asked (web 4, item 13).
+    assert "Gevraagd door" in page.text and "Bewoner Nieuw" in page.text
     decided = m.client.post(link, data={"csrf_token": csrf_of(page.text)})
     assert decided.status_code == 200 and "Goedgekeurd" in decided.text
     shown = m.client.get(f"/api/v1/bookings/{asked.json['id']}", headers=resident.headers)

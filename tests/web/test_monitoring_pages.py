@@ -109,6 +109,9 @@ def test_the_morning_after_mail_asks_how_many_came(mailing: MailingApp) -> None:
     assert done.status_code == 200 and "9 mensen" in done.get_data(as_text=True)
     shown = m.client.get(f"/api/v1/bookings/{booking}").json["attendance"]
     assert shown["count"] == 9 and shown["first_time"] == 2
+    # The link opened again (a second host's does the same) says who entered it, and when.
+    again = client.get(link).get_data(as_text=True)
+    assert "Al ingevuld door Fatima" in again and ": 9 mensen." in again
     assert client.get(link[:-6] + "xxxxxx").status_code == 404  # a forged link
     # A blocked account's link no longer records anything.
     admin = m.make.account(admin=True)
@@ -278,6 +281,7 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Bezoekers" in text and "<td>16</td>" in text and "<td>56,0</td>" in text
+    assert "Activiteiten van initiatieven, per doelgroep" in text
     # A year before nothing was recorded: a dash and a note, never zeros (web 4, item 5).
     assert "<td>\u2014</td>" in text and "de vergelijking begint toen de plek meedeed" in text
     charts = re.findall(r'<img src="(/beheer/[^"]+\.svg[^"]*)"', text)
@@ -289,6 +293,8 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
         # The pages' CSP: no script, even opened on its own.
         policy = svg.headers["Content-Security-Policy"]
         assert "default-src 'none'" in policy and "script-src" not in policy
+        if "waardering" in chart:  # each month says how many answers its average is of
+            assert b"mrt 2026 (3)" in svg.data
     pdf = client.get(f"{url}&formaat=pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert pdf.headers["Cache-Control"] == "no-store"
