@@ -101,15 +101,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _warn_without_controller(app: Flask) -> None:
     """In production, /privacy must say who is responsible and how to reach them: without
     BOOKING_ORG_NAME and BOOKING_PRIVACY_CONTACT the service starts, says so loudly in the
-    log, and /privacy shows the gap to every reader (docs/privacy.md)."""
+    log, and /privacy shows the gap to every reader (docs/privacy.md). Mail without SMTP
+    goes to files nobody reads: that is said too."""
     if app.config["ENV"] != "production":
         return
+    import logging
+
     missing = [name for name in ("ORG_NAME", "PRIVACY_CONTACT") if not app.config[name]]
     if missing:
-        import logging
-
         logging.getLogger("booking.privacy").warning(
             "%s not set: /privacy cannot say who is responsible for personal data or how to "
             "reach them, and says so on the page. Set them before residents use this site.",
             " and ".join(f"BOOKING_{name}" for name in missing),
+        )
+    if not app.config["SMTP_URL"]:
+        logging.getLogger("booking.mail").warning(
+            "BOOKING_SMTP_URL not set: mails are written as files into %s/mail and reach "
+            "nobody. Set it before residents use this site.",
+            app.instance_path,
         )

@@ -49,6 +49,23 @@ def anonymous_input_limit() -> str:
     return str(current_app.config["FEEDBACK_RATE_LIMIT"])
 
 
+# The one budget of mailed links per client address, and per e-mail address, shared by the
+# pages' request and sign-in forms and the API's sign-in code: a link is a mail, whichever
+# door asked for it.
+MAILED_LINKS_SCOPE = "mailed-links"
+MAILED_LINKS_ADDRESS_SCOPE = "mailed-links-address"
+
+
+def mailed_address_key() -> str:
+    """The rate-limit key of the address a link is mailed to: the form's or the JSON's
+    `email`, hashed."""
+    from flask import request
+
+    body = request.get_json(silent=True) if request.is_json else None
+    email = body.get("email") if isinstance(body, dict) else request.form.get("email")
+    return email_key("mailed", email)
+
+
 def mail_was_sent(response: Any) -> bool:
     """Whether a page's form went through and so mails a link (it answers with a redirect):
     a post refused for a typo costs nothing of the e-mail limit."""

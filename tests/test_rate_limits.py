@@ -263,3 +263,41 @@ def test_feedback_and_complaints_share_one_budget_and_the_page_keeps_the_comment
         assert api.status_code == 429
     finally:
         discard_app(application)
+
+
+def test_mailed_links_have_one_budget_across_the_forms_and_the_api(
+    database_url: str, app: Flask
+) -> None:
+    """Web 4, item 14: the request form, the sign-in form and the API's sign-in code count
+    together, per client and per address, as docs/web.md says."""
+    from tests.web.forms import csrf_of
+
+    with _email_limited(database_url, "2 per hour") as application:
+        make = Factory(application)
+        place = make.place(opening_hours="Mo-Su 08:00-22:00")
+        room = make.room(place)
+        client = application.test_client()
+        form = client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
+        asked = client.post(
+            "/aanvragen",
+            data={
+                "csrf_token": csrf_of(form),
+                "ruimte": str(room),
+                "datum": upcoming(6).isoformat(),
+                "van": "19:00",
+                "tot": "21:00",
+                "titel": "Koor",
+                "zichtbaarheid": "public",
+                "weken": "1",
+                "naam": "Truus",
+                "email": "truus@example.nl",
+            },
+        )
+        assert asked.status_code == 303
+        page = client.get("/inloggen").get_data(as_text=True)
+        signed = client.post(
+            "/inloggen", data={"csrf_token": csrf_of(page), "email": "truus@example.nl"}
+        )
+        assert signed.status_code == 303
+        api = client.post("/api/v1/auth/email-link", json={"email": "truus@example.nl"})
+        assert api.status_code == 429 and api.headers["Retry-After"]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 
 from booking.api.auth import current_actor
 from booking.api.base import SECURED, Blueprint, View
 from booking.errors import PROBLEM_MIMETYPE
 from booking.extensions import limiter
-from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit
+from booking.ratelimits import (
+    CODE_REDEMPTION_SCOPE,
+    MAILED_LINKS_ADDRESS_SCOPE,
+    MAILED_LINKS_SCOPE,
+    email_link_limit,
+    mailed_address_key,
+)
 from booking.schemas.account import (
     AccountWithTokenSchema,
     AdminAccountSchema,
@@ -161,16 +167,12 @@ class AccountTokens(View):
         return token
 
 
-def _email_key() -> str:
-    """Rate-limit key for the address a code is mailed to."""
-    body = request.get_json(silent=True)
-    return email_key("email", body.get("email") if isinstance(body, dict) else None)
-
-
 @blp.route("/auth/email-link")
 class EmailLink(View):
-    @limiter.limit(email_link_limit)
-    @limiter.limit(email_link_limit, key_func=_email_key)
+    @limiter.shared_limit(email_link_limit, scope=MAILED_LINKS_SCOPE)
+    @limiter.shared_limit(
+        email_link_limit, scope=MAILED_LINKS_ADDRESS_SCOPE, key_func=mailed_address_key
+    )
     @blp.arguments(EmailLinkSchema)
     @blp.response(202, EmailLinkSentSchema)
     def post(self, data: dict[str, Any]) -> dict[str, str]:

@@ -19,7 +19,13 @@ from booking.extensions import limiter
 from booking.models import Booking, Room, Series, utcnow
 from booking.models.booking import PENDING
 from booking.page_texts import page_message
-from booking.ratelimits import email_key, email_link_limit, mail_was_sent
+from booking.ratelimits import (
+    MAILED_LINKS_ADDRESS_SCOPE,
+    MAILED_LINKS_SCOPE,
+    email_link_limit,
+    mail_was_sent,
+    mailed_address_key,
+)
 from booking.services.authorization import Actor
 from booking.services.booking import requests_by_mail, series
 from booking.services.booking.decision_links import (
@@ -35,10 +41,6 @@ from booking.web.views import bp
 
 HOST_SCOPES = frozenset({"read", "book", "manage"})
 DEFAULT_MINUTES = 120
-
-
-def _email_key() -> str:
-    return email_key("ask", request.form.get("email"))
 
 
 def _room_from(text: str) -> Room:
@@ -93,8 +95,13 @@ def ask_form_again(message: str) -> str:
 
 
 @bp.post("/aanvragen")
-@limiter.limit(email_link_limit, deduct_when=mail_was_sent)
-@limiter.limit(email_link_limit, key_func=_email_key, deduct_when=mail_was_sent)
+@limiter.shared_limit(email_link_limit, scope=MAILED_LINKS_SCOPE, deduct_when=mail_was_sent)
+@limiter.shared_limit(
+    email_link_limit,
+    scope=MAILED_LINKS_ADDRESS_SCOPE,
+    key_func=mailed_address_key,
+    deduct_when=mail_was_sent,
+)
 def send_ask() -> Any:
     """Keep the request and mail its confirmation link; the same answer for every address."""
     form = AskForm()

@@ -20,7 +20,14 @@ from booking.feeds.sources import involved_event
 from booking.models import Account, Booking, utcnow
 from booking.models.booking import CONFIRMED, PENDING
 from booking.page_texts import page_message
-from booking.ratelimits import CODE_REDEMPTION_SCOPE, email_key, email_link_limit, mail_was_sent
+from booking.ratelimits import (
+    CODE_REDEMPTION_SCOPE,
+    MAILED_LINKS_ADDRESS_SCOPE,
+    MAILED_LINKS_SCOPE,
+    email_link_limit,
+    mail_was_sent,
+    mailed_address_key,
+)
 from booking.services import accounts, feed_tokens, initiatives, sign_in
 from booking.services.authorization import Actor
 from booking.services.booking import bookings, series
@@ -50,10 +57,6 @@ from booking.web.views import bp
 MAX_OWN = 100
 
 
-def _email_key() -> str:
-    return email_key("signin", request.form.get("email"))
-
-
 @bp.get("/inloggen")
 def sign_in_page() -> str:
     """Sign in with only an e-mail address: a link arrives by mail."""
@@ -61,8 +64,13 @@ def sign_in_page() -> str:
 
 
 @bp.post("/inloggen")
-@limiter.limit(email_link_limit, deduct_when=mail_was_sent)
-@limiter.limit(email_link_limit, key_func=_email_key, deduct_when=mail_was_sent)
+@limiter.shared_limit(email_link_limit, scope=MAILED_LINKS_SCOPE, deduct_when=mail_was_sent)
+@limiter.shared_limit(
+    email_link_limit,
+    scope=MAILED_LINKS_ADDRESS_SCOPE,
+    key_func=mailed_address_key,
+    deduct_when=mail_was_sent,
+)
 def send_sign_in() -> Any:
     """Mail a sign-in link; the same answer whether or not the address has an account."""
     form = SignInForm()

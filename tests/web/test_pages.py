@@ -378,12 +378,14 @@ def test_privacy_as_shipped_says_what_is_missing(
     the log, and /privacy shows the gap; complaints and feedback have their rows."""
     from tests.conftest import discard_app, make_test_app
 
-    with caplog.at_level("WARNING", logger="booking.privacy"):
+    with caplog.at_level("WARNING"):
         shipped = make_test_app(
             database_url, ENV="production", SECRET_KEY="k" * 48, ORG_NAME="", PRIVACY_CONTACT=""
         )
     try:
         assert "BOOKING_ORG_NAME and BOOKING_PRIVACY_CONTACT not set" in caplog.text
+        # Mail without SMTP reaches nobody in production: said too (web 4, item 14).
+        assert "BOOKING_SMTP_URL not set" in caplog.text
         page = _page(shipped.test_client(), "/privacy?lang=nl")
         assert 'role="alert"' in page and "BOOKING_PRIVACY_CONTACT" in page
         assert "Een klacht of suggestie" in page and "Hoe het was (anoniem)" in page
