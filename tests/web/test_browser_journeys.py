@@ -70,6 +70,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "BOOKING_SMTP_URL": smtp_url,
             # The worker signs the hosts' decision links with the key the server checks.
             "BOOKING_SECRET_KEY": TEST_SECRET,
+            # Every persona of these journeys asks for links from one address (127.0.0.1),
+            # and the request and sign-in forms share one budget of mailed links.
+            "BOOKING_EMAIL_LINK_RATE_LIMIT": "100 per hour",
         }
         subprocess.run([BIN / "booking", "db", "upgrade"], cwd=ROOT, env=env, check=True)
         with gunicorn(env, workers=2, threads=2) as base:
@@ -144,7 +147,7 @@ def place(site: Site) -> dict[str, Any]:
     _api(site, "POST", f"/places/{made['id']}/rooms", {"name": "Grote zaal", "capacity": 40}, token)
     host = _api(site, "POST", "/accounts", {"name": "Gastheer Ali", "email": "ali@example.nl"})
     _api(site, "POST", f"/places/{made['id']}/hosts", {"account_id": host["account"]["id"]}, token)
-    return dict(made)
+    return {**made, "admin_token": token}
 
 
 def _sign_in(site: Site, browser: webdriver.Chrome, email: str, check: bool = False) -> None:
@@ -286,9 +289,41 @@ def test_a_host_closes_the_place_and_the_booker_is_told(
     _submit(browser, "Toon gebruik")
     wait_for(lambda: "/gebruik" in browser.current_url)
     _check(browser, "journey-usage")
+    # Dates swapped: an error beside the field, not an error page (web 4, item 8).
+    browser.get(f"{site.base}/beheer/{place['slug']}/gebruik?van=2026-03-31&tot=2026-03-01")
+    wait_for(lambda: "De einddatum mag niet voor de begindatum liggen" in browser.page_source)
+    _check(browser, "journey-usage-swapped")
+    # A wrong time in the hours per day: the summary at the top links to the field.
+    browser.get(f"{site.base}/beheer/{place['slug']}")
+    browser.find_element(By.NAME, "mo_van_1").clear()
+    browser.find_element(By.NAME, "mo_van_1").send_keys("9 uur")
+    _submit(browser, "Laat de komende vier weken zien")
+    summary = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, ".error-summary a"))
+    assert summary.get_attribute("href").endswith("#mo_van_1")
+    _check(browser, "journey-hours-error-summary")
+    browser.get(f"{site.base}/beheer/{place['slug']}")
     site.deliver()
     told = [m for m in site.mailbox.to("fatima@example.nl") if "Afgelast" in str(m["Subject"])]
     assert told, [str(m["Subject"]) for m in site.mailbox.to("fatima@example.nl")]
+    # A public activity cancelled later: its page says so, with a 410 (security 3, item 8).
+    room = _api_get(site, f"/places/{place['id']}/rooms")[0]["id"]
+    day = _next_weekday(4, weeks=3)
+    one = _api(
+        site,
+        "POST",
+        "/bookings",
+        {
+            "room_id": room,
+            "start": f"{day.isoformat()}T10:00:00+01:00",
+            "end": f"{day.isoformat()}T11:00:00+01:00",
+            "title": "Soeplunch",
+        },
+        place["admin_token"],
+    )
+    _api(site, "POST", f"/bookings/{one['id']}/cancel", {}, place["admin_token"])
+    browser.get(f"{site.base}/activiteiten/{one['id']}")
+    wait_for(lambda: "Deze activiteit is afgelast" in browser.page_source)
+    _check(browser, "journey-activity-gone")
 
 
 def test_starting_an_initiative_shows_fitting_weekly_slots(
@@ -377,6 +412,12 @@ def test_a_resident_takes_her_data_and_deletes_her_account(
         assert "attachment" in response.headers["Content-Disposition"]
         data = json.load(response)
     assert data["format"] == "wijkruimte-personal-export" and data["account"]["email"] == email
+    # The same in words and local times (web 4, item 10).
+    browser.find_element(By.LINK_TEXT, "Lees wat we over je bewaren").click()
+    wait_for(lambda: "Dit bewaren we over je" in browser.page_source)
+    _check(browser, "journey-my-data-page")
+    browser.back()
+    wait_for(lambda: browser.current_url.endswith("/mijn"))
     browser.find_element(By.LINK_TEXT, "Account verwijderen").click()
     wait_for(lambda: browser.current_url.endswith("/mijn/verwijderen"))
     assert "Dit kun je niet terugdraaien" in browser.page_source
