@@ -77,6 +77,11 @@ def day(value: date | datetime, zone: ZoneInfo | None = None) -> str:
     return format_date(value, pattern, locale=locale())
 
 
+def full_day(value: date | datetime) -> str:
+    """'12 januari 2027': always with the year, as a document that is filed needs it."""
+    return format_date(value, "d MMMM y", locale=locale())
+
+
 def clock(value: datetime, zone: ZoneInfo) -> str:
     """'19:00' (the same in both languages; strftime is many times cheaper than Babel)."""
     return value.astimezone(zone).strftime("%H:%M")
@@ -221,6 +226,7 @@ def install(app: Flask) -> None:
         "moment": moment,
         "booking_status": booking_status,
         "period": period,
+        "full_day": full_day,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from booking.models import utcnow
 from booking.services.monitoring.impact import ImpactReport
 from booking.web.report_files import (
     chart_svg,
@@ -56,7 +57,9 @@ def report_download(report: ImpactReport, form: str, name: str = "") -> Any:
     else:
         context = report_context(report)
         svgs = {chart: data_uri(chart_svg(report, chart)) for chart, _title in context["charts"]}
-        body = report_pdf(render_template("web/report_print.html", svgs=svgs, **context))
+        body = report_pdf(
+            render_template("web/report_print.html", svgs=svgs, made_on=utcnow().date(), **context)
+        )
         mimetype = "application/pdf"
     return current_app.response_class(
         body,

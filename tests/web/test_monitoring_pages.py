@@ -270,6 +270,32 @@ def test_a_complaint_through_its_whole_life(monitored: MailingApp) -> None:
     assert wiped["name"] is None and wiped["email"] is None and wiped["text"]
 
 
+HEADINGS = (
+    "In één oogopslag",
+    "Per maand",
+    "De cijfers per maand",
+    "Wie het bereikte, en wat er begon",
+    "Hoe we tellen",
+)
+
+
+def _fit_to_file(plain: str) -> None:
+    """Web 4, item 4: the period has its year, every page says when it was made, the summary
+    and the first chart open page 1, no page holds only a heading, and the appendix says
+    how we count."""
+    pages = [page for page in plain.split("\f") if page.strip()]
+    assert re.search(r"\d{1,2} \w+ \d{4} tot en met \d{1,2} \w+ \d{4}", pages[0]), pages[0]
+    assert "In één oogopslag" in pages[0] and "Per maand" in pages[0]
+    for number, page in enumerate(pages, 1):
+        assert re.search(r"Gemaakt op \d{1,2} \w+ \d{4} met Wijkruimte", page), number
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith("Gemaakt op")]
+        body = [line for line in body if not re.fullmatch(r"\d+ ?/ ?\d+", line)]
+        assert body and not all(line in HEADINGS for line in body), (number, body)
+        assert body[-1] not in HEADINGS, f"page {number} ends with a heading: {body[-1]}"
+    assert "Hoe we tellen" in pages[-1] and "de documentatie" not in plain
+
+
 def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> None:
     m = mailing
     data = _report_data(m.make)
@@ -302,6 +328,7 @@ def test_the_report_page_its_charts_pdf_and_spreadsheet(mailing: MailingApp) -> 
         [PDFTOTEXT, "-layout", "-", "-"], input=pdf.data, capture_output=True, check=True
     ).stdout.decode()
     assert "Rapport van Huiskamer" in plain
+    _fit_to_file(plain)
     visitors = next(line for line in plain.splitlines() if line.strip().startswith("Bezoekers"))
     assert visitors.split()[1:] == ["16", "\u2014"]
     hours = next(line for line in plain.splitlines() if line.strip().startswith("Open uren"))
