@@ -66,6 +66,29 @@ def mailed_address_key() -> str:
     return email_key("mailed", email)
 
 
+def mailed_link_limits(view: Any, *, only_sent: bool = False) -> Any:
+    """The one budget of mailed links on a view, per client and per address; `only_sent`:
+    a page's post refused for a typo (no redirect) costs nothing."""
+    from booking.extensions import limiter
+
+    deduct_when = mail_was_sent if only_sent else None
+    per_address = limiter.shared_limit(
+        email_link_limit,
+        scope=MAILED_LINKS_ADDRESS_SCOPE,
+        key_func=mailed_address_key,
+        deduct_when=deduct_when,
+    )
+    per_client = limiter.shared_limit(
+        email_link_limit, scope=MAILED_LINKS_SCOPE, deduct_when=deduct_when
+    )
+    return per_client(per_address(view))
+
+
+def mailed_page_link_limits(view: Any) -> Any:
+    """`mailed_link_limits` for a page's form: only a mail sent counts."""
+    return mailed_link_limits(view, only_sent=True)
+
+
 def mail_was_sent(response: Any) -> bool:
     """Whether a page's form went through and so mails a link (it answers with a redirect):
     a post refused for a typo costs nothing of the e-mail limit."""

@@ -12,10 +12,8 @@ from booking.errors import PROBLEM_MIMETYPE
 from booking.extensions import limiter
 from booking.ratelimits import (
     CODE_REDEMPTION_SCOPE,
-    MAILED_LINKS_ADDRESS_SCOPE,
-    MAILED_LINKS_SCOPE,
     email_link_limit,
-    mailed_address_key,
+    mailed_link_limits,
 )
 from booking.schemas.account import (
     AccountWithTokenSchema,
@@ -169,10 +167,7 @@ class AccountTokens(View):
 
 @blp.route("/auth/email-link")
 class EmailLink(View):
-    @limiter.shared_limit(email_link_limit, scope=MAILED_LINKS_SCOPE)
-    @limiter.shared_limit(
-        email_link_limit, scope=MAILED_LINKS_ADDRESS_SCOPE, key_func=mailed_address_key
-    )
+    @mailed_link_limits
     @blp.arguments(EmailLinkSchema)
     @blp.response(202, EmailLinkSentSchema)
     def post(self, data: dict[str, Any]) -> dict[str, str]:

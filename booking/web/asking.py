@@ -15,16 +15,11 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from booking.errors import Conflict, DomainError, Invalid, NotFound
-from booking.extensions import limiter
 from booking.models import Booking, Room, Series, utcnow
 from booking.models.booking import PENDING
 from booking.page_texts import page_message
 from booking.ratelimits import (
-    MAILED_LINKS_ADDRESS_SCOPE,
-    MAILED_LINKS_SCOPE,
-    email_link_limit,
-    mail_was_sent,
-    mailed_address_key,
+    mailed_page_link_limits,
 )
 from booking.services.authorization import Actor
 from booking.services.booking import requests_by_mail, series
@@ -95,13 +90,7 @@ def ask_form_again(message: str) -> str:
 
 
 @bp.post("/aanvragen")
-@limiter.shared_limit(email_link_limit, scope=MAILED_LINKS_SCOPE, deduct_when=mail_was_sent)
-@limiter.shared_limit(
-    email_link_limit,
-    scope=MAILED_LINKS_ADDRESS_SCOPE,
-    key_func=mailed_address_key,
-    deduct_when=mail_was_sent,
-)
+@mailed_page_link_limits
 def send_ask() -> Any:
     """Keep the request and mail its confirmation link; the same answer for every address."""
     form = AskForm()

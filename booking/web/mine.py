@@ -22,11 +22,8 @@ from booking.models.booking import CONFIRMED, PENDING
 from booking.page_texts import page_message
 from booking.ratelimits import (
     CODE_REDEMPTION_SCOPE,
-    MAILED_LINKS_ADDRESS_SCOPE,
-    MAILED_LINKS_SCOPE,
     email_link_limit,
-    mail_was_sent,
-    mailed_address_key,
+    mailed_page_link_limits,
 )
 from booking.services import accounts, feed_tokens, initiatives, sign_in
 from booking.services.authorization import Actor
@@ -64,13 +61,7 @@ def sign_in_page() -> str:
 
 
 @bp.post("/inloggen")
-@limiter.shared_limit(email_link_limit, scope=MAILED_LINKS_SCOPE, deduct_when=mail_was_sent)
-@limiter.shared_limit(
-    email_link_limit,
-    scope=MAILED_LINKS_ADDRESS_SCOPE,
-    key_func=mailed_address_key,
-    deduct_when=mail_was_sent,
-)
+@mailed_page_link_limits
 def send_sign_in() -> Any:
     """Mail a sign-in link; the same answer whether or not the address has an account."""
     form = SignInForm()

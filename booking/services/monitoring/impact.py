@@ -143,11 +143,12 @@ def _usage(places: list[Place], first: date, last: date, groups: dict[int, list[
     return summed
 
 
-def _attendance(place_ids: list[int], start: datetime, end: datetime) -> tuple[int, int, int]:
-    """Visitors, first-time visitors and activities with a count, of confirmed activities
-    that started in the window."""
-    row = db.session.execute(
+def _counted(place_ids: list[int], start: datetime, end: datetime, *by: Any) -> Any:
+    """Visitors, first-time visitors and activities with a count (grouped `by`, if given), of
+    confirmed activities that started in the window."""
+    return (
         select(
+            *by,
             func.coalesce(func.sum(Attendance.count), 0),
             func.coalesce(func.sum(Attendance.first_time), 0),
             func.count(Attendance.booking_id),
@@ -159,7 +160,13 @@ def _attendance(place_ids: list[int], start: datetime, end: datetime) -> tuple[i
             Booking.start >= start,
             Booking.start < end,
         )
-    ).one()
+        .group_by(*by)
+    )
+
+
+def _attendance(place_ids: list[int], start: datetime, end: datetime) -> tuple[int, int, int]:
+    """Visitors, first-time visitors and activities with a count in the window."""
+    row = db.session.execute(_counted(place_ids, start, end)).one()
     visitors, first_time, counted = (int(value or 0) for value in row)
     return visitors, first_time, counted
 
@@ -413,24 +420,9 @@ def whole_months(first: date, last: date) -> tuple[date, date]:
 def _attendance_by_place(
     place_ids: list[int], start: datetime, end: datetime
 ) -> dict[int, tuple[int, int]]:
-    """Per place: visitors and activities with a count, of confirmed activities that
-    started in the window."""
-    rows = db.session.execute(
-        select(
-            Booking.place_id,
-            func.coalesce(func.sum(Attendance.count), 0),
-            func.count(Attendance.booking_id),
-        )
-        .join(Booking, Booking.id == Attendance.booking_id)
-        .where(
-            Booking.place_id.in_(place_ids),
-            Booking.status == CONFIRMED,
-            Booking.start >= start,
-            Booking.start < end,
-        )
-        .group_by(Booking.place_id)
-    )
-    return {int(place_id): (int(visitors), int(counted)) for place_id, visitors, counted in rows}
+    """Per place: visitors and activities with a count in the window."""
+    rows = db.session.execute(_counted(place_ids, start, end, Booking.place_id))
+    return {int(place): (int(visitors), int(counted)) for place, visitors, _, counted in rows}
 
 
 def _open_month(
