@@ -48,3 +48,25 @@ def book(
     }
     headers = caller.headers if caller else {}
     return client.post("/api/v1/bookings", json=body, headers=headers)
+
+
+def book_weekly(
+    client: FlaskClient,
+    caller: Caller,
+    room: int,
+    first: date,
+    start: str,
+    end: str,
+    weeks: int,
+    **fields: Any,
+) -> TestResponse:
+    """POST /series: `weeks` weekly dates from `first`, [start, end) local time."""
+    body = {
+        "room_id": room,
+        "start": local(first, start),
+        "end": local(first, end),
+        "rrule": f"FREQ=WEEKLY;COUNT={weeks}",
+        "title": fields.pop("title", "Taalcafé"),
+        **fields,
+    }
+    return client.post("/api/v1/series", json=body, headers=caller.headers)

@@ -13,7 +13,7 @@ from booking.extensions import db
 from booking.models import Account, Booking
 from booking.services.authorization import Actor
 from booking.services.booking.series import create_series
-from tests.booking_helpers import AMSTERDAM, book, local, upcoming
+from tests.booking_helpers import AMSTERDAM, book, book_weekly, local, upcoming
 from tests.venue import Venue
 
 
@@ -366,16 +366,8 @@ def test_a_change_of_a_series_applies_to_every_coming_date(
 ) -> None:
     """Web 4, item 12: PATCH /series/{id} for title, description, visibility, initiative."""
     first = upcoming(8, weekday=2)
-    made = client.post(
-        "/api/v1/series",
-        json={
-            "room_id": venue.small,
-            "start": local(first, "10:00"),
-            "end": local(first, "11:00"),
-            "rrule": "FREQ=WEEKLY;COUNT=3",
-            "title": "Naaicafé",
-        },
-        headers=venue.booker.headers,
+    made = book_weekly(
+        client, venue.booker, venue.small, first, "10:00", "11:00", 3, title="Naaicafé"
     )
     assert made.status_code == 201
     series_id, ids = made.json["series"]["id"], made.json["series"]["booking_ids"]

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import icalendar
 
-from tests.booking_helpers import book, local, upcoming
+from tests.booking_helpers import book, book_weekly, local, upcoming
 from tests.delivery.conftest import MailingApp
 from tests.delivery.test_mails import approving_place, calendar_of, set_locale, text_of
 
@@ -123,17 +123,7 @@ def test_an_erased_account_gets_one_last_mail_that_cleans_its_calendar(
     place, room, host, booker = approving_place(m, requires_approval=False)
     one = book(m.client, booker, room, upcoming(9), "10:00", "11:00", title="Koor")
     first = upcoming(10, weekday=2)
-    weekly = m.client.post(
-        "/api/v1/series",
-        json={
-            "room_id": room,
-            "start": local(first, "19:00"),
-            "end": local(first, "20:00"),
-            "rrule": "FREQ=WEEKLY;COUNT=2",
-            "title": "Naaiclub",
-        },
-        headers=booker.headers,
-    )
+    weekly = book_weekly(m.client, booker, room, first, "19:00", "20:00", 2, title="Naaiclub")
     assert one.status_code == weekly.status_code == 201
     ids = [one.json["id"], *weekly.json["series"]["booking_ids"]]
     m.deliver()

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.models import utcnow
-from tests.booking_helpers import book, local, upcoming
+from tests.booking_helpers import book, book_weekly, local, upcoming
 from tests.factories import Factory
 from tests.venue import Venue
 
@@ -428,17 +428,8 @@ def test_activity_pages_describe_every_date_and_only_what_was_said(
     assert event["organizer"]["name"] != booker_name  # the place, not the resident
     assert json_ld(f"/activiteiten/{free.json['id']}")["isAccessibleForFree"] is True
     first = upcoming(8, weekday=3)
-    made = client.post(
-        "/api/v1/series",
-        json={
-            "room_id": venue.small,
-            "start": local(first, "10:00"),
-            "end": local(first, "11:00"),
-            "rrule": "FREQ=WEEKLY;COUNT=4",
-            "title": "Naaicafé",
-            "free_of_charge": False,
-        },
-        headers=venue.booker.headers,
+    made = book_weekly(
+        client, venue.booker, venue.small, first, "10:00", "11:00", 4, free_of_charge=False
     )
     assert made.status_code == 201, made.json
     series = json_ld(f"/activiteiten/reeks/{made.json['series']['id']}")

@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from booking.models.booking import PENDING
-from tests.booking_helpers import book, local, upcoming
+from tests.booking_helpers import book, book_weekly, local, upcoming
 from tests.factories import Caller
 from tests.web.conftest import MailingApp
 from tests.web.forms import csrf_of, garden_with_host, sign_in
@@ -190,17 +190,7 @@ def test_the_hosts_card_lists_a_series_whose_dates_were_moved(mailing: MailingAp
     _place_id, room, host = garden_with_host(m)
     resident = m.make.account(name="Bewoner")
     first = upcoming(8, weekday=1)
-    made = m.client.post(
-        "/api/v1/series",
-        json={
-            "room_id": room,
-            "start": local(first, "19:00"),
-            "end": local(first, "21:00"),
-            "title": "Taalcafé",
-            "rrule": "FREQ=WEEKLY;COUNT=3",
-        },
-        headers=resident.headers,
-    )
+    made = book_weekly(m.client, resident, room, first, "19:00", "21:00", 3)
     assert made.status_code == 201
     ids = made.json["series"]["booking_ids"]
     client = m.app.test_client()
