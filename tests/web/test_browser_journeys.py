@@ -619,6 +619,15 @@ def test_monitoring_pages_for_a_host_and_a_visitor(
         "return [...document.querySelectorAll('figure.chart img')].map(i => i.naturalWidth)"
     )
     assert loaded and all(width > 0 for width in loaded), loaded
+    # A funder's dashboard reads the open figures: two overlapping periods in one month are
+    # the same answer in the browser too, so nothing can be differenced (web 4, item 2).
+    browser.delete_all_cookies()
+    answers = []
+    for days in ("01&to=2026-12-07", "01&to=2026-12-06"):
+        browser.get(f"{site.base}/api/v1/reports/impact?place={place['id']}&from=2026-12-{days}")
+        answers.append(json.loads(browser.find_element(By.TAG_NAME, "body").text))
+    assert answers[0] == answers[1] and answers[0]["from"] == "2026-12-01"
+    assert answers[0]["to"] == "2026-12-31" and "places_left_out" in answers[0]
     # A visitor, not signed in.
     browser.delete_all_cookies()
     browser.get(f"{site.base}/plekken/{place['slug']}/hoe-was-het?lang=nl")
