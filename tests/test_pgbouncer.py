@@ -32,6 +32,7 @@ from tests.tcp_proxy import TcpProxy
 # The same tests as against PostgreSQL directly; collected here with this module's fixtures.
 from tests.test_concurrency import test_concurrent_requests_for_one_slot  # noqa: F401
 from tests.test_races import (  # noqa: F401
+    test_a_rush_for_the_last_places_never_overfills_an_activity,
     test_parallel_places_with_one_name_get_distinct_slugs,
     test_parallel_sign_ups_with_one_email,
     test_the_quota_holds_under_concurrent_bookings,

@@ -84,3 +84,44 @@ def test_the_quota_holds_under_concurrent_bookings(server: str, make: Factory) -
             )
         )
         assert held == 2
+
+
+def test_a_rush_for_the_last_places_never_overfills_an_activity(server: str, make: Factory) -> None:
+    """Issue 34, item 3: 24 people at once for 5 places (a class of 3 among them): the
+    confirmed party sizes never exceed the capacity, the waitlist is 1..n, no 5xx."""
+    place = make.place(opening_hours="24/7")
+    room = make.room(place, capacity=40)
+    organiser = make.account(name="Organisator")
+    day = upcoming(9)
+    made = send(
+        "POST",
+        f"{server}/api/v1/bookings",
+        {
+            "room_id": room,
+            "start": local(day, "19:00"),
+            "end": local(day, "21:00"),
+            "title": "Kookles",
+            "signups": {"capacity": 5},
+        },
+        organiser.headers,
+    )
+    assert made[0] == 201, made
+    booking = made[2]["id"]
+    people = [make.account(name=f"Buur {n}") for n in range(24)]
+    answers = all_at_once(
+        24,
+        lambda i: send(
+            "POST",
+            f"{server}/api/v1/bookings/{booking}/signups",
+            {"party_size": 3 if i == 0 else 1},
+            people[i].headers,
+        ),
+    )
+    assert {status for status, _, _ in answers} == {201}, answers
+    listed = send("GET", f"{server}/api/v1/bookings/{booking}/signups", None, organiser.headers)
+    confirmed = [s for s in listed[2] if s["status"] == "confirmed"]
+    waiting = sorted(s["position"] for s in listed[2] if s["status"] == "waitlisted")
+    assert sum(s["party_size"] for s in confirmed) <= 5
+    assert sum(s["party_size"] for s in confirmed) >= 4  # no chair left while one fits
+    assert waiting == list(range(1, len(waiting) + 1))
+    assert len(confirmed) + len(waiting) == 24

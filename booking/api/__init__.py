@@ -20,6 +20,7 @@ from booking.api import (
     neighbourhoods,
     places,
     reports,
+    signups,
     webhooks,
 )
 from booking.api.base import ProblemApi
@@ -41,6 +42,7 @@ def register_api(app: Flask) -> ProblemApi:
         neighbourhoods,
         places,
         bookings,
+        signups,
         availability,
         initiatives,
         reports,

@@ -15,6 +15,7 @@ from booking.models.monitoring import Attendance, AttendanceAsk, Complaint, Feed
 from booking.models.outbox import OutboxEvent, OutboxMessage, SignInCode, WebRequest
 from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
+from booking.models.signup import Signup
 from booking.models.webhook import WebhookSubscription
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Room",
     "Series",
     "SignInCode",
+    "Signup",
     "UTCDateTime",
     "WebRequest",
     "WebSession",

@@ -104,6 +104,10 @@ class Booking(Timestamped, Base):
     # Whether the organiser said it costs nothing (True), something (False), or not (None):
     # the activity page tells search engines only what the organiser said.
     free_of_charge: Mapped[bool | None]
+    # Sign-ups (DESIGN §15): none (walk-in) while the capacity is null.
+    signup_capacity: Mapped[int | None]
+    signup_waitlist: Mapped[bool] = mapped_column(default=True, server_default="1")
+    signup_closes_minutes_before: Mapped[int] = mapped_column(default=0, server_default="0")
     # The place's buffer when the booking was made or moved; later policy changes
     # must not make existing bookings overlap.
     buffer_minutes: Mapped[int] = mapped_column(default=0)

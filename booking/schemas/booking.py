@@ -24,6 +24,16 @@ from booking.schemas.common import (
 MAX_ATTENDEES = 10_000
 
 
+class SignupSettingsSchema(Schema):
+    """Whether and how an activity takes sign-ups (DESIGN §15)."""
+
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_ATTENDEES))
+    waitlist = fields.Boolean(load_default=True, truthy={True}, falsy={False})
+    closes_minutes_before = fields.Integer(
+        load_default=0, strict=True, validate=validate.Range(0, 60 * 24 * 60)
+    )
+
+
 class BookingCreateSchema(Schema):
     """A booking request; times must carry an offset and be valid local times of the place."""
 
@@ -41,6 +51,11 @@ class BookingCreateSchema(Schema):
         truthy={True},
         falsy={False},
         metadata={"description": "true: free, false: it costs something, null: not said"},
+    )
+    signups = fields.Nested(
+        SignupSettingsSchema,
+        allow_none=True,
+        metadata={"description": "null: walk-in (the default); a public activity only"},
     )
     outside_opening_hours = Flag(
         metadata={"description": "hosts and admins only: book outside opening hours or closures"}
@@ -85,6 +100,14 @@ class BookingSchema(Timestamps):
         metadata={"description": "e-mail only for the booker, the place's hosts and admins"},
     )
     outside_opening_hours = fields.Boolean(allow_none=True)
+    signups = fields.Method(
+        "_signups",
+        allow_none=True,
+        metadata={
+            "description": "null: walk-in; else capacity, waitlist, closes_minutes_before, "
+            "closes_at, taken, waiting, places_left (counts only, never names)"
+        },
+    )
     sequence = fields.Integer(allow_none=True)
     details_hidden = fields.Boolean()
     attendance = fields.Method(
@@ -92,6 +115,11 @@ class BookingSchema(Timestamps):
         allow_none=True,
         metadata={"description": "how many came (count, first_time, note); null until recorded"},
     )
+
+    def _signups(self, booking: Any) -> Any:
+        from booking.services.signups.quotas import signups_json
+
+        return signups_json(booking)
 
     def _attendance(self, booking: Any) -> Any:
         from booking.services.monitoring.attendance import shown_attendance
@@ -152,6 +180,49 @@ class SeriesCreateSchema(BookingCreateSchema):
     )
     on_conflict = fields.String(load_default="fail", validate=validate.OneOf(["fail", "skip"]))
     dry_run = Flag(load_default=False)
+
+
+class SignupInputSchema(Schema):
+    """A sign-up: name and address default to the account's."""
+
+    name = Name(120)
+    email = fields.Email(validate=validate.Length(max=254))
+    party_size = fields.Integer(
+        load_default=1, strict=True, validate=validate.Range(1, MAX_ATTENDEES)
+    )
+    note = Text(500, allow_none=True)
+
+
+class SignupSchema(Schema):
+    """A sign-up, for its owner, the organiser, hosts and admins."""
+
+    id = fields.Integer()
+    booking_id = fields.Integer()
+    status = fields.String(metadata={"enum": ["confirmed", "waitlisted", "cancelled"]})
+    position = fields.Method("_position", allow_none=True)
+    party_size = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    note = fields.String(allow_none=True)
+    checked_in = fields.Boolean()
+    created_at = fields.AwareDateTime()
+
+    def _position(self, signup: Any) -> Any:
+        from booking.services.signups.waitinglist import position_of
+
+        return position_of(signup)
+
+
+class CheckInSchema(Schema):
+    """Whether a confirmed sign-up came."""
+
+    checked_in = fields.Boolean(required=True, truthy={True}, falsy={False})
+
+
+class SignupQuerySchema(Schema):
+    """Filters of one's own sign-ups."""
+
+    mine = fields.Boolean(load_default=True)
 
 
 class SeriesChangeSchema(Schema):

@@ -50,6 +50,8 @@ from booking.services.common import fetch_page, get_or_404
 from booking.services.initiatives import linkable_initiative
 from booking.services.outbox import events
 from booking.services.rooms import atom_ids, atomic_rooms
+from booking.services.signups.quotas import check_settings, locked_booking
+from booking.services.signups.waitinglist import promote
 
 # Fields of a booking that decide where and when it is, and so are re-checked on a move.
 SLOT_FIELDS = ("room_id", "start", "end", "expected_attendees", "outside_opening_hours")
@@ -180,7 +182,7 @@ def new_booking(
     room: Room, booked_by_id: int, data: dict[str, Any], request: SlotRequest
 ) -> Booking:
     """A booking object for a checked request; the caller adds it to the session (or not)."""
-    return Booking(
+    booking = Booking(
         room=room,
         place=room.place,
         room_id=room.id,
@@ -194,12 +196,18 @@ def new_booking(
         visibility=data.get("visibility", "public"),
         expected_attendees=request.attendees,
         free_of_charge=data.get("free_of_charge"),
+        signup_capacity=None,
+        signup_waitlist=True,
+        signup_closes_minutes_before=0,
         outside_opening_hours=request.ignore_opening_hours,
         buffer_minutes=room.effective_policy["buffer_minutes"],
         status=initial_status(room, request.exempt),
         sequence=0,
         feed_revision=0,
     )
+    if data.get("signups") is not None:
+        check_settings(booking, data["signups"])
+    return booking
 
 
 @cache
@@ -294,6 +302,9 @@ def update_booking(
     now = now or utcnow()
     booking = involved_booking(actor, booking_id, now, manager=False)
     _require_active(booking, now)
+    if "signups" in data:
+        data = dict(data)
+        _change_signups(booking, data.pop("signups"), now)
     zone = booking.place.zone
     changes = {
         key: [_plain(getattr(booking, key), zone), _plain(value, zone)]
@@ -320,6 +331,15 @@ def update_booking(
         texts: dict[str, Any] = {key: changes[key][0] for key in TEXT_FIELDS if key in changes}
         events.booking_event(events.CHANGED_BY_HOST, booking, actor, previous=texts)
     return booking
+
+
+def _change_signups(booking: Booking, wanted: dict[str, Any] | None, now: datetime) -> None:
+    """New sign-up settings, under the quota's lock: raising the capacity (or switching the
+    waitlist on) promotes the waitlist at once."""
+    locked = locked_booking(booking.id)
+    check_settings(locked, wanted)
+    db.session.flush()
+    promote(locked, now)
 
 
 def _move(actor: Actor, booking: Booking, data: dict[str, Any], now: datetime) -> None:

@@ -45,6 +45,9 @@ PERSONAL: dict[tuple[str, str], str] = {
     ("feedback", "comment"): TEXT,
     ("attendance", "note"): TEXT,
     ("places", "phone"): CONTACT,
+    ("signups", "name"): NAME,
+    ("signups", "email"): EMAIL,
+    ("signups", "note"): TEXT,
 }
 
 # Text columns that hold nothing personal: kinds, statuses, slugs, hashes, rules, addresses
@@ -53,6 +56,7 @@ NOT_PERSONAL: frozenset[tuple[str, str]] = frozenset(
     {
         ("accounts", "kind"),
         ("feedback", "form_nonce"),
+        ("signups", "status"),
         ("complaints", "form_nonce"),
         ("accounts", "locale"),
         ("neighbourhoods", "slug"),

@@ -1,0 +1,99 @@
+"""An activity's quota: its settings on the booking, the counts, and the lock that makes
+counting and writing one step (a row lock on the booking on PostgreSQL; SQLite's write
+transactions already run one at a time, BEGIN IMMEDIATE)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from booking.errors import Conflict, Invalid, NotFound
+from booking.extensions import db
+from booking.models import Booking, Signup
+from booking.models.signup import CONFIRMED, WAITLISTED
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Confirmed party sizes (`taken`) and waitlisted sign-ups (`waiting`)."""
+
+    taken: int
+    waiting: int
+
+
+def locked_booking(booking_id: int) -> Booking:
+    """The booking, its row locked until the transaction ends (the quota's lock)."""
+    stmt = select(Booking).where(Booking.id == booking_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    booking = db.session.scalar(stmt.execution_options(populate_existing=True))
+    if booking is None:
+        raise NotFound(f"Booking {booking_id} does not exist.")
+    return booking
+
+
+def counts(booking_id: int) -> Counts:
+    """The activity's counts, in one query."""
+    taken, waiting = db.session.execute(
+        select(
+            func.coalesce(func.sum(Signup.party_size).filter(Signup.status == CONFIRMED), 0),
+            func.count(Signup.id).filter(Signup.status == WAITLISTED),
+        ).where(Signup.booking_id == booking_id)
+    ).one()
+    return Counts(int(taken or 0), int(waiting or 0))
+
+
+def closes_at(booking: Booking) -> datetime:
+    """When sign-ups close: `closes_minutes_before` the start."""
+    return booking.start - timedelta(minutes=booking.signup_closes_minutes_before or 0)
+
+
+def signups_json(booking: Any) -> dict[str, Any] | None:
+    """The booking's `signups` as the API shows it to anyone: settings and counts, never
+    names; null for walk-in."""
+    capacity = getattr(booking, "signup_capacity", None)
+    if capacity is None:
+        return None
+    found = counts(booking.id)
+    return {
+        "capacity": capacity,
+        "waitlist": booking.signup_waitlist,
+        "closes_minutes_before": booking.signup_closes_minutes_before,
+        "closes_at": closes_at(booking).astimezone(booking.zone).isoformat(),
+        "taken": found.taken,
+        "waiting": found.waiting,
+        "places_left": max(capacity - found.taken, 0),
+    }
+
+
+def check_settings(booking: Booking, wanted: dict[str, Any] | None) -> None:
+    """Apply `signups` settings to a booking: null is walk-in; a private booking takes none;
+    the capacity fits the room and never drops below the places taken."""
+    if wanted is None:
+        if booking.id is not None and counts(booking.id).taken:
+            raise Conflict(
+                "People have signed up; lower nothing below them.", code="capacity_below_signups"
+            )
+        booking.signup_capacity = None
+        return
+    if booking.visibility != "public":
+        raise Invalid(
+            "A private booking cannot take sign-ups.",
+            code="signups_need_public",
+            errors={"signups": ["Only a public activity takes sign-ups."]},
+        )
+    capacity = int(wanted["capacity"])
+    if capacity > booking.room.capacity:
+        raise Invalid(
+            f"The room holds {booking.room.capacity} people.",
+            code="over_capacity",
+            errors={"signups": [f"At most {booking.room.capacity}, the room's capacity."]},
+        )
+    if booking.id is not None and capacity < counts(booking.id).taken:
+        raise Conflict("More places are taken than this capacity.", code="capacity_below_signups")
+    booking.signup_capacity = capacity
+    booking.signup_waitlist = bool(wanted.get("waitlist", True))
+    booking.signup_closes_minutes_before = int(wanted.get("closes_minutes_before", 0))

@@ -1,0 +1,52 @@
+"""The waitlist moves by itself: when places free up, the earliest waiting sign-ups that fit
+are confirmed at once; a party that does not fit keeps its turn and a smaller one behind it
+moves up, so no chair stays empty while someone who fits waits. Promotion stops at
+`closes_at`. Call it with the booking locked (`quotas.locked_booking`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Booking, Signup
+from booking.models.signup import CONFIRMED, WAITLISTED
+from booking.services.signups.quotas import closes_at, counts
+
+
+def waiting_in_order(booking_id: int) -> list[Signup]:
+    """The waitlist, first come first."""
+    return list(
+        db.session.scalars(
+            select(Signup)
+            .where(Signup.booking_id == booking_id, Signup.status == WAITLISTED)
+            .order_by(Signup.created_at, Signup.id)
+        )
+    )
+
+
+def promote(booking: Booking, now: datetime) -> list[Signup]:
+    """Confirm the waiting sign-ups that fit the places left, in order; the promoted ones."""
+    if booking.signup_capacity is None or now >= closes_at(booking):
+        return []
+    left = booking.signup_capacity - counts(booking.id).taken
+    promoted = []
+    for signup in waiting_in_order(booking.id):
+        if left <= 0:
+            break
+        if signup.party_size <= left:
+            signup.status = CONFIRMED
+            left -= signup.party_size
+            promoted.append(signup)
+    db.session.flush()
+    return promoted
+
+
+def position_of(signup: Signup) -> int | None:
+    """A waiting sign-up's place in the line, 1-based (None once confirmed): counted, so
+    positions are always 1..n without gaps or twins."""
+    if signup.status != WAITLISTED:
+        return None
+    ahead = [s.id for s in waiting_in_order(signup.booking_id)]
+    return ahead.index(signup.id) + 1 if signup.id in ahead else None
