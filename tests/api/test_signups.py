@@ -53,6 +53,12 @@ def test_an_activity_takes_sign_ups_and_shows_its_counts(client: FlaskClient, ve
     assert private.status_code == 422 and private.json["code"] == "signups_need_public"
     walk_in = book(client, venue.booker, venue.b, upcoming(7), "19:00", "21:00")
     assert walk_in.json["signups"] is None
+    hidden = client.patch(
+        f"/api/v1/bookings/{made['id']}",
+        json={"visibility": "private"},
+        headers=venue.booker.headers,
+    )
+    assert hidden.status_code == 422 and hidden.json["code"] == "signups_need_public"
 
 
 def test_signing_up_fills_the_places_then_the_waitlist_which_moves_by_itself(

@@ -305,6 +305,12 @@ def update_booking(
     if "signups" in data:
         data = dict(data)
         _change_signups(booking, data.pop("signups"), now)
+    if data.get("visibility") == "private" and booking.signup_capacity is not None:
+        raise Invalid(
+            "An activity that takes sign-ups stays public; switch sign-ups off first.",
+            code="signups_need_public",
+            errors={"visibility": ["Sign-ups need a public activity."]},
+        )
     zone = booking.place.zone
     changes = {
         key: [_plain(getattr(booking, key), zone), _plain(value, zone)]
@@ -329,7 +335,8 @@ def update_booking(
         events.booking_event("booking.moved", booking, actor, previous=was)
     elif events.actor_role(actor, booking.booked_by_id) == events.BY_HOST:
         texts: dict[str, Any] = {key: changes[key][0] for key in TEXT_FIELDS if key in changes}
-        events.booking_event(events.CHANGED_BY_HOST, booking, actor, previous=texts)
+        if texts:  # what the booker wrote or chose changed (not only a link to an initiative)
+            events.booking_event(events.CHANGED_BY_HOST, booking, actor, previous=texts)
     return booking
 
 
