@@ -157,6 +157,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # The open figures of the impact report, for callers without a token.
         "OPEN_FIGURES_RATE_LIMIT": _env("OPEN_FIGURES_RATE_LIMIT", "30 per minute"),
         "PRIVACY_COMPLAINT_MONTHS": _env_int("PRIVACY_COMPLAINT_MONTHS", 12),
+        # Days after an activity that its sign-ups keep names and addresses (counts stay).
+        "RETAIN_SIGNUPS_DAYS": _env_int("RETAIN_SIGNUPS_DAYS", 30),
         # Webhooks may target private and loopback addresses (tests, closed networks).
         "WEBHOOK_ALLOW_PRIVATE": (_env("WEBHOOK_ALLOW_PRIVATE") or "false").lower() == "true",
         # Every absolute URL (feeds, mails) starts with this, never with the Host header.

@@ -163,3 +163,4 @@ class PersonalExportSchema(Schema):
     web_requests = fields.List(fields.Dict())
     mails = fields.List(fields.Dict())
     complaints = fields.List(fields.Dict())
+    signups = fields.List(fields.Dict())

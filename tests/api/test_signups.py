@@ -138,3 +138,47 @@ def test_capacity_changes_and_closed_or_full_activities(
         f"/api/v1/signups/{mine[0]['id']}", json={"checked_in": True}, headers=venue.booker.headers
     )
     assert early.status_code == 409 and early.json["code"] == "checkin_not_open"
+
+
+def test_sign_ups_in_the_export_erasure_and_retention(
+    client: FlaskClient, venue: Venue, make: Factory
+) -> None:
+    """Issue 34, item 9: the export carries `signups`; erasure cancels coming sign-ups
+    (promoting the waitlist) and keeps no name; the purge forgets who came, not how many."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from booking.extensions import db
+    from booking.models import Booking, Signup, utcnow
+
+    made = _activity(client, venue)
+    leaving = make.account(name="Zwaantje Kwikstaart")
+    waiting = make.account(name="Wachter")
+    assert _sign_up(client, made["id"], leaving, party=4).json["status"] == "confirmed"
+    assert _sign_up(client, made["id"], waiting).json["status"] == "waitlisted"
+    exported = client.get("/api/v1/accounts/me/export", headers=leaving.headers).json
+    assert [(s["booking_id"], s["party_size"]) for s in exported["signups"]] == [(made["id"], 4)]
+    assert client.delete("/api/v1/accounts/me", headers=leaving.headers).status_code == 204
+    listed = client.get(f"/api/v1/bookings/{made['id']}/signups", headers=venue.booker.headers)
+    (moved_up,) = listed.json
+    assert moved_up["name"].startswith("Wachter") and moved_up["status"] == "confirmed"
+    assert "Zwaantje" not in listed.get_data(as_text=True)
+
+    def ended_long_ago() -> None:
+        start = utcnow() - timedelta(days=40)
+        db.session.execute(
+            update(Booking)
+            .where(Booking.id == made["id"])
+            .values(start=start, end=start + timedelta(hours=2))
+        )
+        db.session.commit()
+
+    make.run(ended_long_ago)
+    runner = venue.make.app.test_cli_runner()
+    purged = runner.invoke(args=["privacy", "purge"])
+    assert purged.exit_code == 0 and "signup_contacts: 2" in purged.output, purged.output
+    kept = make.run(
+        lambda: [(s.name, s.email, s.party_size) for s in db.session.scalars(select(Signup))]
+    )
+    assert sorted(kept) == [("", "", 1), ("", "", 4)]

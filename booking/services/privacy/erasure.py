@@ -32,6 +32,7 @@ from booking.models import (
     PlaceHost,
     Series,
     SignInCode,
+    Signup,
     WebhookSubscription,
     WebRequest,
     utcnow,
@@ -39,6 +40,8 @@ from booking.models import (
 from booking.models.booking import ACTIVE_STATUSES
 from booking.models.initiative import RUNNING, TRIAL, initiative_partners
 from booking.models.outbox import ACCOUNT_ERASED, MESSAGE_FAILED, MESSAGE_PENDING
+from booking.models.signup import ACTIVE_SIGNUPS
+from booking.models.signup import CANCELLED as SIGNUP_CANCELLED
 from booking.services.authorization import Actor, require_admin, require_scope
 from booking.services.booking.bookings import cancel
 from booking.services.booking.series import cancel_series
@@ -102,6 +105,7 @@ def erase(account: Account, now: datetime | None = None) -> None:
             initiatives=needed["initiatives"],
         )
     cancelled = _cancel_what_is_coming(account, now)
+    _leave_activities(account, now)
     _end_access(account, now)
     _forget_texts(account)
     email, locale = account.email, account.locale
@@ -170,6 +174,25 @@ def _cancel_what_is_coming(account: Account, now: datetime) -> list[Booking]:
         cancel(own, booking, CANCEL_REASON)
         cancelled.append(booking)
     return cancelled
+
+
+def _leave_activities(account: Account, now: datetime) -> None:
+    """Coming sign-ups are cancelled (their places go to the waitlist at once); past ones
+    keep their party size and check-in, not who it was."""
+    from booking.services.signups.quotas import locked_booking
+    from booking.services.signups.waitinglist import promote
+
+    own = db.session.scalars(
+        select(Signup).where(Signup.account_id == account.id).order_by(Signup.id)
+    )
+    for signup in list(own):
+        booking = locked_booking(signup.booking_id)
+        if booking.end > now and signup.status in ACTIVE_SIGNUPS:
+            signup.status, signup.cancelled_at = SIGNUP_CANCELLED, now
+            db.session.flush()
+            promote(booking, now)
+        signup.name, signup.email, signup.note, signup.account_id = ERASED_NAME, "", None, None
+    db.session.flush()
 
 
 def _end_access(account: Account, now: datetime) -> None:

@@ -19,6 +19,7 @@ from booking.models import (
     Initiative,
     OutboxMessage,
     Series,
+    Signup,
     WebhookSubscription,
     WebRequest,
     utcnow,
@@ -119,6 +120,20 @@ def personal_export(actor: Actor, now: datetime | None = None) -> dict[str, Any]
             if account.email_verified
         ],
         "mails": _mails(account),
+        "signups": [
+            {
+                "id": signup.id,
+                "booking_id": signup.booking_id,
+                "name": signup.name,
+                "email": signup.email,
+                "party_size": signup.party_size,
+                "note": signup.note,
+                "status": signup.status,
+                "checked_in": signup.checked_in,
+                "created_at": _when(signup.created_at),
+            }
+            for signup in _own(Signup, Signup.account_id, account.id)
+        ],
         "complaints": [
             {
                 "id": complaint.id,

@@ -34,6 +34,7 @@ from booking.models import (
     OutboxEvent,
     OutboxMessage,
     SignInCode,
+    Signup,
     WebRequest,
     WebSession,
 )
@@ -84,6 +85,7 @@ KINDS = (
     "inactive_accounts_warned",
     "inactive_accounts_erased",
     "complaint_contacts",
+    "signup_contacts",
 )
 
 
@@ -98,6 +100,7 @@ class Retention:
     warning_days: int = 30
     erase_inactive: bool = True
     complaint_months: int = 12
+    signup_days: int = 30
 
     @classmethod
     def from_config(cls) -> Retention:
@@ -111,6 +114,7 @@ class Retention:
             warning_days=config["PRIVACY_WARNING_DAYS"],
             erase_inactive=config["PRIVACY_ERASE_INACTIVE"],
             complaint_months=config["PRIVACY_COMPLAINT_MONTHS"],
+            signup_days=config["RETAIN_SIGNUPS_DAYS"],
         )
 
 
@@ -137,6 +141,7 @@ def purge(now: datetime, retention: Retention) -> dict[str, int]:
         "complaint_contacts": _forget_complaint_contacts(
             now - timedelta(days=30 * retention.complaint_months), now
         ),
+        "signup_contacts": _forget_signup_contacts(now - timedelta(days=retention.signup_days)),
     }
     if retention.erase_inactive:
         warned, erased = _inactive_accounts(now, retention)
@@ -155,6 +160,19 @@ def _forget_complaint_contacts(before: datetime, now: datetime) -> int:
             or_(Complaint.handled_at < before, Complaint.due_at < before),
         )
         .values(name=None, email=None, personal_data_erased_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _forget_signup_contacts(before: datetime) -> int:
+    """Sign-ups of activities that ended before `before` keep their party size, status and
+    check-in (the counts), not who they were."""
+    ended = select(Booking.id).where(Booking.end < before)
+    result = db.session.execute(
+        update(Signup)
+        .where(Signup.booking_id.in_(ended), or_(Signup.name != "", Signup.email != ""))
+        .values(name="", email="", note=None, account_id=None)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
