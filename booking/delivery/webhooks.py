@@ -127,11 +127,19 @@ def data_for(event: OutboxEvent, account: Account) -> Any:
     from booking.schemas.booking import BookingSchema, SeriesSchema
     from booking.schemas.initiative import InitiativeSchema
     from booking.schemas.place import ClosureSchema
+    from booking.services.signups.quotas import SIGNUPS_CHANGED, signups_json
 
     shown = _shown(event, account, _initiative_of(event.payload))
     if shown is None:
         return None
     payload = event.payload
+    if event.type == SIGNUPS_CHANGED:
+        # Counts only, never names (DESIGN §15).
+        counts = signups_json(shown) or {}
+        return {
+            "booking_id": payload["booking_id"],
+            **{key: counts.get(key) for key in ("capacity", "taken", "waiting")},
+        }
     if event.type.startswith("booking."):
         return BookingSchema().dump(shown)
     if event.type.startswith("series."):

@@ -18,6 +18,7 @@ EVENT_TYPES = (
     "booking.cancelled",
     "booking.moved",
     "booking.expired",
+    "booking.signups_changed",
     "series.created",
     "series.confirmed",
     "series.declined",

@@ -266,3 +266,36 @@ def test_the_retry_schedule() -> None:
     assert waits[-1] is None
     hours = [w.total_seconds() / 3600 for w in waits[:-1] if w is not None]
     assert 0.007 < hours[0] < 0.01 and 20 < hours[-1] < 27
+
+
+def test_sign_ups_reach_partners_as_counts_only(hooks: tuple[MailingApp, Receiver]) -> None:
+    """Issue 34, item 8: booking.signups_changed carries counts, never names."""
+    m, hook = hooks
+    place = m.make.place(opening_hours="24/7")
+    room = m.make.room(place, capacity=20)
+    school = m.make.account(kind="organisation", scopes=["read", "book"])
+    made = book(
+        m.client,
+        school,
+        room,
+        upcoming(6),
+        "10:00",
+        "12:00",
+        title="Open les",
+        signups={"capacity": 3, "waitlist": True},
+    )
+    assert made.status_code == 201, made.json
+    webhook = subscribe(m, school, hook.url, ["booking.signups_changed"])
+    resident = m.make.account(name="Zwaantje Kwikstaart")
+    signed = m.client.post(
+        f"/api/v1/bookings/{made.json['id']}/signups",
+        json={"party_size": 2},
+        headers=resident.headers,
+    )
+    assert signed.status_code == 201
+    m.deliver()
+    (received,) = hook.wait_for(1)
+    body = verified(webhook["secret"], received)
+    assert body["type"] == "booking.signups_changed"
+    assert body["data"] == {"booking_id": made.json["id"], "capacity": 3, "taken": 2, "waiting": 0}
+    assert b"Zwaantje" not in received.body and resident.email.encode() not in received.body

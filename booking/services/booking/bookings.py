@@ -50,7 +50,7 @@ from booking.services.common import fetch_page, get_or_404
 from booking.services.initiatives import linkable_initiative
 from booking.services.outbox import events
 from booking.services.rooms import atom_ids, atomic_rooms
-from booking.services.signups.quotas import check_settings, locked_booking
+from booking.services.signups.quotas import check_settings, locked_booking, tell_partners
 from booking.services.signups.waitinglist import promote
 
 # Fields of a booking that decide where and when it is, and so are re-checked on a move.
@@ -347,6 +347,7 @@ def _change_signups(booking: Booking, wanted: dict[str, Any] | None, now: dateti
     check_settings(locked, wanted)
     db.session.flush()
     promote(locked, now)
+    tell_partners(locked)
 
 
 def _move(actor: Actor, booking: Booking, data: dict[str, Any], now: datetime) -> None:

@@ -46,6 +46,24 @@ def counts(booking_id: int) -> Counts:
     return Counts(int(taken or 0), int(waiting or 0))
 
 
+SIGNUPS_CHANGED = "booking.signups_changed"
+
+
+def tell_partners(booking: Booking) -> None:
+    """An outbox event for webhooks: the counts changed (the counts go out, never names)."""
+    from booking.services.outbox.events import emit
+
+    emit(
+        SIGNUPS_CHANGED,
+        {
+            "booking_id": booking.id,
+            "place_id": booking.place_id,
+            # The initiative, for subscriptions that follow one, is read from the booking.
+            "booked_by": booking.booked_by_id,
+        },
+    )
+
+
 def closes_at(booking: Booking) -> datetime:
     """When sign-ups close: `closes_minutes_before` the start."""
     return booking.start - timedelta(minutes=booking.signup_closes_minutes_before or 0)

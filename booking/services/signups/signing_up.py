@@ -15,7 +15,7 @@ from booking.models.booking import CONFIRMED as BOOKING_CONFIRMED
 from booking.models.signup import ACTIVE_SIGNUPS, CANCELLED, CONFIRMED, WAITLISTED
 from booking.services.accounts import normalise_email
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
-from booking.services.signups.quotas import closes_at, counts, locked_booking
+from booking.services.signups.quotas import closes_at, counts, locked_booking, tell_partners
 from booking.services.signups.waitinglist import promote
 
 
@@ -79,6 +79,7 @@ def sign_up(
     )
     db.session.add(signup)
     db.session.flush()
+    tell_partners(booking)
     return signup
 
 
@@ -123,7 +124,9 @@ def cancel_signup(actor: Actor, signup_id: int, now: datetime | None = None) -> 
         raise Conflict("This sign-up was cancelled already.", code="signup_cancelled")
     signup.status, signup.cancelled_at = CANCELLED, now
     db.session.flush()
-    return promote(booking, now)
+    promoted = promote(booking, now)
+    tell_partners(booking)
+    return promoted
 
 
 def organiser_list(actor: Actor, booking_id: int) -> list[Signup]:
