@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from booking.demo.places import KIND_PROFILES
@@ -42,6 +43,14 @@ def _week_form(html: str) -> dict[str, str]:
     return data
 
 
+def _empty_week(client: FlaskClient) -> dict[str, str]:
+    """The per-day form with every day emptied (closed), closed on holidays, as sent."""
+    html = client.get(PAGE).get_data(as_text=True)
+    data = {k: "" for k in _week_form(html) if k[:2] in ("mo", "tu", "we", "th", "fr", "sa", "su")}
+    data.update({"csrf_token": csrf_of(html), "bron": "dagen", "feestdagen_dicht": "y"})
+    return data
+
+
 def _set_hours(m: MailingApp, place: int, hours: str) -> None:
     def apply() -> None:
         db.session.execute(update(Place).where(Place.id == place).values(opening_hours=hours))
@@ -72,9 +81,7 @@ def test_a_week_filled_in_by_day_is_saved_as_its_string(mailing: MailingApp) -> 
     place, _room, host = garden_with_host(m)
     client = m.app.test_client()
     sign_in(m, client, host.email)
-    html = client.get(PAGE).get_data(as_text=True)
-    data = {k: "" for k in _week_form(html) if k[:2] in ("mo", "tu", "we", "th", "fr", "sa", "su")}
-    data.update({"csrf_token": csrf_of(html), "bron": "dagen", "feestdagen_dicht": "y"})
+    data = _empty_week(client)
     data.update(
         {"tu_van_1": "09:00", "tu_tot_1": "12:00", "tu_van_2": "13:00", "tu_tot_2": "17:00"}
     )
@@ -124,9 +131,7 @@ def test_times_are_read_as_people_type_them(mailing: MailingApp) -> None:
     place, _room, host = garden_with_host(m)
     client = m.app.test_client()
     sign_in(m, client, host.email)
-    html = client.get(PAGE).get_data(as_text=True)
-    data = {k: "" for k in _week_form(html) if k[:2] in ("mo", "tu", "we", "th", "fr", "sa", "su")}
-    data.update({"csrf_token": csrf_of(html), "bron": "dagen", "feestdagen_dicht": "y"})
+    data = _empty_week(client)
     data.update({"mo_van_1": "9:00", "mo_tot_1": "17.00", "tu_van_1": "9", "tu_tot_1": "1730"})
     data.update({"we_van_1": "0900", "we_tot_1": "12u", "we_van_2": "13.30", "we_tot_2": "17"})
     shown = client.post(f"{PAGE}/openingstijden", data={**data, "stap": "preview"})
