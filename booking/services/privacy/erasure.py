@@ -48,6 +48,8 @@ from booking.services.booking.series import cancel_series
 from booking.services.outbox import events
 from booking.services.privacy.sealing import ERASED_ADDRESSES, seal
 from booking.services.sessions import end_all_sessions
+from booking.services.signups.quotas import locked_booking
+from booking.services.signups.waitinglist import promote
 
 ERASED_NAME = "Verwijderd account"
 CANCEL_REASON = "Account verwijderd"
@@ -179,9 +181,6 @@ def _cancel_what_is_coming(account: Account, now: datetime) -> list[Booking]:
 def _leave_activities(account: Account, now: datetime) -> None:
     """Coming sign-ups are cancelled (their places go to the waitlist at once); past ones
     keep their party size and check-in, not who it was."""
-    from booking.services.signups.quotas import locked_booking
-    from booking.services.signups.waitinglist import promote
-
     own = db.session.scalars(
         select(Signup).where(Signup.account_id == account.id).order_by(Signup.id)
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from booking.extensions import db
 from booking.models import Booking, Signup
@@ -44,9 +44,17 @@ def promote(booking: Booking, now: datetime) -> list[Signup]:
 
 
 def position_of(signup: Signup) -> int | None:
-    """A waiting sign-up's place in the line, 1-based (None once confirmed): counted, so
-    positions are always 1..n without gaps or twins."""
+    """A waiting sign-up's place in the line, 1-based (None once confirmed): counted from
+    those waiting before it, so positions are always 1..n without gaps or twins."""
     if signup.status != WAITLISTED:
         return None
-    ahead = [s.id for s in waiting_in_order(signup.booking_id)]
-    return ahead.index(signup.id) + 1 if signup.id in ahead else None
+    earlier = or_(
+        Signup.created_at < signup.created_at,
+        and_(Signup.created_at == signup.created_at, Signup.id < signup.id),
+    )
+    ahead = db.session.scalar(
+        select(func.count(Signup.id)).where(
+            Signup.booking_id == signup.booking_id, Signup.status == WAITLISTED, earlier
+        )
+    )
+    return int(ahead or 0) + 1
