@@ -66,9 +66,10 @@ def mailed_address_key() -> str:
     return email_key("mailed", email)
 
 
-def mailed_link_limits(view: Any, *, only_sent: bool = False) -> Any:
+def mailed_link_limits(view: Any, *, only_sent: bool = False, exempt_when: Any = None) -> Any:
     """The one budget of mailed links on a view, per client and per address; `only_sent`:
-    a page's post refused for a typo (no redirect) costs nothing."""
+    a page's post refused for a typo (no redirect) costs nothing; `exempt_when`: a call
+    that mails no link (one with a token) is not counted."""
     from booking.extensions import limiter
 
     deduct_when = mail_was_sent if only_sent else None
@@ -77,11 +78,24 @@ def mailed_link_limits(view: Any, *, only_sent: bool = False) -> Any:
         scope=MAILED_LINKS_ADDRESS_SCOPE,
         key_func=mailed_address_key,
         deduct_when=deduct_when,
+        exempt_when=exempt_when,
     )
     per_client = limiter.shared_limit(
-        email_link_limit, scope=MAILED_LINKS_SCOPE, deduct_when=deduct_when
+        email_link_limit, scope=MAILED_LINKS_SCOPE, deduct_when=deduct_when, exempt_when=exempt_when
     )
     return per_client(per_address(view))
+
+
+def with_token() -> bool:
+    """Whether the request carries a token (it then mails no confirm link)."""
+    from flask import request
+
+    return bool(request.headers.get("Authorization"))
+
+
+def anonymous_mailed_link_limits(view: Any) -> Any:
+    """`mailed_link_limits` for an API call that mails a link only without a token."""
+    return mailed_link_limits(view, exempt_when=with_token)
 
 
 def mailed_page_link_limits(view: Any) -> Any:

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # OpenAPI: the operation needs a bearer token.
 SECURED: dict[str, Any] = {"security": [{"bearerAuth": []}]}
+# A token changes what the operation does, and none is needed.
+OPTIONALLY_SECURED: dict[str, Any] = {"security": [{"bearerAuth": []}, {}]}
 
 HTTP_CODES = {
     400: "bad_request",

@@ -81,7 +81,9 @@ def _operation(view_function: Any, method: str) -> Operation | None:
     apidoc = getattr(handler, "_apidoc", None)
     if apidoc is None:
         return None
-    protected = "security" in apidoc.get("manual_doc", {})
+    # A security list with an empty alternative ({}) makes the token optional (OpenAPI).
+    security = apidoc.get("manual_doc", {}).get("security")
+    protected = bool(security) and {} not in security
     query: set[str] = set()
     repeatable: set[str] = set()
     integers: set[str] = set()

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, jsonify
+
 from booking.api.auth import current_actor
-from booking.api.base import SECURED, Blueprint, View
+from booking.api.base import OPTIONALLY_SECURED, SECURED, Blueprint, View
 from booking.api.writes import booking_write_limit
+from booking.i18n import select_locale
+from booking.ratelimits import anonymous_mailed_link_limits
 from booking.schemas.booking import (
     CheckInSchema,
     SignupInputSchema,
     SignupQuerySchema,
     SignupSchema,
+    UnconfirmedSignupSchema,
 )
-from booking.services.signups import checkin, signing_up
+from booking.services.signups import by_mail, checkin, signing_up
 
 blp = Blueprint("signups", __name__, url_prefix="/api/v1", description="Sign-ups for activities")
 
@@ -21,13 +26,27 @@ blp = Blueprint("signups", __name__, url_prefix="/api/v1", description="Sign-ups
 @blp.route("/bookings/<id:booking_id>/signups")
 class BookingSignups(View):
     @booking_write_limit
-    @blp.doc(**SECURED)
+    @anonymous_mailed_link_limits
+    @blp.doc(**OPTIONALLY_SECURED)
     @blp.arguments(SignupInputSchema)
     @blp.response(201, SignupSchema)
+    @blp.alt_response(202, schema=UnconfirmedSignupSchema, description="Without a token")
     def post(self, data: dict[str, Any], booking_id: int) -> Any:
-        """Sign up for a public activity (scope book): confirmed while places are left, else
-        on the waitlist; a partner school signs up a class with `party_size`."""
-        return signing_up.sign_up(current_actor(), booking_id, data)
+        """Sign up for a public activity: with a `book` token confirmed while places are
+        left, else on the waitlist; without one, a mailed link confirms it (202)."""
+        actor = current_actor()
+        if actor.account is None:
+            by_mail.ask(booking_id, data, select_locale())
+            answer: Response = jsonify(
+                {
+                    "status": "unconfirmed",
+                    "detail": "A link to confirm is on its way to this address; it works "
+                    "for 24 hours. Nothing is held until it is followed.",
+                }
+            )
+            answer.status_code = 202
+            return answer
+        return signing_up.sign_up(actor, booking_id, data)
 
     @blp.doc(**SECURED)
     @blp.response(200, SignupSchema(many=True))

@@ -15,11 +15,18 @@ from flask_babel import force_locale
 
 from booking.delivery.messages import compose
 from booking.delivery.recipients import Recipient
+from booking.delivery.signup_mails import PARTICIPANT, signups_of
 from booking.extensions import db
 from booking.feeds.render import FeedEvent, FeedInfo, render_feed
-from booking.feeds.sources import AsMailed, involved_event, uid_domain
+from booking.feeds.sources import AsMailed, involved_event, public_event, uid_domain
 from booking.models import Account, Booking, OutboxEvent, OutboxMessage
-from booking.models.outbox import ACCOUNT_ERASED
+from booking.models.outbox import (
+    ACCOUNT_ERASED,
+    SIGNUP_PLACED,
+    SIGNUP_PROMOTED,
+    SIGNUP_REMINDER,
+)
+from booking.models.signup import CONFIRMED as SIGNUP_CONFIRMED
 from booking.services.outbox.events import CHANGED_BY_HOST
 from booking.text import one_line
 
@@ -69,7 +76,13 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
         }
         text = render_template("mail/message.txt", **context)
         html = render_template("mail/message.html", **context)
-        calendar = _calendar_file(event)  # its texts in the recipient's language too
+        # Its texts in the recipient's language too. Someone signed up gets a cancellation
+        # as iTIP CANCEL, which every client takes out of the agenda.
+        calendar, method = _calendar_file(event), "PUBLISH"
+        if message.reason == PARTICIPANT and event.type in SIGNUP_WITH_CALENDAR:
+            calendar = _signup_calendar_file(event)
+        elif message.reason == PARTICIPANT and event.type in CANCELLATIONS:
+            calendar, method = _calendar_file(event, method="CANCEL"), "CANCEL"
     mail = EmailMessage()
     # Headers are one line whatever the stored text holds: a line break in a title or a
     # name written before the API refused them must not stop a mail.
@@ -87,13 +100,30 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
             maintype="text",
             subtype="calendar",
             filename="wijkruimte.ics",
-            params={"method": "PUBLISH", "charset": "utf-8"},
+            params={"method": method, "charset": "utf-8"},
         )
     mail["Content-Language"] = locale  # after the body: setting content drops Content-* headers
     return mail
 
 
-def _calendar_file(event: OutboxEvent) -> bytes | None:
+SIGNUP_WITH_CALENDAR = (SIGNUP_PLACED, SIGNUP_PROMOTED, SIGNUP_REMINDER)
+CANCELLATIONS = ("booking.cancelled", "series.cancelled")
+
+
+def _signup_calendar_file(event: OutboxEvent) -> bytes | None:
+    """The activity as the public feeds show it now (same UID, same SEQUENCE), for a
+    confirmed place: every date of it for a whole series."""
+    signups = [item for item in signups_of(event.payload) if item.status == SIGNUP_CONFIRMED]
+    if not signups:
+        return None
+    booking = signups[0].booking
+    items = [public_event(item.booking, event.created_at) for item in signups]
+    return render_feed(
+        FeedInfo(name=booking.title, timezone=booking.place.timezone), items, max_bytes=UNCAPPED
+    )
+
+
+def _calendar_file(event: OutboxEvent, method: str = "PUBLISH") -> bytes | None:
     payload = event.payload
     if event.type in SERIES_WITH_CALENDAR:
         status = SERIES_WITH_CALENDAR[event.type]
@@ -108,7 +138,7 @@ def _calendar_file(event: OutboxEvent) -> bytes | None:
         # Never cut: the file must hold every date the mail is about. The per-date
         # descriptions stay in the feed and on the activity's page.
         return render_feed(
-            FeedInfo(name=payload["title"], timezone=found[0][1]),
+            FeedInfo(name=payload["title"], timezone=found[0][1], method=method),
             [replace(i, description="") for i, _ in found],
             max_bytes=UNCAPPED,
         )
@@ -117,7 +147,7 @@ def _calendar_file(event: OutboxEvent) -> bytes | None:
     one = _item(payload, event)
     if one is None:
         return None
-    return render_feed(FeedInfo(name=payload["title"], timezone=one[1]), [one[0]])
+    return render_feed(FeedInfo(name=payload["title"], timezone=one[1], method=method), [one[0]])
 
 
 def _item(snapshot: dict[str, Any], event: OutboxEvent) -> tuple[FeedEvent, str] | None:

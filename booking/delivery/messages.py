@@ -16,6 +16,12 @@ from flask_babel import ngettext
 from booking.delivery.content import MailContent
 from booking.delivery.monitoring_mails import monitoring_mail
 from booking.delivery.recipients import ASKER, BOOKER, HOST, MONITORING_MAILS, Recipient
+from booking.delivery.signup_mails import (
+    PARTICIPANT,
+    SIGNUP_KINDS,
+    compose_participant_mail,
+    compose_signup_mail,
+)
 from booking.extensions import db
 from booking.i18n import when_of
 from booking.models import Account, Initiative, Place, Room
@@ -63,6 +69,10 @@ def _why(recipient: Recipient, place: Place | None) -> str:
 
 def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: str) -> MailContent:
     """The mail about one event for one recipient, in the current language."""
+    if kind in SIGNUP_KINDS:
+        return compose_signup_mail(kind, payload, locale)
+    if recipient.reason == PARTICIPANT:
+        return compose_participant_mail(kind, payload, locale)
     if kind == SIGN_IN_LINK:
         code = mailed_code(payload)
         return MailContent(

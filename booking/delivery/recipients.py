@@ -8,6 +8,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from booking.delivery.signup_mails import (
+    ACTIVITY_CHANGES,
+    PARTICIPANT,
+    SIGNUP_KINDS,
+    participants,
+    recipient_of,
+)
 from booking.extensions import db
 from booking.models import Account, Complaint, OutboxEvent, PlaceHost
 from booking.models.monitoring import ASK_BOOKER
@@ -102,6 +109,10 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
         return [Recipient(account.email, account.id, HOLDER, account.locale)]
     if kind in MONITORING_MAILS:
         return _unique(_monitoring(kind, payload))
+    if kind in SIGNUP_KINDS:
+        # Sent whatever the account chose: each is about a place the person holds.
+        one = recipient_of(payload)
+        return [Recipient(one[0], one[1], PARTICIPANT, one[2])] if one else []
     actor = payload.get("actor_id")
     by_booker = payload.get("by") == BY_BOOKER
     found: list[Recipient] = []
@@ -127,6 +138,12 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
         found = _hosts(payload["place_id"], None)
     elif kind == CHANGED_BY_HOST:
         found = _booker(payload["booked_by"])
+    if kind in ACTIVITY_CHANGES:
+        # Everyone signed up hears of a move or a cancellation, so their agenda follows.
+        found += [
+            Recipient(email, account_id, PARTICIPANT, locale)
+            for email, account_id, locale in participants(payload)
+        ]
     return _unique(found)
 
 

@@ -64,6 +64,8 @@ class FeedInfo:
     uid_domain: str = "wijkruimte"
     # iTIP PUBLISH wants an ORGANIZER on every event: the note's is the installation.
     organizer: tuple[str, str] | None = None
+    # iTIP method: PUBLISH for feeds and most mails; CANCEL to take an event out of an agenda.
+    method: str = "PUBLISH"
 
 
 def clean(text: str) -> vText:
@@ -137,7 +139,7 @@ def _calendar(info: FeedInfo, description: str) -> bytes:
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", info.method)
     calendar.add("calscale", "GREGORIAN")
     name = calendar_name(info.name)
     calendar.add("name", vText(name))  # RFC 7986

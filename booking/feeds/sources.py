@@ -257,6 +257,10 @@ def booking_event(
             lines.append(_("Booked by %(name)s <%(email)s>", name=booker.name, email=booker.email))
             label = BOOKING_STATUSES.get(seen.status, seen.status)
             lines.append(_("Status: %(status)s", status=str(label)))
+        if booking.signup_capacity is not None and seen.status == CONFIRMED:
+            # Only where to sign up, never how many: a sign-up must not change every
+            # subscriber's ETag.
+            lines.append(_("Sign up: %(url)s", url=url))
         lines.append(_("More: %(url)s", url=url))
     # Google shows a cancelled or tentative event inconsistently: the title says it too,
     # in the words of what happened (declined and expired are not cancellations).

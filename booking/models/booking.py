@@ -108,6 +108,8 @@ class Booking(Timestamped, Base):
     signup_capacity: Mapped[int | None]
     signup_waitlist: Mapped[bool] = mapped_column(default=True, server_default="1")
     signup_closes_minutes_before: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A date of a series where one sign-up holds a place on every coming date.
+    signup_whole_series: Mapped[bool] = mapped_column(default=False, server_default="0")
     # The place's buffer when the booking was made or moved; later policy changes
     # must not make existing bookings overlap.
     buffer_minutes: Mapped[int] = mapped_column(default=0)

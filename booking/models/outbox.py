@@ -44,6 +44,14 @@ PRIVACY_INACTIVE_WARNING = "privacy.inactive_warning"
 # coming date in one calendar file, so the person's agenda forgets them too.
 ACCOUNT_ERASED = "privacy.account_erased"
 
+# Nor these: the mails of sign-ups for activities (DESIGN §15). Their payloads carry ids
+# only; the name and address are read from the sign-up when the mail is written.
+SIGNUP_LINK = "signup.link"  # the link that confirms a sign-up made without a token
+SIGNUP_PLACED = "signup.placed"  # confirmed or on the waitlist
+SIGNUP_PROMOTED = "signup.promoted"  # from the waitlist to a place
+SIGNUP_REMINDER = "signup.reminder"  # the day before, with the cancel link
+SIGNUP_MAILS = (SIGNUP_LINK, SIGNUP_PLACED, SIGNUP_PROMOTED, SIGNUP_REMINDER)
+
 MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED = "pending", "delivered", "failed"
 MESSAGE_STATUSES = (MESSAGE_PENDING, MESSAGE_DELIVERED, MESSAGE_FAILED)
 

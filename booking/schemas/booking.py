@@ -32,6 +32,12 @@ class SignupSettingsSchema(Schema):
     closes_minutes_before = fields.Integer(
         load_default=0, strict=True, validate=validate.Range(0, 60 * 24 * 60)
     )
+    whole_series = fields.Boolean(
+        load_default=False,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "a series only: one sign-up holds a place on every coming date"},
+    )
 
 
 class BookingCreateSchema(Schema):
@@ -199,6 +205,7 @@ class SignupSchema(Schema):
     id = fields.Integer()
     booking_id = fields.Integer()
     status = fields.String(metadata={"enum": ["confirmed", "waitlisted", "cancelled"]})
+    whole_series = fields.Method("_whole_series")
     position = fields.Method("_position", allow_none=True)
     party_size = fields.Integer()
     name = fields.String()
@@ -211,6 +218,16 @@ class SignupSchema(Schema):
         from booking.services.signups.waitinglist import position_of
 
         return position_of(signup)
+
+    def _whole_series(self, signup: Any) -> bool:
+        return signup.series_id is not None
+
+
+class UnconfirmedSignupSchema(Schema):
+    """A sign-up without a token: it counts once the mailed link is followed."""
+
+    status = fields.String(metadata={"enum": ["unconfirmed"]})
+    detail = fields.String()
 
 
 class CheckInSchema(Schema):

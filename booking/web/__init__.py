@@ -5,13 +5,31 @@ from __future__ import annotations
 
 from flask import Flask
 
-from booking.web import asking, errors, formatting, hosting, mine, monitoring, starting, views
+from booking.web import (
+    asking,
+    errors,
+    formatting,
+    hosting,
+    mine,
+    monitoring,
+    signup_pages,
+    starting,
+    views,
+)
 
 # Once, at import: a blueprint cannot change after its first registration, and tests
 # build many apps.
 errors.install(views.bp)
 # asking, hosting, mine, monitoring and starting add their views to the blueprint on import.
-__all__ = ["asking", "hosting", "mine", "monitoring", "register_web", "starting"]
+__all__ = [
+    "asking",
+    "hosting",
+    "mine",
+    "monitoring",
+    "register_web",
+    "signup_pages",
+    "starting",
+]
 
 
 def register_web(app: Flask) -> None:

@@ -38,6 +38,10 @@ def rate_limited_page(retry_after: str | None) -> tuple[str, int]:
         "what you filled in is kept.",
         minutes=minutes,
     )
+    if request.endpoint == "web.send_signup":
+        from booking.web.signup_pages import signup_form_again
+
+        return signup_form_again(message)
     if request.endpoint == "web.send_ask":
         from booking.web.asking import ask_form_again
 

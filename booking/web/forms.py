@@ -220,6 +220,24 @@ class MailSettingForm(FlaskForm):
     mails = BooleanField(_l("Send me mails about my bookings and requests"))
 
 
+class SignupForm(FlaskForm):
+    """Sign up for an activity: who, and how many people come."""
+
+    naam = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120), clean_text, one_line]
+    )
+    email = email_field()
+    personen = IntegerField(
+        _l("How many people, you included?"),
+        default=1,
+        validators=[
+            DataRequired(),
+            NumberRange(1, 500, message=_l("Give a number from 1 to 500.")),
+        ],
+        invalid_value_message=_l("Give a number from 1 to 500."),
+    )
+
+
 class ConfirmForm(FlaskForm):
     """Confirm a request from its mail; `rest` books the free dates of a weekly one."""
 

@@ -24,6 +24,7 @@ from booking.services.authorization import Actor
 from booking.services.calendar.closures import opening_hours_by_day
 from booking.services.privacy.retention import Retention
 from booking.services.search.availability import AvailabilityFilter, by_place, find_availability
+from booking.services.signups.quotas import closes_at, signups_json
 from booking.web.formatting import locale
 from booking.web.search import (
     MIN_MINUTES,
@@ -268,13 +269,14 @@ def _labelled(codes: list[str]) -> list[tuple[str, str]]:
 
 
 @bp.get("/activiteiten/<int:booking_id>")
-def activity_page(booking_id: int) -> Any:
-    """A public activity: what, when (the coming dates first), where, and how to follow it;
-    one cancelled or made private since says so (410)."""
+def activity_page(booking_id: int, form: Any = None, status: int = 200) -> Any:
+    """A public activity: what, when (the coming dates first), where, how to sign up and how
+    to follow it; one cancelled or made private since says so (410)."""
     try:
-        return _activity(activity_pages.booking_page(booking_id, utcnow()))
+        page = activity_pages.booking_page(booking_id, utcnow())
     except Gone as gone:
         return render_template("web/gone.html", gone=gone), 410
+    return _activity(page, form), status
 
 
 @bp.get("/activiteiten/reeks/<int:series_id>")
@@ -286,8 +288,21 @@ def series_activity_page(series_id: int) -> Any:
         return render_template("web/gone.html", gone=gone), 410
 
 
-def _activity(page: activity_pages.ActivityPage) -> str:
+def _activity(page: activity_pages.ActivityPage, form: Any = None) -> str:
+    from booking.web.forms import SignupForm
+
     url = f"{current_app.config['PUBLIC_BASE_URL']}{request.path}"
+    now = utcnow()
+    places = {item.id: signups_json(item) for item in page.coming if item.signup_capacity}
+    # The form signs up for the first coming date that still takes sign-ups.
+    target = next(
+        (
+            item
+            for item in page.coming
+            if item.id in places and now < closes_at(item) and item.start > now
+        ),
+        None,
+    )
     feed = (
         subscribe_links(f"/feeds/initiatives/{page.initiative.id}.ics", page.initiative.title)
         if page.initiative is not None
@@ -298,6 +313,9 @@ def _activity(page: activity_pages.ActivityPage) -> str:
         page=page,
         feeds=feed,
         json_ld=activity_pages.event_json_ld(page, url),
+        places=places,
+        target=target,
+        signup_form=form or SignupForm(formdata=None),
     )
 
 

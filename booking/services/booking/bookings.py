@@ -199,6 +199,7 @@ def new_booking(
         signup_capacity=None,
         signup_waitlist=True,
         signup_closes_minutes_before=0,
+        signup_whole_series=False,
         outside_opening_hours=request.ignore_opening_hours,
         buffer_minutes=room.effective_policy["buffer_minutes"],
         status=initial_status(room, request.exempt),

@@ -50,13 +50,19 @@ def _validated(data: dict[str, Any]) -> tuple[int, int | None, str]:
 
 
 def record(
-    booking: Booking, data: dict[str, Any], account_id: int | None, now: datetime
+    booking: Booking,
+    data: dict[str, Any],
+    account_id: int | None,
+    now: datetime,
+    *,
+    from_start: bool = False,
 ) -> Attendance:
-    """Record (or correct) the attendance of an activity that has ended."""
+    """Record (or correct) the attendance of an activity that has ended; `from_start`: a
+    check-in at the door, which counts from the moment it starts."""
     count, first_time, note = _validated(data)
     if booking.status != CONFIRMED:
         raise Conflict("Only an activity that took place has attendance.", code="not_active")
-    if booking.end > now:
+    if (booking.start if from_start else booking.end) > now:
         raise Conflict(
             "Attendance is recorded after the activity ended.", code="activity_not_ended"
         )

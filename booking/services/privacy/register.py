@@ -57,6 +57,8 @@ NOT_PERSONAL: frozenset[tuple[str, str]] = frozenset(
         ("accounts", "kind"),
         ("feedback", "form_nonce"),
         ("signups", "status"),
+        ("signups", "confirm_hash"),
+        ("signups", "locale"),
         ("complaints", "form_nonce"),
         ("accounts", "locale"),
         ("neighbourhoods", "slug"),

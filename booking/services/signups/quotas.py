@@ -84,6 +84,7 @@ def signups_json(booking: Any) -> dict[str, Any] | None:
         "taken": found.taken,
         "waiting": found.waiting,
         "places_left": max(capacity - found.taken, 0),
+        "whole_series": bool(booking.signup_whole_series),
     }
 
 
@@ -115,3 +116,4 @@ def check_settings(booking: Booking, wanted: dict[str, Any] | None) -> None:
     booking.signup_capacity = capacity
     booking.signup_waitlist = bool(wanted.get("waitlist", True))
     booking.signup_closes_minutes_before = int(wanted.get("closes_minutes_before", 0))
+    booking.signup_whole_series = bool(wanted.get("whole_series", False))

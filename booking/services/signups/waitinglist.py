@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from booking.extensions import db
 from booking.models import Booking, Signup
 from booking.models.signup import CONFIRMED, WAITLISTED
+from booking.services.signups.notices import tell_promoted
 from booking.services.signups.quotas import closes_at, counts
 
 
@@ -27,7 +28,8 @@ def waiting_in_order(booking_id: int) -> list[Signup]:
 
 
 def promote(booking: Booking, now: datetime) -> list[Signup]:
-    """Confirm the waiting sign-ups that fit the places left, in order; the promoted ones."""
+    """Confirm the waiting sign-ups that fit the places left, in order, and mail each of
+    them; the promoted ones."""
     if booking.signup_capacity is None or now >= closes_at(booking):
         return []
     left = booking.signup_capacity - counts(booking.id).taken
@@ -40,6 +42,7 @@ def promote(booking: Booking, now: datetime) -> list[Signup]:
             left -= signup.party_size
             promoted.append(signup)
     db.session.flush()
+    tell_promoted(promoted)
     return promoted
 
 
