@@ -125,7 +125,7 @@ def monitoring_group() -> None:
 )
 @with_appcontext
 def monitoring_follow_up(as_of: datetime | None) -> None:
-    """Ask yesterday's attendance; remind of complaints open 4 weeks, escalate at 6."""
+    """Ask yesterday's attendance; remind of complaints (4 weeks) and sign-ups (a day before)."""
     from booking.models import utcnow
     from booking.services.monitoring.follow_up import run_follow_up
 

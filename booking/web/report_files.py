@@ -184,6 +184,8 @@ def month_rows(report: ImpactReport) -> tuple[list[str], list[list[Any]]]:
         headers += [_("Visitors"), _("First time")]
     if report.asks_feedback:
         headers += [_("Feedback given"), _("Average score")]
+    if report.counts_signups:
+        headers += [_("Signed up"), _("Did not come")]
     rows = []
     for m in report.by_month:
         row: list[Any] = [month_label(m.month), m.open_hours, m.used_hours, m.activities]
@@ -191,6 +193,8 @@ def month_rows(report: ImpactReport) -> tuple[list[str], list[list[Any]]]:
             row += [_number(m.visitors), _number(m.first_time_visitors)]
         if report.asks_feedback:
             row += [m.feedback_count, _number(m.feedback_average)]
+        if report.counts_signups:
+            row += [_number(m.signups), _number(m.no_shows)]
         rows.append(row)
     return headers, rows
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 from email.message import EmailMessage
+from io import BytesIO
 from typing import Any
 
 import icalendar
+from openpyxl import load_workbook
 from sqlalchemy import update
 
 from booking.extensions import db
 from booking.models import Booking, utcnow
 from booking.services.monitoring.attendance import attendance_of
-from tests.booking_helpers import book, local, upcoming
+from tests.booking_helpers import AMSTERDAM, book, local, upcoming
 from tests.delivery.mailed_calendars import calendar_files
 from tests.factories import Caller
 from tests.web.conftest import MailingApp
@@ -244,3 +246,77 @@ def test_the_organiser_sees_who_comes_downloads_the_list_and_checks_in_at_the_do
     other = m.app.test_client()
     sign_in(m, other, stranger.email)
     assert other.get(f"/activiteiten/{made['id']}/deelnemers").status_code == 403
+
+
+def test_the_day_before_everyone_with_a_place_is_reminded_once_with_the_cancel_link(
+    mailing: MailingApp,
+) -> None:
+    m = mailing
+    _place, room, host = place_with_host(m, requires_approval=False)
+    made = _activity(m, host, room)
+    person = m.make.account(name="Vergeetachtig")
+    signed = m.client.post(
+        f"/api/v1/bookings/{made['id']}/signups", json={}, headers=person.headers
+    )
+    assert signed.status_code == 201
+    m.deliver()
+    before = len(m.mailbox.to(person.email))
+    runner = m.app.test_cli_runner()
+    too_early = runner.invoke(
+        args=["monitoring", "follow-up", "--as-of", f"{upcoming(3)}T17:00"]  # in UTC
+    )
+    assert too_early.exit_code == 0 and "signup_reminders: 0" in too_early.output, too_early.output
+    day_before = f"{upcoming(4)}T19:00"  # UTC: a day minus a few hours before 19:00 local
+    for _ in range(2):  # the worker runs every hour: the reminder goes once
+        ran = runner.invoke(args=["monitoring", "follow-up", "--as-of", day_before])
+        assert ran.exit_code == 0, ran.output
+    m.deliver()
+    reminders = m.mailbox.to(person.email)[before:]
+    assert [mail["Subject"] for mail in reminders] == ["Morgen: Naaiatelier"]
+    assert "/aanmelden/afmelden/" in mail_text(reminders[0]) and calendar_files(reminders)
+
+
+def test_the_report_counts_sign_ups_and_no_shows_where_the_door_checked_in(
+    mailing: MailingApp,
+) -> None:
+    m = mailing
+    place, room, host = place_with_host(m, requires_approval=False)
+    made = _activity(m, host, room, capacity=5)
+    people = [m.make.account(name=f"Buur {n}") for n in range(3)]
+    ids = []
+    for person, party in zip(people, (2, 1, 1), strict=True):
+        answer = m.client.post(
+            f"/api/v1/bookings/{made['id']}/signups",
+            json={"party_size": party},
+            headers=person.headers,
+        )
+        ids.append(answer.json["id"])
+
+    def started() -> None:
+        start = utcnow() - timedelta(minutes=30)
+        db.session.execute(
+            update(Booking)
+            .where(Booking.id == made["id"])
+            .values(start=start, end=start + timedelta(hours=2), sequence=Booking.sequence + 1)
+        )
+        db.session.commit()
+
+    m.make.run(started)
+    ticked = m.client.patch(
+        f"/api/v1/signups/{ids[0]}", json={"checked_in": True}, headers=host.headers
+    )
+    assert ticked.status_code == 200 and ticked.json["checked_in"] is True
+    today = utcnow().astimezone(AMSTERDAM).date()
+    first, last = today.replace(day=1), today
+    query = f"/api/v1/reports/impact?place={place}&from={first}&to={last}"
+    report = m.client.get(query, headers=host.headers)
+    assert report.status_code == 200, report.json
+    (month,) = [
+        item for item in report.json["by_month"] if item["month"] == today.strftime("%Y-%m")
+    ]
+    assert (month["signups"], month["no_shows"]) == (4, 2)  # the pair came; two singles did not
+    sheet = m.client.get(query + "&format=xlsx", headers=host.headers)
+    assert sheet.status_code == 200
+    workbook = load_workbook(BytesIO(sheet.data))
+    headers = [cell.value for cell in next(workbook.worksheets[1].iter_rows(max_row=1))]
+    assert "Aangemeld" in headers and "Niet gekomen" in headers

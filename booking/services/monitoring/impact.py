@@ -33,9 +33,11 @@ from booking.models import (
     InitiativeTransition,
     Place,
     Room,
+    Signup,
 )
 from booking.models.booking import CONFIRMED
 from booking.models.monitoring import ATTENDANCE_OFF, HANDLED
+from booking.models.signup import CONFIRMED as SIGNED_UP
 from booking.services.authorization import Actor, managed_place_ids
 from booking.services.calendar.opening_hours import bound_instant
 from booking.services.common import check_date_range
@@ -77,6 +79,10 @@ class Month:
     first_time_visitors: int | None
     feedback_count: int
     feedback_average: float | None
+    # People with a place at the month's activities, and of those, who did not come where
+    # the door's check-in was used; None where no activity took sign-ups.
+    signups: int | None = None
+    no_shows: int | None = None
 
 
 @dataclass
@@ -93,6 +99,7 @@ class ImpactReport:
     # not joined yet, and zeros would read as growth from nothing.
     last_year: Figures | None
     by_month: list[Month]
+    counts_signups: bool = False
 
 
 @dataclass(frozen=True)
@@ -292,12 +299,52 @@ def _months(first: date, last: date) -> list[tuple[date, date]]:
     return months
 
 
+def _signups(place_ids: list[int], start: datetime, end: datetime) -> tuple[int, int]:
+    """Confirmed places at the window's activities, and the no-shows among them: confirmed
+    and not checked in, at activities where anyone was checked in (the check-in was used)."""
+    checked = (
+        select(Signup.booking_id).where(Signup.checked_in.is_(True)).distinct().scalar_subquery()
+    )
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(Signup.party_size), 0),
+            func.coalesce(
+                func.sum(Signup.party_size).filter(
+                    Signup.checked_in.is_(False), Signup.booking_id.in_(checked)
+                ),
+                0,
+            ),
+        )
+        .join(Booking, Booking.id == Signup.booking_id)
+        .where(
+            Booking.place_id.in_(place_ids),
+            Booking.status == CONFIRMED,
+            Booking.start >= start,
+            Booking.start < end,
+            Signup.status == SIGNED_UP,
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def _takes_signups(place_ids: list[int]) -> bool:
+    return bool(
+        place_ids
+        and db.session.scalar(
+            select(func.count())
+            .where(Booking.place_id.in_(place_ids), Booking.signup_capacity.is_not(None))
+            .limit(1)
+        )
+    )
+
+
 def _month(
     places: list[Place],
     first: date,
     last: date,
     counts_visitors: bool,
     groups: dict[int, list[str]],
+    counts_signups: bool = False,
 ) -> Month:
     ids = [place.id for place in places]
     start, end = _window(places, first, last)
@@ -306,6 +353,9 @@ def _month(
     if counts_visitors:
         visitors, first_time, _counted = _attendance(ids, start, end)
     count, average = _feedback(ids, start, end)
+    signups = no_shows = None
+    if counts_signups:
+        signups, no_shows = _signups(ids, start, end)
     return Month(
         month=first.strftime("%Y-%m"),
         open_hours=usage.open_hours,
@@ -315,6 +365,8 @@ def _month(
         first_time_visitors=first_time,
         feedback_count=count,
         feedback_average=average,
+        signups=signups,
+        no_shows=no_shows,
     )
 
 
@@ -384,11 +436,13 @@ def impact_report(
         if _recorded(ids, *_window(places, before_first, before_last))
         else None
     )
+    counts_signups = _takes_signups(ids)
     months = [
-        _month(places, start, end, counts_visitors, groups) for start, end in _months(first, last)
+        _month(places, start, end, counts_visitors, groups, counts_signups)
+        for start, end in _months(first, last)
     ]
     return ImpactReport(
-        first, last, places, counts_visitors, asks_feedback, figures, before, months
+        first, last, places, counts_visitors, asks_feedback, figures, before, months, counts_signups
     )
 
 
