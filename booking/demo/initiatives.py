@@ -50,9 +50,12 @@ def _weekly(
     hours: tuple[int, int],
     count: int,
     now: datetime,
+    signup_places: int | None = None,
     **fields: Any,
 ) -> None:
     room = next(room for room in place.rooms if not room.parts)
+    if signup_places is not None:
+        fields["signups"] = {"capacity": min(signup_places, room.capacity)}
     start = datetime.combine(first, time(hours[0]), tzinfo=place.zone)
     data: dict[str, Any] = {
         "room_id": room.id,
@@ -181,7 +184,18 @@ def _activities(by_kind: dict[str, Place], resident: Account, now: datetime, tod
     reading = by_kind.get("leeszaal")
     if reading is not None:
         first = _coming(2, today)
-        _weekly(actor, None, "Knutselmiddag voor kinderen", reading, first, (15, 17), 4, now)
+        # Sign-ups: the tables hold twelve children.
+        _weekly(
+            actor,
+            None,
+            "Knutselmiddag voor kinderen",
+            reading,
+            first,
+            (15, 17),
+            4,
+            now,
+            signup_places=12,
+        )
     service = by_kind.get("wijkservicepunt")
     if service is not None:
         first = _coming(1, today)

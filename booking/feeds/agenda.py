@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
 from booking.feeds.render import FeedEvent
 from booking.feeds.sources import closed_days, public_event
-from booking.models import Booking, Place
+from booking.models import Booking, Place, Signup
 from booking.models.booking import CONFIRMED
+from booking.models.signup import CONFIRMED as SIGNED_UP
 
 MAX_ACTIVITIES = 60
 
@@ -27,6 +28,9 @@ class Activity:
     place: Place
     room: str
     booking_id: int
+    # Places left, for a public activity that takes sign-ups (None: walk-in or private).
+    places_left: int | None = None
+    waitlist: bool = False
 
     @property
     def zone(self) -> ZoneInfo:
@@ -56,7 +60,35 @@ def coming_activities(
         .order_by(Booking.start, Booking.id)
         .limit(limit)
     )
-    return [Activity(public_event(row, now), row.place, row.room.name, row.id) for row in rows]
+    found = list(rows)
+    taken = taken_places(
+        [row.id for row in found if row.signup_capacity is not None and row.visibility == "public"]
+    )
+    return [
+        Activity(
+            public_event(row, now),
+            row.place,
+            row.room.name,
+            row.id,
+            max((row.signup_capacity or 0) - taken[row.id], 0) if row.id in taken else None,
+            row.signup_waitlist,
+        )
+        for row in found
+    ]
+
+
+def taken_places(booking_ids: list[int]) -> dict[int, int]:
+    """Confirmed party sizes per booking, in one query (a booking with none counts 0)."""
+    if not booking_ids:
+        return {}
+    rows = db.session.execute(
+        select(Signup.booking_id, func.sum(Signup.party_size))
+        .where(Signup.booking_id.in_(booking_ids), Signup.status == SIGNED_UP)
+        .group_by(Signup.booking_id)
+    )
+    taken = dict.fromkeys(booking_ids, 0)
+    taken.update({int(booking): int(total or 0) for booking, total in rows})
+    return taken
 
 
 def coming_closures(place: Place, now: datetime, days: int = 56) -> list[FeedEvent]:

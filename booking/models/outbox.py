@@ -145,6 +145,8 @@ class WebRequest(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     expected_attendees: Mapped[int | None]
     free_of_charge: Mapped[bool | None]
+    # Places for sign-ups (DESIGN §15); None: walk-in.
+    signup_capacity: Mapped[int | None]
     visibility: Mapped[str] = mapped_column(String(16), default="public")
     initiative_id: Mapped[int | None] = mapped_column(
         ForeignKey("initiatives.id", ondelete="SET NULL")

@@ -115,6 +115,7 @@ def send_ask() -> Any:
         locale=str(get_locale() or "nl"),
         initiative_id=int(form.initiatief.data) if form.initiatief.data else None,
         free_of_charge={"ja": True, "nee": False}.get(form.gratis.data or ""),
+        signup_capacity=form.plekken.data if form.aanmelden.data else None,
         skip_taken=bool(form.bezet_overslaan.data),
     )
     try:

@@ -192,6 +192,11 @@ class AskForm(FlaskForm):
         ],
         default="",
     )
+    aanmelden = BooleanField(_l("People sign up beforehand (with a maximum)"))
+    # Checked in validate_plekken: needed only with `aanmelden`.
+    plekken = IntegerField(
+        _l("How many places?"), invalid_value_message=_l("Give a number from 1 to 5000.")
+    )
     weken = number_field(
         _l("How many weeks? (1 is once; more is every week at this time)"),
         1,
@@ -204,6 +209,18 @@ class AskForm(FlaskForm):
     )
     email = email_field()
     bezet_overslaan = BooleanField(_l("Ask for the free dates only; skip the taken ones"))
+
+    def validate_plekken(self, field: Any) -> None:
+        """Sign-ups need a number of places, and everyone must be able to see the activity."""
+        if not self.aanmelden.data:
+            field.data = None
+            return
+        if field.data is None:
+            raise ValidationError(_l("Say how many places there are."))
+        if not 1 <= field.data <= 5000:
+            raise ValidationError(_l("Give a number from 1 to 5000."))
+        if self.zichtbaarheid.data != "public":
+            raise ValidationError(_l("Only an activity everyone may see takes sign-ups."))
 
 
 class NameForm(FlaskForm):

@@ -1,5 +1,6 @@
 """Sign-ups by mail and for a whole series: a confirm link, its expiry, the language to write
-in, the reminder sent, and the series a sign-up holds every date of
+in, the reminder sent, the series a sign-up holds every date of, and the places a request
+from the pages asks for
 
 Revision ID: 0020_signup_links
 Revises: 0019_signups
@@ -31,9 +32,13 @@ def upgrade():
         batch_op.add_column(
             sa.Column('signup_whole_series', sa.Boolean(), server_default='0', nullable=False)
         )
+    with op.batch_alter_table('web_requests', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('signup_capacity', sa.Integer(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('web_requests', schema=None) as batch_op:
+        batch_op.drop_column('signup_capacity')
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.drop_column('signup_whole_series')
     with op.batch_alter_table('signups', schema=None) as batch_op:

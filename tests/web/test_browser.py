@@ -65,6 +65,8 @@ def pages(site: str) -> dict[str, str]:
     activity = next(
         b for b in _json(f"{site}/api/v1/bookings?page_size=100") if b["visibility"] == "public"
     )
+    bookings = _json(f"{site}/api/v1/bookings?page_size=100")
+    with_signups = next(b for b in bookings if b["visibility"] == "public" and b["signups"])
     return {
         "home": "/",
         "search": "/?dag=tu&dagdeel=evening&personen=10",
@@ -78,6 +80,8 @@ def pages(site: str) -> dict[str, str]:
         "api": "/api",
         "privacy": "/privacy",
         "activity": f"/activiteiten/{activity['id']}",
+        "activity-signups": f"/activiteiten/{with_signups['id']}",
+        "signup-sent": "/aanmelden/verstuurd",
         "not-found": "/bestaat-niet",
     }
 

@@ -24,7 +24,15 @@ from tests.booking_helpers import AMSTERDAM, book, local, upcoming
 from tests.delivery.mailed_calendars import calendar_files
 from tests.factories import Caller
 from tests.web.conftest import MailingApp
-from tests.web.forms import csrf_of, mail_link, mail_text, place_with_host, sign_in
+from tests.web.forms import (
+    ask_for_slot,
+    csrf_of,
+    mail_link,
+    mail_text,
+    place_with_host,
+    post_ask_form,
+    sign_in,
+)
 
 
 def _activity(m: MailingApp, host: Caller, room: int, capacity: int = 2) -> dict[str, Any]:
@@ -85,6 +93,9 @@ def test_signing_up_by_mail_then_leaving_moves_the_waitlist_and_every_agenda_fol
     made = _activity(m, host, room)
     page = m.client.get(f"/activiteiten/{made['id']}").get_data(as_text=True)
     assert "Nog 2 plekken" in page and 'name="personen"' in page
+    # The place's page and the front page say it too.
+    assert "Nog 2 plekken" in m.client.get("/plekken/de-ster").get_data(as_text=True)
+    assert "Nog 2 plekken" in m.client.get("/").get_data(as_text=True)
 
     sent = _sign_up_on_page(m, made["id"], "Sanne Bakker", "sanne@example.nl", 2)
     assert sent.status_code == 303 and sent.headers["Location"].endswith("/aanmelden/verstuurd")
@@ -320,3 +331,24 @@ def test_the_report_counts_sign_ups_and_no_shows_where_the_door_checked_in(
     workbook = load_workbook(BytesIO(sheet.data))
     headers = [cell.value for cell in next(workbook.worksheets[1].iter_rows(max_row=1))]
     assert "Aangemeld" in headers and "Niet gekomen" in headers
+
+
+def test_the_request_form_switches_sign_ups_on_with_a_number_of_places(
+    mailing: MailingApp,
+) -> None:
+    m = mailing
+    _place, room, _host = place_with_host(m, requires_approval=False)
+    day = upcoming(days=9).isoformat()
+    form = m.client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
+    assert 'name="aanmelden"' in form and 'name="plekken"' in form
+    missing = post_ask_form(m.client, room, day, "19:00", "21:00", "org@example.nl", aanmelden="y")
+    assert missing.status_code == 422 and "Hoeveel plekken" in missing.get_data(as_text=True)
+    ask_for_slot(m.client, room, day, "org@example.nl", aanmelden="y", plekken="8")
+    m.deliver()
+    confirm = mail_link(m.mailbox.to("org@example.nl")[-1], "/aanvragen/bevestig/")
+    page = m.client.get(confirm).get_data(as_text=True)
+    placed = m.client.post(confirm, data={"csrf_token": csrf_of(page), "rest": "0"})
+    assert placed.status_code == 200
+    listed = m.client.get("/api/v1/bookings?page_size=100").json
+    (booking,) = [item for item in listed if item["room_id"] == room]
+    assert booking["signups"]["capacity"] == 8 and booking["signups"]["places_left"] == 8

@@ -53,6 +53,8 @@ class SlotAsk:
     locale: str
     initiative_id: int | None = None
     free_of_charge: bool | None = None
+    # Places for sign-ups; None: walk-in.
+    signup_capacity: int | None = None
     # The asker saw the taken dates of a weekly request and sends for the free ones.
     skip_taken: bool = False
 
@@ -88,6 +90,7 @@ def submit(ask: SlotAsk, now: datetime | None = None) -> None:
         description=ask.description,
         expected_attendees=ask.expected_attendees,
         free_of_charge=ask.free_of_charge,
+        signup_capacity=ask.signup_capacity,
         visibility=ask.visibility,
         initiative_id=ask.initiative_id,
         locale=ask.locale,
@@ -242,6 +245,9 @@ def confirm(code: str, book_the_rest: bool, now: datetime | None = None) -> Plac
         "description": request.description,
         "expected_attendees": request.expected_attendees,
         "free_of_charge": request.free_of_charge,
+        "signups": {"capacity": request.signup_capacity}
+        if request.signup_capacity is not None
+        else None,
         "visibility": request.visibility,
         "initiative_id": request.initiative_id,
     }
