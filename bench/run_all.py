@@ -22,6 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (
     "booking_throughput",
+    "signups",
     "feeds_and_availability",
     "web_pages",
     "outbox",
