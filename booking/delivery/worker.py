@@ -40,6 +40,7 @@ from booking.models.outbox import (
     MESSAGE_FAILED,
     MESSAGE_PENDING,
     SIGN_IN_LINK,
+    SIGNUP_LINK,
     WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
 )
@@ -250,7 +251,7 @@ def _record(
     else:
         _delivered(message, now, round_)
         event = message.event
-        if event.type in (SIGN_IN_LINK, WEB_REQUEST_LINK):
+        if event.type in (SIGN_IN_LINK, WEB_REQUEST_LINK, SIGNUP_LINK):
             # The code is a secret: once mailed it has no business in the database, even sealed.
             event.payload = {**event.payload, "code_sealed": None}
         elif event.type == ACCOUNT_ERASED:

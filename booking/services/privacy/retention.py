@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 
 from booking.errors import Conflict
 from booking.extensions import db
@@ -42,8 +42,10 @@ from booking.models.outbox import (
     MESSAGE_PENDING,
     PRIVACY_INACTIVE_WARNING,
     SIGN_IN_LINK,
+    SIGNUP_LINK,
     WEB_REQUEST_LINK,
 )
+from booking.models.signup import UNCONFIRMED
 from booking.services.outbox.events import emit
 from booking.services.privacy.erasure import erase
 
@@ -86,6 +88,7 @@ KINDS = (
     "inactive_accounts_erased",
     "complaint_contacts",
     "signup_contacts",
+    "unconfirmed_signups",
 )
 
 
@@ -142,6 +145,14 @@ def purge(now: datetime, retention: Retention) -> dict[str, int]:
             now - timedelta(days=30 * retention.complaint_months), now
         ),
         "signup_contacts": _forget_signup_contacts(now - timedelta(days=retention.signup_days)),
+        # A sign-up whose mailed link was never followed: as long as a request's link.
+        "unconfirmed_signups": _delete(
+            Signup,
+            and_(
+                Signup.status == UNCONFIRMED,
+                Signup.expires_at < now - timedelta(days=retention.web_request_days),
+            ),
+        ),
     }
     if retention.erase_inactive:
         warned, erased = _inactive_accounts(now, retention)
@@ -187,7 +198,9 @@ def _wipe_expired_codes(now: datetime) -> int:
     """A code still sealed in an event whose mail never went out, once it no longer works."""
     count = 0
     events = db.session.scalars(
-        select(OutboxEvent).where(OutboxEvent.type.in_((SIGN_IN_LINK, WEB_REQUEST_LINK)))
+        select(OutboxEvent).where(
+            OutboxEvent.type.in_((SIGN_IN_LINK, WEB_REQUEST_LINK, SIGNUP_LINK))
+        )
     )
     for event in events:
         payload = event.payload or {}

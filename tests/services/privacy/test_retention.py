@@ -62,6 +62,7 @@ def test_a_purge_a_year_ahead_keeps_only_what_the_figures_need(mailing: MailingA
         "inactive_accounts_erased": 0,
         "complaint_contacts": 0,
         "signup_contacts": 0,
+        "unconfirmed_signups": 0,
     }
 
     def remains() -> tuple[list[str], list[str], list[dict[str, object]], list[str]]:
