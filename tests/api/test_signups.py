@@ -182,3 +182,41 @@ def test_sign_ups_in_the_export_erasure_and_retention(
         lambda: [(s.name, s.email, s.party_size) for s in db.session.scalars(select(Signup))]
     )
     assert sorted(kept) == [("", "", 1), ("", "", 4)]
+
+
+def test_a_whole_series_sign_up_holds_a_place_on_every_coming_date(
+    client: FlaskClient, venue: Venue, make: Factory
+) -> None:
+    from tests.booking_helpers import book_weekly
+
+    made = book_weekly(
+        client,
+        venue.booker,
+        venue.a,
+        upcoming(6),
+        "19:00",
+        "21:00",
+        3,
+        title="Taalcafé",
+        signups={"capacity": 2, "whole_series": True},
+    )
+    assert made.status_code == 201, made.json
+    dates = sorted(b["id"] for b in made.json["created"])
+    assert all(client.get(f"/api/v1/bookings/{d}").json["signups"]["whole_series"] for d in dates)
+    person = make.account(name="Elke week")
+    signed = _sign_up(client, dates[0], person, party=2)
+    assert signed.status_code == 201 and signed.json["whole_series"] is True
+    taken = [client.get(f"/api/v1/bookings/{d}").json["signups"]["taken"] for d in dates]
+    assert taken == [2, 2, 2]
+    # A second person waits on every date; leaving frees every date, and they move up.
+    other = make.account(name="Wachtend")
+    assert _sign_up(client, dates[0], other).json["status"] == "waitlisted"
+    mine = client.get("/api/v1/signups?mine=true", headers=person.headers).json
+    assert len(mine) == 3
+    assert (
+        client.delete(f"/api/v1/signups/{signed.json['id']}", headers=person.headers).status_code
+        == 204
+    )
+    assert client.get("/api/v1/signups?mine=true", headers=person.headers).json == []
+    moved_up = client.get("/api/v1/signups?mine=true", headers=other.headers).json
+    assert [s["status"] for s in moved_up] == ["confirmed"] * 3

@@ -352,3 +352,52 @@ def test_the_request_form_switches_sign_ups_on_with_a_number_of_places(
     listed = m.client.get("/api/v1/bookings?page_size=100").json
     (booking,) = [item for item in listed if item["room_id"] == room]
     assert booking["signups"]["capacity"] == 8 and booking["signups"]["places_left"] == 8
+
+
+def test_sign_ups_by_mail_share_the_request_forms_budget_and_a_429_keeps_the_form(
+    database_url: str, app: object
+) -> None:
+    from tests.conftest import discard_app, make_test_app
+    from tests.factories import Factory
+
+    limited = make_test_app(database_url, EMAIL_LINK_RATE_LIMIT="2 per hour")
+    try:
+        make = Factory(limited)
+        place = make.place(name="De Ster", slug="de-ster", opening_hours="Mo-Su 08:00-22:00")
+        room = make.room(place, name="Zaal", capacity=30)
+        host = make.account(name="Gastvrouw", hosts=[place])
+        client = limited.test_client()
+        made = book(client, host, room, upcoming(5), "19:00", "21:00", signups={"capacity": 5})
+        booking = made.json["id"]
+        # A request link and an API sign-up for one address use up its two links...
+        ask = post_ask_form(client, room, upcoming(6).isoformat(), "19:00", "20:00", "a@example.nl")
+        assert ask.status_code == 303
+        api = client.post(
+            f"/api/v1/bookings/{booking}/signups", json={"name": "A", "email": "a@example.nl"}
+        )
+        assert api.status_code == 202
+        # ...so the page's form answers 429 with everything as typed.
+        page = client.get(f"/activiteiten/{booking}").get_data(as_text=True)
+        refused = client.post(
+            f"/activiteiten/{booking}/aanmelden",
+            data={
+                "csrf_token": csrf_of(page),
+                "naam": "Anna Appel",
+                "email": "a@example.nl",
+                "personen": "3",
+            },
+        )
+        assert refused.status_code == 429
+        html = refused.get_data(as_text=True)
+        assert 'value="Anna Appel"' in html and 'value="a@example.nl"' in html
+        assert 'value="3"' in html and "Wacht" in html
+        # With a token no link is mailed, and nothing is counted.
+        person = make.account(name="Met token")
+        placed = client.post(
+            f"/api/v1/bookings/{booking}/signups",
+            json={"email": "a@example.nl"},
+            headers=person.headers,
+        )
+        assert placed.status_code == 201
+    finally:
+        discard_app(limited)
