@@ -13,6 +13,7 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from booking.errors import Conflict, DomainError, Forbidden, NotFound
 from booking.models import Booking, Signup, utcnow
@@ -53,14 +54,15 @@ def send_signup(booking_id: int) -> Any:
     form = SignupForm()
     if not form.validate_on_submit():
         return signup_form_page(booking, form, 422)
-    data = {
+    email = (form.email.data or "").strip()
+    data: dict[str, Any] = {
         "name": " ".join((form.naam.data or "").split()),
-        "email": form.email.data or "",
+        "email": email,
         "party_size": form.personen.data or 1,
     }
     account = signed_in()
     try:
-        if account is not None and account.email.lower() == data["email"].strip().lower():
+        if account is not None and account.email.lower() == email.lower():
             signup = unit_of_work(signing_up.sign_up)(page_actor(account), booking.id, data)
             return render_template(
                 "web/signed_up.html", signup=signup, position=position_of(signup)
@@ -144,9 +146,9 @@ def signup_cancel(token: str) -> Any:
 # The organiser's side.
 
 
-def _organised(booking_id: int) -> tuple[Any, Booking] | Response:
+def _organised(booking_id: int) -> tuple[Any, Booking] | WerkzeugResponse:
     account = account_or_sign_in()
-    if isinstance(account, Response):
+    if isinstance(account, WerkzeugResponse):
         return account
     actor = page_actor(account)
     return actor, signing_up.organised_booking(actor, booking_id)
@@ -156,7 +158,7 @@ def _organised(booking_id: int) -> tuple[Any, Booking] | Response:
 def participants_page(booking_id: int) -> Any:
     """Who is coming and who waits, with party sizes; from the start, the check-in."""
     found = _organised(booking_id)
-    if isinstance(found, Response):
+    if isinstance(found, WerkzeugResponse):
         return found
     actor, booking = found
     signups = signing_up.organiser_list(actor, booking.id)
@@ -195,7 +197,7 @@ def save_checkin(booking_id: int) -> Any:
     if not ButtonForm().validate_on_submit():
         raise BadRequest()
     found = _organised(booking_id)
-    if isinstance(found, Response):
+    if isinstance(found, WerkzeugResponse):
         return found
     actor, booking = found
     came = {int(item) for item in request.form.getlist("kwam") if item.isdigit()}

@@ -17,7 +17,7 @@ from booking.errors import Conflict, Forbidden, Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Booking, Signup, utcnow
 from booking.models.booking import CONFIRMED as BOOKING_CONFIRMED
-from booking.models.signup import ACTIVE_SIGNUPS, CANCELLED, CONFIRMED, WAITLISTED
+from booking.models.signup import ACTIVE_SIGNUPS, CANCELLED, CONFIRMED, UNCONFIRMED, WAITLISTED
 from booking.services.accounts import normalise_email
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.signups.notices import tell_placed
@@ -184,7 +184,7 @@ def get_signup(actor: Actor, signup_id: int) -> Signup:
     if signup is None:
         raise NotFound(f"Sign-up {signup_id} does not exist.")
     booking = db.session.get(Booking, signup.booking_id)
-    allowed = signup.status != "unconfirmed" and (
+    allowed = signup.status != UNCONFIRMED and (
         signup.account_id == account.id
         or (booking is not None and booking.booked_by_id == account.id)
         or (booking is not None and can_manage(actor, booking.place_id))
