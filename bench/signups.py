@@ -43,6 +43,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
     rooms, tokens, _place = prepare(url, ACCOUNTS)
     _roomy(url)
     activities_needed = args.requests // len(tokens) + 2
+    assert activities_needed * len(tokens) > args.requests + 10
     first_day = datetime.now(AMSTERDAM).date() + timedelta(days=2)
     with gunicorn(url, args.workers) as port:
         activities = []
@@ -67,14 +68,17 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
         signed, created = itertools.count(), itertools.count()
 
         def sign_up(_: int) -> int:
+            # Neighbouring calls go to different activities, as sign-ups for a town's
+            # activities do (a rush on one is the race test's); each activity sees each
+            # account once.
             i = next(signed)
-            activity = activities[i // len(tokens)]
+            activity = activities[i % len(activities)]
             return request(
                 port,
                 "POST",
                 f"/api/v1/bookings/{activity}/signups",
                 b'{"party_size": 1}',
-                tokens[i % len(tokens)],
+                tokens[i // len(activities)],
             )[0]
 
         def create(_: int) -> int:
