@@ -193,9 +193,13 @@ class AskForm(FlaskForm):
         default="",
     )
     aanmelden = BooleanField(_l("People sign up beforehand (with a maximum)"))
-    # Checked in validate_plekken: needed only with `aanmelden`.
     plekken = IntegerField(
-        _l("How many places?"), invalid_value_message=_l("Give a number from 1 to 5000.")
+        _l("How many places?"),
+        validators=[
+            Optional(),
+            NumberRange(1, 5000, message=_l("Give a number from 1 to 5000.")),
+        ],
+        invalid_value_message=_l("Give a number from 1 to 5000."),
     )
     weken = number_field(
         _l("How many weeks? (1 is once; more is every week at this time)"),
@@ -210,15 +214,15 @@ class AskForm(FlaskForm):
     email = email_field()
     bezet_overslaan = BooleanField(_l("Ask for the free dates only; skip the taken ones"))
 
-    def validate_plekken(self, field: Any) -> None:
-        """Sign-ups need a number of places, and everyone must be able to see the activity."""
-        if not self.aanmelden.data:
-            field.data = None
+    def validate_aanmelden(self, field: Any) -> None:
+        """Sign-ups need a number of places, and everyone must be able to see the activity.
+        Checked on this field: the number's own checks stop at an empty field, which a
+        browser sends."""
+        if not field.data:
+            self.plekken.data = None
             return
-        if field.data is None:
+        if self.plekken.data is None and not self.plekken.errors:
             raise ValidationError(_l("Say how many places there are."))
-        if not 1 <= field.data <= 5000:
-            raise ValidationError(_l("Give a number from 1 to 5000."))
         if self.zichtbaarheid.data != "public":
             raise ValidationError(_l("Only an activity everyone may see takes sign-ups."))
 

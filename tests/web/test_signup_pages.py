@@ -341,8 +341,28 @@ def test_the_request_form_switches_sign_ups_on_with_a_number_of_places(
     day = upcoming(days=9).isoformat()
     form = m.client.get(f"/aanvragen?ruimte={room}").get_data(as_text=True)
     assert 'name="aanmelden"' in form and 'name="plekken"' in form
-    missing = post_ask_form(m.client, room, day, "19:00", "21:00", "org@example.nl", aanmelden="y")
-    assert missing.status_code == 422 and "Hoeveel plekken" in missing.get_data(as_text=True)
+    # A browser sends the number empty: without sign-ups that is no error...
+    walk_in = post_ask_form(m.client, room, day, "10:00", "11:00", "walk@example.nl", plekken="")
+    assert walk_in.status_code == 303
+    # ...with them it is, and so is a private activity that takes sign-ups.
+    missing = post_ask_form(
+        m.client, room, day, "19:00", "21:00", "org@example.nl", aanmelden="y", plekken=""
+    )
+    assert missing.status_code == 422
+    assert "Vul in hoeveel plekken er zijn" in missing.get_data(as_text=True)
+    private = post_ask_form(
+        m.client,
+        room,
+        day,
+        "19:00",
+        "21:00",
+        "org@example.nl",
+        aanmelden="y",
+        plekken="8",
+        zichtbaarheid="private",
+    )
+    assert private.status_code == 422
+    assert "die iedereen mag zien" in private.get_data(as_text=True)
     ask_for_slot(m.client, room, day, "org@example.nl", aanmelden="y", plekken="8")
     m.deliver()
     confirm = mail_link(m.mailbox.to("org@example.nl")[-1], "/aanvragen/bevestig/")
@@ -350,7 +370,7 @@ def test_the_request_form_switches_sign_ups_on_with_a_number_of_places(
     placed = m.client.post(confirm, data={"csrf_token": csrf_of(page), "rest": "0"})
     assert placed.status_code == 200
     listed = m.client.get("/api/v1/bookings?page_size=100").json
-    (booking,) = [item for item in listed if item["room_id"] == room]
+    (booking,) = [item for item in listed if item["room_id"] == room and item["signups"]]
     assert booking["signups"]["capacity"] == 8 and booking["signups"]["places_left"] == 8
 
 
