@@ -81,6 +81,14 @@ class Gone(DomainError):
     title = "Gone"
 
 
+class TooLarge(DomainError):
+    """A body over what the operation takes (a photo over 10 MB)."""
+
+    status = 413
+    code = "payload_too_large"
+    title = "Payload too large"
+
+
 class Invalid(DomainError):
     """The input is well-formed but breaks a rule (422)."""
 

@@ -102,6 +102,13 @@ TEXTS: dict[str, Any] = {
     "signup_not_confirmed": _l("Only someone with a confirmed place can be checked in."),
     "checkin_not_open": _l("You can tick off who came once the activity starts."),
     "unsupported_media_type": _l("Send this as JSON."),
+    "not_an_image": _l("This is not a photo we can read. Choose a JPEG, PNG or WebP file."),
+    "image_too_large": _l(
+        "This photo has too many pixels. Make it smaller first (at most 40 megapixels)."
+    ),
+    "too_many_photos": _l("A place has at most 12 photos. Remove one first."),
+    "payload_too_large": _l("This file is too large: at most 10 MB."),
+    "alt_required": _l("Say what the photo shows, for those who cannot see it."),
     "activity_cancelled": _l("This activity was cancelled."),
     "activity_private": _l("This activity is no longer public."),
     "changed_meanwhile": _l("Someone changed this at the same moment. Load the page again."),

@@ -7,13 +7,26 @@ the same: instants as RFC 3339 in UTC, dates and times in ISO 8601, JSON as JSON
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Integer, Table, Time, func, insert, select, text
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    LargeBinary,
+    Table,
+    Time,
+    func,
+    insert,
+    select,
+    text,
+)
 
 from booking.extensions import db
 from booking.models.base import UTCDateTime
@@ -50,6 +63,8 @@ def _kind(column: Column[Any]) -> str:
         return "date"
     if isinstance(kind, Time):
         return "time"
+    if isinstance(kind, LargeBinary):
+        return "binary"  # photos: base64 in the JSON
     return "plain"
 
 
@@ -59,6 +74,8 @@ def _encode(value: Any, kind: str) -> Any:
     if kind == "instant":
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
         return moment.astimezone(UTC).isoformat()
+    if kind == "binary":
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value.isoformat()
 
 
@@ -69,6 +86,8 @@ def _decode(value: Any, kind: str) -> Any:
         return datetime.fromisoformat(value).astimezone(UTC)
     if kind == "date":
         return date.fromisoformat(value)
+    if kind == "binary":
+        return base64.b64decode(value)
     return time.fromisoformat(value)
 
 

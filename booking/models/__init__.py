@@ -13,6 +13,7 @@ from booking.models.feed import FeedToken
 from booking.models.initiative import Initiative, InitiativeTransition
 from booking.models.monitoring import Attendance, AttendanceAsk, Complaint, Feedback
 from booking.models.outbox import OutboxEvent, OutboxMessage, SignInCode, WebRequest
+from booking.models.photo import PhotoFile, PlacePhoto
 from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
 from booking.models.signup import Signup
@@ -37,8 +38,10 @@ __all__ = [
     "Occupancy",
     "OutboxEvent",
     "OutboxMessage",
+    "PhotoFile",
     "Place",
     "PlaceHost",
+    "PlacePhoto",
     "Room",
     "Series",
     "SignInCode",

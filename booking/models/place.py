@@ -15,6 +15,7 @@ from booking.models.base import Base, Timestamped, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from booking.models.account import Account
+    from booking.models.photo import PlacePhoto
     from booking.models.room import Room
 
 
@@ -77,6 +78,10 @@ class Place(Timestamped, Base):
     )
     closures: Mapped[list[Closure]] = relationship(
         back_populates="place", cascade="all, delete-orphan"
+    )
+    # Read-only here: photos are written through their own service (the order, the limit).
+    photos: Mapped[list[PlacePhoto]] = relationship(
+        order_by="PlacePhoto.position", viewonly=True, lazy="select"
     )
 
     @cached_property

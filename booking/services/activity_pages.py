@@ -196,6 +196,13 @@ def place_json_ld(place: Place, url: str | None) -> dict[str, Any]:
             "addressLocality": place.city or "",
             "addressCountry": "NL",
         }
+    if url is not None and place.photos:
+        from flask import current_app
+
+        from booking.services.photos import photo_urls
+
+        base = current_app.config["PUBLIC_BASE_URL"]
+        found["image"] = [base + photo_urls(photo)["large"] for photo in place.photos]
     if place.latitude is not None and place.longitude is not None:
         found["geo"] = {
             "@type": "GeoCoordinates",

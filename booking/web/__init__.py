@@ -9,7 +9,9 @@ from booking.web import (
     asking,
     errors,
     formatting,
+    host_photos,
     hosting,
+    media,
     mine,
     monitoring,
     signup_pages,
@@ -23,7 +25,9 @@ errors.install(views.bp)
 # asking, hosting, mine, monitoring and starting add their views to the blueprint on import.
 __all__ = [
     "asking",
+    "host_photos",
     "hosting",
+    "media",
     "mine",
     "monitoring",
     "register_web",

@@ -364,10 +364,12 @@ def page_helpers() -> dict[str, Any]:
 
     if not has_request_context():  # a mail rendered by the worker
         return {}
+    from booking.services.photos import photo_urls
     from booking.web.session import signed_in
 
     return {
         "locale": locale(),
+        "photo_urls": photo_urls,
         "switch_language": switch_language,
         "current_account": signed_in() if request.blueprint == "web" else None,
     }

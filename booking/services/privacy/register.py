@@ -57,6 +57,11 @@ NOT_PERSONAL: frozenset[tuple[str, str]] = frozenset(
         ("accounts", "kind"),
         ("feedback", "form_nonce"),
         ("signups", "status"),
+        # A photo's description of a room; the upload page asks for no people without
+        # their consent (docs/privacy.md).
+        ("place_photos", "alt"),
+        ("photo_files", "content_type"),
+        ("photo_files", "etag"),
         ("signups", "confirm_hash"),
         ("signups", "locale"),
         ("complaints", "form_nonce"),
