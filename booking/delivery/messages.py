@@ -34,12 +34,14 @@ from booking.models.outbox import (
     WEBHOOK_DISABLED,
 )
 from booking.services.booking.decision_links import Decision, decision_token, request_version
+from booking.services.host_invitations import HOST_INVITED
 from booking.services.outbox.events import (
     AFFECTED_BY_CHANGE,
     BY_BOOKER,
     BY_CLOSURE,
     CHANGED_BY_HOST,
 )
+from booking.services.places import HOST_ADDED
 from booking.services.privacy.sealing import MAILED_CODES, unseal
 
 
@@ -105,6 +107,10 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
         )
     if kind == PARTNER_INVITED:
         return _invitation(payload)
+    if kind == HOST_INVITED:
+        return _host_invitation(payload)
+    if kind == HOST_ADDED:
+        return _welcome_host(payload)
     if kind == PRIVACY_INACTIVE_WARNING:
         return MailContent(
             subject=_("Your Wijkruimte account will be erased"),
@@ -150,6 +156,49 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
         content.links = _decision_links(kind, payload, recipient)
     content.why = _why(recipient, place)
     return content
+
+
+def _host_invitation(payload: dict[str, Any]) -> MailContent:
+    place = db.session.get(Place, payload["place_id"])
+    inviter = db.session.get(Account, payload.get("invited_by") or 0)
+    name = place.name if place else ""
+    return MailContent(
+        subject=_("Will you help host %(place)s?", place=name),
+        lines=[
+            _(
+                "%(name)s invites you to host %(place)s with them on Wijkruimte: approve "
+                "requests, keep the opening hours and the place's page up to date.",
+                name=inviter.name if inviter else _("A host"),
+                place=name,
+            ),
+            _("The link works for 14 days. You need no account: the link makes one."),
+        ],
+        links=[(_("Accept the invitation"), f"{_base_url()}/uitnodiging/{mailed_code(payload)}")],
+        why=_(
+            "You receive this mail because a host of %(place)s invited this address. Not "
+            "for you? Ignore it: nothing happens without the link.",
+            place=name,
+        ),
+    )
+
+
+def _welcome_host(payload: dict[str, Any]) -> MailContent:
+    place = db.session.get(Place, payload["place_id"])
+    name, slug = (place.name, place.slug) if place else ("", "")
+    return MailContent(
+        subject=_("Welcome as a host of %(place)s", place=name),
+        lines=[
+            _("You are now a host of %(place)s. On your host page you can:", place=name),
+        ],
+        items=[
+            _("approve or decline requests;"),
+            _("set the opening hours and close the place for a holiday;"),
+            _("keep the place's page, photos, rooms and rules up to date;"),
+            _("invite another host, and count visitors for the report."),
+        ],
+        links=[(_("To the host page"), f"{_base_url()}/beheer/{slug}")],
+        why=_("You receive this mail because you became a host of %(place)s.", place=name),
+    )
 
 
 def _invitation(payload: dict[str, Any]) -> MailContent:

@@ -26,6 +26,7 @@ from booking.models.outbox import (
     WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
 )
+from booking.services.host_invitations import HOST_INVITED
 from booking.services.monitoring.attendance import ATTENDANCE_ASKED
 from booking.services.monitoring.complaints import (
     COMPLAINT_ESCALATED,
@@ -35,6 +36,7 @@ from booking.services.monitoring.complaints import (
     organisation_contact,
 )
 from booking.services.outbox.events import AFFECTED_BY_CHANGE, BY_BOOKER, CHANGED_BY_HOST
+from booking.services.places import HOST_ADDED
 from booking.services.privacy.sealing import ERASED_ADDRESSES, unseal
 
 MONITORING_MAILS = (ATTENDANCE_ASKED, *COMPLAINT_MAILS)
@@ -102,6 +104,14 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
         return _accounts([payload["account_id"]], WEBHOOK_OWNER, None)
     if kind == PARTNER_INVITED:
         return _accounts([payload["account_id"]], INVITEE, None)
+    if kind == HOST_INVITED:
+        # An address, maybe of nobody yet: the invitation goes to it whatever it chose.
+        return [Recipient(payload["email"], None, INVITEE, "nl")] if payload.get("email") else []
+    if kind == HOST_ADDED:
+        account = db.session.get(Account, payload["account_id"])
+        if account is None or account.erased_at is not None:
+            return []
+        return [Recipient(account.email, account.id, HOLDER, account.locale)]
     if kind == PRIVACY_INACTIVE_WARNING:
         account = db.session.get(Account, payload["account_id"])
         if account is None or account.erased_at is not None:

@@ -44,6 +44,7 @@ from booking.models.outbox import (
     WEB_REQUEST_LINK,
     WEBHOOK_DISABLED,
 )
+from booking.services.host_invitations import HOST_INVITED
 from booking.services.outbox.events import emit
 
 log = logging.getLogger(__name__)
@@ -251,7 +252,7 @@ def _record(
     else:
         _delivered(message, now, round_)
         event = message.event
-        if event.type in (SIGN_IN_LINK, WEB_REQUEST_LINK, SIGNUP_LINK):
+        if event.type in (SIGN_IN_LINK, WEB_REQUEST_LINK, SIGNUP_LINK, HOST_INVITED):
             # The code is a secret: once mailed it has no business in the database, even sealed.
             event.payload = {**event.payload, "code_sealed": None}
         elif event.type == ACCOUNT_ERASED:

@@ -14,7 +14,7 @@ from booking.models.initiative import Initiative, InitiativeTransition
 from booking.models.monitoring import Attendance, AttendanceAsk, Complaint, Feedback
 from booking.models.outbox import OutboxEvent, OutboxMessage, SignInCode, WebRequest
 from booking.models.photo import PhotoFile, PlacePhoto
-from booking.models.place import Closure, Neighbourhood, Place, PlaceHost
+from booking.models.place import Closure, HostInvitation, Neighbourhood, Place, PlaceHost
 from booking.models.room import Room
 from booking.models.signup import Signup
 from booking.models.webhook import WebhookSubscription
@@ -31,6 +31,7 @@ __all__ = [
     "Complaint",
     "FeedToken",
     "Feedback",
+    "HostInvitation",
     "IdempotencyKey",
     "Initiative",
     "InitiativeTransition",

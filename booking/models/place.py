@@ -162,3 +162,35 @@ class Closure(Timestamped, Base):
     def zone(self) -> ZoneInfo:
         """The timezone of the closure's place."""
         return self.place.zone
+
+
+class HostInvitation(Timestamped, Base):
+    """An invitation to host a place, sent to an address: accepted by the mailed link (which
+    proves the address) or from an account whose address is proven; 14 days, withdrawable."""
+
+    __tablename__ = "host_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    # Only the hash of the mailed link's token is kept.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    place: Mapped[Place] = relationship()
+
+    def status_at(self, now: datetime) -> str:
+        """pending, accepted, withdrawn or expired."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        return "expired" if self.expires_at <= now else "pending"

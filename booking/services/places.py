@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from booking.errors import Invalid, NotFound
+from booking.errors import Conflict, Invalid, NotFound
 from booking.extensions import db
 from booking.models import Account, Booking, Neighbourhood, Place, PlaceHost, utcnow
 from booking.models.base import MAX_ID
@@ -257,6 +257,17 @@ def delete_place(actor: Actor, place_id: int) -> None:
     db.session.delete(place)
 
 
+def _locked(place_id: int) -> Place:
+    """The place, its row locked on PostgreSQL: two removals cannot leave it without a host."""
+    stmt = select(Place).where(Place.id == place_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    place = db.session.scalar(stmt)
+    if place is None:
+        raise NotFound(f"Place {place_id} does not exist.")
+    return place
+
+
 def list_hosts(place: Place) -> list[Account]:
     """The accounts that host a place."""
     return [host.account for host in sorted(place.hosts, key=lambda h: h.account_id)]
@@ -280,21 +291,39 @@ def add_host(actor: Actor, place_id: int, account_id: int) -> list[Account]:
             code="unknown_account",
             errors={"account_id": ["Unknown account."]},
         )
-    if db.session.get(PlaceHost, (place.id, account.id)) is None:
-        place.hosts.append(PlaceHost(account=account))
-        # The new host's private feed now holds the place: its Last-Modified moves on.
-        account.updated_at = utcnow()
-        db.session.flush()
+    make_host(place, account)
     return list_hosts(place)
 
 
+HOST_ADDED = "place.host_added"
+
+
+def make_host(place: Place, account: Account) -> bool:
+    """Add a host, however it came (an admin, an invitation), and welcome them by mail;
+    whether it is new."""
+    if db.session.get(PlaceHost, (place.id, account.id)) is not None:
+        return False
+    place.hosts.append(PlaceHost(account=account))
+    # The new host's private feed now holds the place: its Last-Modified moves on.
+    account.updated_at = utcnow()
+    db.session.flush()
+    from booking.services.outbox.events import emit
+
+    emit(HOST_ADDED, {"place_id": place.id, "account_id": account.id})
+    return True
+
+
 def remove_host(actor: Actor, place_id: int, account_id: int) -> None:
-    """Remove an account from the hosts of the place (admin only)."""
-    require_admin(actor)
-    place = get_place(place_id)
+    """Remove an account from the hosts of the place (its hosts, admins); never the last."""
+    place = _locked(place_id)
+    require_place_manager(actor, place)
     host = db.session.get(PlaceHost, (place.id, account_id))
     if host is None:
         raise NotFound(f"Account {account_id} is not a host of place {place_id}.")
+    if len(place.hosts) <= 1:
+        raise Conflict(
+            "A place keeps at least one host: invite another before leaving.", code="last_host"
+        )
     place.hosts.remove(host)
     # The place's requests leave that host's private feed: its Last-Modified moves on (the
     # place's own stamp no longer counts there, so the feed's could otherwise go back).

@@ -10,6 +10,7 @@ from booking.web import (
     errors,
     formatting,
     host_photos,
+    host_team,
     hosting,
     media,
     mine,
@@ -26,6 +27,7 @@ errors.install(views.bp)
 __all__ = [
     "asking",
     "host_photos",
+    "host_team",
     "hosting",
     "media",
     "mine",

@@ -24,6 +24,7 @@ from booking.models import (
     BookingEvent,
     Complaint,
     FeedToken,
+    HostInvitation,
     IdempotencyKey,
     Initiative,
     InitiativeTransition,
@@ -280,6 +281,7 @@ def _forget_address(account_id: int, email: str) -> None:
     db.session.execute(update(OutboxMessage).where(to_account).values(recipient=""))
     db.session.execute(delete(SignInCode).where(SignInCode.email == email))
     db.session.execute(delete(WebRequest).where(WebRequest.email == email))
+    db.session.execute(delete(HostInvitation).where(HostInvitation.email == email))
 
 
 def _forget_complaints(email: str, now: datetime) -> None:

@@ -48,6 +48,7 @@ PERSONAL: dict[tuple[str, str], str] = {
     ("signups", "name"): NAME,
     ("signups", "email"): EMAIL,
     ("signups", "note"): TEXT,
+    ("host_invitations", "email"): EMAIL,
 }
 
 # Text columns that hold nothing personal: kinds, statuses, slugs, hashes, rules, addresses
@@ -60,6 +61,7 @@ NOT_PERSONAL: frozenset[tuple[str, str]] = frozenset(
         # A photo's description of a room; the upload page asks for no people without
         # their consent (docs/privacy.md).
         ("place_photos", "alt"),
+        ("host_invitations", "token_hash"),
         ("photo_files", "content_type"),
         ("photo_files", "etag"),
         ("signups", "confirm_hash"),

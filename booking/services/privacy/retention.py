@@ -46,6 +46,7 @@ from booking.models.outbox import (
     WEB_REQUEST_LINK,
 )
 from booking.models.signup import UNCONFIRMED
+from booking.services.host_invitations import HOST_INVITED
 from booking.services.outbox.events import emit
 from booking.services.privacy.erasure import erase
 
@@ -199,7 +200,7 @@ def _wipe_expired_codes(now: datetime) -> int:
     count = 0
     events = db.session.scalars(
         select(OutboxEvent).where(
-            OutboxEvent.type.in_((SIGN_IN_LINK, WEB_REQUEST_LINK, SIGNUP_LINK))
+            OutboxEvent.type.in_((SIGN_IN_LINK, WEB_REQUEST_LINK, SIGNUP_LINK, HOST_INVITED))
         )
     )
     for event in events:
