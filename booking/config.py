@@ -159,6 +159,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "PRIVACY_COMPLAINT_MONTHS": _env_int("PRIVACY_COMPLAINT_MONTHS", 12),
         # Days after an activity that its sign-ups keep names and addresses (counts stay).
         "RETAIN_SIGNUPS_DAYS": _env_int("RETAIN_SIGNUPS_DAYS", 30),
+        "RETAIN_CALLER_DAYS": _env_int("RETAIN_CALLER_DAYS", 30),
         # Webhooks may target private and loopback addresses (tests, closed networks).
         "WEBHOOK_ALLOW_PRIVATE": (_env("WEBHOOK_ALLOW_PRIVATE") or "false").lower() == "true",
         # Every absolute URL (feeds, mails) starts with this, never with the Host header.

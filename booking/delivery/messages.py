@@ -15,7 +15,14 @@ from flask_babel import ngettext
 
 from booking.delivery.content import MailContent
 from booking.delivery.monitoring_mails import monitoring_mail
-from booking.delivery.recipients import ASKER, BOOKER, HOST, MONITORING_MAILS, Recipient
+from booking.delivery.recipients import (
+    ASKER,
+    BOOKER,
+    CALLER,
+    HOST,
+    MONITORING_MAILS,
+    Recipient,
+)
 from booking.delivery.signup_mails import (
     PARTICIPANT,
     SIGNUP_KINDS,
@@ -24,7 +31,7 @@ from booking.delivery.signup_mails import (
 )
 from booking.extensions import db
 from booking.i18n import when_of
-from booking.models import Account, Initiative, Place, Room
+from booking.models import Account, Booking, Initiative, Place, Room
 from booking.models.outbox import (
     ACCOUNT_ERASED,
     PARTNER_INVITED,
@@ -56,6 +63,12 @@ def _why(recipient: Recipient, place: Place | None) -> str:
         return _(
             "You receive this mail because someone asked for a room at %(place)s with this "
             "address. If that was not you, ignore it: nothing is booked without the link.",
+            place=place.name,
+        )
+    if recipient.reason == CALLER and place is not None:
+        return _(
+            "You receive this mail because a host of %(place)s booked this for you. Questions? "
+            "Call or mail the place.",
             place=place.name,
         )
     if recipient.reason == BOOKER:
@@ -155,7 +168,18 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
         content = _body(kind, payload, recipient, locale, zone, place_name)
         content.links = _decision_links(kind, payload, recipient)
     content.why = _why(recipient, place)
+    if recipient.reason == CALLER:
+        content.greeting = _caller_name(payload)
     return content
+
+
+def _caller_name(payload: dict[str, Any]) -> str:
+    """The name of the caller a host booked for (the greeting of their mails)."""
+    booking_id = payload.get("booking_id") or next(
+        (item.get("booking_id") for item in payload.get("occurrences", [])), None
+    )
+    booking = db.session.get(Booking, booking_id) if booking_id else None
+    return (booking.on_behalf_name or "") if booking else ""
 
 
 def _host_invitation(payload: dict[str, Any]) -> MailContent:

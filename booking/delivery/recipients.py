@@ -16,7 +16,7 @@ from booking.delivery.signup_mails import (
     recipient_of,
 )
 from booking.extensions import db
-from booking.models import Account, Complaint, OutboxEvent, PlaceHost
+from booking.models import Account, Booking, Complaint, OutboxEvent, PlaceHost
 from booking.models.monitoring import ASK_BOOKER
 from booking.models.outbox import (
     ACCOUNT_ERASED,
@@ -47,6 +47,7 @@ HOLDER = "holder"  # the account itself, about the account (as a sign-in code: a
 ASKER = "asker"  # the address a slot was asked for on the pages
 FILER = "filer"  # who filed a complaint and left an address for the answer
 ORGANISATION = "organisation"  # the organisation's complaints contact (configured)
+CALLER = "caller"  # someone a host booked for, who phoned or walked in
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,30 @@ def _hosts(place_id: int, actor_id: int | None) -> list[Recipient]:
     return _accounts(ids, HOST, actor_id)
 
 
-def _booker(booker_id: int) -> list[Recipient]:
+def _booker(booker_id: int, payload: dict[str, Any] | None = None) -> list[Recipient]:
     # The booker hears of their own booking even when they acted themselves (a confirmation
-    # with its calendar file is worth having).
+    # with its calendar file is worth having). A booking a host made for a caller is the
+    # caller's: its mail goes to the caller's address, or to nobody without one.
+    caller = _caller_of(payload or {})
+    if caller is not None:
+        return [Recipient(caller, None, CALLER, "nl")] if caller else []
     return _accounts([booker_id], BOOKER, None)
+
+
+def _caller_of(payload: dict[str, Any]) -> str | None:
+    """The caller's address of the booking an event is about: None for a booking of the
+    booker's own, "" for a caller who left no address."""
+    booking_id = payload.get("booking_id") or next(
+        (item.get("booking_id") for item in payload.get("occurrences", [])), None
+    )
+    if booking_id is None:
+        return None
+    row = db.session.execute(
+        select(Booking.on_behalf_name, Booking.on_behalf_email).where(Booking.id == booking_id)
+    ).first()
+    if row is None or row[0] is None:
+        return None
+    return row[1] or ""
 
 
 def recipients(event: OutboxEvent) -> list[Recipient]:
@@ -129,25 +150,29 @@ def recipients(event: OutboxEvent) -> list[Recipient]:
     if kind in ("booking.requested",):
         found = _hosts(payload["place_id"], actor)
     elif kind in ("booking.confirmed", "booking.declined", "booking.expired"):
-        found = _booker(payload["booked_by"])
+        found = _booker(payload["booked_by"], payload)
     elif kind in ("booking.cancelled", "booking.moved", "series.cancelled"):
         # The other side hears; a booker who changed their own booking gets a confirmation
         # with the calendar file too, so the copy in their agenda follows.
-        found = _booker(payload["booked_by"])
+        found = _booker(payload["booked_by"], payload)
         if by_booker:
             found = _hosts(payload["place_id"], actor) + found
     elif kind in ("series.confirmed", "series.declined"):
-        found = _booker(payload["booked_by"])
+        found = _booker(payload["booked_by"], payload)
     elif kind == "series.created":
         pending = any(item["status"] == "pending" for item in payload["occurrences"])
-        found = _hosts(payload["place_id"], actor) if pending else _booker(payload["booked_by"])
+        found = (
+            _hosts(payload["place_id"], actor)
+            if pending
+            else _booker(payload["booked_by"], payload)
+        )
     elif kind == "closure.created":
         if payload["affected"] and not payload["cancelled_affected"]:
             found = _hosts(payload["place_id"], None)
     elif kind == AFFECTED_BY_CHANGE:
         found = _hosts(payload["place_id"], None)
     elif kind == CHANGED_BY_HOST:
-        found = _booker(payload["booked_by"])
+        found = _booker(payload["booked_by"], payload)
     if kind in ACTIVITY_CHANGES:
         # Everyone signed up hears of a move or a cancellation, so their agenda follows.
         found += [

@@ -110,6 +110,11 @@ class Booking(Timestamped, Base):
     signup_closes_minutes_before: Mapped[int] = mapped_column(default=0, server_default="0")
     # A date of a series where one sign-up holds a place on every coming date.
     signup_whole_series: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Booked by a host for someone who phoned or walked in (DESIGN §16): who, and how to
+    # reach them (mails go to the address); the host's account stays the booker of record.
+    on_behalf_name: Mapped[str | None] = mapped_column(String(120))
+    on_behalf_email: Mapped[str | None] = mapped_column(String(254))
+    on_behalf_phone: Mapped[str | None] = mapped_column(String(40))
     # The place's buffer when the booking was made or moved; later policy changes
     # must not make existing bookings overlap.
     buffer_minutes: Mapped[int] = mapped_column(default=0)
@@ -159,12 +164,30 @@ class Booking(Timestamped, Base):
         """Who booked it: id and name, and the e-mail for those involved; nobody once the
         booker's account was erased."""
         account = self.booked_by
+        if self.on_behalf_name is not None and self.show_contact:
+            # Those involved see the caller as the booker; everyone else sees the host.
+            return {
+                "id": account.id,
+                "name": self.on_behalf_name,
+                "email": self.on_behalf_email,
+            }
         if account.erased_at is not None:
             return None
         shown: dict[str, Any] = {"id": account.id, "name": account.name}
         if self.show_contact:
             shown["email"] = account.email
         return shown
+
+    @property
+    def on_behalf_of(self) -> dict[str, Any] | None:
+        """The caller a host booked for, to those involved only."""
+        if self.on_behalf_name is None or not self.show_contact:
+            return None
+        return {
+            "name": self.on_behalf_name,
+            "email": self.on_behalf_email,
+            "phone": self.on_behalf_phone,
+        }
 
     @property
     def booker_id(self) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from booking.models.booking import STATUSES, VISIBILITIES
 from booking.schemas.common import (
@@ -40,6 +40,19 @@ class SignupSettingsSchema(Schema):
     )
 
 
+class OnBehalfSchema(Schema):
+    """Someone who phoned or walked in: a name, and an e-mail or a phone number."""
+
+    name = Name(120, required=True)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+?[0-9][0-9 ()-]{5,38}$"))
+
+    @validates_schema
+    def _reachable(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if not data.get("email") and not data.get("phone"):
+            raise ValidationError("An e-mail address or a phone number.", field_name="email")
+
+
 class BookingCreateSchema(Schema):
     """A booking request; times must carry an offset and be valid local times of the place."""
 
@@ -69,6 +82,11 @@ class BookingCreateSchema(Schema):
     initiative_id = Id(
         allow_none=True,
         metadata={"description": "its initiator, partners, hosts of the place and admins may link"},
+    )
+    on_behalf_of = fields.Nested(
+        OnBehalfSchema,
+        allow_none=True,
+        metadata={"description": "hosts of the place only: book for someone who phoned"},
     )
 
 
@@ -106,6 +124,12 @@ class BookingSchema(Timestamps):
         metadata={"description": "e-mail only for the booker, the place's hosts and admins"},
     )
     outside_opening_hours = fields.Boolean(allow_none=True)
+    on_behalf_of = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "name, email, phone of the caller a host booked for (involved only)"
+        },
+    )
     signups = fields.Method(
         "_signups",
         allow_none=True,

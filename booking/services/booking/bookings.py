@@ -21,6 +21,7 @@ from booking.models.booking import (
     EXPIRED,
     PENDING,
 )
+from booking.services.accounts import normalise_email
 from booking.services.authorization import Actor, can_manage, managed_place_ids, require_scope
 from booking.services.booking.booking_access import (
     BookingFilter,
@@ -182,6 +183,7 @@ def new_booking(
     room: Room, booked_by_id: int, data: dict[str, Any], request: SlotRequest
 ) -> Booking:
     """A booking object for a checked request; the caller adds it to the session (or not)."""
+    caller = data.get("on_behalf_of") or {}
     booking = Booking(
         room=room,
         place=room.place,
@@ -200,6 +202,9 @@ def new_booking(
         signup_waitlist=True,
         signup_closes_minutes_before=0,
         signup_whole_series=False,
+        on_behalf_name=caller.get("name"),
+        on_behalf_email=normalise_email(caller["email"]) if caller.get("email") else None,
+        on_behalf_phone=caller.get("phone"),
         outside_opening_hours=request.ignore_opening_hours,
         buffer_minutes=room.effective_policy["buffer_minutes"],
         status=initial_status(room, request.exempt),
@@ -249,6 +254,8 @@ def requested_slot(
     room = _room_with_place_and_parts(data["room_id"], account.id if with_quota_lock else None)
     check_local_times(room.zone, start=data["start"], end=data["end"])
     linkable_initiative(actor, data.get("initiative_id"), room.place_id)
+    if data.get("on_behalf_of") and not can_manage(actor, room.place_id):
+        raise Forbidden("Only a host of the place books on behalf of someone.", code="not_a_host")
     request = slot_request(
         actor,
         room,

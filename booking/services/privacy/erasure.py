@@ -154,6 +154,9 @@ def _cancel_what_is_coming(account: Account, now: datetime) -> list[Booking]:
     series_ids = db.session.scalars(
         select(Series.id).where(
             Series.booked_by_id == account.id,
+            ~select(Booking.id)
+            .where(Booking.series_id == Series.id, Booking.on_behalf_name.is_not(None))
+            .exists(),
             select(Booking.id)
             .where(
                 Booking.series_id == Series.id,
@@ -169,6 +172,8 @@ def _cancel_what_is_coming(account: Account, now: datetime) -> list[Booking]:
     coming = db.session.scalars(
         select(Booking).where(
             Booking.booked_by_id == account.id,
+            # Bookings the person made as a host for a caller are the caller's: they stay.
+            Booking.on_behalf_name.is_(None),
             Booking.status.in_(ACTIVE_STATUSES),
             Booking.end > now,
         )
@@ -225,19 +230,32 @@ def _forget_texts(account: Account) -> None:
     now = utcnow()
     db.session.execute(
         update(Booking)
-        .where(Booking.booked_by_id == account.id, Booking.end <= now)
+        .where(
+            Booking.booked_by_id == account.id,
+            Booking.on_behalf_name.is_(None),
+            Booking.end <= now,
+        )
         .values(title=ERASED_NAME, description="")
         .execution_options(synchronize_session="fetch")
     )
     db.session.execute(
         update(Booking)
-        .where(Booking.booked_by_id == account.id, Booking.end > now)
+        .where(
+            Booking.booked_by_id == account.id,
+            Booking.on_behalf_name.is_(None),
+            Booking.end > now,
+        )
         .values(title="", description="")
         .execution_options(synchronize_session="fetch")
     )
     db.session.execute(
         update(Series)
-        .where(Series.booked_by_id == account.id)
+        .where(
+            Series.booked_by_id == account.id,
+            ~select(Booking.id)
+            .where(Booking.series_id == Series.id, Booking.on_behalf_name.is_not(None))
+            .exists(),
+        )
         .values(title=ERASED_NAME)
         .execution_options(synchronize_session="fetch")
     )

@@ -49,6 +49,9 @@ PERSONAL: dict[tuple[str, str], str] = {
     ("signups", "email"): EMAIL,
     ("signups", "note"): TEXT,
     ("host_invitations", "email"): EMAIL,
+    ("bookings", "on_behalf_name"): NAME,
+    ("bookings", "on_behalf_email"): EMAIL,
+    ("bookings", "on_behalf_phone"): CONTACT,
 }
 
 # Text columns that hold nothing personal: kinds, statuses, slugs, hashes, rules, addresses

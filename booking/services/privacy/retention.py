@@ -90,6 +90,7 @@ KINDS = (
     "complaint_contacts",
     "signup_contacts",
     "unconfirmed_signups",
+    "caller_contacts",
 )
 
 
@@ -105,6 +106,7 @@ class Retention:
     erase_inactive: bool = True
     complaint_months: int = 12
     signup_days: int = 30
+    caller_days: int = 30
 
     @classmethod
     def from_config(cls) -> Retention:
@@ -119,6 +121,7 @@ class Retention:
             erase_inactive=config["PRIVACY_ERASE_INACTIVE"],
             complaint_months=config["PRIVACY_COMPLAINT_MONTHS"],
             signup_days=config["RETAIN_SIGNUPS_DAYS"],
+            caller_days=config["RETAIN_CALLER_DAYS"],
         )
 
 
@@ -154,6 +157,9 @@ def purge(now: datetime, retention: Retention) -> dict[str, int]:
                 Signup.expires_at < now - timedelta(days=retention.web_request_days),
             ),
         ),
+        # Whom a host booked for: the name and how to reach them, this long after the
+        # booking ended (the booking, its room and times stay).
+        "caller_contacts": _forget_callers(now - timedelta(days=retention.caller_days)),
     }
     if retention.erase_inactive:
         warned, erased = _inactive_accounts(now, retention)
@@ -175,6 +181,18 @@ def _forget_complaint_contacts(before: datetime, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _forget_callers(before: datetime) -> int:
+    """Bookings made for a caller that ended before `before` forget who the caller was."""
+    result = db.session.execute(
+        update(Booking)
+        .where(Booking.on_behalf_name.is_not(None), Booking.end < before)
+        .values(on_behalf_name="", on_behalf_email=None, on_behalf_phone=None)
+        .where(Booking.on_behalf_name != "")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _forget_signup_contacts(before: datetime) -> int:

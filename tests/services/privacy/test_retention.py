@@ -63,6 +63,7 @@ def test_a_purge_a_year_ahead_keeps_only_what_the_figures_need(mailing: MailingA
         "complaint_contacts": 0,
         "signup_contacts": 0,
         "unconfirmed_signups": 0,
+        "caller_contacts": 0,
     }
 
     def remains() -> tuple[list[str], list[str], list[dict[str, object]], list[str]]:

@@ -1,0 +1,107 @@
+"""Booking on behalf of a caller (DESIGN §16, issue 35 item 7): a host books for someone who
+phoned or walked in; the caller's mail goes to their address; hosts see the caller as the
+booker, the public never sees their details; anyone but a host is refused; erasing the host
+keeps these bookings; the purge forgets the caller after the retention period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from booking.extensions import db
+from booking.models import Booking, utcnow
+from tests.booking_helpers import book, book_weekly, upcoming
+from tests.web.conftest import MailingApp
+from tests.web.forms import mail_text, place_with_host
+
+CALLER = {"name": "Mevrouw Jansen", "email": "Jansen@Example.nl", "phone": "010 123 4567"}
+
+
+def test_a_host_books_for_a_caller_who_gets_the_mail(mailing: MailingApp) -> None:
+    m = mailing
+    _place, room, host = place_with_host(m, requires_approval=True)
+    made = book(
+        m.client,
+        host,
+        room,
+        upcoming(5),
+        "10:00",
+        "11:00",
+        title="Rijbewijs oefenen",
+        on_behalf_of=CALLER,
+    )
+    assert made.status_code == 201, made.json
+    assert made.json["status"] == "confirmed"  # a host's booking needs no approval
+    assert made.json["booker"]["name"] == "Mevrouw Jansen"
+    assert made.json["on_behalf_of"] == {**CALLER, "email": "jansen@example.nl"}
+    public = m.client.get(f"/api/v1/bookings/{made.json['id']}")
+    text = public.get_data(as_text=True)
+    assert "jansen" not in text.lower() and "123 4567" not in text
+    assert public.json["on_behalf_of"] is None
+    # A series too.
+    weekly = book_weekly(
+        m.client,
+        host,
+        room,
+        upcoming(8),
+        "14:00",
+        "15:00",
+        2,
+        on_behalf_of={"name": "Piet", "phone": "0612345678"},
+    )
+    assert weekly.status_code == 201, weekly.json
+    m.deliver()
+    (mail,) = m.mailbox.to("jansen@example.nl")
+    assert mail_text(mail).startswith("Hallo Mevrouw Jansen,")
+    assert "Rijbewijs oefenen" in mail["Subject"]
+    assert any(p.get_content_type() == "text/calendar" for p in mail.iter_attachments())
+    assert all("Rijbewijs" not in str(x["Subject"]) for x in m.mailbox.to(host.email))
+
+
+def test_only_a_host_books_on_behalf_and_a_contact_is_needed(mailing: MailingApp) -> None:
+    m = mailing
+    _place, room, host = place_with_host(m, requires_approval=False)
+    resident = m.make.account(name="Bewoner")
+    refused = book(m.client, resident, room, upcoming(5), "10:00", "11:00", on_behalf_of=CALLER)
+    assert refused.status_code == 403 and refused.json["code"] == "not_a_host"
+    unreachable = book(
+        m.client, host, room, upcoming(5), "10:00", "11:00", on_behalf_of={"name": "Iemand"}
+    )
+    assert unreachable.status_code == 422
+
+
+def test_erasing_the_host_keeps_the_callers_booking_and_the_purge_forgets_the_caller(
+    mailing: MailingApp,
+) -> None:
+    m = mailing
+    place, room, host = place_with_host(m, requires_approval=False)
+    made = book(
+        m.client, host, room, upcoming(5), "10:00", "11:00", title="Koffie", on_behalf_of=CALLER
+    )
+    admin = m.make.account(name="Coördinator", admin=True)
+    other = m.make.account(name="Tweede gastvrouw")
+    m.client.post(
+        f"/api/v1/places/{place}/hosts", json={"account_id": other.id}, headers=admin.headers
+    )
+    assert m.client.delete("/api/v1/accounts/me", headers=host.headers).status_code == 204
+    kept = m.client.get(f"/api/v1/bookings/{made.json['id']}", headers=admin.headers).json
+    assert kept["status"] == "confirmed" and kept["title"] == "Koffie"
+    assert kept["booker"]["name"] == "Mevrouw Jansen"
+
+    def ended_long_ago() -> None:
+        start = utcnow() - timedelta(days=40)
+        db.session.execute(
+            update(Booking)
+            .where(Booking.id == made.json["id"])
+            .values(start=start, end=start + timedelta(hours=1))
+        )
+        db.session.commit()
+
+    m.make.run(ended_long_ago)
+    purged = m.app.test_cli_runner().invoke(args=["privacy", "purge"])
+    assert purged.exit_code == 0 and "caller_contacts: 1" in purged.output, purged.output
+    row = m.make.run(
+        lambda: db.session.get(Booking, made.json["id"]).on_behalf_email  # type: ignore[union-attr]
+    )
+    assert row is None
