@@ -10,6 +10,8 @@ from booking.web import (
     errors,
     formatting,
     host_photos,
+    host_profile,
+    host_rules,
     host_team,
     hosting,
     media,
@@ -27,6 +29,8 @@ errors.install(views.bp)
 __all__ = [
     "asking",
     "host_photos",
+    "host_profile",
+    "host_rules",
     "host_team",
     "hosting",
     "media",
