@@ -206,7 +206,8 @@ CASES: list[tuple[str, Callable[[World], Request], dict[str, int]]] = [
     ),
     ("delete place", new_place_delete, admin_only(204)),
     ("add host", new_host_add, admin_only(201)),
-    ("remove host", new_host_delete, admin_only(204)),
+    # Hosts remove co-hosts too (DESIGN §16); the place keeps its first host.
+    ("remove host", new_host_delete, manager_only(204)),
     ("list rooms", fixed("GET", "/api/v1/places/{w.place}/rooms"), ALL),
     (
         "create room",

@@ -155,6 +155,13 @@ def test_hosts_appear_on_the_account(client: FlaskClient, make: Factory) -> None
     assert listed.json == again.json and set(listed.json[0]) == {"account_id", "name", "email"}
     me = client.get("/api/v1/accounts/me", headers=person.headers).json
     assert me["hosted_place_ids"] == [place] and "host" in me["roles"]
+    # The only host stays (DESIGN §16); with a second one, the first may go.
+    alone = client.delete(f"/api/v1/places/{place}/hosts/{person.id}", headers=admin.headers)
+    assert alone.status_code == 409 and alone.json["code"] == "last_host"
+    second = make.account(name="Tweede")
+    client.post(
+        f"/api/v1/places/{place}/hosts", json={"account_id": second.id}, headers=admin.headers
+    )
     assert (
         client.delete(
             f"/api/v1/places/{place}/hosts/{person.id}", headers=admin.headers

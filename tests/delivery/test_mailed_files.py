@@ -105,6 +105,11 @@ def test_a_private_feed_speaks_its_owners_language_and_moves_on_when_a_host_goes
     assert str(dutch.walk("VEVENT")[0]["SUMMARY"]) == "Aangevraagd: Koor"
     # Removed as host, the place's requests leave the feed and Last-Modified moves on.
     time.sleep(1.1)  # Last-Modified has whole seconds
+    # A place keeps a host: a second one first.
+    second = m.make.account(name="Tweede")
+    m.client.post(
+        f"/api/v1/places/{place}/hosts", json={"account_id": second.id}, headers=admin.headers
+    )
     removed = m.client.delete(f"/api/v1/places/{place}/hosts/{host.id}", headers=admin.headers)
     assert removed.status_code == 204
     calendar, after = _feed(m, path)
