@@ -17,6 +17,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -31,6 +32,7 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.page_texts import text_of
 from booking.services.booking.requests_by_mail import MAX_WEEKS
@@ -328,14 +330,36 @@ class ClosureForm(FlaskForm):
     """Close the whole place for a while; `stap` says whether this is the preview."""
 
     van_datum = day_field(_l("From (date)"))
-    van_tijd = clock_field(_l("From (time)"))
+    van_tijd = ClockField(
+        _l("From (time)"), validators=[Optional()], invalid_value_message=TIME_EXAMPLE
+    )
     tot_datum = day_field(_l("Until (date)"))
-    tot_tijd = clock_field(_l("Until (time)"))
+    tot_tijd = ClockField(
+        _l("Until (time)"), validators=[Optional()], invalid_value_message=TIME_EXAMPLE
+    )
+    hele_dag = BooleanField(_l("The whole day (from the first date to the end of the last)"))
+    zalen = SelectMultipleField(
+        _l("Only these rooms (none ticked: the whole place)"),
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     reden = StringField(
         _l("Reason"), validators=[DataRequired(), Length(max=200), clean_text, one_line]
     )
     stap = HiddenField(default="preview")
     annuleren = HiddenField(default="0")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Times are needed unless the closure takes whole days (an empty time stops its
+        own checks, so it is looked at here)."""
+        valid = super().validate(extra_validators)
+        if not self.hele_dag.data:
+            for field in (self.van_tijd, self.tot_tijd):
+                if field.data is None and not field.errors:
+                    field.errors = [*field.errors, TIME_EXAMPLE]
+                    valid = False
+        return valid
 
 
 class HoursForm(FlaskForm):

@@ -96,7 +96,7 @@ def _room_form(room: Any, formdata: Any = None) -> RoomRulesForm:
     return RoomRulesForm(
         formdata=formdata,
         prefix=f"zaal-{room.id}",
-        goedkeuren={True: "ja", False: "nee"}.get(approve, ""),
+        goedkeuren="" if approve is None else ("ja" if approve else "nee"),
         vooruit=own.get("max_days_ahead"),
         van_tevoren=hours("min_notice_minutes"),
         langst=hours("max_duration_minutes"),

@@ -4,7 +4,7 @@ with a preview of what they do, and the usage report. Every rule is the API's.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import wraps
 from typing import Any
 
@@ -34,6 +34,7 @@ from booking.services.calendar.weekly_hours import (
 from booking.transaction import unit_of_work
 from booking.web.forms import (
     WEEKDAY_LABELS,
+    ButtonForm,
     ClosureForm,
     HostDecisionForm,
     HoursForm,
@@ -96,7 +97,8 @@ def _render(actor: Actor, place: Place, status: int = 200, **extra: Any) -> Any:
         "series": in_series,
         "closures": coming,
         "decision_form": HostDecisionForm(),
-        "closure_form": extra.pop("closure_form", None) or ClosureForm(),
+        "closure_form": extra.pop("closure_form", None) or closure_form(place),
+        "button": ButtonForm(),
         "hours_form": extra.pop("hours_form", None)
         or HoursForm(formdata=None, openingstijden=place.opening_hours),
         "week_form": extra.pop("week_form", None) or _week_form_of(place.opening_hours),
@@ -141,12 +143,21 @@ def host_decide(actor: Actor, place: Place) -> Any:
 @hosted
 def host_close(actor: Actor, place: Place) -> Any:
     """Close the place: first a preview of the bookings it hits, then the closure."""
-    form = ClosureForm()
+    form = closure_form(place)
     if not form.validate_on_submit():
         return _render(actor, place, 422, closure_form=form)
     zone = place.zone
-    start = datetime.combine(form.van_datum.data, form.van_tijd.data, tzinfo=zone)  # type: ignore[arg-type]
-    end = datetime.combine(form.tot_datum.data, form.tot_tijd.data, tzinfo=zone)  # type: ignore[arg-type]
+    if form.hele_dag.data:
+        # Whole days: from the first date's midnight to the midnight after the last.
+        start = datetime.combine(form.van_datum.data, time(0), tzinfo=zone)  # type: ignore[arg-type]
+        end = datetime.combine(
+            form.tot_datum.data + timedelta(days=1),  # type: ignore[operator]
+            time(0),
+            tzinfo=zone,
+        )
+    else:
+        start = datetime.combine(form.van_datum.data, form.van_tijd.data, tzinfo=zone)  # type: ignore[arg-type]
+        end = datetime.combine(form.tot_datum.data, form.tot_tijd.data, tzinfo=zone)  # type: ignore[arg-type]
     preview = form.stap.data != "save"
     try:
         answer = unit_of_work(closures.create_closure)(
@@ -155,7 +166,7 @@ def host_close(actor: Actor, place: Place) -> Any:
             start,
             end,
             form.reden.data or "",
-            [],
+            [int(item) for item in form.zalen.data or []],
             cancel_affected=form.annuleren.data == "1",
             dry_run=preview,
         )
@@ -166,6 +177,28 @@ def host_close(actor: Actor, place: Place) -> Any:
         hit = answer["affected_bookings"] if isinstance(answer, dict) else []
         return _render(actor, place, closure_form=form, closure_preview=hit)
     flash(_("Done: the place is closed then. It shows in the calendars."))
+    return redirect(url_for("web.host_page", slug=place.slug), code=303)
+
+
+def closure_form(place: Place, formdata: Any = None) -> ClosureForm:
+    """The closure form, its rooms to choose from those of the place."""
+    form = ClosureForm() if formdata is None else ClosureForm(formdata=formdata)
+    form.zalen.choices = [(str(room.id), room.name) for room in place.rooms]
+    return form
+
+
+@bp.post("/beheer/<string(maxlength=80):slug>/sluiting/<int:closure_id>/weg")
+@hosted
+def host_reopen(actor: Actor, place: Place, closure_id: int) -> Any:
+    """Remove a closure with one button: the place (or its rooms) is open again then."""
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    try:
+        unit_of_work(closures.delete_closure)(actor, closure_id)
+    except DomainError as error:
+        flash(page_message(error))
+    else:
+        flash(_("Done: the closure is removed."))
     return redirect(url_for("web.host_page", slug=place.slug), code=303)
 
 

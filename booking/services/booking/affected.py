@@ -104,6 +104,10 @@ def summary(booking: Booking) -> dict[str, Any]:
         "end": booking.end.astimezone(zone).isoformat(),
         "title": booking.title,
         "status": booking.status,
+        # For the hosts' preview: which room, and whose booking (the caller a host booked
+        # for, where there is one).
+        "room_name": booking.room.name,
+        "booker_name": booking.on_behalf_name or booking.booked_by.name,
     }
 
 
