@@ -215,7 +215,7 @@ def _welcome_host(payload: dict[str, Any]) -> MailContent:
             _("You are now a host of %(place)s. On your host page you can:", place=name),
         ],
         items=[
-            _("approve or decline requests;"),
+            _("approve or decline requests, and book for someone who phones;"),
             _("set the opening hours and close the place for a holiday;"),
             _("keep the place's page, photos, rooms and rules up to date;"),
             _("invite another host, and count visitors for the report."),

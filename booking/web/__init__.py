@@ -9,6 +9,7 @@ from booking.web import (
     asking,
     errors,
     formatting,
+    host_booking,
     host_photos,
     host_profile,
     host_rooms,
@@ -29,6 +30,7 @@ errors.install(views.bp)
 # asking, hosting, mine, monitoring and starting add their views to the blueprint on import.
 __all__ = [
     "asking",
+    "host_booking",
     "host_photos",
     "host_profile",
     "host_rooms",

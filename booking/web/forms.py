@@ -157,11 +157,10 @@ def email_field() -> EmailField:
     )
 
 
-class AskForm(FlaskForm):
-    """Ask for a slot: what, when, how many, and who asks."""
+class SlotForm(FlaskForm):
+    """The booking form's one component: when, what, for whom, and sign-ups. The request
+    form (who asks) and the host's booking for a caller (who phoned) add their own part."""
 
-    ruimte = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
-    initiatief = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
     datum = day_field(_l("Date"))
     van = clock_field(_l("From"))
     tot = clock_field(_l("Until"))
@@ -210,11 +209,6 @@ class AskForm(FlaskForm):
         _l("Choose 1 to %(most)d weeks.", most=MAX_WEEKS),
         default=1,
     )
-    naam = StringField(
-        _l("Your name"), validators=[DataRequired(), Length(max=120), clean_text, one_line]
-    )
-    email = email_field()
-    bezet_overslaan = BooleanField(_l("Ask for the free dates only; skip the taken ones"))
 
     def validate_aanmelden(self, field: Any) -> None:
         """Sign-ups need a number of places, and everyone must be able to see the activity.
@@ -227,6 +221,72 @@ class AskForm(FlaskForm):
             raise ValidationError(_l("Say how many places there are."))
         if self.zichtbaarheid.data != "public":
             raise ValidationError(_l("Only an activity everyone may see takes sign-ups."))
+
+    def booking_fields(self) -> dict[str, Any]:
+        """The API's booking fields this part of the form fills in."""
+        return {
+            "title": " ".join((self.titel.data or "").split()),
+            "description": self.beschrijving.data or "",
+            "expected_attendees": self.personen.data,
+            "visibility": self.zichtbaarheid.data or "public",
+            "free_of_charge": {"ja": True, "nee": False}.get(self.gratis.data or ""),
+            "signups": {"capacity": self.plekken.data} if self.aanmelden.data else None,
+        }
+
+
+class AskForm(SlotForm):
+    """Ask for a slot: what, when, how many, and who asks."""
+
+    ruimte = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
+    initiatief = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    naam = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120), clean_text, one_line]
+    )
+    email = email_field()
+    bezet_overslaan = BooleanField(_l("Ask for the free dates only; skip the taken ones"))
+
+
+class CallerBookingForm(SlotForm):
+    """A host books for someone who phoned or walked in: the room, and the caller."""
+
+    zaal = SelectField(_l("Room"), choices=[])
+    beller_naam = StringField(
+        _l("Name of the person you book for"),
+        validators=[DataRequired(), Length(max=120), clean_text, one_line],
+    )
+    beller_email = EmailField(
+        _l("Their e-mail (the confirmation goes there)"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
+        ],
+    )
+    beller_telefoon = StringField(
+        _l("Their phone number"),
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\+?[0-9][0-9 ()-]{5,38}$", message=_l("Digits, spaces, ( ) - and a leading +.")
+            ),
+        ],
+    )
+
+    def validate_beller_naam(self, field: Any) -> None:
+        """An e-mail address or a phone number, to reach the caller."""
+        if (
+            not (self.beller_email.data or "").strip()
+            and not (self.beller_telefoon.data or "").strip()
+        ):
+            raise ValidationError(_l("Give their e-mail address or phone number."))
+
+    def caller(self) -> dict[str, Any]:
+        """The API's `on_behalf_of`."""
+        return {
+            "name": " ".join((self.beller_naam.data or "").split()),
+            "email": (self.beller_email.data or "").strip() or None,
+            "phone": (self.beller_telefoon.data or "").strip() or None,
+        }
 
 
 class NameForm(FlaskForm):

@@ -105,3 +105,45 @@ def test_erasing_the_host_keeps_the_callers_booking_and_the_purge_forgets_the_ca
         lambda: db.session.get(Booking, made.json["id"]).on_behalf_email  # type: ignore[union-attr]
     )
     assert row is None
+
+
+def test_the_host_page_books_for_a_caller_with_the_booking_forms_component(
+    mailing: MailingApp,
+) -> None:
+    from tests.web.forms import csrf_of, sign_in
+
+    m = mailing
+    _place, room, host = place_with_host(m, requires_approval=True)
+    client = m.app.test_client()
+    sign_in(m, client, host.email)
+    page = client.get("/beheer/de-ster/boeken").get_data(as_text=True)
+    assert 'name="beller_naam"' in page and 'name="aanmelden"' in page  # the shared part
+    day = upcoming(6).isoformat()
+    form = {
+        "csrf_token": csrf_of(page),
+        "beller_naam": "Meneer De Vries",
+        "beller_email": "",
+        "beller_telefoon": "",
+        "zaal": str(room),
+        "datum": day,
+        "van": "14:00",
+        "tot": "15:30",
+        "weken": "1",
+        "titel": "Hulp bij formulieren",
+        "zichtbaarheid": "public",
+    }
+    unreachable = client.post("/beheer/de-ster/boeken", data=form)
+    assert unreachable.status_code == 422
+    assert 'value="Meneer De Vries"' in unreachable.get_data(as_text=True)
+    done = client.post(
+        "/beheer/de-ster/boeken",
+        data={**form, "beller_email": "devries@example.nl", "aanmelden": "y", "plekken": "6"},
+    )
+    assert done.status_code == 303
+    listed = m.client.get("/api/v1/bookings?page_size=100", headers=host.headers).json
+    (made,) = [b for b in listed if b["title"] == "Hulp bij formulieren"]
+    assert made["booker"]["name"] == "Meneer De Vries" and made["status"] == "confirmed"
+    assert made["signups"]["capacity"] == 6
+    m.deliver()
+    (mail,) = m.mailbox.to("devries@example.nl")
+    assert "Hulp bij formulieren" in mail["Subject"]
