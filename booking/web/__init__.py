@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from booking.web import (
+    admin_pages,
     asking,
     errors,
     formatting,
@@ -29,6 +30,7 @@ from booking.web import (
 errors.install(views.bp)
 # asking, hosting, mine, monitoring and starting add their views to the blueprint on import.
 __all__ = [
+    "admin_pages",
     "asking",
     "host_booking",
     "host_photos",

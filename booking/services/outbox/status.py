@@ -65,3 +65,24 @@ def latest_failures(limit: int = 10) -> list[tuple[int, str, str]]:
         .limit(limit)
     )
     return [(int(row.id), str(row.type), str(row.last_error or "")) for row in rows]
+
+
+def retry_message(actor: Actor, message_id: int, now: datetime | None = None) -> OutboxMessage:
+    """Send a failed or waiting mail again now (admins): its attempts start over."""
+    from booking.errors import Conflict, NotFound
+
+    require_admin(actor)
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound(f"Message {message_id} does not exist.")
+    if message.status == MESSAGE_DELIVERED:
+        raise Conflict("This message was delivered.", code="message_delivered")
+    if not message.recipient:
+        raise Conflict("This message's address was erased.", code="message_erased")
+    message.status, message.attempts = MESSAGE_PENDING, 0
+    message.next_attempt_at = now or datetime.now(UTC)
+    message.locked_until = None
+    # Counted from now: a retried mail gets its own 24 hours before it is given up on.
+    message.created_at = message.next_attempt_at
+    db.session.flush()
+    return message
