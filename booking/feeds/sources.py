@@ -531,7 +531,7 @@ def place_feed(place_id: int, now: datetime | None = None) -> Feed:
     day = _bucket(now or utcnow(), timedelta(days=1))
     found = db.session.execute(
         select(Place.name, Place.timezone, Place.feed_changed_at, Place.slug).where(
-            Place.id == place_id
+            Place.id == place_id, Place.archived_at.is_(None)
         )
     ).one_or_none()
     if found is None:

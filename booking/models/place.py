@@ -69,6 +69,9 @@ class Place(Timestamped, Base):
     feed_revision: Mapped[int] = mapped_column(default=0)
     feed_revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Archived by an admin: hidden from search, lists and feeds; its history stays.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     neighbourhood: Mapped[Neighbourhood | None] = relationship()
     rooms: Mapped[list[Room]] = relationship(
         back_populates="place", cascade="all, delete-orphan", order_by="Room.id"

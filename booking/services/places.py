@@ -78,7 +78,7 @@ def offers(filters: Any) -> list[ColumnElement[bool]]:
 
 
 def _filtered(filters: PlaceFilter) -> Select[Any]:
-    stmt = select(Place).order_by(Place.name, Place.id)
+    stmt = select(Place).where(Place.archived_at.is_(None)).order_by(Place.name, Place.id)
     if filters.neighbourhood:
         ids = [int(v) for v in filters.neighbourhood if is_id(v)]
         slugs = [v for v in filters.neighbourhood if not is_id(v)]
@@ -265,6 +265,17 @@ def _locked(place_id: int) -> Place:
     place = db.session.scalar(stmt)
     if place is None:
         raise NotFound(f"Place {place_id} does not exist.")
+    return place
+
+
+def archive_place(actor: Actor, place_id: int, now: datetime | None = None) -> Place:
+    """Archive a place (admins): it leaves search, lists and feeds and takes no bookings;
+    its history stays. Refused while bookings are ahead."""
+    require_admin(actor)
+    place = get_place(place_id)
+    now = now or utcnow()
+    refuse_if_booked(now, "This place", Booking.place_id == place.id)
+    place.archived_at = now
     return place
 
 

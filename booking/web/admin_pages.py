@@ -99,6 +99,7 @@ def _overview(status: int = 200, **extra: Any) -> Any:
             neighbourhood_form=extra.pop("neighbourhood_form", None)
             or NeighbourhoodForm(formdata=None),
             place_form=extra.pop("place_form", None) or _new_place_form(),
+            button=ButtonForm(),
             **extra,
         ),
         status,
@@ -172,6 +173,20 @@ def admin_add_place(actor: Actor) -> Any:
         form.form_errors.append(page_message(error))
         return _overview(error.status, place_form=form)
     flash(_("Added: %(name)s. Its first host is invited by mail.", name=place.name))
+    return redirect(url_for("web.admin_overview"), code=303)
+
+
+@bp.post("/beheer/plekken/<int:place_id>/archiveer")
+@administered
+def admin_archive_place(actor: Actor, place_id: int) -> Any:
+    """Archive a place: out of search, lists and feeds; refused while bookings are ahead."""
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest()
+    try:
+        place = unit_of_work(places.archive_place)(actor, place_id)
+    except DomainError as error:
+        return _overview(error.status, refused=error)
+    flash(_("Archived: %(name)s. Its history stays.", name=place.name))
     return redirect(url_for("web.admin_overview"), code=303)
 
 

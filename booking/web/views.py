@@ -7,7 +7,15 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, has_request_context, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+)
 
 from booking.config import DEFAULT_TIMEZONE
 from booking.errors import Gone
@@ -135,6 +143,8 @@ def place_list() -> str:
 def place_page(slug: str) -> str:
     """A place: who it is for, when it is open, its rooms, free slots and coming activities."""
     place = places.get_place_by_slug(slug)
+    if place.archived_at is not None:
+        abort(404)
     now = utcnow()
     today = now.astimezone(place.zone).date()
     _place, week = opening_hours_by_day(place.id, today, today + timedelta(days=6))

@@ -139,3 +139,33 @@ def test_a_coordinator_blocks_unblocks_and_erases_an_account_and_retries_mail(
     assert again.status_code == 303
     m.deliver()
     assert m.mailbox.to("iemand@example.nl")
+
+
+def test_an_archived_place_leaves_search_lists_and_feeds(mailing: MailingApp) -> None:
+    from tests.booking_helpers import book, upcoming
+    from tests.web.forms import place_with_host
+
+    m = mailing
+    place, room, host = place_with_host(m, requires_approval=False)
+    admin = m.make.account(name="Coördinator", admin=True)
+    client = m.app.test_client()
+    sign_in(m, client, admin.email)
+    made = book(m.client, host, room, upcoming(3), "10:00", "11:00")
+    page = client.get("/beheer").get_data(as_text=True)
+    refused = client.post(f"/beheer/plekken/{place}/archiveer", data={"csrf_token": csrf_of(page)})
+    assert refused.status_code == 409  # a booking ahead
+    m.client.post(f"/api/v1/bookings/{made.json['id']}/cancel", json={}, headers=host.headers)
+    done = client.post(f"/beheer/plekken/{place}/archiveer", data={"csrf_token": csrf_of(page)})
+    assert done.status_code == 303
+    assert all(p["id"] != place for p in m.client.get("/api/v1/places?page_size=100").json)
+    assert m.client.get("/plekken/de-ster").status_code == 404
+    assert m.client.get(f"/feeds/places/{place}.ics").status_code == 404
+    free = m.client.get(
+        f"/api/v1/availability?from={upcoming(3)}&to={upcoming(4)}&page_size=100"
+    ).json
+    assert all(slot["room_id"] != room for slot in free)
+    again = book(m.client, host, room, upcoming(5), "10:00", "11:00")
+    assert again.status_code == 422 and again.json["code"] == "place_archived"
+    hosting = m.app.test_client()
+    sign_in(m, hosting, host.email)
+    assert hosting.get("/beheer/de-ster").status_code == 200  # its history stays for the hosts

@@ -253,6 +253,8 @@ def requested_slot(
     account = require_scope(actor, "book")
     room = _room_with_place_and_parts(data["room_id"], account.id if with_quota_lock else None)
     check_local_times(room.zone, start=data["start"], end=data["end"])
+    if room.place.archived_at is not None:
+        raise Invalid("This place no longer takes bookings.", code="place_archived")
     linkable_initiative(actor, data.get("initiative_id"), room.place_id)
     if data.get("on_behalf_of") and not can_manage(actor, room.place_id):
         raise Forbidden("Only a host of the place books on behalf of someone.", code="not_a_host")

@@ -245,7 +245,7 @@ def _rooms_statement(filters: AvailabilityFilter) -> Select[Room]:
     stmt = (
         select(Room)
         .join(Place, Room.place_id == Place.id)
-        .where(Room.bookable)
+        .where(Room.bookable, Place.archived_at.is_(None))
         .order_by(Room.place_id, Room.id)
     )
     if filters.room:
