@@ -669,3 +669,152 @@ def test_monitoring_pages_for_a_host_and_a_visitor(
     browser.get(f"{site.base}/aanwezig/{token}?lang=nl")
     assert "Hoeveel mensen kwamen er?" in browser.page_source
     _check(browser, "monitoring-attendance")
+
+
+def _fill_form(browser: webdriver.Chrome, action: str, values: dict[str, str]) -> None:
+    """Fill the fields of the form that posts to `action` (pages with several forms)."""
+    form = browser.find_element(By.CSS_SELECTOR, f"form[action$='{action}']")
+    for name, value in values.items():
+        field = form.find_element(By.NAME, name)
+        if field.tag_name == "select":
+            Select(field).select_by_value(value)
+        elif field.get_attribute("type") in ("date", "time"):
+            browser.execute_script("arguments[0].value = arguments[1]", field, value)
+        elif field.get_attribute("type") == "checkbox":
+            if field.is_selected() != (value == "y"):
+                browser.execute_script("arguments[0].click()", field)
+        else:
+            field.clear()
+            field.send_keys(value)
+
+
+def _press(browser: webdriver.Chrome, action: str, text: str) -> None:
+    """Press the button with this text in the form that posts to `action`."""
+    form = browser.find_element(By.CSS_SELECTOR, f"form[action$='{action}']")
+    button = next(b for b in form.find_elements(By.TAG_NAME, "button") if text in b.text)
+    browser.execute_script("arguments[0].click()", button)
+
+
+def test_part_four_a_coordinator_sets_up_a_place_and_its_host_runs_it_from_the_pages(
+    site: Site, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Issue 35 item 9: a new coordinator sets up a neighbourhood and a place with a host;
+    that host goes through profile, photo, room, rules, closure, co-host and a booking on
+    behalf of a caller. axe checks every page at both widths."""
+    from PIL import Image
+
+    browser.set_window_size(1280, 900)
+    site.booking("create-admin", "--name", "Coördinator", "--email", "coordinator@example.nl")
+    _sign_in(site, browser, "coordinator@example.nl")
+    browser.get(f"{site.base}/beheer?lang=nl")
+    _check(browser, "admin-overview")
+    _fill_form(browser, "/beheer/wijken", {"naam": "Oud-Charlois", "stad": "Rotterdam"})
+    _press(browser, "/beheer/wijken", "Wijk toevoegen")
+    wait_for(lambda: "Toegevoegd: Oud-Charlois" in browser.page_source)
+    wijk = Select(
+        browser.find_element(By.CSS_SELECTOR, "form[action$='/beheer/plekken'] select[name=wijk]")
+    )
+    value = next(o.get_attribute("value") for o in wijk.options if o.text == "Oud-Charlois")
+    _fill_form(
+        browser,
+        "/beheer/plekken",
+        {
+            "naam": "Huiskamer Het Anker",
+            "soort": "huiskamer",
+            "wijk": value,
+            "email": "anker@example.nl",
+        },
+    )
+    _press(browser, "/beheer/plekken", "Plek toevoegen")
+    wait_for(lambda: "Toegevoegd: Huiskamer Het Anker" in browser.page_source)
+    _check(browser, "admin-place-added")
+    browser.get(f"{site.base}/beheer/accounts?email=anker@example.nl")
+    _check(browser, "admin-accounts")
+    browser.get(f"{site.base}/beheer/outbox")
+    _check(browser, "admin-outbox")
+    # The invited host follows the mailed link: signed in, and host.
+    site.deliver()
+    browser.get(site.link("anker@example.nl", "/uitnodiging/"))
+    _check(browser, "host-invitation")
+    _fill(browser, {"naam": "Els de Gastvrouw"})
+    _submit(browser, "Aannemen en inloggen")
+    wait_for(
+        lambda: "/beheer/" in browser.current_url and "Huiskamer Het Anker" in browser.page_source
+    )
+    host_page = browser.current_url.split("?")[0]
+    slug = host_page.rstrip("/").rsplit("/", 1)[-1]
+    _check(browser, "host-page")
+    # Profile.
+    browser.get(f"{host_page}/plek")
+    _check(browser, "host-profile")
+    _fill_form(
+        browser,
+        f"/beheer/{slug}/plek",
+        {"beschrijving": "Een huiskamer aan de haven.", "drempelvrij": "y", "plaats": "Rotterdam"},
+    )
+    _press(browser, f"/beheer/{slug}/plek", "Opslaan")
+    wait_for(lambda: "Opgeslagen" in browser.page_source)
+    # A photo from a phone, with its alt text.
+    photo = tmp_path_factory.mktemp("photo") / "kamer.jpg"
+    Image.new("RGB", (1600, 1200), (180, 140, 90)).save(photo, "JPEG")
+    browser.get(f"{host_page}/fotos")
+    _check(browser, "host-photos")
+    form = browser.find_element(By.CSS_SELECTOR, f"form[action$='/beheer/{slug}/fotos']")
+    form.find_element(By.NAME, "foto").send_keys(str(photo))
+    _fill_form(browser, f"/beheer/{slug}/fotos", {"alt": "De woonkamer met de grote tafel"})
+    _press(browser, f"/beheer/{slug}/fotos", "Foto toevoegen")
+    wait_for(lambda: "De woonkamer met de grote tafel" in browser.page_source)
+    _check(browser, "host-photos-added")
+    # A room.
+    browser.get(f"{host_page}/zalen")
+    _fill_form(
+        browser, f"/beheer/{slug}/zalen", {"nieuw-naam": "Woonkamer", "nieuw-capaciteit": "12"}
+    )
+    _press(browser, f"/beheer/{slug}/zalen", "Zaal toevoegen")
+    wait_for(lambda: "Opgeslagen" in browser.page_source)
+    _check(browser, "host-rooms")
+    # The rules.
+    browser.get(f"{host_page}/regels")
+    _fill_form(browser, f"/beheer/{slug}/regels", {"goedkeuren": "y", "vooruit": "90"})
+    _press(browser, f"/beheer/{slug}/regels", "Regels opslaan")
+    wait_for(lambda: "Opgeslagen" in browser.page_source)
+    _check(browser, "host-rules")
+    # A closure of a whole day.
+    day = _next_weekday(2, weeks=2).isoformat()
+    browser.get(host_page)
+    _fill_form(
+        browser,
+        f"/beheer/{slug}/sluiting",
+        {"van_datum": day, "tot_datum": day, "hele_dag": "y", "reden": "Schoonmaak"},
+    )
+    _press(browser, f"/beheer/{slug}/sluiting", "Laat zien wat het raakt")
+    wait_for(lambda: "Deze sluiting raakt geen boeking." in browser.page_source)
+    _press(browser, f"/beheer/{slug}/sluiting", "Sluiten")
+    wait_for(lambda: "Schoonmaak" in browser.page_source)
+    # A co-host.
+    browser.get(f"{host_page}/gastvrouwen")
+    _fill_form(browser, f"/beheer/{slug}/gastvrouwen", {"email": "tweede@example.nl"})
+    _press(browser, f"/beheer/{slug}/gastvrouwen", "Uitnodiging versturen")
+    wait_for(lambda: "De uitnodiging is verstuurd" in browser.page_source)
+    _check(browser, "host-team")
+    # A booking for someone who phoned.
+    browser.get(f"{host_page}/boeken")
+    _check(browser, "host-booking")
+    _fill_form(
+        browser,
+        f"/beheer/{slug}/boeken",
+        {
+            "beller_naam": "Mevrouw Haven",
+            "beller_telefoon": "010 765 4321",
+            "datum": _next_weekday(3, weeks=1).isoformat(),
+            "van": "10:00",
+            "tot": "11:00",
+            "titel": "Samen koffie",
+        },
+    )
+    _press(browser, f"/beheer/{slug}/boeken", "Boeken")
+    wait_for(lambda: "Geboekt voor Mevrouw Haven" in browser.page_source)
+    # The public page shows the photo.
+    browser.get(f"{site.base}/plekken/{slug}")
+    assert "De woonkamer met de grote tafel" in browser.page_source
+    _check(browser, "place-with-photo")
