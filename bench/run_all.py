@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = (
     "booking_throughput",
     "signups",
+    "photos",
     "feeds_and_availability",
     "web_pages",
     "outbox",
