@@ -47,10 +47,16 @@ def slugify(text: str, max_length: int = 70) -> str:
     return slug[:max_length].rstrip("-") or "item"
 
 
+# Words the pages use under /beheer/ (the admin's pages): no place may be called that, or
+# its host pages would be out of reach.
+RESERVED_SLUGS = frozenset({"accounts", "outbox", "wijken", "plekken"})
+
+
 def unique_slug(model: Any, text: str, wanted: str | None = None) -> str:
-    """A slug for the text that no row of `model` has yet."""
+    """A slug for the text that no row of `model` has yet (nor a reserved word)."""
     base = slugify(wanted or text)
     taken = set(db.session.scalars(select(model.slug).where(model.slug.like(f"{base}%"))))
+    taken |= RESERVED_SLUGS
     slug, counter = base, 2
     while slug in taken:
         slug = f"{base}-{counter}"
@@ -82,7 +88,11 @@ def add_with_generated_slug(row: Any, text: str) -> None:
 
 
 def ensure_slug_free(model: Any, slug: str, own_id: int | None = None) -> None:
-    """409 when another row of `model` already has this slug."""
+    """409 when another row of `model` already has this slug, or it is a reserved word."""
+    if slug in RESERVED_SLUGS:
+        raise Conflict(
+            f"The slug '{slug}' is reserved for the site's own pages.", code="slug_taken"
+        )
     found = db.session.scalar(select(model.id).where(model.slug == slug))
     if found is not None and found != own_id:
         raise Conflict(f"The slug '{slug}' is already taken.", code="slug_taken")

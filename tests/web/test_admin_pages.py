@@ -169,3 +169,18 @@ def test_an_archived_place_leaves_search_lists_and_feeds(mailing: MailingApp) ->
     hosting = m.app.test_client()
     sign_in(m, hosting, host.email)
     assert hosting.get("/beheer/de-ster").status_code == 200  # its history stays for the hosts
+
+
+def test_the_admin_pages_paths_are_no_place_slugs(mailing: MailingApp) -> None:
+    m = mailing
+    admin = m.make.account(name="Coördinator", admin=True)
+    taken = m.client.post(
+        "/api/v1/places",
+        json={"name": "Accounts", "kind": "buurthuis", "slug": "accounts"},
+        headers=admin.headers,
+    )
+    assert taken.status_code == 409 and taken.json["code"] == "slug_taken"
+    generated = m.client.post(
+        "/api/v1/places", json={"name": "Outbox", "kind": "buurthuis"}, headers=admin.headers
+    )
+    assert generated.status_code == 201 and generated.json["slug"] == "outbox-2"
