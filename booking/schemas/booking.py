@@ -40,12 +40,16 @@ class SignupSettingsSchema(Schema):
     )
 
 
+# A caller's phone number, in the API and on the host's booking form.
+CALLER_PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]{5,38}$"
+
+
 class OnBehalfSchema(Schema):
     """Someone who phoned or walked in: a name, and an e-mail or a phone number."""
 
     name = Name(120, required=True)
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+?[0-9][0-9 ()-]{5,38}$"))
+    phone = fields.String(allow_none=True, validate=validate.Regexp(CALLER_PHONE_PATTERN))
 
     @validates_schema
     def _reachable(self, data: dict[str, Any], **_kwargs: Any) -> None:

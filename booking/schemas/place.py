@@ -91,7 +91,9 @@ class AddressSchema(Schema):
     city = Text(120)
 
 
-PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,30}$", error="Digits, spaces, ( ) - and a leading +.")
+# A place's phone number, in the API and on the host's profile page.
+PHONE_PATTERN = r"^\+?[0-9 ()-]{6,30}$"
+PHONE = validate.Regexp(PHONE_PATTERN, error="Digits, spaces, ( ) - and a leading +.")
 
 
 class AccessibilitySchema(Schema):
@@ -126,7 +128,7 @@ class PlaceCreateSchema(Schema):
     contact_email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     phone = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^\+?[0-9 ()-]{6,30}$", error="Not a phone number."),
+        validate=validate.Regexp(PHONE_PATTERN, error="Not a phone number."),
     )
     website = fields.Url(
         allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=300)

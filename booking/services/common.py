@@ -29,6 +29,19 @@ def get_or_404(model: type[T], object_id: int, label: str | None = None) -> T:
     return found
 
 
+def locked_or_404(model: type[T], object_id: int) -> T:
+    """Load an object by primary key with its row locked until the transaction ends (on
+    PostgreSQL; SQLite's write transactions already run one at a time), read afresh; or a
+    404 naming it. What is counted or changed under the lock cannot race another request."""
+    stmt = select(model).where(model.id == object_id)  # type: ignore[attr-defined]
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    found = db.session.scalar(stmt.execution_options(populate_existing=True))
+    if found is None:
+        raise NotFound(f"{model.__name__} {object_id} does not exist.")
+    return found
+
+
 def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:
     """One page of a select, and the total number of rows it matches."""
     if page > MAX_PAGE:

@@ -22,7 +22,7 @@ from booking.errors import Conflict, Invalid, NotFound, TooLarge
 from booking.extensions import db
 from booking.models import PhotoFile, Place, PlacePhoto, utcnow
 from booking.services.authorization import Actor, require_place_manager
-from booking.services.common import get_or_404
+from booking.services.common import get_or_404, locked_or_404
 from booking.text import first_forbidden_character, has_line_break, is_blank
 
 MAX_PHOTOS = 12
@@ -140,16 +140,6 @@ def check_alt(alt: Any) -> str:
     return text
 
 
-def _locked_place(place_id: int) -> Place:
-    stmt = select(Place).where(Place.id == place_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    place = db.session.scalar(stmt)
-    if place is None:
-        raise NotFound(f"Place {place_id} does not exist.")
-    return place
-
-
 def place_photos(place_id: int) -> list[PlacePhoto]:
     """A place's photos in their order; 404 for an unknown place."""
     get_or_404(Place, place_id)
@@ -177,7 +167,7 @@ def add_photo(
     if len(data) > MAX_BYTES:
         raise TooLarge("The file is larger than 10 MB.")
     # Counted under a lock on the place's row, so two uploads cannot both be the 12th.
-    _locked_place(place_id)
+    locked_or_404(Place, place_id)
     count = db.session.scalar(
         select(func.count()).select_from(PlacePhoto).where(PlacePhoto.place_id == place_id)
     )
@@ -220,7 +210,7 @@ def update_photo(actor: Actor, photo_id: int, data: dict[str, Any]) -> PlacePhot
     if "alt" in data:
         photo.alt = check_alt(data["alt"])
     if data.get("position") is not None:
-        _locked_place(photo.place_id)
+        locked_or_404(Place, photo.place_id)
         others = [item for item in photos_of(photo.place_id) if item.id != photo.id]
         spot = max(1, min(int(data["position"]), len(others) + 1))
         others.insert(spot - 1, photo)
@@ -235,7 +225,7 @@ def delete_photo(actor: Actor, photo_id: int) -> None:
     """Remove a photo; those after it move up."""
     photo = _managed_photo(actor, photo_id)
     place_id = photo.place_id
-    _locked_place(place_id)
+    locked_or_404(Place, place_id)
     db.session.delete(photo)
     db.session.flush()
     for number, item in enumerate(photos_of(place_id), start=1):

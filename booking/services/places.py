@@ -32,6 +32,7 @@ from booking.services.common import (
     fetch_page,
     get_or_404,
     list_contains_any,
+    locked_or_404,
     text_matches,
 )
 from booking.services.neighbourhoods import is_id
@@ -257,17 +258,6 @@ def delete_place(actor: Actor, place_id: int) -> None:
     db.session.delete(place)
 
 
-def _locked(place_id: int) -> Place:
-    """The place, its row locked on PostgreSQL: two removals cannot leave it without a host."""
-    stmt = select(Place).where(Place.id == place_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    place = db.session.scalar(stmt)
-    if place is None:
-        raise NotFound(f"Place {place_id} does not exist.")
-    return place
-
-
 def archive_place(actor: Actor, place_id: int, now: datetime | None = None) -> Place:
     """Archive a place (admins): it leaves search, lists and feeds and takes no bookings;
     its history stays. Refused while bookings are ahead."""
@@ -326,7 +316,8 @@ def make_host(place: Place, account: Account) -> bool:
 
 def remove_host(actor: Actor, place_id: int, account_id: int) -> None:
     """Remove an account from the hosts of the place (its hosts, admins); never the last."""
-    place = _locked(place_id)
+    # Locked: two removals at once cannot leave the place without a host.
+    place = locked_or_404(Place, place_id)
     require_place_manager(actor, place)
     host = db.session.get(PlaceHost, (place.id, account_id))
     if host is None:

@@ -35,6 +35,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.page_texts import text_of
+from booking.schemas.booking import CALLER_PHONE_PATTERN
 from booking.services.booking.requests_by_mail import MAX_WEEKS
 from booking.services.calendar.weekly_hours import MAX_SPANS
 from booking.text import first_forbidden_character, has_line_break, is_blank
@@ -144,15 +145,27 @@ def number_field(label: Any, low: int, high: int, message: Any, **kwargs: Any) -
     )
 
 
-def email_field() -> EmailField:
-    """The asker's e-mail address, as every form that mails a link takes it."""
+def email_field(label: Any = None, *, required: bool = True) -> EmailField:
+    """An e-mail address as every form takes it: the asker's own by default (every form that
+    mails a link needs one); `required=False` for a contact that may be left empty."""
     return EmailField(
-        _l("Your e-mail address"),
+        label or _l("Your e-mail address"),
         validators=[
-            DataRequired(),
+            DataRequired() if required else Optional(),
             Length(max=254),
             Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
             clean_text,
+        ],
+    )
+
+
+def phone_field(label: Any, pattern: str) -> StringField:
+    """A phone number that may be left empty, checked by the API's own `pattern`."""
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Regexp(pattern, message=_l("Digits, spaces, ( ) - and a leading +.")),
         ],
     )
 
@@ -254,23 +267,8 @@ class CallerBookingForm(SlotForm):
         _l("Name of the person you book for"),
         validators=[DataRequired(), Length(max=120), clean_text, one_line],
     )
-    beller_email = EmailField(
-        _l("Their e-mail (the confirmation goes there)"),
-        validators=[
-            Optional(),
-            Length(max=254),
-            Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
-        ],
-    )
-    beller_telefoon = StringField(
-        _l("Their phone number"),
-        validators=[
-            Optional(),
-            Regexp(
-                r"^\+?[0-9][0-9 ()-]{5,38}$", message=_l("Digits, spaces, ( ) - and a leading +.")
-            ),
-        ],
-    )
+    beller_email = email_field(_l("Their e-mail (the confirmation goes there)"), required=False)
+    beller_telefoon = phone_field(_l("Their phone number"), CALLER_PHONE_PATTERN)
 
     def validate_beller_naam(self, field: Any) -> None:
         """An e-mail address or a phone number, to reach the caller."""
@@ -386,6 +384,13 @@ class HostDecisionForm(FlaskForm):
     )
 
 
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (target groups, facilities, rooms)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class ClosureForm(FlaskForm):
     """Close the whole place for a while; `stap` says whether this is the preview."""
 
@@ -398,12 +403,7 @@ class ClosureForm(FlaskForm):
         _l("Until (time)"), validators=[Optional()], invalid_value_message=TIME_EXAMPLE
     )
     hele_dag = BooleanField(_l("The whole day (from the first date to the end of the last)"))
-    zalen = SelectMultipleField(
-        _l("Only these rooms (none ticked: the whole place)"),
-        choices=[],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    zalen = CheckboxesField(_l("Only these rooms (none ticked: the whole place)"), choices=[])
     reden = StringField(
         _l("Reason"), validators=[DataRequired(), Length(max=200), clean_text, one_line]
     )

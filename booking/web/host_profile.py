@@ -6,42 +6,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import URL, Length, Optional
 
 from booking.errors import DomainError
 from booking.labels import GROUPS
 from booking.models import Place
 from booking.page_texts import page_message
+from booking.schemas.place import PHONE_PATTERN
 from booking.services import places
 from booking.services.authorization import Actor
 from booking.transaction import unit_of_work
-from booking.web.forms import EMAIL, clean_text, one_line
+from booking.web.forms import (
+    CheckboxesField,
+    MonitoringForm,
+    clean_text,
+    email_field,
+    one_line,
+    phone_field,
+)
 from booking.web.hosting import hosted
 from booking.web.views import bp
 
 
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (target groups)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class ProfileForm(FlaskForm):
-    """What the place says about itself."""
+class ProfileForm(MonitoringForm):
+    """What the place says about itself, and (as on the report page) what it counts."""
 
     beschrijving = TextAreaField(
         _l("About the place (paragraphs; no layout)"),
@@ -59,21 +54,8 @@ class ProfileForm(FlaskForm):
     )
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=16), one_line])
     plaats = StringField(_l("Town"), validators=[Optional(), Length(max=120), one_line])
-    email = EmailField(
-        _l("Contact e-mail"),
-        validators=[
-            Optional(),
-            Length(max=254),
-            Regexp(EMAIL, message=_l("Give an e-mail address like naam@voorbeeld.nl.")),
-        ],
-    )
-    telefoon = StringField(
-        _l("Phone"),
-        validators=[
-            Optional(),
-            Regexp(r"^\+?[0-9 ()-]{6,30}$", message=_l("Digits, spaces, ( ) - and a leading +.")),
-        ],
-    )
+    email = email_field(_l("Contact e-mail"), required=False)
+    telefoon = phone_field(_l("Phone"), PHONE_PATTERN)
     website = StringField(
         _l("Website"),
         validators=[
@@ -82,15 +64,6 @@ class ProfileForm(FlaskForm):
             Length(max=300),
         ],
     )
-    aanwezigheid = SelectField(
-        _l("Ask how many people came"),
-        choices=[
-            SelectChoice("off", _l("no")),
-            SelectChoice("booker", _l("yes, ask the booker the morning after")),
-            SelectChoice("hosts", _l("yes, ask the hosts the morning after")),
-        ],
-    )
-    feedback = BooleanField(_l("Anyone may say how it was (anonymous, with a poster)"))
 
 
 def _form(place: Place, formdata: Any = None) -> ProfileForm:
@@ -134,8 +107,6 @@ def host_profile(actor: Actor, place: Place) -> Any:
 @hosted
 def save_profile(actor: Actor, place: Place) -> Any:
     """Save the profile; a refusal keeps everything as typed."""
-    from flask import request
-
     form = _form(place, request.form)
     if not form.validate_on_submit():
         return _page(place, form, 422)

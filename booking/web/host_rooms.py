@@ -23,8 +23,7 @@ from booking.services.authorization import Actor
 from booking.services.booking import bookings
 from booking.services.booking.booking_access import BookingFilter
 from booking.transaction import unit_of_work
-from booking.web.forms import ButtonForm, clean_text, one_line
-from booking.web.host_profile import CheckboxesField
+from booking.web.forms import ButtonForm, CheckboxesField, clean_text, one_line
 from booking.web.hosting import hosted
 from booking.web.views import bp
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from booking.errors import Conflict, Invalid, NotFound
+from booking.errors import Conflict, Invalid
 from booking.extensions import db
 from booking.models import Booking, Signup
 from booking.models.signup import CONFIRMED, WAITLISTED
+from booking.services.common import locked_or_404
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,7 @@ class Counts:
 
 def locked_booking(booking_id: int) -> Booking:
     """The booking, its row locked until the transaction ends (the quota's lock)."""
-    stmt = select(Booking).where(Booking.id == booking_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    booking = db.session.scalar(stmt.execution_options(populate_existing=True))
-    if booking is None:
-        raise NotFound(f"Booking {booking_id} does not exist.")
-    return booking
+    return locked_or_404(Booking, booking_id)
 
 
 def counts(booking_id: int) -> Counts:
