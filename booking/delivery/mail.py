@@ -78,11 +78,12 @@ def build(event: OutboxEvent, message: OutboxMessage) -> EmailMessage:
         html = render_template("mail/message.html", **context)
         # Its texts in the recipient's language too. Someone signed up gets a cancellation
         # as iTIP CANCEL, which every client takes out of the agenda.
-        calendar, method = _calendar_file(event), "PUBLISH"
-        if message.reason == PARTICIPANT and event.type in SIGNUP_WITH_CALENDAR:
+        participant = message.reason == PARTICIPANT
+        method = "CANCEL" if participant and event.type in CANCELLATIONS else "PUBLISH"
+        if participant and event.type in SIGNUP_WITH_CALENDAR:
             calendar = _signup_calendar_file(event)
-        elif message.reason == PARTICIPANT and event.type in CANCELLATIONS:
-            calendar, method = _calendar_file(event, method="CANCEL"), "CANCEL"
+        else:
+            calendar = _calendar_file(event, method)
     mail = EmailMessage()
     # Headers are one line whatever the stored text holds: a line break in a title or a
     # name written before the API refused them must not stop a mail.

@@ -22,6 +22,7 @@ from booking.delivery.recipients import (
     HOST,
     MONITORING_MAILS,
     Recipient,
+    caller_of,
 )
 from booking.delivery.signup_mails import (
     PARTICIPANT,
@@ -31,7 +32,7 @@ from booking.delivery.signup_mails import (
 )
 from booking.extensions import db
 from booking.i18n import when_of
-from booking.models import Account, Booking, Initiative, Place, Room
+from booking.models import Account, Initiative, Place, Room
 from booking.models.outbox import (
     ACCOUNT_ERASED,
     PARTNER_INVITED,
@@ -169,17 +170,9 @@ def compose(kind: str, payload: dict[str, Any], recipient: Recipient, locale: st
         content.links = _decision_links(kind, payload, recipient)
     content.why = _why(recipient, place)
     if recipient.reason == CALLER:
-        content.greeting = _caller_name(payload)
+        caller = caller_of(payload)
+        content.greeting = caller.name if caller else ""
     return content
-
-
-def _caller_name(payload: dict[str, Any]) -> str:
-    """The name of the caller a host booked for (the greeting of their mails)."""
-    booking_id = payload.get("booking_id") or next(
-        (item.get("booking_id") for item in payload.get("occurrences", [])), None
-    )
-    booking = db.session.get(Booking, booking_id) if booking_id else None
-    return (booking.on_behalf_name or "") if booking else ""
 
 
 def _host_invitation(payload: dict[str, Any]) -> MailContent:

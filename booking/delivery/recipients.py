@@ -84,15 +84,23 @@ def _booker(booker_id: int, payload: dict[str, Any] | None = None) -> list[Recip
     # The booker hears of their own booking even when they acted themselves (a confirmation
     # with its calendar file is worth having). A booking a host made for a caller is the
     # caller's: its mail goes to the caller's address, or to nobody without one.
-    caller = _caller_of(payload or {})
+    caller = caller_of(payload or {})
     if caller is not None:
-        return [Recipient(caller, None, CALLER, "nl")] if caller else []
+        return [Recipient(caller.email, None, CALLER, "nl")] if caller.email else []
     return _accounts([booker_id], BOOKER, None)
 
 
-def _caller_of(payload: dict[str, Any]) -> str | None:
-    """The caller's address of the booking an event is about: None for a booking of the
-    booker's own, "" for a caller who left no address."""
+@dataclass(frozen=True)
+class Caller:
+    """Whom a host booked for: their name, and their address if they left one."""
+
+    name: str
+    email: str | None
+
+
+def caller_of(payload: dict[str, Any]) -> Caller | None:
+    """The caller of the booking an event is about (its first date, for a series); None for
+    a booking the booker made for themselves."""
     booking_id = payload.get("booking_id") or next(
         (item.get("booking_id") for item in payload.get("occurrences", [])), None
     )
@@ -103,7 +111,7 @@ def _caller_of(payload: dict[str, Any]) -> str | None:
     ).first()
     if row is None or row[0] is None:
         return None
-    return row[1] or ""
+    return Caller(row[0], row[1])
 
 
 def recipients(event: OutboxEvent) -> list[Recipient]:

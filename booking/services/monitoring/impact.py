@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from booking.computed import once_per_version
 from booking.config import DEFAULT_TIMEZONE
@@ -302,16 +302,18 @@ def _months(first: date, last: date) -> list[tuple[date, date]]:
 def _signups(place_ids: list[int], start: datetime, end: datetime) -> tuple[int, int]:
     """Confirmed places at the window's activities, and the no-shows among them: confirmed
     and not checked in, at activities where anyone was checked in (the check-in was used)."""
-    checked = (
-        select(Signup.booking_id).where(Signup.checked_in.is_(True)).distinct().scalar_subquery()
+    # Asked per sign-up of the window, on its own activity, not of every sign-up there is.
+    ticked = aliased(Signup)
+    door_used = (
+        select(ticked.id)
+        .where(ticked.booking_id == Signup.booking_id, ticked.checked_in.is_(True))
+        .exists()
     )
     row = db.session.execute(
         select(
             func.coalesce(func.sum(Signup.party_size), 0),
             func.coalesce(
-                func.sum(Signup.party_size).filter(
-                    Signup.checked_in.is_(False), Signup.booking_id.in_(checked)
-                ),
+                func.sum(Signup.party_size).filter(Signup.checked_in.is_(False), door_used),
                 0,
             ),
         )

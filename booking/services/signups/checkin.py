@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
-
 from booking.errors import Conflict, Forbidden, Invalid
 from booking.extensions import db
 from booking.models import Attendance, Booking, Signup, utcnow
@@ -16,6 +14,7 @@ from booking.models.signup import CONFIRMED
 from booking.services.authorization import Actor, can_manage, require_account
 from booking.services.common import get_or_404
 from booking.services.monitoring.attendance import MAX_COUNT, record
+from booking.services.signups.quotas import in_order
 from booking.services.signups.signing_up import get_signup, organised_booking
 
 
@@ -40,17 +39,6 @@ def check_in(actor: Actor, signup_id: int, checked_in: bool, now: datetime | Non
     return signup
 
 
-def confirmed_signups(booking_id: int) -> list[Signup]:
-    """Who holds a place, in order of sign-up."""
-    return list(
-        db.session.scalars(
-            select(Signup)
-            .where(Signup.booking_id == booking_id, Signup.status == CONFIRMED)
-            .order_by(Signup.created_at, Signup.id)
-        )
-    )
-
-
 def save_checkin(
     actor: Actor,
     booking_id: int,
@@ -68,7 +56,7 @@ def save_checkin(
             "The walk-ins are a number from 0.", errors={"walk_ins": [f"From 0 to {MAX_COUNT}."]}
         )
     people = 0
-    for signup in confirmed_signups(booking.id):
+    for signup in in_order(booking.id, CONFIRMED):
         signup.checked_in = signup.id in came
         people += signup.party_size if signup.checked_in else 0
     account = require_account(actor)

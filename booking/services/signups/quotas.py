@@ -30,6 +30,17 @@ def locked_booking(booking_id: int) -> Booking:
     return locked_or_404(Booking, booking_id)
 
 
+def in_order(booking_id: int, status: str) -> list[Signup]:
+    """An activity's sign-ups of one status, first come first."""
+    return list(
+        db.session.scalars(
+            select(Signup)
+            .where(Signup.booking_id == booking_id, Signup.status == status)
+            .order_by(Signup.created_at, Signup.id)
+        )
+    )
+
+
 def counts(booking_id: int) -> Counts:
     """The activity's counts, in one query."""
     taken, waiting = db.session.execute(

@@ -13,18 +13,7 @@ from booking.extensions import db
 from booking.models import Booking, Signup
 from booking.models.signup import CONFIRMED, WAITLISTED
 from booking.services.signups.notices import tell_promoted
-from booking.services.signups.quotas import closes_at, counts
-
-
-def waiting_in_order(booking_id: int) -> list[Signup]:
-    """The waitlist, first come first."""
-    return list(
-        db.session.scalars(
-            select(Signup)
-            .where(Signup.booking_id == booking_id, Signup.status == WAITLISTED)
-            .order_by(Signup.created_at, Signup.id)
-        )
-    )
+from booking.services.signups.quotas import closes_at, counts, in_order
 
 
 def promote(booking: Booking, now: datetime) -> list[Signup]:
@@ -34,7 +23,7 @@ def promote(booking: Booking, now: datetime) -> list[Signup]:
         return []
     left = booking.signup_capacity - counts(booking.id).taken
     promoted = []
-    for signup in waiting_in_order(booking.id):
+    for signup in in_order(booking.id, WAITLISTED):
         if left <= 0:
             break
         if signup.party_size <= left:
