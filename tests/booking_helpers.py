@@ -70,3 +70,26 @@ def book_weekly(
         **fields,
     }
     return client.post("/api/v1/series", json=body, headers=caller.headers)
+
+
+def shift_booking(make: Any, booking_id: int, start: datetime, hours: float) -> None:
+    """Put a booking at another time straight in the database (a test that needs it started
+    or long over), its SEQUENCE raised as any move raises it."""
+    from sqlalchemy import update
+
+    from booking.extensions import db
+    from booking.models import Booking
+
+    def move() -> None:
+        db.session.execute(
+            update(Booking)
+            .where(Booking.id == booking_id)
+            .values(
+                start=start,
+                end=start + timedelta(hours=hours),
+                sequence=Booking.sequence + 1,
+            )
+        )
+        db.session.commit()
+
+    make.run(move)

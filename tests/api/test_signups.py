@@ -8,7 +8,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.booking_helpers import book, upcoming
+from tests.booking_helpers import book, shift_booking, upcoming
 from tests.factories import Caller, Factory
 from tests.venue import Venue
 
@@ -147,10 +147,10 @@ def test_sign_ups_in_the_export_erasure_and_retention(
     (promoting the waitlist) and keeps no name; the purge forgets who came, not how many."""
     from datetime import timedelta
 
-    from sqlalchemy import select, update
+    from sqlalchemy import select
 
     from booking.extensions import db
-    from booking.models import Booking, Signup, utcnow
+    from booking.models import Signup, utcnow
 
     made = _activity(client, venue)
     leaving = make.account(name="Zwaantje Kwikstaart")
@@ -165,16 +165,7 @@ def test_sign_ups_in_the_export_erasure_and_retention(
     assert moved_up["name"].startswith("Wachter") and moved_up["status"] == "confirmed"
     assert "Zwaantje" not in listed.get_data(as_text=True)
 
-    def ended_long_ago() -> None:
-        start = utcnow() - timedelta(days=40)
-        db.session.execute(
-            update(Booking)
-            .where(Booking.id == made["id"])
-            .values(start=start, end=start + timedelta(hours=2))
-        )
-        db.session.commit()
-
-    make.run(ended_long_ago)
+    shift_booking(make, made["id"], utcnow() - timedelta(days=40), hours=2)
     runner = venue.make.app.test_cli_runner()
     purged = runner.invoke(args=["privacy", "purge"])
     assert purged.exit_code == 0 and "signup_contacts: 2" in purged.output, purged.output

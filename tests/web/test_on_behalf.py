@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
-
 from booking.extensions import db
 from booking.models import Booking, utcnow
-from tests.booking_helpers import book, book_weekly, upcoming
+from tests.booking_helpers import book, book_weekly, shift_booking, upcoming
 from tests.web.conftest import MailingApp
 from tests.web.forms import mail_text, place_with_host
 
@@ -89,16 +87,7 @@ def test_erasing_the_host_keeps_the_callers_booking_and_the_purge_forgets_the_ca
     assert kept["status"] == "confirmed" and kept["title"] == "Koffie"
     assert kept["booker"]["name"] == "Mevrouw Jansen"
 
-    def ended_long_ago() -> None:
-        start = utcnow() - timedelta(days=40)
-        db.session.execute(
-            update(Booking)
-            .where(Booking.id == made.json["id"])
-            .values(start=start, end=start + timedelta(hours=1))
-        )
-        db.session.commit()
-
-    m.make.run(ended_long_ago)
+    shift_booking(m.make, made.json["id"], utcnow() - timedelta(days=40), hours=1)
     purged = m.app.test_cli_runner().invoke(args=["privacy", "purge"])
     assert purged.exit_code == 0 and "caller_contacts: 1" in purged.output, purged.output
     row = m.make.run(

@@ -15,12 +15,10 @@ from typing import Any
 
 import icalendar
 from openpyxl import load_workbook
-from sqlalchemy import update
 
-from booking.extensions import db
-from booking.models import Booking, utcnow
+from booking.models import utcnow
 from booking.services.monitoring.attendance import attendance_of
-from tests.booking_helpers import AMSTERDAM, book, local, upcoming
+from tests.booking_helpers import AMSTERDAM, book, local, shift_booking, upcoming
 from tests.delivery.mailed_calendars import calendar_files
 from tests.factories import Caller
 from tests.web.conftest import MailingApp
@@ -225,16 +223,7 @@ def test_the_organiser_sees_who_comes_downloads_the_list_and_checks_in_at_the_do
     )
     assert early.status_code == 409
 
-    def started() -> None:
-        start = utcnow() - timedelta(minutes=10)
-        db.session.execute(
-            update(Booking)
-            .where(Booking.id == made["id"])
-            .values(start=start, end=start + timedelta(hours=2), sequence=Booking.sequence + 1)
-        )
-        db.session.commit()
-
-    m.make.run(started)
+    shift_booking(m.make, made["id"], utcnow() - timedelta(minutes=10), hours=2)
     door = m.client.get(f"/activiteiten/{made['id']}/deelnemers").get_data(as_text=True)
     assert 'name="kwam"' in door
     confirmed = [
@@ -303,16 +292,7 @@ def test_the_report_counts_sign_ups_and_no_shows_where_the_door_checked_in(
         )
         ids.append(answer.json["id"])
 
-    def started() -> None:
-        start = utcnow() - timedelta(minutes=30)
-        db.session.execute(
-            update(Booking)
-            .where(Booking.id == made["id"])
-            .values(start=start, end=start + timedelta(hours=2), sequence=Booking.sequence + 1)
-        )
-        db.session.commit()
-
-    m.make.run(started)
+    shift_booking(m.make, made["id"], utcnow() - timedelta(minutes=30), hours=2)
     ticked = m.client.patch(
         f"/api/v1/signups/{ids[0]}", json={"checked_in": True}, headers=host.headers
     )
