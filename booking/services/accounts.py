@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from booking.errors import Conflict, NotFound
+from booking.errors import Conflict, Forbidden, NotFound
 from booking.extensions import db
 from booking.feeds.stamps import revise_bookings
 from booking.models import Account, ApiToken, Booking, FeedToken, WebhookSubscription, utcnow
@@ -97,6 +97,21 @@ def prove_address(account: Account, now: datetime | None = None) -> bool:
     end_all_sessions(account.id)
     db.session.flush()
     return True
+
+
+def account_of_proven_address(email: str, name: str, now: datetime) -> Account:
+    """The account of an address a mailed code or link just proved: made now (named `name`)
+    if it has none, proven if it was not; 403 when an administrator blocked it."""
+    account = db.session.scalar(select(Account).where(Account.email == email))
+    if account is not None and account.blocked_at is not None:
+        raise Forbidden("This account is blocked by an administrator.", code="account_blocked")
+    if account is None:
+        account = Account(name=name, email=email, kind="person", email_verified_at=now)
+        db.session.add(account)
+        db.session.flush()
+    else:
+        prove_address(account, now)
+    return account
 
 
 def own_account(actor: Actor) -> Account:

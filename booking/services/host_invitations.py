@@ -14,7 +14,7 @@ from sqlalchemy import select
 from booking.errors import Conflict, Forbidden, NotFound
 from booking.extensions import db
 from booking.models import Account, HostInvitation, Place, utcnow
-from booking.services.accounts import normalise_email, prove_address
+from booking.services.accounts import account_of_proven_address, normalise_email
 from booking.services.authorization import Actor, require_account, require_place_manager
 from booking.services.outbox.events import emit
 from booking.services.places import get_place, make_host
@@ -138,19 +138,8 @@ def accept_by_link(token: str, name: str, now: datetime | None = None) -> tuple[
     becomes host. The caller signs it in."""
     now = now or utcnow()
     invitation = pending_by_token(token, now)
-    account = db.session.scalar(select(Account).where(Account.email == invitation.email))
-    if account is not None and account.blocked_at is not None:
-        raise Forbidden("This account is blocked by an administrator.", code="account_blocked")
-    if account is None:
-        account = Account(
-            name=name or invitation.email.split("@")[0],
-            email=invitation.email,
-            kind="person",
-            email_verified_at=now,
-        )
-        db.session.add(account)
-        db.session.flush()
-    else:
-        prove_address(account, now)
+    account = account_of_proven_address(
+        invitation.email, name or invitation.email.split("@")[0], now
+    )
     _accepted(invitation, account, now)
     return invitation.place, account

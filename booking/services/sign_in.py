@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from booking.errors import Forbidden, Invalid
+from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Account, ApiToken, SignInCode, utcnow
 from booking.models.outbox import SIGN_IN_LINK
-from booking.services.accounts import normalise_email, prove_address
+from booking.services.accounts import account_of_proven_address, normalise_email
 from booking.services.outbox import events
 from booking.services.privacy.sealing import MAILED_CODES, seal
 from booking.services.tokens import entitled_scopes, issue_token
@@ -88,18 +88,4 @@ def claim(code: str) -> Account:
             code="invalid_code",
             errors={"code": ["Not a valid sign-in code."]},
         )
-    account = db.session.scalar(select(Account).where(Account.email == claimed))
-    if account is not None and account.blocked_at is not None:
-        raise Forbidden("This account is blocked by an administrator.", code="account_blocked")
-    if account is None:
-        account = Account(
-            name=claimed.split("@")[0][:120] or claimed,
-            email=claimed,
-            kind="person",
-            email_verified_at=now,
-        )
-        db.session.add(account)
-        db.session.flush()
-    else:
-        prove_address(account, now)
-    return account
+    return account_of_proven_address(claimed, claimed.split("@")[0][:120] or claimed, now)
