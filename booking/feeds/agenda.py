@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
 from booking.feeds.render import FeedEvent
 from booking.feeds.sources import closed_days, public_event
-from booking.models import Booking, Place, Signup
+from booking.models import Booking, Place
 from booking.models.booking import CONFIRMED
-from booking.models.signup import CONFIRMED as SIGNED_UP
+from booking.services.signups.quotas import counts_of
 
 MAX_ACTIVITIES = 60
 
@@ -61,7 +61,7 @@ def coming_activities(
         .limit(limit)
     )
     found = list(rows)
-    taken = taken_places(
+    taken = counts_of(
         [row.id for row in found if row.signup_capacity is not None and row.visibility == "public"]
     )
     return [
@@ -70,25 +70,11 @@ def coming_activities(
             row.place,
             row.room.name,
             row.id,
-            max((row.signup_capacity or 0) - taken[row.id], 0) if row.id in taken else None,
+            max((row.signup_capacity or 0) - taken[row.id].taken, 0) if row.id in taken else None,
             row.signup_waitlist,
         )
         for row in found
     ]
-
-
-def taken_places(booking_ids: list[int]) -> dict[int, int]:
-    """Confirmed party sizes per booking, in one query (a booking with none counts 0)."""
-    if not booking_ids:
-        return {}
-    rows = db.session.execute(
-        select(Signup.booking_id, func.sum(Signup.party_size))
-        .where(Signup.booking_id.in_(booking_ids), Signup.status == SIGNED_UP)
-        .group_by(Signup.booking_id)
-    )
-    taken = dict.fromkeys(booking_ids, 0)
-    taken.update({int(booking): int(total or 0) for booking, total in rows})
-    return taken
 
 
 def coming_closures(place: Place, now: datetime, days: int = 56) -> list[FeedEvent]:

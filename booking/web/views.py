@@ -32,7 +32,7 @@ from booking.services.authorization import Actor
 from booking.services.calendar.closures import opening_hours_by_day
 from booking.services.privacy.retention import Retention
 from booking.services.search.availability import AvailabilityFilter, by_place, find_availability
-from booking.services.signups.quotas import closes_at, signups_json
+from booking.services.signups.quotas import closes_at, counts_of, signups_json
 from booking.web.formatting import locale
 from booking.web.search import (
     MIN_MINUTES,
@@ -303,7 +303,9 @@ def _activity(page: activity_pages.ActivityPage, form: Any = None) -> str:
 
     url = f"{current_app.config['PUBLIC_BASE_URL']}{request.path}"
     now = utcnow()
-    places = {item.id: signups_json(item) for item in page.coming if item.signup_capacity}
+    taking = [item for item in page.coming if item.signup_capacity]
+    found = counts_of([item.id for item in taking])  # one query for every date
+    places = {item.id: signups_json(item, found[item.id]) for item in taking}
     # The form signs up for the first coming date that still takes sign-ups.
     target = next(
         (

@@ -52,6 +52,25 @@ def counts(booking_id: int) -> Counts:
     return Counts(int(taken or 0), int(waiting or 0))
 
 
+def counts_of(booking_ids: list[int]) -> dict[int, Counts]:
+    """Several activities' counts in one query, for a page that lists them (an activity
+    nobody signed up for counts 0)."""
+    found = dict.fromkeys(booking_ids, Counts(0, 0))
+    if not booking_ids:
+        return found
+    rows = db.session.execute(
+        select(
+            Signup.booking_id,
+            func.coalesce(func.sum(Signup.party_size).filter(Signup.status == CONFIRMED), 0),
+            func.count(Signup.id).filter(Signup.status == WAITLISTED),
+        )
+        .where(Signup.booking_id.in_(booking_ids))
+        .group_by(Signup.booking_id)
+    )
+    found.update({int(b): Counts(int(t or 0), int(w or 0)) for b, t, w in rows})
+    return found
+
+
 SIGNUPS_CHANGED = "booking.signups_changed"
 
 
@@ -75,13 +94,14 @@ def closes_at(booking: Booking) -> datetime:
     return booking.start - timedelta(minutes=booking.signup_closes_minutes_before or 0)
 
 
-def signups_json(booking: Any) -> dict[str, Any] | None:
-    """The booking's `signups` as the API shows it to anyone: settings and counts, never
-    names; null for walk-in."""
+def signups_json(booking: Any, found: Counts | None = None) -> dict[str, Any] | None:
+    """The booking's `signups` as the API shows it to anyone: settings and counts (`found`,
+    or read now), never names; null for walk-in."""
     capacity = getattr(booking, "signup_capacity", None)
     if capacity is None:
         return None
-    found = counts(booking.id)
+    if found is None:
+        found = counts(booking.id)
     return {
         "capacity": capacity,
         "waitlist": booking.signup_waitlist,
