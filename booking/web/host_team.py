@@ -95,10 +95,6 @@ def remove_host(actor: Actor, place: Place, account_id: int) -> Any:
     return redirect(url_for("web.host_team", slug=place.slug), code=303)
 
 
-class AcceptForm(NameForm):
-    """Accept an invitation: the name to be known by (for an address new to us)."""
-
-
 @bp.get("/uitnodiging/<string(maxlength=64):token>")
 def invitation_page(token: str) -> Any:
     """What the invitation is for, and the button that accepts it."""
@@ -107,14 +103,14 @@ def invitation_page(token: str) -> Any:
     except NotFound as spent:
         return render_template("web/link_spent.html", spent=spent), 404
     return render_template(
-        "web/invitation.html", invitation=invitation, form=AcceptForm(formdata=None), token=token
+        "web/invitation.html", invitation=invitation, form=NameForm(formdata=None), token=token
     )
 
 
 @bp.post("/uitnodiging/<string(maxlength=64):token>")
 def accept_invitation(token: str) -> Any:
     """Accept: the address is proven by the link; its account becomes host, signed in."""
-    form = AcceptForm()
+    form = NameForm()  # the name, for an address new to us
     if not form.validate_on_submit():
         try:
             invitation = host_invitations.pending_by_token(token)

@@ -28,7 +28,7 @@ from booking.services.signups.waitinglist import position_of
 from booking.transaction import unit_of_work
 from booking.web.forms import ButtonForm, SignupForm
 from booking.web.session import account_or_sign_in, page_actor, signed_in
-from booking.web.views import bp
+from booking.web.views import activity_page, bp
 
 
 def _activity_or_404(booking_id: int) -> Booking:
@@ -40,8 +40,6 @@ def _activity_or_404(booking_id: int) -> Booking:
 
 def signup_form_page(booking: Booking, form: SignupForm, status: int = 200) -> Any:
     """The activity's own page again, with the sign-up form as it was sent."""
-    from booking.web.views import activity_page
-
     return activity_page(booking.id, form=form, status=status)
 
 
