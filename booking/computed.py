@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask import current_app
@@ -89,4 +92,178 @@ def once_per_version(kind: str, version: Any, compute: Callable[[], Any]) -> Any
     if found is None:
         found = compute()
         _process.put(key, found)
+    return found
+
+
+# Long computed lists (the flat availability list) are kept as rows of JSON text, so a page
+# is a slice of text: in Redis in chunks of CHUNK_ROWS (a page reads only its own chunks),
+# in the process as one list, bounded in rows in all.
+CHUNK_ROWS = 100
+ROWS_TTL_SECONDS = 180  # long enough to page through; a new minute or a change is a new key
+PROCESS_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class StoredRows:
+    """A computed list kept under its key: how many rows, and a way to read a slice."""
+
+    key: str
+    total: int
+    read: Callable[[int, int], list[str] | None]
+
+    def page(self, first: int, count: int) -> list[str] | None:
+        """Rows [first, first + count), or None when the store lost part of them."""
+        if first >= self.total or count <= 0:
+            return []
+        return self.read(first, min(count, self.total - first))
+
+
+class ProcessRows:
+    """Computed lists in this process, the least recently used going first beyond `rows`."""
+
+    def __init__(self, rows: int = PROCESS_ROWS) -> None:
+        self.rows = rows
+        self._lists: OrderedDict[str, list[str]] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> list[str] | None:
+        """The list kept under `key`, or None."""
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+            return found
+
+    def put(self, key: str, rows: list[str]) -> None:
+        """Keep `rows` (a list longer than the bound is not kept)."""
+        if len(rows) > self.rows:
+            return
+        with self._lock:
+            if key in self._lists:
+                self._held -= len(self._lists.pop(key))
+            self._lists[key] = rows
+            self._held += len(rows)
+            while self._held > self.rows:
+                _, dropped = self._lists.popitem(last=False)
+                self._held -= len(dropped)
+
+
+_process_rows = ProcessRows()
+
+
+def rows_key(kind: str, version: Any) -> str:
+    """The name of a computed list of this kind and data version in this installation."""
+    installation = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    digest = hashlib.sha256(json.dumps([installation, kind, version], default=str).encode())
+    return digest.hexdigest()[:32]
+
+
+def stored_rows(key: str) -> StoredRows | None:
+    """The list kept under `key` (rows_key), if the store still has it."""
+    shared = _redis()
+    if shared is None:
+        found = _process_rows.get(key)
+        if found is None:
+            return None
+        return StoredRows(key, len(found), lambda first, count: found[first : first + count])
+    try:
+        header = shared.get(f"wijkruimte:rows:{key}")
+    except Exception as error:
+        log.warning("computed-answer store unavailable: %r", error)
+        return None
+    if header is None:
+        return None
+    computation, total = header.decode().split()
+    return StoredRows(key, int(total), partial(_redis_slice, shared, key, computation))
+
+
+def _redis_slice(
+    shared: Any, key: str, computation: str, first: int, count: int
+) -> list[str] | None:
+    chunks = range(first // CHUNK_ROWS, (first + count - 1) // CHUNK_ROWS + 1)
+    try:
+        texts = shared.mget([f"wijkruimte:rows:{key}:{computation}:{i}" for i in chunks])
+    except Exception as error:
+        log.warning("computed-answer store unavailable: %r", error)
+        return None
+    if any(text is None for text in texts):
+        return None  # expired under the reader: the caller computes again
+    rows = [row for text in texts for row in text.decode().split("\n")]
+    start = first - chunks.start * CHUNK_ROWS
+    return rows[start : start + count]
+
+
+def keep_rows(key: str, rows: list[str]) -> StoredRows:
+    """Keep a computed list (rows of JSON text, without newlines) under `key`; the rows."""
+    shared = _redis()
+    if shared is None:
+        _process_rows.put(key, rows)
+    else:
+        # Chunks go under a name of this computation's own, and the header last: a reader
+        # never mixes two computations of one key, nor reads a chunk not yet written.
+        computation = secrets.token_hex(4)
+        try:
+            with shared.pipeline(transaction=False) as pipe:
+                for i in range(0, len(rows), CHUNK_ROWS):
+                    pipe.set(
+                        f"wijkruimte:rows:{key}:{computation}:{i // CHUNK_ROWS}",
+                        "\n".join(rows[i : i + CHUNK_ROWS]),
+                        ex=ROWS_TTL_SECONDS,
+                    )
+                # The first computation of a key stays its answer (NX) while it lives.
+                pipe.set(
+                    f"wijkruimte:rows:{key}",
+                    f"{computation} {len(rows)}",
+                    ex=ROWS_TTL_SECONDS,
+                    nx=True,
+                )
+                pipe.execute()
+        except Exception as error:
+            log.warning("computed-answer store unavailable: %r", error)
+    return StoredRows(key, len(rows), lambda first, count: rows[first : first + count])
+
+
+def many_once_per_version(
+    kind: str,
+    versions: dict[Any, Any],
+    compute: Callable[[list[Any]], dict[Any, Any]],
+    ttl: int = REDIS_TTL_SECONDS,
+) -> dict[Any, Any]:
+    """For each item, its answer for its own data version (JSON-able): the store is asked
+    for all of them at once, and `compute` once for the items it does not have."""
+    keys = {item: rows_key(kind, version) for item, version in versions.items()}
+    found: dict[Any, Any] = {}
+    shared = _redis()
+    names = {item: f"wijkruimte:{kind}:{key}" for item, key in keys.items()}
+    if shared is None:
+        for item, name in names.items():
+            value = _process.get(name)
+            if value is not None:
+                found[item] = value
+    elif names:
+        try:
+            texts = shared.mget(list(names.values()))
+        except Exception as error:
+            log.warning("computed-answer store unavailable: %r", error)
+            texts = [None] * len(names)
+        for item, text in zip(names, texts, strict=True):
+            if text is not None:
+                found[item] = json.loads(text)
+    missing = [item for item in versions if item not in found]
+    if not missing:
+        return found
+    computed = compute(missing)
+    found.update(computed)
+    if shared is None:
+        for item, value in computed.items():
+            _process.put(names[item], value)
+        return found
+    try:
+        with shared.pipeline(transaction=False) as pipe:
+            for item, value in computed.items():
+                pipe.set(names[item], json.dumps(value), ex=ttl)
+            pipe.execute()
+    except Exception as error:
+        log.warning("computed-answer store unavailable: %r", error)
     return found

@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
+from booking.computed import once_per_version
 from booking.extensions import db
 from booking.feeds.render import FeedEvent
 from booking.feeds.sources import closed_days, public_event
 from booking.models import Booking, Place
 from booking.models.booking import CONFIRMED
+from booking.services.search.answers import data_version
+from booking.services.search.availability import AvailabilityFilter
 from booking.services.signups.quotas import counts_of
 
 MAX_ACTIVITIES = 60
@@ -50,17 +53,56 @@ def coming_activities(
     """
     rows = db.session.scalars(
         select(Booking)
-        .where(
-            *conditions,
-            Booking.status == CONFIRMED,
-            Booking.end > now,
-            Booking.start < now + timedelta(days=days),
-        )
-        .options(selectinload(Booking.room), selectinload(Booking.place))
+        .where(*_coming(conditions, now, days))
+        .options(*_SHOWN)
         .order_by(Booking.start, Booking.id)
         .limit(limit)
     )
-    found = list(rows)
+    return _activities(list(rows), now)
+
+
+_SHOWN = (selectinload(Booking.room), selectinload(Booking.place))
+
+
+def _coming(
+    conditions: list[ColumnElement[bool]], now: datetime, days: int
+) -> list[ColumnElement[bool]]:
+    return [
+        *conditions,
+        Booking.status == CONFIRMED,
+        Booking.end > now,
+        Booking.start < now + timedelta(days=days),
+    ]
+
+
+def coming_public_activities(now: datetime, days: int, limit: int) -> list[Activity]:
+    """`coming_activities` of every public booking, for the front page: which bookings
+    they are is kept per version of every place's data and the minute; only those rows,
+    and their sign-up counts, are read on each visit."""
+    minute = now.replace(second=0, microsecond=0)
+    version = [data_version(AvailabilityFilter()), minute.isoformat(), days, limit]
+
+    def ids() -> list[int]:
+        # As of the minute's start; one that has ended since is left out when loaded.
+        public = [Booking.visibility == "public"]
+        return list(
+            db.session.scalars(
+                select(Booking.id)
+                .where(*_coming(public, minute, days))
+                .order_by(Booking.start, Booking.id)
+                .limit(limit)
+            )
+        )
+
+    wanted = once_per_version("front-activities", version, ids)
+    rows = db.session.scalars(
+        select(Booking).where(Booking.id.in_(wanted), Booking.end > now).options(*_SHOWN)
+    ).all()
+    order = {booking_id: n for n, booking_id in enumerate(wanted)}
+    return _activities(sorted(rows, key=lambda row: order[row.id]), now)
+
+
+def _activities(found: list[Booking], now: datetime) -> list[Activity]:
     taken = counts_of(
         [row.id for row in found if row.signup_capacity is not None and row.visibility == "public"]
     )

@@ -136,6 +136,16 @@ class FreeSlotSchema(Schema):
         ]
 
 
+def slot_rows(slots: list[Any]) -> list[str]:
+    """FreeSlotSchema's rows as JSON text, one string per slot (the stored flat list)."""
+    text = LocalTimes()
+    return [
+        f'{{"room_id":{slot.room_id},"place_id":{slot.place_id},'
+        f'"start":"{text(slot.start, slot.zone)}","end":"{text(slot.end, slot.zone)}"}}'
+        for slot in slots
+    ]
+
+
 class FreeIntervalSchema(Schema):
     """A free interval inside a room's row."""
 

@@ -19,7 +19,7 @@ from flask import (
 
 from booking.config import DEFAULT_TIMEZONE
 from booking.errors import Gone
-from booking.feeds.agenda import coming_activities, coming_closures
+from booking.feeds.agenda import coming_activities, coming_closures, coming_public_activities
 from booking.feeds.links import subscribe_links
 from booking.i18n import LANGUAGE_COOKIE
 from booking.labels import group_label
@@ -31,7 +31,8 @@ from booking.services import activity_pages, initiatives, neighbourhoods, places
 from booking.services.authorization import Actor
 from booking.services.calendar.closures import opening_hours_by_day
 from booking.services.privacy.retention import Retention
-from booking.services.search.availability import AvailabilityFilter, by_place, find_availability
+from booking.services.search.availability import AvailabilityFilter, find_availability
+from booking.services.search.summaries import PlaceSummary, places_with_free_time
 from booking.services.signups.quotas import closes_at, counts_of, signups_json
 from booking.web.formatting import locale
 from booking.web.search import (
@@ -71,13 +72,15 @@ def home() -> str:
     chosen = next((n for n in known if n.slug == search.neighbourhood), None)
     if search.neighbourhood and chosen is None:
         search.errors["wijk"] = UNKNOWN_NEIGHBOURHOOD
-    results, total = [], 0
+    results: list[PlaceSummary] = []
+    total = 0
     today = _today()
     search.check_date(today)
     if not search.errors:
         filters = availability_filter(search, today, chosen.id if chosen else None)
-        grouped = by_place(find_availability(filters, now))
-        results, total = grouped[: HOME_PLACES[search.asked]], len(grouped)
+        results, total = places_with_free_time(
+            filters, SLOTS_PER_PLACE[search.asked], HOME_PLACES[search.asked], now
+        )
     return render_template(
         "web/home.html",
         search=search,
@@ -87,10 +90,8 @@ def home() -> str:
         slots_per_place=SLOTS_PER_PLACE[search.asked],
         search_days=SEARCH_DAYS,
         min_minutes=MIN_MINUTES,
-        activities=coming_activities([Booking.visibility == "public"], now, days=7, limit=8),
-        initiatives=initiatives.list_initiatives(initiatives.InitiativeFilter(status=ACTIVE), 1, 6)[
-            0
-        ],
+        activities=coming_public_activities(now, days=7, limit=8),
+        initiatives=initiatives.newest_initiatives(initiatives.InitiativeFilter(status=ACTIVE), 6),
     )
 
 

@@ -82,6 +82,20 @@ class AvailabilityFilter:
     between: tuple[time, time] | None = None
 
 
+class Clock(NamedTuple):
+    """The time a search is made at: notice counts from `earliest`, the booking horizon and
+    a default window's end from `latest` (the same instant, unless a search is computed
+    for a whole minute at once: then the minute's end and its start)."""
+
+    earliest: datetime
+    latest: datetime
+
+
+def clock_of(now: datetime | Clock) -> Clock:
+    """`now` as a Clock."""
+    return now if isinstance(now, Clock) else Clock(now, now)
+
+
 GRID_CHECK_STEP = timedelta(days=7)
 DAY = 86_400
 
@@ -163,7 +177,7 @@ def room_free_spans(
     closures: list[Span],
     busy: list[Span],
     window: Interval,
-    now: datetime,
+    now: datetime | Clock,
     min_length: int,
     grids: dict[tuple[str, int, datetime, datetime], bool],
 ) -> list[Span]:
@@ -173,8 +187,9 @@ def room_free_spans(
     """
     policy, zone = room.effective_policy, room.zone
     granularity = policy["granularity_minutes"]
-    earliest = max(window[0], now + timedelta(minutes=policy["min_notice_minutes"]))
-    latest = min(window[1], now + timedelta(days=policy["max_days_ahead"]))
+    clock = clock_of(now)
+    earliest = max(window[0], clock.earliest + timedelta(minutes=policy["min_notice_minutes"]))
+    latest = min(window[1], clock.latest + timedelta(days=policy["max_days_ahead"]))
     key = (zone.key, granularity, earliest, latest)
     if key not in grids:
         grids[key] = _grid_is_utc(zone, earliest, latest, granularity)
@@ -223,10 +238,11 @@ def free_intervals(
     return [(instant(start), instant(end)) for start, end in free]
 
 
-def _window(filters: AvailabilityFilter, zone: ZoneInfo, now: datetime) -> Interval:
-    start = bound_instant(filters.from_ or now, zone, end=False)
+def _window(filters: AvailabilityFilter, zone: ZoneInfo, clock: Clock) -> Interval:
+    start = bound_instant(filters.from_ or clock.earliest, zone, end=False)
     if filters.to is None:
-        return start, start + timedelta(days=DEFAULT_DAYS)
+        counted_from = start if filters.from_ else clock.latest
+        return start, counted_from + timedelta(days=DEFAULT_DAYS)
     return start, bound_instant(filters.to, zone, end=True)
 
 
@@ -282,7 +298,9 @@ def matching_room_page(
 
 
 def find_availability(
-    filters: AvailabilityFilter, now: datetime | None = None, rooms: list[Room] | None = None
+    filters: AvailabilityFilter,
+    now: datetime | Clock | None = None,
+    rooms: list[Room] | None = None,
 ) -> list[FreeSlot]:
     """Free intervals of every matching room (or of `rooms`, matched already), by place,
     room and time."""
@@ -304,17 +322,19 @@ def find_availability(
 
 
 def free_spans_by_room(
-    filters: AvailabilityFilter, now: datetime | None = None, rooms: list[Room] | None = None
+    filters: AvailabilityFilter,
+    now: datetime | Clock | None = None,
+    rooms: list[Room] | None = None,
 ) -> list[tuple[Room, list[Span]]]:
     """Each matching room (or each of `rooms`) with its free spans in epoch seconds: the
     search itself, before any instant is built."""
-    now = now or utcnow()
+    clock = clock_of(now or utcnow())
     if rooms is None:
         rooms = matching_rooms(filters)
         if len(filters.room) == 1 and not rooms:
             get_or_404(Room, filters.room[0])  # 404 when it does not exist; else not bookable
-    windows = {room.place_id: _window(filters, room.zone, now) for room in rooms}
-    for start, end in windows.values() or [_window(filters, ZoneInfo("UTC"), now)]:
+    windows = {room.place_id: _window(filters, room.zone, clock) for room in rooms}
+    for start, end in windows.values() or [_window(filters, ZoneInfo("UTC"), clock)]:
         _check_window(start, end)
     if not rooms:
         return []
@@ -345,7 +365,7 @@ def free_spans_by_room(
             spans(closing(closed[room.place_id], room_atoms)),
             [span for atom in room_atoms for span in occupied[atom]],
             (start, end),
-            now,
+            clock,
             min_seconds,
             utc_grid,
         )
@@ -426,50 +446,3 @@ def availability_by_room(
     chunk, total = matching_room_page(filters, page, page_size)
     found = free_spans_by_room(filters, now, rooms=chunk)
     return [RoomFreeTime(room, free) for room, free in found], total
-
-
-@dataclass(frozen=True)
-class RoomSlots:
-    """A room with its free slots."""
-
-    room: Room
-    slots: list[FreeSlot]
-
-
-@dataclass(frozen=True)
-class PlaceSlots:
-    """A place with its rooms' free slots, in the order the search found them."""
-
-    place: Place
-    rooms: list[RoomSlots]
-
-    @property
-    def count(self) -> int:
-        """How many free slots the place has in all."""
-        return sum(len(room.slots) for room in self.rooms)
-
-    def first(self, limit: int) -> list[tuple[RoomSlots, FreeSlot]]:
-        """The earliest `limit` slots over all rooms, each with its room."""
-        every = [(room, slot) for room in self.rooms for slot in room.slots]
-        return sorted(every, key=lambda pair: (pair[1].start, pair[0].room.id))[:limit]
-
-
-def by_place(slots: list[FreeSlot]) -> list[PlaceSlots]:
-    """Free slots grouped by place and room, for showing; the rooms come from the session."""
-    ids = {slot.room_id for slot in slots}
-    rooms = {
-        room.id: room
-        for room in db.session.scalars(
-            select(Room).where(Room.id.in_(ids)).options(selectinload(Room.place))
-        )
-    }
-    places: dict[int, dict[int, list[FreeSlot]]] = {}
-    for slot in slots:
-        places.setdefault(slot.place_id, {}).setdefault(slot.room_id, []).append(slot)
-    return [
-        PlaceSlots(
-            rooms[next(iter(by_room))].place,
-            [RoomSlots(rooms[room_id], room_slots) for room_id, room_slots in by_room.items()],
-        )
-        for by_room in places.values()
-    ]
