@@ -8,6 +8,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import Schema
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -99,10 +101,47 @@ def page_of(items: list[Any], pagination: Any) -> list[Any]:
     return items[first : first + pagination.page_size]
 
 
+class OneSchemaParser(FlaskParser):
+    """webargs' parser, keeping one instance per schema class: given a class, webargs
+    builds a schema on every request (deep copies of every field), which cost a quarter of
+    a short request. A schema keeps no state between loads, so one instance serves all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._schemas: dict[type[Schema], Schema] = {}
+
+    def _get_schema(self, argmap: Any, req: Any) -> Schema:
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            found = self._schemas.get(argmap)
+            if found is None:
+                found = self._schemas[argmap] = argmap()
+            return found
+        return super()._get_schema(argmap, req)  # type: ignore[no-any-return]
+
+
 class Blueprint(SmorestBlueprint):
     """Blueprint with the contract's pagination defaults (50 per page, at most 100)."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 100}
+    ARGUMENTS_PARSER = OneSchemaParser()
+    PAGINATION_ARGUMENTS_PARSER = OneSchemaParser()
+
+    @staticmethod
+    def _make_pagination_metadata(page: int, page_size: int, item_count: int) -> dict[str, int]:
+        """flask-smorest's pagination header, written directly (it builds a schema per
+        request to copy these integers)."""
+        if item_count == 0:
+            return {"total": 0, "total_pages": 0}
+        last_page = (item_count - 1) // page_size + 1
+        found = {"total": item_count, "total_pages": last_page, "first_page": 1}
+        found["last_page"] = last_page
+        if page <= last_page:
+            found["page"] = page
+            if page > 1:
+                found["previous_page"] = page - 1
+            if page < last_page:
+                found["next_page"] = page + 1
+        return found
 
 
 class View(MethodView):

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
-from booking.computed import once_per_version
+from booking.computed import ROWS_TTL_SECONDS, many_once_per_version
 from booking.extensions import db
 from booking.feeds.render import FeedEvent
 from booking.feeds.sources import closed_days, public_event
@@ -75,26 +76,41 @@ def _coming(
     ]
 
 
-def coming_public_activities(now: datetime, days: int, limit: int) -> list[Activity]:
-    """`coming_activities` of every public booking, for the front page: which bookings
-    they are is kept per version of every place's data and the minute; only those rows,
-    and their sign-up counts, are read on each visit."""
+def kept_activities(
+    now: datetime,
+    days: int,
+    limit: int,
+    places: tuple[int, ...] = (),
+    public_only: bool = True,
+) -> list[Activity]:
+    """`coming_activities` of the places (every place when none are named), the same rows
+    read for less: each place's first `limit` are kept per version of that place's data
+    and the minute, so a booking makes only its own place's list be asked again. Each call
+    merges the lists and reads the shown rows and their sign-up counts."""
     minute = now.replace(second=0, microsecond=0)
-    version = [data_version(AvailabilityFilter()), minute.isoformat(), days, limit]
+    versions = {
+        place_id: [place_id, stamp, minute.isoformat(), days, limit, public_only]
+        for place_id, stamp in data_version(AvailabilityFilter(place=places))
+    }
+    visible = [Booking.visibility == "public"] if public_only else []
 
-    def ids() -> list[int]:
+    def first_of(place_ids: list[int]) -> dict[int, list[list[int]]]:
         # As of the minute's start; one that has ended since is left out when loaded.
-        public = [Booking.visibility == "public"]
-        return list(
-            db.session.scalars(
-                select(Booking.id)
-                .where(*_coming(public, minute, days))
-                .order_by(Booking.start, Booking.id)
-                .limit(limit)
-            )
+        found: dict[int, list[list[int]]] = {place_id: [] for place_id in place_ids}
+        rows = db.session.execute(
+            select(Booking.place_id, Booking.id, Booking.start)
+            .where(*_coming(visible, minute, days), Booking.place_id.in_(place_ids))
+            .order_by(Booking.start, Booking.id)
         )
+        for place_id, booking_id, start in rows:
+            if len(found[place_id]) < limit:
+                found[place_id].append([int(start.timestamp()), booking_id])
+        return found
 
-    wanted = once_per_version("front-activities", version, ids)
+    per_place = many_once_per_version("place-activities", versions, first_of, ttl=ROWS_TTL_SECONDS)
+    wanted = [booking_id for _, booking_id in sorted(chain(*per_place.values()))[:limit]]
+    if not wanted:
+        return []
     rows = db.session.scalars(
         select(Booking).where(Booking.id.in_(wanted), Booking.end > now).options(*_SHOWN)
     ).all()

@@ -19,7 +19,7 @@ from flask import (
 
 from booking.config import DEFAULT_TIMEZONE
 from booking.errors import Gone
-from booking.feeds.agenda import coming_activities, coming_closures, coming_public_activities
+from booking.feeds.agenda import MAX_ACTIVITIES, coming_activities, coming_closures, kept_activities
 from booking.feeds.links import subscribe_links
 from booking.i18n import LANGUAGE_COOKIE
 from booking.labels import group_label
@@ -31,7 +31,8 @@ from booking.services import activity_pages, initiatives, neighbourhoods, places
 from booking.services.authorization import Actor
 from booking.services.calendar.closures import opening_hours_by_day
 from booking.services.privacy.retention import Retention
-from booking.services.search.availability import AvailabilityFilter, find_availability
+from booking.services.search.answers import kept_availability
+from booking.services.search.availability import AvailabilityFilter
 from booking.services.search.summaries import PlaceSummary, places_with_free_time
 from booking.services.signups.quotas import closes_at, counts_of, signups_json
 from booking.web.formatting import locale
@@ -90,7 +91,7 @@ def home() -> str:
         slots_per_place=SLOTS_PER_PLACE[search.asked],
         search_days=SEARCH_DAYS,
         min_minutes=MIN_MINUTES,
-        activities=coming_public_activities(now, days=7, limit=8),
+        activities=kept_activities(now, days=7, limit=8),
         initiatives=initiatives.newest_initiatives(initiatives.InitiativeFilter(status=ACTIVE), 6),
     )
 
@@ -149,7 +150,7 @@ def place_page(slug: str) -> str:
     now = utcnow()
     today = now.astimezone(place.zone).date()
     _place, week = opening_hours_by_day(place.id, today, today + timedelta(days=6))
-    slots = find_availability(
+    slots = kept_availability(
         AvailabilityFilter(
             from_=today,
             to=today + timedelta(days=PLACE_DAYS - 1),
@@ -172,8 +173,8 @@ def place_page(slug: str) -> str:
         closed=coming_closures(place, now),
         free_by_day=free_by_day,
         place_days=PLACE_DAYS,
-        activities=coming_activities(
-            [Booking.place_id == place.id], now, days=PLACE_DAYS, limit=PAGE_ACTIVITIES
+        activities=kept_activities(
+            now, PLACE_DAYS, PAGE_ACTIVITIES, places=(place.id,), public_only=False
         ),
         initiatives=initiatives.list_initiatives(
             initiatives.InitiativeFilter(status=ACTIVE, place=(place.id,)), 1, 20
@@ -198,11 +199,11 @@ def neighbourhood_page(slug: str) -> str:
         "web/neighbourhood.html",
         neighbourhood=neighbourhood,
         places=found,
-        activities=coming_activities(
-            [Booking.place_id.in_([p.id for p in found]), Booking.visibility == "public"],
-            now,
-            days=PLACE_DAYS,
-        ),
+        activities=kept_activities(
+            now, PLACE_DAYS, MAX_ACTIVITIES, places=tuple(p.id for p in found)
+        )
+        if found
+        else [],
         feeds=subscribe_links(f"/feeds/neighbourhoods/{neighbourhood.id}.ics", neighbourhood.name),
         free_feed=subscribe_links(
             f"/feeds/availability/neighbourhoods/{neighbourhood.id}.ics", neighbourhood.name

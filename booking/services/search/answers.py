@@ -18,9 +18,11 @@ data has changed, 412 says to start again.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import g, has_request_context, request
 from sqlalchemy import select
@@ -29,6 +31,7 @@ from booking.computed import StoredRows, keep_rows, rows_key, stored_rows
 from booking.errors import DomainError
 from booking.extensions import db
 from booking.models import Place, Room, utcnow
+from booking.services.calendar.intervals import instant, seconds
 from booking.services.search.availability import (
     AvailabilityFilter,
     Clock,
@@ -109,3 +112,27 @@ def flat_availability(
     if found is None:
         found = keep_rows(etag, write(find_availability(filters, clock)))
     return Answer(etag, found)
+
+
+def kept_availability(filters: AvailabilityFilter, now: datetime | None = None) -> list[FreeSlot]:
+    """`find_availability`'s answer as of the minute, kept per data version as the flat
+    list is (the place page's free slots)."""
+    clock, minute = minute_clock(now or utcnow())
+    key = f"{rows_key('free-slots', [filters, data_version(filters)])}-{minute}"
+    found = stored_rows(key)
+    rows = found.page(0, found.total) if found is not None else None
+    if rows is None:
+        slots = find_availability(filters, clock)
+        keep_rows(key, [_slot_text(slot) for slot in slots])
+        return slots
+    zones: dict[str, ZoneInfo] = {}
+    return [
+        FreeSlot(room, place, instant(start), instant(end), zones.setdefault(zone, ZoneInfo(zone)))
+        for room, place, start, end, zone in map(json.loads, rows)
+    ]
+
+
+def _slot_text(slot: FreeSlot) -> str:
+    return json.dumps(
+        [slot.room_id, slot.place_id, seconds(slot.start), seconds(slot.end), slot.zone.key]
+    )

@@ -12,6 +12,7 @@ occupancy once instead (`room_calendars`).
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
@@ -21,12 +22,12 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, column, select, true, values
+from sqlalchemy import DateTime, Integer, Select, String, bindparam, column, func, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Occupancy, Room, utcnow
-from booking.models.base import UTCDateTime
 from booking.services.calendar.closures import closing
 from booking.services.calendar.intervals import (
     ONE_SECOND,
@@ -360,45 +361,88 @@ def taken_dates(atoms: frozenset[int], dates: list[tuple[int, int, int]]) -> dic
     One statement: every atom joined with every date, and for each pair the occupancy that
     starts last before the date's reach, found by a backward step of the (room_id, start)
     index. Active occupancies of one atom never overlap, so that one reaches furthest: the
-    date is taken when it ends after the date begins. No other occupancy is read.
+    date is taken when it ends after the date begins. No other occupancy is read. The atoms
+    and dates go in as arrays (PostgreSQL) or JSON (SQLite), so the statement is built and
+    compiled once, and the answer comes back as one integer per taken pair, all at once.
     """
     if not atoms or not dates:
         return {}
     if dates[-1][0] >= DATES_PER_ATOM:
         raise ValueError(f"a pattern has at most {DATES_PER_ATOM} dates to probe")
-    pattern = (
-        values(
-            column("idx", Integer),
-            column("begin", UTCDateTime()),
-            column("reach", UTCDateTime()),
-            name="pattern_dates",
-        )
-        .data([(index, instant(begin), instant(reach)) for index, begin, reach in dates])
-        .cte()
-    )
-    atom = values(column("id", Integer), name="atoms").data([(a,) for a in atoms]).cte()
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        params: dict[str, Any] = {
+            "atoms": sorted(atoms),
+            "indexes": [index for index, _, _ in dates],
+            "begins": [instant(begin) for _, begin, _ in dates],
+            "reaches": [instant(reach) for _, _, reach in dates],
+        }
+        result = connection.execute(TAKEN_PAIRS_POSTGRESQL, params)
+    else:
+        stored = "%Y-%m-%d %H:%M:%S.%f"  # SQLite's text of an instant, which sorts as time
+        params = {
+            "atoms": json.dumps(sorted(atoms)),
+            "dates": json.dumps(
+                [
+                    [index, f"{instant(begin):{stored}}", f"{instant(reach):{stored}}"]
+                    for index, begin, reach in dates
+                ]
+            ),
+        }
+        result = connection.execute(TAKEN_PAIRS_SQLITE, params)
+    found: dict[int, set[int]] = defaultdict(set)
+    # Plain integers straight from the driver's cursor: thousands of them, and the result's
+    # row processing would cost more than the query.
+    for (pair,) in result.cursor.fetchall():  # type: ignore[attr-defined]
+        found[pair // DATES_PER_ATOM].add(pair % DATES_PER_ATOM)
+    result.close()
+    return found
+
+
+def _taken_pairs(atom: Any, index: Any, begin: Any, reach: Any) -> Select[tuple[int]]:
+    """Every (atom, date) pair that an active occupancy takes, as one integer."""
     last_end = (
         select(Occupancy.end)
-        .where(
-            Occupancy.room_id == atom.c.id,
-            Occupancy.active,
-            Occupancy.start < pattern.c.reach,
-        )
+        .where(Occupancy.room_id == atom, Occupancy.active, Occupancy.start < reach)
         .order_by(Occupancy.start.desc())
         .limit(1)
         .scalar_subquery()
     )
-    # One integer per taken pair, atom and date together: a single column of integers is
-    # the drivers' quickest result (a pattern has fewer dates than DATES_PER_ATOM).
-    pairs = db.session.connection().execute(
-        select(atom.c.id * DATES_PER_ATOM + pattern.c.idx)
-        .select_from(atom.join(pattern, true()))
-        .where(last_end > pattern.c.begin)
+    return select(atom * DATES_PER_ATOM + index).where(last_end > begin)
+
+
+_PG_ATOMS = (
+    func.unnest(bindparam("atoms", type_=ARRAY(Integer)))
+    .table_valued(column("id", Integer), name="atoms")
+    .render_derived()
+)
+_PG_DATES = (
+    func.unnest(
+        bindparam("indexes", type_=ARRAY(Integer)),
+        bindparam("begins", type_=ARRAY(DateTime(timezone=True))),
+        bindparam("reaches", type_=ARRAY(DateTime(timezone=True))),
     )
-    found: dict[int, set[int]] = defaultdict(set)
-    for pair in pairs.scalars():
-        found[pair // DATES_PER_ATOM].add(pair % DATES_PER_ATOM)
-    return found
+    .table_valued(
+        column("idx", Integer),
+        column("begin", DateTime(timezone=True)),
+        column("reach", DateTime(timezone=True)),
+        name="pattern_dates",
+    )
+    .render_derived()
+)
+TAKEN_PAIRS_POSTGRESQL = _taken_pairs(
+    _PG_ATOMS.c.id, _PG_DATES.c.idx, _PG_DATES.c.begin, _PG_DATES.c.reach
+).select_from(_PG_ATOMS.join(_PG_DATES, true()))
+_SQLITE_ATOMS = func.json_each(bindparam("atoms", type_=String)).table_valued("value", name="atoms")
+_SQLITE_DATES = func.json_each(bindparam("dates", type_=String)).table_valued(
+    "value", name="pattern_dates"
+)
+TAKEN_PAIRS_SQLITE = _taken_pairs(
+    _SQLITE_ATOMS.c.value,
+    func.json_extract(_SQLITE_DATES.c.value, "$[0]"),
+    func.json_extract(_SQLITE_DATES.c.value, "$[1]"),
+    func.json_extract(_SQLITE_DATES.c.value, "$[2]"),
+).select_from(_SQLITE_ATOMS.join(_SQLITE_DATES, true()))
 
 
 # The reasons of a pattern's dates that depend only on the hours and the policy, shared
@@ -424,6 +468,21 @@ def dates_of(
     extra = _past_the_end(pattern, policy)
     answer = RoomDates(room)
     dates = pattern.dates()
+    if calendar.taken is not None and not calendar.closures:
+        # The usual room of a probed search: no closure, its booked dates known. A date
+        # that the hours allow (its local time exists) is booked or as the policy says.
+        taken = calendar.taken
+        for index, day in enumerate(dates):
+            reason = before[index]
+            if reason is None:
+                reason = "booked" if index in taken else after[index]
+            if reason is None:
+                answer.free_dates.append(day)
+            else:
+                answer.taken_dates.append({"date": day, "reason": reason})
+        if dates:
+            answer.series = _series_body(room, pattern, dates)
+        return answer
     spans_ = _pattern_seconds(pattern, room.zone)
     for index, (day, span) in enumerate(zip(dates, spans_, strict=True)):
         reason = before[index]

@@ -4,6 +4,7 @@ switch, in two timezones, with names that need escaping."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from booking.schemas.availability import (
     RecurringRoomSchema,
     RoomFreeTimeSchema,
     room_rows,
+    slot_rows,
 )
 from booking.services.search.availability import (
     AvailabilityFilter,
@@ -51,6 +53,8 @@ def test_direct_rows_are_what_the_schemas_write(
         slots = find_availability(filters)
         assert len(slots) > 20
         assert FreeSlotSchema(many=True).dump(slots) == one_by_one(FreeSlotSchema, slots)
+        # The stored flat list: each row's JSON text is the schema's row.
+        assert [json.loads(row) for row in slot_rows(slots)] == one_by_one(FreeSlotSchema, slots)
         rows, total = availability_by_room(filters, 1, 100)
         assert total == len(rows) == 5
         assert room_rows(rows) == RoomFreeTimeSchema(many=True).dump(rows)
