@@ -1,11 +1,12 @@
 """A neighbourhood's mixed load for five minutes, with locust, on PostgreSQL.
 
-One host as deployed: gunicorn with 4 sync workers, `booking worker` sending the mail to a
-real SMTP server (aiosmtpd's sink), and the bench data of feeds_and_availability.py (50
-places, 300 rooms, 30,000 bookings in a month). The users (bench/locustfile.py):
-subscribed calendars polling their place's feed every 2 s (mostly 304), residents on the
-front page, its search and the place pages, partners on availability and the recurring
-search, and bookers who book a room and cancel it. Every kind's throughput, p50, p95, p99
+One host as deployed: gunicorn with 4 sync workers sharing computed answers in Redis,
+`booking worker` sending the mail to a real SMTP server (aiosmtpd's sink), and the bench
+data of feeds_and_availability.py (50 places, 300 rooms, 30,000 bookings in a month). The
+users (bench/locustfile.py): subscribed calendars polling their place's feed every 2 s
+(mostly 304), residents on the front page, its search and the place pages, partners on
+availability and the recurring search, and bookers who book a room and cancel it; they
+arrive over the first ten seconds. Every kind's throughput, p50, p95, p99
 and errors; the RSS of each gunicorn worker and of the mail worker at the start and end;
 then what one such host serves on paper.
 
@@ -42,7 +43,7 @@ from common import (
     postgres_database,
     rss_mb,
 )
-from feeds_and_availability import migrate, populate
+from feeds_and_availability import REDIS, migrate, populate
 
 PAGES = ("front page", "front-page search", "place page", "place list")
 BOOKER_TOKENS, PARTNER_TOKENS = 8, 4
@@ -144,7 +145,9 @@ def main() -> None:
             stderr=worker_log,
         )
         try:
-            with gunicorn(url, 4) as port:
+            # As deployed with more than one process (README): the workers share computed
+            # answers (the front page's summaries, availability) in Redis.
+            with gunicorn(url, 4, BOOKING_RATELIMIT_STORAGE_URL=REDIS) as port:
                 result = run(args, port, data, folder, psutil.Process(mailer.pid))
             time.sleep(3)  # the mail of the last bookings
             result["mail"] = delivered(url)
@@ -203,7 +206,10 @@ def report(result: dict[str, object], args: argparse.Namespace) -> None:
     """The table per kind, memory, and the capacity on paper."""
     rows = result["rows"]
     assert isinstance(rows, list)
-    print(f"{args.users} users for {args.seconds} s, gunicorn 4 sync workers, PostgreSQL")
+    print(
+        f"{args.users} users for {args.seconds} s, gunicorn 4 sync workers sharing answers "
+        "in Redis, PostgreSQL"
+    )
     print("| kind | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     kinds = {}

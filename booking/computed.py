@@ -24,7 +24,7 @@ from flask import current_app
 from booking.ratelimits import REDIS_TIMEOUTS
 
 log = logging.getLogger(__name__)
-ENTRIES = 4096  # per process
+ENTRIES = 16_384  # per process: small values (a month of figures, a place's summary)
 REDIS_TTL_SECONDS = 24 * 3600
 
 
@@ -100,7 +100,7 @@ def once_per_version(kind: str, version: Any, compute: Callable[[], Any]) -> Any
 # in the process as one list, bounded in rows in all.
 CHUNK_ROWS = 100
 ROWS_TTL_SECONDS = 180  # long enough to page through; a new minute or a change is a new key
-PROCESS_ROWS = 200_000
+PROCESS_ROWS = 100_000  # about 15 MB of row text per process
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ a 429 says `Retry-After`. Bodies are JSON (`Content-Type: application/json`), at
 
 ## Lists and pages
 Lists answer a JSON array; `page` and `page_size` (default 50, at most 100; computed lists
-up to 1,000) page them, and the `X-Pagination` header says the totals.
+up to 1,000) page them, and the `X-Pagination` header says the totals. The flat
+`/availability` list is one answer per version of the data: send its `ETag` as `If-Match`
+with the next pages, and a 412 `answer_changed` says the data changed in between.
 
 ## Safe retries
 `POST /bookings` and `POST /series` take an `Idempotency-Key` header: the same key with the

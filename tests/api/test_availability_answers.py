@@ -5,19 +5,17 @@ answer (speed 3, item 2)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from secrets import token_hex
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
-from booking.extensions import db
 from tests.booking_helpers import book, local, upcoming
 from tests.conftest import discard_app, make_test_app
 from tests.factories import Factory
+from tests.statements import statements_of
 from tests.test_rate_limits import needs_redis  # noqa: F401 - a fixture
 
 
@@ -93,21 +91,6 @@ def test_closures_and_opening_hours_are_new_answers(client: FlaskClient, make: F
     assert len({first.headers["ETag"], closed.headers["ETag"], shorter.headers["ETag"]}) == 3
 
 
-def _statements(application: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-    with application.app_context():
-        engine = db.engine
-
-    def count(*args: Any) -> None:
-        statements.append(" ".join(str(args[2]).split()))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 @pytest.mark.parametrize("store", ["process", "redis"])
 def test_every_page_is_a_slice_of_one_computation(
     database_url: str, app: Flask, store: str, request: pytest.FixtureRequest
@@ -130,11 +113,9 @@ def test_every_page_is_a_slice_of_one_computation(
         query = f"/api/v1/availability?place={place}&from={day}&to={upcoming(40)}"
         every = client.get(f"{query}&page_size=1000").json
         assert len(every) == 3 * 35
-        counted = _statements(application)
-        statements = next(counted)
-        rows, _ = _pages(client, query, 7)
+        with statements_of(application) as statements:
+            rows, _ = _pages(client, query, 7)
         warm = list(statements)
-        next(counted, None)
         assert rows == every
         assert not [s for s in warm if "occupancies" in s or "FROM closures" in s], warm
         assert not [s for s in warm if "FROM rooms" in s], warm

@@ -17,6 +17,7 @@ from booking.models import Attendance, Booking
 from tests.api.test_monitoring import MONITORED, at
 from tests.conftest import discard_app, make_test_app
 from tests.factories import Caller, Factory
+from tests.statements import statements_of
 
 DECEMBER = [date(2025, 12, 1) + timedelta(days=n) for n in range(31)]
 
@@ -133,8 +134,6 @@ def test_the_open_figures_are_limited_and_computed_once_per_data_version(
 ) -> None:
     """Security 3.5: without a token, rate limited; each month computed once per version of
     the data it reads (a new activity is a new version, never a stale answer)."""
-    from sqlalchemy import event
-
     application = make_test_app(
         database_url, OPEN_FIGURES_RATE_LIMIT="4 per minute", RATELIMIT_KEY_PREFIX=token_hex(4)
     )
@@ -147,22 +146,12 @@ def test_the_open_figures_are_limited_and_computed_once_per_data_version(
         _activities(make, place, room, booker, [(DECEMBER[n], 6) for n in range(5)])
         client = application.test_client()
         query = f"place={place}&from=2025-12-01&to=2025-12-31"
-        statements: list[str] = []
-        with application.app_context():
-            engine = db.engine
-
-        def count(*args: Any) -> None:
-            statements.append(" ".join(str(args[2]).split()))
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with statements_of(application) as statements:
             first = _open(client, query)
             cold = len(statements)
             statements.clear()
             again = _open(client, query)
             warm = list(statements)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         assert again == first and first["by_month"][0]["activities"] == 5
         # Warm, the month is not computed again: no booking, closure or attendance row is read
         # (only the places and the version's one-row summary).

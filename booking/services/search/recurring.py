@@ -471,23 +471,19 @@ def dates_of(
     if calendar.taken is not None and not calendar.closures:
         # The usual room of a probed search: no closure, its booked dates known. A date
         # that the hours allow (its local time exists) is booked or as the policy says.
-        taken = calendar.taken
-        for index, day in enumerate(dates):
-            reason = before[index]
-            if reason is None:
-                reason = "booked" if index in taken else after[index]
-            if reason is None:
-                answer.free_dates.append(day)
-            else:
-                answer.taken_dates.append({"date": day, "reason": reason})
-        if dates:
-            answer.series = _series_body(room, pattern, dates)
-        return answer
-    spans_ = _pattern_seconds(pattern, room.zone)
-    for index, (day, span) in enumerate(zip(dates, spans_, strict=True)):
-        reason = before[index]
-        if reason is None and span is not None:
-            reason = _room_reason(index, (span[0], span[1] + extra), calendar) or after[index]
+        reasons = [
+            before[index] or ("booked" if index in calendar.taken else after[index])
+            for index in range(len(dates))
+        ]
+    else:
+        # A date the hours allow has a span (its local time exists).
+        reasons = [
+            before[index]
+            or (span is not None and _room_reason(index, (span[0], span[1] + extra), calendar))
+            or after[index]
+            for index, span in enumerate(_pattern_seconds(pattern, room.zone))
+        ]
+    for day, reason in zip(dates, reasons, strict=True):
         if reason is None:
             answer.free_dates.append(day)
         else:
