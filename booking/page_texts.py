@@ -66,6 +66,7 @@ TEXTS: dict[str, Any] = {
     ),
     "invalid_policy": _l("These rules cannot be used together. Check the numbers."),
     "range_too_long": _l("That period is too long. Choose at most 62 days."),
+    "answer_changed": _l("The free times changed in the meantime. Search again."),
     "not_your_booking": _l("You can link only your own bookings. Ask the booker to link theirs."),
     "answer_required": _l("Write the answer first: the sender reads it in the mail."),
     "complaint_handled": _l("This complaint is handled already. Nothing more to do."),

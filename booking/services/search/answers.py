@@ -47,6 +47,7 @@ class AnswerChanged(DomainError):
 
     status = 412
     code = "answer_changed"
+    title = "Precondition failed"
 
 
 @dataclass(frozen=True)
