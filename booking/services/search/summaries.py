@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from heapq import nsmallest
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from booking.extensions import db
 from booking.models import Place, Room, utcnow
 from booking.services.calendar.intervals import instant
 from booking.services.search.answers import data_version, minute_clock
-from booking.services.search.availability import AvailabilityFilter, FreeSlot, find_availability
+from booking.services.search.availability import AvailabilityFilter, FreeSlot, free_spans_by_room
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,15 @@ def summaries(
     stamps = dict(data_version(filters))
 
     def compute(place_ids: list[int]) -> dict[int, Any]:
-        slots = find_availability(replace(filters, place=tuple(place_ids)), clock)
-        found: dict[int, list[FreeSlot]] = {place_id: [] for place_id in place_ids}
-        for slot in slots:
-            found[slot.place_id].append(slot)
+        # In whole seconds, as the search sweeps: no instant is built for the slots that
+        # are only counted.
+        found: dict[int, list[tuple[int, int, int]]] = {place_id: [] for place_id in place_ids}
+        for room, free in free_spans_by_room(replace(filters, place=tuple(place_ids)), clock):
+            found[room.place_id].extend((start, room.id, end) for start, end in free)
         return {
             place_id: [
                 len(free),
-                [
-                    [s.room_id, int(s.start.timestamp()), int(s.end.timestamp())]
-                    for s in sorted(free, key=lambda s: (s.start, s.room_id))[:keep]
-                ],
+                [[room, start, end] for start, room, end in nsmallest(keep, free)],
             ]
             for place_id, free in found.items()
         }
