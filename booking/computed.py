@@ -68,7 +68,9 @@ def _redis() -> Any | None:
     return _clients[url]
 
 
-def once_per_version(kind: str, version: Any, compute: Callable[[], Any]) -> Any:
+def once_per_version(
+    kind: str, version: Any, compute: Callable[[], Any], ttl: int = REDIS_TTL_SECONDS
+) -> Any:
     """`compute()`'s answer for this kind and data version (JSON-able), computed once."""
     installation = current_app.config["SQLALCHEMY_DATABASE_URI"]
     digest = hashlib.sha256(json.dumps([installation, version], default=str).encode())
@@ -84,7 +86,7 @@ def once_per_version(kind: str, version: Any, compute: Callable[[], Any]) -> Any
             return json.loads(found)
         value = compute()
         try:
-            shared.set(key, json.dumps(value), ex=REDIS_TTL_SECONDS)
+            shared.set(key, json.dumps(value), ex=ttl)
         except Exception as error:
             log.warning("computed-answer store unavailable: %r", error)
         return value
@@ -95,12 +97,12 @@ def once_per_version(kind: str, version: Any, compute: Callable[[], Any]) -> Any
     return found
 
 
-# Long computed lists (the flat availability list) are kept as rows of JSON text, so a page
-# is a slice of text: in Redis in chunks of CHUNK_ROWS (a page reads only its own chunks),
-# in the process as one list, bounded in rows in all.
+# Long computed lists (the flat availability list) are kept as rows of text, so a page is a
+# slice of text: in Redis in chunks of CHUNK_ROWS (a page reads only its own chunks), in the
+# process as one list, bounded in characters in all. A rendered fragment is a list of one.
 CHUNK_ROWS = 100
 ROWS_TTL_SECONDS = 180  # long enough to page through; a new minute or a change is a new key
-PROCESS_ROWS = 100_000  # about 15 MB of row text per process
+PROCESS_CHARACTERS = 12_000_000  # about 15 MB of text per process, with the strings' overhead
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,12 @@ class StoredRows:
 
 
 class ProcessRows:
-    """Computed lists in this process, the least recently used going first beyond `rows`."""
+    """Computed lists in this process, the least recently used going first beyond
+    `characters` in all."""
 
-    def __init__(self, rows: int = PROCESS_ROWS) -> None:
-        self.rows = rows
-        self._lists: OrderedDict[str, list[str]] = OrderedDict()
+    def __init__(self, characters: int = PROCESS_CHARACTERS) -> None:
+        self.characters = characters
+        self._lists: OrderedDict[str, tuple[list[str], int]] = OrderedDict()
         self._held = 0
         self._lock = threading.Lock()
 
@@ -131,22 +134,24 @@ class ProcessRows:
         """The list kept under `key`, or None."""
         with self._lock:
             found = self._lists.get(key)
-            if found is not None:
-                self._lists.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self._lists.move_to_end(key)
+            return found[0]
 
     def put(self, key: str, rows: list[str]) -> None:
         """Keep `rows` (a list longer than the bound is not kept)."""
-        if len(rows) > self.rows:
+        size = sum(map(len, rows))
+        if size > self.characters:
             return
         with self._lock:
             if key in self._lists:
-                self._held -= len(self._lists.pop(key))
-            self._lists[key] = rows
-            self._held += len(rows)
-            while self._held > self.rows:
-                _, dropped = self._lists.popitem(last=False)
-                self._held -= len(dropped)
+                self._held -= self._lists.pop(key)[1]
+            self._lists[key] = (rows, size)
+            self._held += size
+            while self._held > self.characters:
+                _, (_, dropped) = self._lists.popitem(last=False)
+                self._held -= dropped
 
 
 _process_rows = ProcessRows()
@@ -195,7 +200,7 @@ def _redis_slice(
 
 
 def keep_rows(key: str, rows: list[str]) -> StoredRows:
-    """Keep a computed list (rows of JSON text, without newlines) under `key`; the rows."""
+    """Keep a computed list (rows of text without newlines, JSON say) under `key`."""
     shared = _redis()
     if shared is None:
         _process_rows.put(key, rows)
@@ -267,3 +272,16 @@ def many_once_per_version(
     except Exception as error:
         log.warning("computed-answer store unavailable: %r", error)
     return found
+
+
+def text_once_per_version(kind: str, version: Any, compute: Callable[[], str]) -> str:
+    """`compute()`'s text (a rendered fragment, say) for this kind and data version,
+    computed once; kept as the long lists are, so bounded by its size in the process."""
+    key = f"{kind}-{rows_key(kind, version)}"
+    found = stored_rows(key)
+    kept = found.page(0, 1) if found is not None else None
+    if kept:
+        return str(json.loads(kept[0]))
+    text = compute()
+    keep_rows(key, [json.dumps(text)])  # a row holds no newline
+    return text

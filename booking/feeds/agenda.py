@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
-from booking.computed import ROWS_TTL_SECONDS, many_once_per_version
+from booking.computed import ROWS_TTL_SECONDS, many_once_per_version, once_per_version
 from booking.extensions import db
 from booking.feeds.render import FeedEvent
 from booking.feeds.sources import closed_days, public_event
@@ -88,9 +88,10 @@ def kept_activities(
     and the minute, so a booking makes only its own place's list be asked again. Each call
     merges the lists and reads the shown rows and their sign-up counts."""
     minute = now.replace(second=0, microsecond=0)
+    stamps = data_version(AvailabilityFilter(place=places))
     versions = {
         place_id: [place_id, stamp, minute.isoformat(), days, limit, public_only]
-        for place_id, stamp in data_version(AvailabilityFilter(place=places))
+        for place_id, stamp in stamps
     }
     visible = [Booking.visibility == "public"] if public_only else []
 
@@ -107,8 +108,14 @@ def kept_activities(
                 found[place_id].append([int(start.timestamp()), booking_id])
         return found
 
-    per_place = many_once_per_version("place-activities", versions, first_of, ttl=ROWS_TTL_SECONDS)
-    wanted = [booking_id for _, booking_id in sorted(chain(*per_place.values()))[:limit]]
+    def merged() -> list[int]:
+        kept = many_once_per_version("place-activities", versions, first_of, ttl=ROWS_TTL_SECONDS)
+        return [booking_id for _, booking_id in sorted(chain(*kept.values()))[:limit]]
+
+    # The merge itself is kept for all the places' stamps: a visit with nothing changed
+    # asks the store once.
+    every = [stamps, minute.isoformat(), days, limit, public_only]
+    wanted = once_per_version("merged-activities", every, merged, ttl=ROWS_TTL_SECONDS)
     if not wanted:
         return []
     rows = db.session.scalars(

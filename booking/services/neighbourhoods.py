@@ -25,6 +25,12 @@ def list_neighbourhoods(page: int, page_size: int) -> tuple[list[Neighbourhood],
     return fetch_page(stmt, page, page_size)
 
 
+def all_neighbourhoods(limit: int) -> list[Neighbourhood]:
+    """The first `limit` of `list_neighbourhoods`, without counting them."""
+    stmt = select(Neighbourhood).order_by(Neighbourhood.city, Neighbourhood.name)
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
 def get_neighbourhood(neighbourhood_id: int) -> Neighbourhood:
     """One neighbourhood."""
     return get_or_404(Neighbourhood, neighbourhood_id)

@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from booking.config import DEFAULT_TIMEZONE
-from booking.i18n import EN_DASH, when, when_of
+from booking.i18n import EN_DASH, date_text, when, when_of
 from booking.labels import BOOKING_STATUSES, FACILITIES, GROUPS, KINDS
 from booking.page_texts import page_message
 
@@ -74,7 +74,8 @@ def day(value: date | datetime, zone: ZoneInfo | None = None) -> str:
         value = value.astimezone(zone)
     this_year = datetime.now(zone or UTC).year
     pattern = "EEEE d MMMM" if value.year == this_year else "EEEE d MMMM y"
-    return format_date(value, pattern, locale=locale())
+    plain = value.date() if isinstance(value, datetime) else value
+    return date_text(plain, pattern, locale())
 
 
 def full_day(value: date | datetime) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -16,14 +16,16 @@ from flask import (
     render_template,
     request,
 )
+from markupsafe import Markup
 
+from booking.computed import text_once_per_version
 from booking.config import DEFAULT_TIMEZONE
 from booking.errors import Gone
 from booking.feeds.agenda import MAX_ACTIVITIES, coming_activities, coming_closures, kept_activities
 from booking.feeds.links import subscribe_links
 from booking.i18n import LANGUAGE_COOKIE
 from booking.labels import group_label
-from booking.models import Booking, Room, utcnow
+from booking.models import Booking, Place, Room, utcnow
 from booking.models.account import LOCALES
 from booking.models.initiative import INITIATIVE_STATUSES, RUNNING, TRANSITIONS, TRIAL
 from booking.schemas.place import PLACE_KINDS
@@ -31,9 +33,9 @@ from booking.services import activity_pages, initiatives, neighbourhoods, places
 from booking.services.authorization import Actor
 from booking.services.calendar.closures import opening_hours_by_day
 from booking.services.privacy.retention import Retention
-from booking.services.search.answers import kept_availability
-from booking.services.search.availability import AvailabilityFilter
-from booking.services.search.summaries import PlaceSummary, places_with_free_time
+from booking.services.search.answers import data_version, minute_clock
+from booking.services.search.availability import AvailabilityFilter, find_availability
+from booking.services.search.summaries import places_with_free_time
 from booking.services.signups.quotas import closes_at, counts_of, signups_json
 from booking.web.formatting import locale
 from booking.web.search import (
@@ -61,7 +63,7 @@ def _today() -> date:
 
 
 def _all_neighbourhoods() -> list[Any]:
-    return neighbourhoods.list_neighbourhoods(1, MAX_LIST)[0]
+    return neighbourhoods.all_neighbourhoods(MAX_LIST)
 
 
 @bp.get("/")
@@ -73,24 +75,20 @@ def home() -> str:
     chosen = next((n for n in known if n.slug == search.neighbourhood), None)
     if search.neighbourhood and chosen is None:
         search.errors["wijk"] = UNKNOWN_NEIGHBOURHOOD
-    results: list[PlaceSummary] = []
-    total = 0
     today = _today()
     search.check_date(today)
+    free_places = None
     if not search.errors:
         filters = availability_filter(search, today, chosen.id if chosen else None)
-        results, total = places_with_free_time(
-            filters, SLOTS_PER_PLACE[search.asked], HOME_PLACES[search.asked], now
-        )
+        # The cards name each place's neighbourhood, whose rename stamps no place.
+        names = [(n.id, n.name) for n in known]
+        free_places = _free_places(filters, search.asked, names, now)
     return render_template(
         "web/home.html",
         search=search,
         neighbourhoods=known,
-        results=results,
-        total=total,
-        slots_per_place=SLOTS_PER_PLACE[search.asked],
+        free_places=free_places,
         search_days=SEARCH_DAYS,
-        min_minutes=MIN_MINUTES,
         activities=kept_activities(now, days=7, limit=8),
         initiatives=initiatives.newest_initiatives(initiatives.InitiativeFilter(status=ACTIVE), 6),
     )
@@ -150,28 +148,13 @@ def place_page(slug: str) -> str:
     now = utcnow()
     today = now.astimezone(place.zone).date()
     _place, week = opening_hours_by_day(place.id, today, today + timedelta(days=6))
-    slots = kept_availability(
-        AvailabilityFilter(
-            from_=today,
-            to=today + timedelta(days=PLACE_DAYS - 1),
-            place=(place.id,),
-            min_duration=MIN_MINUTES,
-        ),
-        now,
-    )
-    rooms = {room.id: room for room in place.rooms}
-    free_by_day: dict[date, list[tuple[Room, Any]]] = {}
-    for slot in slots:
-        free_by_day.setdefault(slot.start.astimezone(place.zone).date(), []).append(
-            (rooms[slot.room_id], slot)
-        )
     return render_template(
         "web/place.html",
         place=place,
         week=week,
         today=today,
         closed=coming_closures(place, now),
-        free_by_day=free_by_day,
+        free_slots=_free_slots(place, today, now),
         place_days=PLACE_DAYS,
         activities=kept_activities(
             now, PLACE_DAYS, PAGE_ACTIVITIES, places=(place.id,), public_only=False
@@ -185,6 +168,54 @@ def place_page(slug: str) -> str:
             place, f"{current_app.config['PUBLIC_BASE_URL']}{request.path}"
         ),
     )
+
+
+def _free_places(
+    filters: AvailabilityFilter, asked: bool, names: list[tuple[int, str]], now: datetime
+) -> Markup:
+    """The front page's places with free time, rendered once per search, version of the
+    places' data, minute and language: a visit with nothing changed renders nothing."""
+
+    def render() -> str:
+        results, total = places_with_free_time(
+            filters, SLOTS_PER_PLACE[asked], HOME_PLACES[asked], now
+        )
+        return render_template(
+            "web/home_results.html",
+            results=results,
+            total=total,
+            slots_per_place=SLOTS_PER_PLACE[asked],
+            min_minutes=MIN_MINUTES,
+        )
+
+    version = [filters, asked, data_version(filters), names, minute_clock(now)[1], locale()]
+    return Markup(text_once_per_version("front-places", version, render))  # noqa: S704 - rendered by Jinja
+
+
+def _free_slots(place: Place, today: date, now: datetime) -> Markup:
+    """A place page's free slots for PLACE_DAYS, rendered once per version of the place's
+    data, the minute and the language: nothing else changes them."""
+    filters = AvailabilityFilter(
+        from_=today,
+        to=today + timedelta(days=PLACE_DAYS - 1),
+        place=(place.id,),
+        min_duration=MIN_MINUTES,
+    )
+    clock, minute = minute_clock(now)
+
+    def render() -> str:
+        rooms = {room.id: room for room in place.rooms}
+        free_by_day: dict[date, list[tuple[Room, Any]]] = {}
+        for slot in find_availability(filters, clock):
+            free_by_day.setdefault(slot.start.astimezone(place.zone).date(), []).append(
+                (rooms[slot.room_id], slot)
+            )
+        return render_template(
+            "web/place_free_slots.html", free_by_day=free_by_day, place_days=PLACE_DAYS
+        )
+
+    version = [filters, data_version(filters), minute, locale()]
+    return Markup(text_once_per_version("place-free-slots", version, render))  # noqa: S704 - rendered by Jinja
 
 
 @bp.get("/wijken/<string(maxlength=80):slug>")

@@ -18,20 +18,17 @@ data has changed, 412 says to start again.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from booking.computed import StoredRows, keep_rows, rows_key, stored_rows
 from booking.errors import DomainError
 from booking.extensions import db
 from booking.models import Place, Room, utcnow
-from booking.services.calendar.intervals import instant, seconds
 from booking.services.search.availability import (
     AvailabilityFilter,
     Clock,
@@ -71,9 +68,10 @@ def data_version(filters: AvailabilityFilter) -> list[tuple[int, str]]:
     the query names places, rooms or neighbourhoods): one short query, asked once per
     reading request (the front page's searches and agenda share it)."""
     scope = (filters.place, filters.room, filters.neighbourhood)
-    # Only a reading request keeps it: a write in between would make it stale.
+    # Only a reading request keeps it (a write in between would make it stale), and in the
+    # request's own environ: `g` outlives a request inside an app context held around it.
     reading = has_request_context() and request.method in ("GET", "HEAD")
-    read = g.setdefault("data_versions", {}) if reading else {}
+    read = request.environ.setdefault("wijkruimte.data_versions", {}) if reading else {}
     if scope not in read:
         read[scope] = _stamps(filters)
     return read[scope]  # type: ignore[no-any-return]
@@ -113,27 +111,3 @@ def flat_availability(
     if found is None:
         found = keep_rows(etag, write(find_availability(filters, clock)))
     return Answer(etag, found)
-
-
-def kept_availability(filters: AvailabilityFilter, now: datetime | None = None) -> list[FreeSlot]:
-    """`find_availability`'s answer as of the minute, kept per data version as the flat
-    list is (the place page's free slots)."""
-    clock, minute = minute_clock(now or utcnow())
-    key = f"{rows_key('free-slots', [filters, data_version(filters)])}-{minute}"
-    found = stored_rows(key)
-    rows = found.page(0, found.total) if found is not None else None
-    if rows is None:
-        slots = find_availability(filters, clock)
-        keep_rows(key, [_slot_text(slot) for slot in slots])
-        return slots
-    zones: dict[str, ZoneInfo] = {}
-    return [
-        FreeSlot(room, place, instant(start), instant(end), zones.setdefault(zone, ZoneInfo(zone)))
-        for room, place, start, end, zone in map(json.loads, rows)
-    ]
-
-
-def _slot_text(slot: FreeSlot) -> str:
-    return json.dumps(
-        [slot.room_id, slot.place_id, seconds(slot.start), seconds(slot.end), slot.zone.key]
-    )
