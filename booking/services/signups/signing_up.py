@@ -21,7 +21,7 @@ from booking.models.signup import ACTIVE_SIGNUPS, CANCELLED, CONFIRMED, UNCONFIR
 from booking.services.accounts import normalise_email
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.signups.notices import tell_placed
-from booking.services.signups.quotas import closes_at, counts, locked_booking, tell_partners
+from booking.services.signups.quotas import closes_at, locked_booking, tell_partners
 from booking.services.signups.waitinglist import promote
 
 
@@ -122,11 +122,13 @@ def _coming_dates(first: Booking, now: datetime) -> list[Booking]:
 def _place_on(booking: Booking, person: Person, now: datetime, *, series: bool) -> Signup:
     """One sign-up on one locked date: refused twice, confirmed while it fits and nobody
     waiting fits first, else waitlisted (or refused without a waitlist)."""
-    if holds_a_place(booking.id, person.email, person.account_id):
+    holds, taken, smallest_waiting = _standing(booking.id, person.email, person.account_id)
+    if holds:
         raise Conflict("You are signed up for this activity already.", code="already_signed_up")
-    capacity = int(booking.signup_capacity or 0)
-    left = capacity - counts(booking.id).taken
-    if person.party_size <= left and not _anyone_waiting_who_fits(booking.id, left):
+    left = int(booking.signup_capacity or 0) - taken
+    # Someone in line who fits goes first: a newcomer does not jump the waitlist.
+    someone_waiting_fits = smallest_waiting is not None and smallest_waiting <= left
+    if person.party_size <= left and not someone_waiting_fits:
         status = CONFIRMED
     elif booking.signup_waitlist:
         status = WAITLISTED
@@ -150,31 +152,20 @@ def _place_on(booking: Booking, person: Person, now: datetime, *, series: bool) 
     return signup
 
 
-def holds_a_place(booking_id: int, email: str, account_id: int | None) -> bool:
-    """Whether this address or account has a sign-up that stands for the activity."""
+def _standing(booking_id: int, email: str, account_id: int | None) -> tuple[bool, int, int | None]:
+    """In one query: whether this address or account holds a place that stands, how many
+    places the confirmed take, and the smallest party waiting (None: nobody waits)."""
     same = func.lower(Signup.email) == email.lower()
     if account_id is not None:
         same = or_(same, Signup.account_id == account_id)
-    return bool(
-        db.session.scalar(
-            select(func.count(Signup.id)).where(
-                Signup.booking_id == booking_id, Signup.status.in_(ACTIVE_SIGNUPS), same
-            )
-        )
-    )
-
-
-def _anyone_waiting_who_fits(booking_id: int, left: int) -> bool:
-    # Someone in line who fits goes first: a newcomer does not jump the waitlist.
-    return bool(
-        db.session.scalar(
-            select(func.count(Signup.id)).where(
-                Signup.booking_id == booking_id,
-                Signup.status == WAITLISTED,
-                Signup.party_size <= left,
-            )
-        )
-    )
+    holds, taken, smallest = db.session.execute(
+        select(
+            func.count(Signup.id).filter(Signup.status.in_(ACTIVE_SIGNUPS), same),
+            func.coalesce(func.sum(Signup.party_size).filter(Signup.status == CONFIRMED), 0),
+            func.min(Signup.party_size).filter(Signup.status == WAITLISTED),
+        ).where(Signup.booking_id == booking_id)
+    ).one()
+    return bool(holds), int(taken or 0), None if smallest is None else int(smallest)
 
 
 def get_signup(actor: Actor, signup_id: int) -> Signup:
