@@ -11,7 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from booking.models import utcnow
+from booking.extensions import db
+from booking.i18n import LANGUAGE_COOKIE
+from booking.models import Neighbourhood, utcnow
 from tests.booking_helpers import book, book_weekly, local, upcoming
 from tests.factories import Factory
 from tests.venue import Venue
@@ -99,6 +101,41 @@ def test_search_finds_free_slots_grouped_by_place(client: FlaskClient, make: Fac
     for far in ("9999-12-31", "2001-01-01"):
         assert "Kies een datum van vandaag tot een jaar vooruit" in _page(client, f"/?datum={far}")
     assert "Kies een wijk uit de lijst" in _page(client, "/?wijk=bestaat-niet")
+
+
+def test_the_kept_pages_follow_every_change(client: FlaskClient, make: Factory) -> None:
+    """The front page's places and a place page's free slots are rendered once per version
+    of their data: a booking, a rename of the place or of its neighbourhood, and the
+    language each give the page that is now true, at once."""
+    west, place_id, room = _neighbourhood_with_a_place(make)
+    tuesday = upcoming(days=3, weekday=1)
+    search = f"/?datum={tuesday.isoformat()}"
+    day_name = WEEKDAYS_NL[tuesday.weekday()]
+    before = _page(client, search)
+    assert re.search(rf"{day_name} {tuesday.day} \w+, 08:00\u201322:00", before)
+    assert "08:00\u201322:00" in _page(client, "/plekken/huiskamer-gaffel")
+    host = make.account(name="Host", hosts=[place_id])
+    assert book(client, host, room, tuesday, "08:00", "12:00").status_code == 201
+    after = _page(client, search)
+    assert re.search(rf"{day_name} {tuesday.day} \w+, 12:00\u201322:00", after), after
+    place_page = _page(client, "/plekken/huiskamer-gaffel")
+    assert f"vrij-{tuesday.isoformat()}" in place_page
+    renamed = client.patch(
+        f"/api/v1/places/{place_id}", json={"name": "Huiskamer Vork"}, headers=host.headers
+    )
+    assert renamed.status_code == 200, renamed.json
+    assert "Huiskamer Vork" in _page(client, search)
+    make.run(_rename_neighbourhood, west, "Nieuwe Westen")
+    assert "Nieuwe Westen" in _page(client, search)
+    client.set_cookie(LANGUAGE_COOKIE, "en")
+    assert re.search(r"Tuesday \d+ \w+, 12:00\u201322:00", _page(client, search))
+
+
+def _rename_neighbourhood(neighbourhood_id: int, name: str) -> None:
+    neighbourhood = db.session.get(Neighbourhood, neighbourhood_id)
+    assert neighbourhood is not None
+    neighbourhood.name = name
+    db.session.commit()
 
 
 def test_weekday_and_part_of_the_day(client: FlaskClient, make: Factory) -> None:
