@@ -18,7 +18,7 @@ from typing import Any
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
-from booking.errors import Conflict, Invalid, NotFound, TooLarge
+from booking.errors import Conflict, Invalid, TooLarge
 from booking.extensions import db
 from booking.models import PhotoFile, Place, PlacePhoto, utcnow
 from booking.services.authorization import Actor, require_place_manager
@@ -197,9 +197,7 @@ def add_photo(
 
 
 def _managed_photo(actor: Actor, photo_id: int) -> PlacePhoto:
-    photo = db.session.get(PlacePhoto, photo_id)
-    if photo is None:
-        raise NotFound(f"Photo {photo_id} does not exist.")
+    photo = get_or_404(PlacePhoto, photo_id, "photo")
     require_place_manager(actor, get_or_404(Place, photo.place_id))
     return photo
 

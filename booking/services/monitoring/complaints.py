@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from booking.errors import Conflict, Invalid, NotFound
+from booking.errors import Conflict, Invalid
 from booking.extensions import db
 from booking.models import Complaint, Place, utcnow
 from booking.models.monitoring import (
@@ -110,9 +110,7 @@ def file_complaint(
 
 def get_complaint(actor: Actor, complaint_id: int) -> Complaint:
     """One complaint, for the hosts of its place and admins."""
-    complaint = db.session.get(Complaint, complaint_id)
-    if complaint is None:
-        raise NotFound(f"Complaint {complaint_id} does not exist.")
+    complaint = get_or_404(Complaint, complaint_id)
     require_place_manager(actor, get_or_404(Place, complaint.place_id))
     return complaint
 
