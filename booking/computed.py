@@ -29,28 +29,39 @@ REDIS_TTL_SECONDS = 24 * 3600
 
 
 class ProcessStore:
-    """A least-recently-used store of JSON-able values, bounded in entries."""
+    """A least-recently-used store of values in this process, bounded by the sum of their
+    sizes (by default each counts one: a bound in entries)."""
 
-    def __init__(self, entries: int = ENTRIES) -> None:
-        self.entries = entries
-        self._values: OrderedDict[str, Any] = OrderedDict()
+    def __init__(self, limit: int = ENTRIES, size: Callable[[Any], int] = lambda _: 1) -> None:
+        self.limit = limit
+        self.size = size
+        self._values: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._held = 0
         self._lock = threading.Lock()  # gunicorn may run threads
 
     def get(self, key: str) -> Any | None:
         """The value kept under `key`, or None."""
         with self._lock:
             found = self._values.get(key)
-            if found is not None:
-                self._values.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self._values.move_to_end(key)
+            return found[0]
 
     def put(self, key: str, value: Any) -> None:
-        """Keep `value`, dropping the least recently used beyond the bound."""
+        """Keep `value`, dropping the least recently used beyond the bound (a value larger
+        than the bound itself is not kept)."""
+        size = self.size(value)
+        if size > self.limit:
+            return
         with self._lock:
-            self._values[key] = value
-            self._values.move_to_end(key)
-            while len(self._values) > self.entries:
-                self._values.popitem(last=False)
+            if key in self._values:
+                self._held -= self._values.pop(key)[1]
+            self._values[key] = (value, size)
+            self._held += size
+            while self._held > self.limit:
+                _, (_, dropped) = self._values.popitem(last=False)
+                self._held -= dropped
 
 
 _process = ProcessStore()
@@ -72,29 +83,7 @@ def once_per_version(
     kind: str, version: Any, compute: Callable[[], Any], ttl: int = REDIS_TTL_SECONDS
 ) -> Any:
     """`compute()`'s answer for this kind and data version (JSON-able), computed once."""
-    installation = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    digest = hashlib.sha256(json.dumps([installation, version], default=str).encode())
-    key = f"wijkruimte:{kind}:{digest.hexdigest()[:40]}"
-    shared = _redis()
-    if shared is not None:
-        try:
-            found = shared.get(key)
-        except Exception as error:  # a store that is away costs a computation
-            log.warning("computed-answer store unavailable: %r", error)
-            return compute()
-        if found is not None:
-            return json.loads(found)
-        value = compute()
-        try:
-            shared.set(key, json.dumps(value), ex=ttl)
-        except Exception as error:
-            log.warning("computed-answer store unavailable: %r", error)
-        return value
-    found = _process.get(key)
-    if found is None:
-        found = compute()
-        _process.put(key, found)
-    return found
+    return many_once_per_version(kind, {0: version}, lambda _: {0: compute()}, ttl)[0]
 
 
 # Long computed lists (the flat availability list) are kept as rows of text, so a page is a
@@ -120,41 +109,7 @@ class StoredRows:
         return self.read(first, min(count, self.total - first))
 
 
-class ProcessRows:
-    """Computed lists in this process, the least recently used going first beyond
-    `characters` in all."""
-
-    def __init__(self, characters: int = PROCESS_CHARACTERS) -> None:
-        self.characters = characters
-        self._lists: OrderedDict[str, tuple[list[str], int]] = OrderedDict()
-        self._held = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> list[str] | None:
-        """The list kept under `key`, or None."""
-        with self._lock:
-            found = self._lists.get(key)
-            if found is None:
-                return None
-            self._lists.move_to_end(key)
-            return found[0]
-
-    def put(self, key: str, rows: list[str]) -> None:
-        """Keep `rows` (a list longer than the bound is not kept)."""
-        size = sum(map(len, rows))
-        if size > self.characters:
-            return
-        with self._lock:
-            if key in self._lists:
-                self._held -= self._lists.pop(key)[1]
-            self._lists[key] = (rows, size)
-            self._held += size
-            while self._held > self.characters:
-                _, (_, dropped) = self._lists.popitem(last=False)
-                self._held -= dropped
-
-
-_process_rows = ProcessRows()
+_process_rows = ProcessStore(PROCESS_CHARACTERS, lambda rows: sum(map(len, rows)))
 
 
 def rows_key(kind: str, version: Any) -> str:
