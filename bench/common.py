@@ -81,17 +81,22 @@ def rss_mb(process: Any) -> float:
     return float(process.memory_info().rss) / 1e6
 
 
-def etag(port: int, path: str) -> str:
-    """The ETag a GET of `path` answers."""
+def get_with_headers(port: int, path: str) -> tuple[int, bytes, dict[str, str]]:
+    """A GET on a fresh connection: status, body and headers."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
-        response.read()
-        assert response.status == 200, (path, response.status)
-        return str(response.getheader("ETag"))
+        return response.status, response.read(), dict(response.getheaders())
     finally:
         connection.close()
+
+
+def etag(port: int, path: str) -> str:
+    """The ETag a GET of `path` answers."""
+    status, _body, headers = get_with_headers(port, path)
+    assert status == 200, (path, status)
+    return str(headers.get("ETag"))
 
 
 @contextmanager

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (
     ROUNDS,
     etag,
+    get_with_headers,
     gunicorn,
     migrate,
     paired,
@@ -343,7 +344,7 @@ def flat_rounds(
     from booking.models import Place, utcnow
 
     def fetch_all() -> int:
-        status, body, headers = request_with_headers(port, path + "&page=1")
+        status, body, headers = get_with_headers(port, path + "&page=1")
         assert status == 200, (status, body[:200])
         pages = int(json.loads(headers["X-Pagination"])["total_pages"])
         pinned = {"If-Match": headers["ETag"]}
@@ -368,19 +369,6 @@ def flat_rounds(
             work()
             times.append(time.perf_counter() - started)
     return statistics.median(ours), statistics.median(reference), pages
-
-
-def request_with_headers(port: int, path: str) -> tuple[int, bytes, dict[str, str]]:
-    """A GET on a fresh connection: status, body and headers."""
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read(), dict(response.getheaders())
-    finally:
-        connection.close()
 
 
 def every_page(port: int, path: str) -> tuple[Callable[[], object], int]:

@@ -89,10 +89,6 @@ def kept_activities(
     merges the lists and reads the shown rows and their sign-up counts."""
     minute = now.replace(second=0, microsecond=0)
     stamps = data_version(AvailabilityFilter(place=places))
-    versions = {
-        place_id: [place_id, stamp, minute.isoformat(), days, limit, public_only]
-        for place_id, stamp in stamps
-    }
     visible = [Booking.visibility == "public"] if public_only else []
 
     def first_of(place_ids: list[int]) -> dict[int, list[list[int]]]:
@@ -109,6 +105,10 @@ def kept_activities(
         return found
 
     def merged() -> list[int]:
+        versions = {
+            place_id: [place_id, stamp, minute.isoformat(), days, limit, public_only]
+            for place_id, stamp in stamps
+        }
         kept = many_once_per_version("place-activities", versions, first_of, ttl=ROWS_TTL_SECONDS)
         return [booking_id for _, booking_id in sorted(chain(*kept.values()))[:limit]]
 
