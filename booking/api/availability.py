@@ -17,6 +17,7 @@ from booking.schemas.availability import (
     RecurringQuerySchema,
     RecurringRoomSchema,
     RoomAvailabilityQuerySchema,
+    recurring_rows,
     slot_rows,
 )
 from booking.schemas.common import ProblemSchema
@@ -161,4 +162,8 @@ class RecurringAvailability(View):
             },
             neighbourhood=neighbourhood_ids(tuple(args.get("neighbourhood", ()))),
         )
-        return page_of(recurring_availability(filters, pattern), pagination_parameters)
+        answers = recurring_availability(filters, pattern)
+        pagination_parameters.item_count = len(answers)
+        first = (pagination_parameters.page - 1) * pagination_parameters.page_size
+        rows = recurring_rows(answers[first : first + pagination_parameters.page_size])
+        return Response(f"[{','.join(rows)}]\n", mimetype="application/json")

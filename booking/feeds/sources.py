@@ -41,10 +41,10 @@ from booking.models import (
     utcnow,
 )
 from booking.models.booking import CANCELLED, CONFIRMED, DECLINED, EXPIRED, PENDING
+from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.holiday_names import holiday_name
 from booking.services.calendar.opening_hours import open_intervals
 from booking.services.common import get_or_404
-from booking.services.rooms import atom_ids
 from booking.services.search.availability import AvailabilityFilter, find_availability
 
 PAST = timedelta(days=30)

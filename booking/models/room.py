@@ -77,6 +77,11 @@ class Room(Timestamped, Base):
         return {**self.place.policy, **self.policy_overrides}
 
     @property
+    def place_name(self) -> str:
+        """The name of the room's place."""
+        return self.place.name
+
+    @property
     def zone(self) -> ZoneInfo:
         """The timezone of the room's place."""
         return self.place.zone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from booking.schemas.common import (
 )
 from booking.schemas.place import PLACE_KINDS
 from booking.services.search.availability import RoomFreeTime
-from booking.services.search.recurring import REASONS
+from booking.services.search.recurring import REASONS, RoomDates
 
 
 class PlaceNeedsSchema(Schema):
@@ -250,31 +251,38 @@ class RecurringRoomSchema(Schema):
     total_dates = fields.Integer()
     series = fields.Dict(metadata={"description": "a ready POST /series body"})
 
-    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
-        """A list is written row by row, each date once; one room as marshmallow does."""
-        if not (self.many if many is None else many):
-            return super().dump(obj, many=many)
-        days: dict[date, str] = {}
 
-        def day(value: date) -> str:
-            found = days.get(value)
-            if found is None:
-                found = days[value] = value.isoformat()
-            return found
+def recurring_rows(answers: list[RoomDates]) -> list[str]:
+    """RecurringRoomSchema's rows as JSON text, one string per room: the rooms of one
+    search share their dates, so each date's text (free, or taken for a reason) is written
+    once and joined into every row."""
+    written: list[str] = []
+    free_texts: dict[tuple[date, ...], list[str]] = {}
+    taken_texts: dict[tuple[date, str], str] = {}
+    for answer in answers:
+        dates = answer.dates
+        free_text = free_texts.get(dates)
+        if free_text is None:
+            free_text = free_texts[dates] = [f'"{day.isoformat()}"' for day in dates]
+        free, taken = [], []
+        for index, reason in enumerate(answer.reasons):
+            if reason is None:
+                free.append(free_text[index])
+            else:
+                text = taken_texts.get((dates[index], reason))
+                if text is None:
+                    text = taken_texts[dates[index], reason] = (
+                        f'{{"date":{free_text[index]},"reason":"{reason}"}}'
+                    )
+                taken.append(text)
+        written.append(
+            f'{{"room_id":{answer.room_id},"room_name":{_JSON.encode(answer.room_name)},'
+            f'"place_id":{answer.place_id},"place_name":{_JSON.encode(answer.place_name)},'
+            f'"free_dates":[{",".join(free)}],"taken_dates":[{",".join(taken)}],'
+            f'"total_dates":{answer.total_dates},"series":{_JSON.encode(answer.series)}}}'
+        )
+    return written
 
-        return [
-            {
-                "room_id": row.room_id,
-                "room_name": row.room_name,
-                "place_id": row.place_id,
-                "place_name": row.place_name,
-                "free_dates": [day(value) for value in row.free_dates],
-                "taken_dates": [
-                    {"date": day(taken["date"]), "reason": taken["reason"]}
-                    for taken in row.taken_dates
-                ],
-                "total_dates": row.total_dates,
-                "series": row.series,
-            }
-            for row in obj
-        ]
+
+# One encoder for every value: json.dumps with options builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

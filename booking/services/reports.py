@@ -23,11 +23,11 @@ from booking.extensions import db
 from booking.models import Booking, Closure, Initiative, Place, Room
 from booking.models.booking import CANCELLED, CONFIRMED, DECLINED
 from booking.services.authorization import Actor, managed_place_ids, require_account
+from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.closures import closed_span, closing
 from booking.services.calendar.intervals import Interval, merge, subtract
 from booking.services.calendar.opening_hours import bound_instant, open_intervals
 from booking.services.common import check_date_range
-from booking.services.rooms import atom_ids
 
 MAX_DAYS = 366
 HOUR = timedelta(hours=1)

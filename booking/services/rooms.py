@@ -10,6 +10,7 @@ from booking.errors import Conflict, Invalid
 from booking.extensions import db
 from booking.models import Booking, Place, Room, utcnow
 from booking.services.authorization import Actor, require_place_manager
+from booking.services.booking import affected
 from booking.services.booking.booking_access import refuse_if_booked
 from booking.services.booking.policy import check_policy, merge_policy
 from booking.services.calendar.opening_hours import validate_opening_hours
@@ -26,16 +27,6 @@ def list_rooms(place: Place) -> list[Room]:
 def get_room(room_id: int) -> Room:
     """One room."""
     return get_or_404(Room, room_id)
-
-
-def atomic_rooms(room: Room) -> list[Room]:
-    """The atomic rooms a room occupies: its parts, or itself."""
-    return list(room.parts) or [room]
-
-
-def atom_ids(*rooms: Room) -> frozenset[int]:
-    """Ids of the atomic rooms that the given rooms occupy together."""
-    return frozenset(atom.id for room in rooms for atom in atomic_rooms(room))
 
 
 def _resolve_parts(room: Room, part_ids: list[int]) -> list[Room]:
@@ -118,8 +109,6 @@ def update_room(actor: Actor, room_id: int, data: dict[str, Any]) -> Room:
     New opening hours, or `bookable: false`, answer with `affected_bookings` (see
     `update_place`); `cancel_affected` cancels them.
     """
-    from booking.services.booking import affected  # it builds on this module's atom_ids
-
     room = get_room(room_id)
     require_place_manager(actor, room.place)
     data = dict(data)

@@ -15,10 +15,10 @@ from booking.extensions import db
 from booking.models import Booking, Occupancy, Place, Room
 from booking.models.booking import ACTIVE_STATUSES
 from booking.services.authorization import Actor
+from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.intervals import Interval, merge
 from booking.services.calendar.opening_hours import open_intervals
 from booking.services.outbox import events
-from booking.services.rooms import atom_ids
 
 
 def _active_future(now: datetime) -> Any:

@@ -47,10 +47,10 @@ from booking.services.booking.slots import (
     lock_quota,
 )
 from booking.services.booking.snapshot import SlotSnapshot, read_snapshot
+from booking.services.calendar.atoms import atom_ids, atomic_rooms
 from booking.services.common import fetch_page, get_or_404
 from booking.services.initiatives import linkable_initiative
 from booking.services.outbox import events
-from booking.services.rooms import atom_ids, atomic_rooms
 from booking.services.signups.quotas import check_settings, locked_booking, tell_partners
 from booking.services.signups.waitinglist import promote
 

@@ -23,11 +23,11 @@ from booking.services.booking.booking_rules import (
     occupied_until,
     rule_violations,
 )
+from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.calendar import PlaceCalendar, load_calendar
 from booking.services.calendar.intervals import Interval
 from booking.services.calendar.opening_hours import local_midnight
 from booking.services.common import get_or_404
-from booking.services.rooms import atom_ids
 
 MAX_ALTERNATIVES = 5
 # Occupancies are looked up this far around a request: buffers are at most a day.

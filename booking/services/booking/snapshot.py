@@ -34,10 +34,10 @@ from booking.models.base import UTCDateTime
 from booking.models.booking import CONFIRMED, PENDING
 from booking.models.place import closure_rooms
 from booking.models.room import room_parts
+from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.calendar import PlaceCalendar
 from booking.services.calendar.closures import ClosedSpan
 from booking.services.calendar.intervals import Interval
-from booking.services.rooms import atom_ids
 
 CLOSURE, OCCUPANCY, QUOTA = "c", "o", "n"
 

@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Closure, Occupancy, Place, Room
+from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.closures import ClosedSpan, closed_span, closing
 from booking.services.calendar.intervals import Interval, merge, subtract
 from booking.services.calendar.opening_hours import open_intervals
-from booking.services.rooms import atom_ids
 
 # Opening hours are evaluated this far beyond the window, so a run that started
 # before the window (or ends after it) is seen whole.

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Place, Room, utcnow
+from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.intervals import Interval
 from booking.services.calendar.opening_hours import local_midnight, resolve_days
 from booking.services.common import check_date_range, get_or_404
-from booking.services.rooms import atom_ids
 
 MAX_OPENING_HOURS_DAYS = 92
 

@@ -23,6 +23,7 @@ from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Occupancy, Place, Room, utcnow
 from booking.models.base import epoch_seconds
+from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.closures import ClosedSpan, closed_span, closing
 from booking.services.calendar.intervals import (
     ONE_SECOND,
@@ -42,7 +43,6 @@ from booking.services.calendar.opening_hours import (
 )
 from booking.services.common import fetch_page, get_or_404
 from booking.services.places import offers
-from booking.services.rooms import atom_ids
 
 MAX_DAYS = 62
 DEFAULT_DAYS = 7
@@ -257,7 +257,9 @@ def _check_window(start: datetime, end: datetime) -> None:
         )
 
 
-def _rooms_statement(filters: AvailabilityFilter) -> Select[Room]:
+def rooms_statement(filters: AvailabilityFilter) -> Select[Room]:
+    """The bookable rooms of open places that meet the filters (all but facilities, which
+    are matched in Python), by place, then room."""
     stmt = (
         select(Room)
         .join(Place, Room.place_id == Place.id)
@@ -280,7 +282,7 @@ _WITH_PARTS = (selectinload(Room.parts), selectinload(Room.place))
 
 def matching_rooms(filters: AvailabilityFilter) -> list[Room]:
     """The bookable rooms that meet the filters, in a stable order: by place, then room."""
-    rooms = list(db.session.scalars(_rooms_statement(filters).options(*_WITH_PARTS)))
+    rooms = list(db.session.scalars(rooms_statement(filters).options(*_WITH_PARTS)))
     wanted = set(filters.facilities)
     return [room for room in rooms if wanted <= set(room.facilities)]
 
@@ -294,7 +296,7 @@ def matching_room_page(
     if filters.facilities:
         rooms = matching_rooms(filters)
         return rooms[(page - 1) * page_size : page * page_size], len(rooms)
-    return fetch_page(_rooms_statement(filters).options(*_WITH_PARTS), page, page_size)
+    return fetch_page(rooms_statement(filters).options(*_WITH_PARTS), page, page_size)
 
 
 def find_availability(
@@ -342,8 +344,8 @@ def free_spans_by_room(
     query_end = max(end for _, end in windows.values())
     max_buffer = timedelta(minutes=max(r.effective_policy["buffer_minutes"] for r in rooms))
     atoms = atom_ids(*rooms)
-    occupied = _occupancies(atoms, query_start, query_end + max_buffer)
-    closed = _closures({room.place_id for room in rooms}, query_start, query_end)
+    occupied = occupancies_by_atom(atoms, query_start, query_end + max_buffer)
+    closed = closures_by_place({room.place_id for room in rooms}, query_start, query_end)
     # Per place: its opening hours per expression, its daily windows, its grids.
     opening: dict[tuple[int, str], list[Span]] = {}
     daily: dict[int, list[Span]] = {}
@@ -381,7 +383,9 @@ def free_spans_by_room(
     return found
 
 
-def _occupancies(atoms: frozenset[int], start: datetime, end: datetime) -> dict[int, list[Span]]:
+def occupancies_by_atom(
+    atoms: frozenset[int], start: datetime, end: datetime
+) -> dict[int, list[Span]]:
     """Active occupancies of the atoms over [start, end), per atom, in epoch seconds.
 
     Plain rows of integers through the session's connection: the searches only compare and
@@ -407,7 +411,11 @@ def _occupancies(atoms: frozenset[int], start: datetime, end: datetime) -> dict[
     return found
 
 
-def _closures(place_ids: set[int], start: datetime, end: datetime) -> dict[int, list[ClosedSpan]]:
+def closures_by_place(
+    place_ids: set[int], start: datetime, end: datetime
+) -> dict[int, list[ClosedSpan]]:
+    """The closures of these places that touch [start, end), per place, with the atoms
+    each closes (none: the whole place)."""
     rows = db.session.scalars(
         select(Closure)
         .where(Closure.place_id.in_(place_ids), Closure.start < end, Closure.end > start)

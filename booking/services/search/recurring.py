@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Integer, Select, String, bindparam, column, func, select, true
@@ -28,6 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Occupancy, Room, utcnow
+from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.closures import closing
 from booking.services.calendar.intervals import (
     ONE_SECOND,
@@ -40,15 +40,17 @@ from booking.services.calendar.intervals import (
     spans,
 )
 from booking.services.calendar.opening_hours import open_intervals
-from booking.services.rooms import atom_ids
 from booking.services.search.availability import (
     AvailabilityFilter,
-    _closures,
-    _occupancies,
+    closures_by_place,
     matching_rooms,
+    occupancies_by_atom,
     room_free_spans,
 )
+from booking.services.search.room_facts import RoomFacts, SearchRoom, room_facts
 
+# A search's rooms: Room objects (the suggestions read more of them) or plain RoomFacts.
+R = TypeVar("R", Room, RoomFacts)
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MAX_WEEKS = 52
 DATES_PER_ATOM = 1024  # more than a pattern of MAX_WEEKS has
@@ -117,12 +119,32 @@ def _pattern_seconds(pattern: Pattern, zone: ZoneInfo) -> tuple[Span | None, ...
 
 @dataclass
 class RoomDates:
-    """One room's answer: the free dates, the taken ones with a reason, a series to book."""
+    """One room's answer: each date of the pattern with why it is taken (None: free), and
+    a series body that books it."""
 
-    room: Room
-    free_dates: list[date] = field(default_factory=list)
-    taken_dates: list[dict[str, Any]] = field(default_factory=list)
+    room: SearchRoom
+    dates: tuple[date, ...] = ()
+    reasons: list[str | None] = field(default_factory=list)
     series: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def free_dates(self) -> list[date]:
+        """The dates the room is free."""
+        return [day for day, reason in zip(self.dates, self.reasons, strict=True) if not reason]
+
+    @property
+    def taken_dates(self) -> list[dict[str, Any]]:
+        """The dates the room cannot have, each with its reason."""
+        return [
+            {"date": day, "reason": reason}
+            for day, reason in zip(self.dates, self.reasons, strict=True)
+            if reason
+        ]
+
+    @property
+    def free_count(self) -> int:
+        """How many dates are free."""
+        return self.reasons.count(None)
 
     @property
     def room_id(self) -> int:
@@ -137,7 +159,7 @@ class RoomDates:
     @property
     def place_name(self) -> str:
         """The room's place's name."""
-        return self.room.place.name
+        return self.room.place_name
 
     @property
     def place_id(self) -> int:
@@ -147,7 +169,7 @@ class RoomDates:
     @property
     def total_dates(self) -> int:
         """How many dates the pattern has."""
-        return len(self.free_dates) + len(self.taken_dates)
+        return len(self.dates)
 
 
 def pattern_from(args: dict[str, Any], today: date) -> Pattern:
@@ -210,7 +232,7 @@ def _overlaps(span: Span, spans: list[Span]) -> bool:
 
 
 @dataclass
-class RoomCalendar:
+class RoomCalendar(Generic[R]):
     """What decides a room's dates in a window, computed once for any number of patterns.
 
     Every instant is in whole seconds since the epoch: a pattern's dates are checked by
@@ -220,7 +242,8 @@ class RoomCalendar:
     booked (`probed_calendars`), so no occupancy is fetched at all.
     """
 
-    room: Room
+    room: R
+    atoms: frozenset[int]
     policy: dict[str, Any]
     hours: list[Span]
     holidays: list[Span]
@@ -238,17 +261,16 @@ class RoomCalendar:
 
 
 @dataclass
-class _Window:
+class _Window(Generic[R]):
     """What every calendar of one search shares: its bounds and the places' time."""
 
     start: datetime
     end: datetime
-    rooms: list[Room]
     closed: dict[int, list[Any]]
     opening: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
     holidays: dict[str, list[Span]] = field(default_factory=dict)
 
-    def hours(self, room: Room) -> list[Span]:
+    def hours(self, room: SearchRoom) -> list[Span]:
         """The room's opening hours over the window, merged (evaluated once per string)."""
         key = (room.zone.key, room.effective_opening_hours)
         if key not in self.opening:
@@ -256,42 +278,41 @@ class _Window:
             self.opening[key] = merge(spans(found))
         return self.opening[key]
 
-    def holidays_of(self, room: Room) -> list[Span]:
+    def holidays_of(self, room: SearchRoom) -> list[Span]:
         """The public holidays of the room's zone over the window."""
         key = room.zone.key
         if key not in self.holidays:
             self.holidays[key] = spans(open_intervals("PH", room.zone, self.start, self.end))
         return self.holidays[key]
 
-    def closures_of(self, room: Room) -> list[Span]:
-        """The closures that touch the room."""
-        return spans(closing(self.closed[room.place_id], atom_ids(room)))
+    def closures_of(self, room: SearchRoom, atoms: frozenset[int]) -> list[Span]:
+        """The closures that touch the room (which occupies these atoms)."""
+        closed = self.closed.get(room.place_id)
+        return spans(closing(closed, atoms)) if closed else []
+
+    def calendar(self, room: R, atoms: frozenset[int], **booked: Any) -> RoomCalendar[R]:
+        """The room's calendar over the window; `booked` says what is booked in it."""
+        policy = room.effective_policy
+        return RoomCalendar(
+            room,
+            atoms,
+            policy,
+            self.hours(room),
+            self.holidays_of(room),
+            self.closures_of(room, atoms),
+            60 * policy["buffer_minutes"],
+            **booked,
+        )
 
 
 def _window_of(
-    filters: AvailabilityFilter, first: date, last: date, duration: timedelta
-) -> _Window | None:
-    """The matching rooms and their closures over [first, last], with a day's margin."""
-    rooms = matching_rooms(filters)
-    if not rooms:
-        return None
+    rooms: list[tuple[R, frozenset[int]]], first: date, last: date, duration: timedelta
+) -> _Window[R]:
+    """The rooms' shared calendar over [first, last] with a day's margin: their closures."""
     start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
     end = datetime.combine(last, time(0), tzinfo=UTC) + timedelta(days=2) + duration
-    closed = _closures({room.place_id for room in rooms}, start, end)
-    return _Window(start, end, rooms, closed)
-
-
-def _calendar(window: _Window, room: Room, **booked: Any) -> RoomCalendar:
-    policy = room.effective_policy
-    return RoomCalendar(
-        room,
-        policy,
-        window.hours(room),
-        window.holidays_of(room),
-        window.closures_of(room),
-        60 * policy["buffer_minutes"],
-        **booked,
-    )
+    closed = closures_by_place({room.place_id for room, _ in rooms}, start, end)
+    return _Window(start, end, closed)
 
 
 def room_calendars(
@@ -300,43 +321,49 @@ def room_calendars(
     last: date,
     duration: timedelta,
     now: datetime,
-) -> list[RoomCalendar]:
+) -> list[RoomCalendar[Room]]:
     """The matching rooms' calendars over [first, last] with every occupancy in it, for
     checking many patterns at once: one query per kind of row."""
-    window = _window_of(filters, first, last, duration)
-    if window is None:
+    rooms = [(room, atom_ids(room)) for room in matching_rooms(filters)]
+    if not rooms:
         return []
-    rooms = window.rooms
-    max_buffer = timedelta(minutes=max(r.effective_policy["buffer_minutes"] for r in rooms))
-    occupied = _occupancies(atom_ids(*rooms), window.start, window.end + max_buffer)
+    window: _Window[Room] = _window_of(rooms, first, last, duration)
+    max_buffer = timedelta(
+        minutes=max(room.effective_policy["buffer_minutes"] for room, _ in rooms)
+    )
+    everything = frozenset[int]().union(*(atoms for _, atoms in rooms))
+    occupied = occupancies_by_atom(everything, window.start, window.end + max_buffer)
     utc_grid: dict[tuple[str, int, datetime, datetime], bool] = {}
     calendars = []
-    for room in rooms:
-        busy = sorted(span for atom in atom_ids(room) for span in occupied[atom])
+    for room, atoms in rooms:
+        busy = sorted(span for atom in atoms for span in occupied[atom])
         free = room_free_spans(
             room,
             window.hours(room),
-            window.closures_of(room),
+            window.closures_of(room, atoms),
             busy,
             (window.start, window.end),
             now,
             duration // ONE_SECOND,
             utc_grid,
         )
-        calendars.append(_calendar(window, room, busy=busy, free=free))
+        calendars.append(window.calendar(room, atoms, busy=busy, free=free))
     return calendars
 
 
-def probed_calendars(filters: AvailabilityFilter, pattern: Pattern) -> list[RoomCalendar]:
-    """The matching rooms' calendars for one pattern: which of its dates are booked is asked
-    of the database, one indexed probe per room and date (`taken_dates`)."""
-    window = _window_of(filters, pattern.first, pattern.last, pattern.duration)
-    if window is None:
+def probed_calendars(
+    filters: AvailabilityFilter, pattern: Pattern
+) -> list[RoomCalendar[RoomFacts]]:
+    """The matching rooms' calendars for one pattern, the rooms read as plain facts; which
+    of its dates are booked is asked of the database in one statement (`taken_dates`)."""
+    rooms = [(room, room.atoms) for room in room_facts(filters)]
+    if not rooms:
         return []
-    calendars = [_calendar(window, room) for room in window.rooms]
+    window: _Window[RoomFacts] = _window_of(rooms, pattern.first, pattern.last, pattern.duration)
+    calendars = [window.calendar(room, atoms) for room, atoms in rooms]
     # One probe query per zone (the pattern's instants) and reach (how far past its end a
     # date needs the room: the buffer, and up to the grid line): usually one in all.
-    groups: dict[tuple[ZoneInfo, int], list[RoomCalendar]] = {}
+    groups: dict[tuple[ZoneInfo, int], list[RoomCalendar[RoomFacts]]] = {}
     for calendar in calendars:
         key = (calendar.room.zone, calendar.buffer + _past_the_end(pattern, calendar.policy))
         groups.setdefault(key, []).append(calendar)
@@ -346,10 +373,10 @@ def probed_calendars(filters: AvailabilityFilter, pattern: Pattern) -> list[Room
             for index, span in enumerate(_pattern_seconds(pattern, zone))
             if span is not None
         ]
-        taken = taken_dates(atom_ids(*(c.room for c in members)), dates)
+        taken = taken_dates(frozenset[int]().union(*(c.atoms for c in members)), dates)
         for calendar in members:
             calendar.taken = frozenset(
-                index for atom in atom_ids(calendar.room) for index in taken.get(atom, ())
+                index for atom in calendar.atoms for index in taken.get(atom, ())
             )
     return calendars
 
@@ -451,7 +478,7 @@ SharedReasons = dict[tuple[Any, ...], tuple[list[str | None], list[str | None]]]
 
 
 def dates_of(
-    calendar: RoomCalendar,
+    calendar: RoomCalendar[Any],
     pattern: Pattern,
     now: datetime,
     shared: SharedReasons | None = None,
@@ -466,7 +493,6 @@ def dates_of(
         shared[key] = _shared_reasons(calendar, pattern, now)
     before, after = shared[key]
     extra = _past_the_end(pattern, policy)
-    answer = RoomDates(room)
     dates = pattern.dates()
     if calendar.taken is not None and not calendar.closures:
         # The usual room of a probed search: no closure, its booked dates known. A date
@@ -483,14 +509,7 @@ def dates_of(
             or after[index]
             for index, span in enumerate(_pattern_seconds(pattern, room.zone))
         ]
-    for day, reason in zip(dates, reasons, strict=True):
-        if reason is None:
-            answer.free_dates.append(day)
-        else:
-            answer.taken_dates.append({"date": day, "reason": reason})
-    if dates:
-        answer.series = _series_body(room, pattern, dates)
-    return answer
+    return RoomDates(room, dates, reasons, _series_body(room, pattern) if dates else {})
 
 
 def recurring_availability(
@@ -506,7 +525,7 @@ def recurring_availability(
     shared: SharedReasons = {}
     calendars = probed_calendars(filters, pattern)
     answers = [dates_of(calendar, pattern, now, shared) for calendar in calendars]
-    answers.sort(key=lambda a: (-len(a.free_dates), a.room.place_id, a.room.id))
+    answers.sort(key=lambda a: (-a.free_count, a.room.place_id, a.room.id))
     return answers
 
 
@@ -563,7 +582,7 @@ def _shared_reasons(
     return before, after
 
 
-def _room_reason(index: int, reach: Span, calendar: RoomCalendar) -> str | None:
+def _room_reason(index: int, reach: Span, calendar: RoomCalendar[Any]) -> str | None:
     """ "closed" or "booked" when this room's own closures or bookings take the date."""
     # With every occupancy at hand, most dates are settled by one binary search in the
     # free intervals, which hold no closure and no booking.
@@ -582,7 +601,7 @@ def _past_the_end(pattern: Pattern, policy: dict[str, Any]) -> int:
     return 60 * (-(pattern.duration // timedelta(minutes=1)) % policy["granularity_minutes"])
 
 
-def _booked(index: int, reach: Span, calendar: RoomCalendar) -> bool:
+def _booked(index: int, reach: Span, calendar: RoomCalendar[Any]) -> bool:
     """Whether an occupancy takes the date: [s, e) blocks [s - buffer, e)."""
     if calendar.taken is not None:
         return index in calendar.taken
@@ -590,13 +609,18 @@ def _booked(index: int, reach: Span, calendar: RoomCalendar) -> bool:
     return any(s - buffer < reach[1] and reach[0] < e for s, e in calendar.busy)
 
 
-def _series_body(room: Room, pattern: Pattern, dates: Sequence[date]) -> dict[str, Any]:
+def _series_body(room: SearchRoom, pattern: Pattern) -> dict[str, Any]:
     """A POST /series body whose RRULE gives exactly the pattern's dates."""
-    zone = room.zone
+    return {"room_id": room.id, **_series_times(pattern, room.zone)}
+
+
+@lru_cache(maxsize=256)
+def _series_times(pattern: Pattern, zone: ZoneInfo) -> dict[str, str]:
+    """What a series body of the pattern says in every room of one zone."""
+    dates = pattern.dates()
     first = datetime.combine(dates[0], pattern.start_time, tzinfo=zone)
     days = ",".join(RRULE_DAYS[day] for day in pattern.weekdays)
     return {
-        "room_id": room.id,
         "start": first.isoformat(),
         "end": (first + pattern.duration).astimezone(zone).isoformat(),
         "rrule": f"FREQ=WEEKLY;BYDAY={days};COUNT={len(dates)}",
