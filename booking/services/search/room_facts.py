@@ -8,12 +8,13 @@ question to the database; two plain queries answer it instead.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from booking.extensions import db
 from booking.models import Place, Room
@@ -57,16 +58,20 @@ def room_facts(filters: AvailabilityFilter) -> list[RoomFacts]:
                 Place.timezone,
                 Room.opening_hours,
                 Place.opening_hours,
-                Room.policy_overrides,
-                Place.policy,
-                Room.facilities,
+                # As text: most rooms share their place's policy and have no overrides
+                # or facilities, so each distinct text is parsed once.
+                cast(Room.policy_overrides, Text),
+                cast(Place.policy, Text),
+                cast(Room.facilities, Text),
                 maintain_column_froms=False,
             )
         )
         .all()
     )
+    parsed = _Parsed()
     wanted = set(filters.facilities)
-    rows = [row for row in rows if wanted <= set(row[10])]
+    if wanted:
+        rows = [row for row in rows if wanted <= set(parsed(row[10]))]
     if not rows:
         return []
     parts: dict[int, set[int]] = defaultdict(set)
@@ -85,7 +90,7 @@ def room_facts(filters: AvailabilityFilter) -> list[RoomFacts]:
             capacity,
             ZoneInfo(timezone),
             own_hours if own_hours is not None else place_hours,
-            {**place_policy, **overrides},
+            {**parsed(place_policy), **parsed(overrides)},
             frozenset(parts[room_id]) or frozenset((room_id,)),
         )
         for (
@@ -102,3 +107,13 @@ def room_facts(filters: AvailabilityFilter) -> list[RoomFacts]:
             _facilities,
         ) in rows
     ]
+
+
+class _Parsed(dict[str, Any]):
+    """JSON texts parsed once each: call it with a text for its value (not to be changed)."""
+
+    def __call__(self, text: str) -> Any:
+        found = self.get(text)
+        if found is None:
+            found = self[text] = json.loads(text)
+        return found
