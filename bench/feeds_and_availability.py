@@ -321,8 +321,9 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, float]:
 
         # Every worker answers it a few times first, as a server has after its first
         # minutes: its statements compiled, and prepared on its connection (psycopg
-        # prepares a statement at its sixth execution there; the probe runs 25-45 ms
-        # before, 25-30 after). Nothing of the answer is kept between requests.
+        # prepares a statement at its sixth execution there: the probe took about 48 ms
+        # before and 27 after, measured here). Nothing of the answer is kept between
+        # requests.
         throughput(40, 4, lambda i: recurring_page() or 200)
         with app.app_context():
             result["recurring_page"], result["recurring_bare"] = interleaved(
