@@ -210,6 +210,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     # Signed in on the pages for 14 days.
     config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(days=14))
+    # Imported here, not at the top: ratelimits imports the metrics, which must not be
+    # created before gunicorn.conf.py has set PROMETHEUS_MULTIPROC_DIR (the workers'
+    # counters would not be summed; tests/test_observability.py).
     from booking.ratelimits import limiter_config
 
     for key, value in limiter_config(config["RATELIMIT_STORAGE_URI"]).items():

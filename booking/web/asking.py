@@ -153,6 +153,7 @@ def _confirmation(code: str, **outcome: Any) -> str:
     return render_template(
         "web/confirm.html",
         waiting=waiting,
+        room=requests_by_mail.room_of(waiting),
         dates=requests_by_mail.preview(waiting),
         form=ConfirmForm(),
         code=code,

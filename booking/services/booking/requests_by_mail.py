@@ -171,7 +171,7 @@ def _check_before_mailing(ask: SlotAsk, now: datetime) -> None:
 
 def pattern_of(request: WebRequest) -> Pattern:
     """The request's weekly pattern, in the room's wall-clock time."""
-    zone = _room(request).zone
+    zone = room_of(request).zone
     local = request.start.astimezone(zone)
     first = local.date()
     return Pattern(
@@ -188,10 +188,11 @@ def preview(request: WebRequest, now: datetime | None = None) -> RoomDates:
     now = now or utcnow()
     pattern = pattern_of(request)
     calendars = probed_calendars(AvailabilityFilter(room=(request.room_id,)), pattern)
-    return dates_of(calendars[0], pattern, now) if calendars else RoomDates(_room(request))
+    return dates_of(calendars[0], pattern, now) if calendars else RoomDates(room_of(request))
 
 
-def _room(request: WebRequest) -> Room:
+def room_of(request: WebRequest) -> Room:
+    """The room a request asks for, or 404 once it is gone."""
     room = db.session.get(Room, request.room_id)
     if room is None:
         raise NotFound("The room of this request no longer exists.")
