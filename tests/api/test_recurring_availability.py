@@ -4,6 +4,7 @@ closure and public holidays."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -242,3 +243,29 @@ def test_recurring_rows_name_their_room_and_place_and_take_a_neighbourhood_slug(
     assert len(recurring(client, query)) == 2
     places = client.get("/api/v1/places?neighbourhood=99999999999999999999")
     assert places.status_code == 200 and places.json == []
+
+
+def test_the_pages_of_a_recurring_answer_are_slices_of_one_ranking(
+    client: FlaskClient, venue: Venue
+) -> None:
+    """The rows are written as text from the whole ranking: each page is its slice, and
+    X-Pagination counts every room."""
+    made = book(client, venue.host, venue.a, date(2027, 3, 2), "19:00", "21:00")
+    assert made.status_code == 201, made.json
+    query = "weekdays=tu&start_time=19:00&duration=60&from=2027-03-01&weeks=4"
+    whole = recurring(client, query)
+    assert [row["total_dates"] for row in whole] == [4] * len(whole)
+    # A and the hall that holds it lose the booked Tuesday: they rank last.
+    assert {row["room_id"] for row in whole[-2:]} == {venue.a, venue.hall}
+    assert [row["free_dates"] for row in whole[-2:]] == [
+        ["2027-03-09", "2027-03-16", "2027-03-23"]
+    ] * 2
+    assert whole[-1]["taken_dates"] == [{"date": "2027-03-02", "reason": "booked"}]
+    pages = []
+    for page in (1, 2, 3):
+        response = client.get(f"/api/v1/availability/recurring?{query}&page_size=2&page={page}")
+        assert response.status_code == 200
+        assert response.mimetype == "application/json"
+        assert json.loads(response.headers["X-Pagination"])["total"] == len(whole)
+        pages.extend(response.json)
+    assert pages == whole
