@@ -163,7 +163,5 @@ class RecurringAvailability(View):
             neighbourhood=neighbourhood_ids(tuple(args.get("neighbourhood", ()))),
         )
         answers = recurring_availability(filters, pattern)
-        pagination_parameters.item_count = len(answers)
-        first = (pagination_parameters.page - 1) * pagination_parameters.page_size
-        rows = recurring_rows(answers[first : first + pagination_parameters.page_size])
+        rows = recurring_rows(page_of(answers, pagination_parameters))
         return Response(f"[{','.join(rows)}]\n", mimetype="application/json")

@@ -85,8 +85,9 @@ def kept_activities(
 ) -> list[Activity]:
     """`coming_activities` of the places (every place when none are named), the same rows
     read for less: each place's first `limit` are kept per version of that place's data
-    and the minute, so a booking makes only its own place's list be asked again. Each call
-    merges the lists and reads the shown rows and their sign-up counts."""
+    and the minute, so a booking makes only its own place's list be asked again, and
+    their merge is kept under all the stamps. Each call reads the shown rows and their
+    sign-up counts."""
     minute = now.replace(second=0, microsecond=0)
     stamps = data_version(AvailabilityFilter(place=places))
     visible = [Booking.visibility == "public"] if public_only else []
