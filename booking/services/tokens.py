@@ -8,7 +8,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -67,15 +67,21 @@ def issue_token(
     return token, raw
 
 
+# Built once, so compiled once: every authenticated request asks it. The account comes in
+# the same query, as every such request needs it.
+_TOKEN_BY_HASH = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("digest"))
+    .options(joinedload(ApiToken.account))
+)
+
+
 def authenticate_token(raw: str) -> ApiToken:
     """The live token matching `raw`, or 401."""
     if len(raw) != TOKEN_LENGTH or not raw.startswith(TOKEN_PREFIX):
         raise Unauthorized("The API token is not valid.", code="invalid_token")
     digest = hash_token(raw)
-    # The account comes in the same query: every authenticated request needs it.
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == digest).options(joinedload(ApiToken.account))
-    )
+    token = db.session.scalar(_TOKEN_BY_HASH, {"digest": digest})
     if token is None or not hmac.compare_digest(token.token_hash, digest):
         raise Unauthorized("The API token is not valid.", code="invalid_token")
     now = utcnow()
