@@ -21,7 +21,13 @@ from markupsafe import Markup
 from booking.computed import text_once_per_version
 from booking.config import DEFAULT_TIMEZONE
 from booking.errors import Gone
-from booking.feeds.agenda import MAX_ACTIVITIES, coming_activities, coming_closures, kept_activities
+from booking.feeds.agenda import (
+    MAX_ACTIVITIES,
+    activities_of,
+    coming_activities,
+    coming_closures,
+    kept_coming,
+)
 from booking.feeds.links import subscribe_links
 from booking.i18n import LANGUAGE_COOKIE
 from booking.labels import group_label
@@ -89,7 +95,7 @@ def home() -> str:
         neighbourhoods=known,
         free_places=free_places,
         search_days=SEARCH_DAYS,
-        activities=kept_activities(now, days=7, limit=8),
+        activities=_kept_agenda(now, 7, 8, show_place=True),
         initiatives=initiatives.newest_initiatives(initiatives.InitiativeFilter(status=ACTIVE), 6),
     )
 
@@ -156,7 +162,7 @@ def place_page(slug: str) -> str:
         closed=coming_closures(place, now),
         free_slots=_free_slots(place, today, now),
         place_days=PLACE_DAYS,
-        activities=kept_activities(
+        activities=_kept_agenda(
             now, PLACE_DAYS, PAGE_ACTIVITIES, places=(place.id,), public_only=False
         ),
         initiatives=initiatives.list_initiatives(
@@ -190,6 +196,34 @@ def _free_places(
 
     version = [filters, asked, data_version(filters), names, minute_clock(now)[1], locale()]
     return Markup(text_once_per_version("front-places", version, render))  # noqa: S704 - rendered by Jinja
+
+
+def _kept_agenda(
+    now: datetime,
+    days: int,
+    limit: int,
+    places: tuple[int, ...] = (),
+    public_only: bool = True,
+    show_place: bool = False,
+) -> Markup:
+    """The coming activities of the places (every place when none are named), rendered
+    once per what they show: which activities, their places' data versions, their sign-up
+    counts (a sign-up stamps no place) and the language. A visit with nothing changed reads
+    the kept list and the counts, and loads and renders nothing."""
+    coming = kept_coming(now, days, limit, places, public_only)
+    if not coming:
+        return Markup("")
+    counts = counts_of([c.booking_id for c in coming if c.takes_signups])
+    stamps = dict(data_version(AvailabilityFilter(place=places)))
+    shown = [[c.booking_id, stamps.get(c.place_id)] for c in coming]
+
+    def render() -> str:
+        items = activities_of(coming, now, counts)
+        return render_template("web/agenda.html", items=items, show_place=show_place)
+
+    taken = [[booking_id, c.taken, c.waiting] for booking_id, c in sorted(counts.items())]
+    version = [shown, taken, show_place, locale()]
+    return Markup(text_once_per_version("agenda", version, render))  # noqa: S704 - rendered by Jinja
 
 
 def _free_slots(place: Place, today: date, now: datetime) -> Markup:
@@ -230,11 +264,11 @@ def neighbourhood_page(slug: str) -> str:
         "web/neighbourhood.html",
         neighbourhood=neighbourhood,
         places=found,
-        activities=kept_activities(
-            now, PLACE_DAYS, MAX_ACTIVITIES, places=tuple(p.id for p in found)
+        activities=_kept_agenda(
+            now, PLACE_DAYS, MAX_ACTIVITIES, places=tuple(p.id for p in found), show_place=True
         )
         if found
-        else [],
+        else Markup(""),
         feeds=subscribe_links(f"/feeds/neighbourhoods/{neighbourhood.id}.ics", neighbourhood.name),
         free_feed=subscribe_links(
             f"/feeds/availability/neighbourhoods/{neighbourhood.id}.ics", neighbourhood.name

@@ -16,6 +16,7 @@ from booking.i18n import LANGUAGE_COOKIE
 from booking.models import Neighbourhood, utcnow
 from tests.booking_helpers import book, book_weekly, local, upcoming
 from tests.factories import Factory
+from tests.statements import statements_of
 from tests.venue import Venue
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -129,6 +130,51 @@ def test_the_kept_pages_follow_every_change(client: FlaskClient, make: Factory) 
     assert "Nieuwe Westen" in _page(client, search)
     client.set_cookie(LANGUAGE_COOKIE, "en")
     assert re.search(r"Tuesday \d+ \w+, 12:00\u201322:00", _page(client, search))
+
+
+def test_the_kept_agenda_loads_nothing_again_and_follows_every_change(
+    clean_app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    """The coming activities on the front page and a place page are rendered once per what
+    they show: a second visit loads no booking, and an edit of an activity, a sign-up (which
+    stamps no place), a cancellation and the language each show at once."""
+    _west, place_id, room = _neighbourhood_with_a_place(make)
+    host = make.account(name="Host", hosts=[place_id])
+    day = upcoming(days=2)
+    made = book(
+        client, host, room, day, "19:00", "21:00", title="Naaiatelier", signups={"capacity": 3}
+    )
+    assert made.status_code == 201, made.json
+    other = book(client, host, room, day, "10:00", "11:00", title="Breicafé")
+    assert other.status_code == 201, other.json
+    for path in ("/", "/plekken/huiskamer-gaffel"):
+        first = _page(client, path)
+        assert "Naaiatelier" in first and "Breicafé" in first and "Nog 3 plekken" in first
+        with statements_of(clean_app) as statements:
+            assert _page(client, path) == first
+        assert not [s for s in statements if s.startswith("SELECT bookings.")], statements
+    renamed = client.patch(
+        f"/api/v1/bookings/{made.json['id']}", json={"title": "Naaicafé"}, headers=host.headers
+    )
+    assert renamed.status_code == 200, renamed.json
+    neighbour = make.account(name="Buur")
+    signed_up = client.post(
+        f"/api/v1/bookings/{made.json['id']}/signups",
+        json={"party_size": 2},
+        headers=neighbour.headers,
+    )
+    assert signed_up.status_code == 201, signed_up.json
+    for path in ("/", "/plekken/huiskamer-gaffel"):
+        html = _page(client, path)
+        assert "Naaicafé" in html and "Naaiatelier" not in html
+        assert "Nog 1 plek" in html and "Nog 3 plekken" not in html
+    cancelled = client.post(
+        f"/api/v1/bookings/{other.json['id']}/cancel", json={}, headers=host.headers
+    )
+    assert cancelled.status_code == 200, cancelled.json
+    assert "Breicafé" not in _page(client, "/")
+    client.set_cookie(LANGUAGE_COOKIE, "en")
+    assert "1 place left" in _page(client, "/")
 
 
 def _rename_neighbourhood(neighbourhood_id: int, name: str) -> None:

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -252,12 +252,18 @@ class RoomCalendar(Generic[R]):
     busy: list[Span] = field(default_factory=list)
     free: list[Span] = field(default_factory=list)
     taken: frozenset[int] | None = None
-    hours_starts: list[int] = field(default_factory=list)
-    free_starts: list[int] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.hours_starts = [start for start, _ in self.hours]
-        self.free_starts = [start for start, _ in self.free]
+    # Asked only where a date is not settled otherwise (the hours once per search and
+    # opening hours, not per room): built on first use.
+    @cached_property
+    def hours_starts(self) -> list[int]:
+        """The starts of the opening hours, for a binary search."""
+        return [start for start, _ in self.hours]
+
+    @cached_property
+    def free_starts(self) -> list[int]:
+        """The starts of the free intervals, for a binary search."""
+        return [start for start, _ in self.free]
 
 
 @dataclass
