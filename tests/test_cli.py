@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from booking.demo.places import _read_places
+from booking.demo.places import read_places
 
 
 def test_create_admin_prints_a_working_token_last(clean_app: Flask, client: FlaskClient) -> None:
@@ -31,7 +31,7 @@ def test_seed_demo_loads_the_real_names_once(clean_app: Flask, client: FlaskClie
     status = runner.invoke(args=["outbox", "status"]).output
     assert "undispatched_events: 0" in status and "pending: 0" in status
     places = client.get("/api/v1/places?page_size=100").json
-    expected = {row["name"] for row in _read_places()}
+    expected = {row["name"] for row in read_places()}
     assert {p["name"] for p in places} == expected and len(places) == len(expected)
     assert all(p["is_demo"] and "verzonnen" in p["description"] for p in places)
     neighbourhoods = {n["name"] for n in client.get("/api/v1/neighbourhoods").json}

@@ -95,7 +95,8 @@ def _flag(name: str, salt: str) -> bool:
     return hashlib.sha256(f"{salt}:{name}".encode()).digest()[0] % 3 != 0
 
 
-def _read_places() -> list[dict[str, str]]:
+def read_places() -> list[dict[str, str]]:
+    """The demo data set's rows (real Rotterdam places), as the CSV file has them."""
     with (
         resources.files("booking.demo")
         .joinpath("rotterdam-places.csv")
@@ -107,7 +108,7 @@ def _read_places() -> list[dict[str, str]]:
 def seed_demo() -> int:
     """Load the demo places with neighbourhoods and rooms; returns the number of places."""
     neighbourhoods: dict[str, Neighbourhood] = {}
-    rows = _read_places()
+    rows = read_places()
     for row in rows:
         name = row["neighbourhood"].strip()
         if name and name not in neighbourhoods:
