@@ -18,8 +18,8 @@ from booking.models.outbox import PARTNER_INVITED
 from booking.services.authorization import Actor, can_manage, require_account, require_scope
 from booking.services.booking.booking_access import RedactedBooking, present
 from booking.services.common import fetch_page, get_or_404, list_contains_any, text_matches
+from booking.services.neighbourhoods import check_neighbourhood
 from booking.services.outbox import events
-from booking.services.places import check_neighbourhood
 
 MAX_PARTNERS = 20
 MAX_ACTIVITIES = 100

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from booking.errors import NotFound
+from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.models import Neighbourhood
 from booking.models.base import MAX_ID
@@ -87,3 +87,13 @@ def update_neighbourhood(
         setattr(neighbourhood, key, value)
     db.session.flush()
     return neighbourhood
+
+
+def check_neighbourhood(neighbourhood_id: int | None) -> None:
+    """422 when a given neighbourhood id does not exist."""
+    if neighbourhood_id is not None and db.session.get(Neighbourhood, neighbourhood_id) is None:
+        raise Invalid(
+            f"Neighbourhood {neighbourhood_id} does not exist.",
+            code="unknown_neighbourhood",
+            errors={"neighbourhood_id": ["Unknown neighbourhood."]},
+        )

@@ -35,7 +35,7 @@ from booking.services.common import (
     locked_or_404,
     text_matches,
 )
-from booking.services.neighbourhoods import is_id
+from booking.services.neighbourhoods import check_neighbourhood, is_id
 
 DEFAULT_OPENING_HOURS = "Mo-Fr 09:00-17:00; PH off"
 
@@ -138,16 +138,6 @@ def get_place_by_slug(slug: str) -> Place:
     if place is None:
         raise NotFound(f"No place is called {slug!r}.")
     return place
-
-
-def check_neighbourhood(neighbourhood_id: int | None) -> None:
-    """422 when a given neighbourhood id does not exist."""
-    if neighbourhood_id is not None and db.session.get(Neighbourhood, neighbourhood_id) is None:
-        raise Invalid(
-            f"Neighbourhood {neighbourhood_id} does not exist.",
-            code="unknown_neighbourhood",
-            errors={"neighbourhood_id": ["Unknown neighbourhood."]},
-        )
 
 
 def _apply(place: Place, data: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from booking.extensions import db
 from booking.models import Booking, Occupancy, Place, Room
 from booking.models.booking import ACTIVE_STATUSES
 from booking.services.authorization import Actor
+from booking.services.booking.bookings import cancel
 from booking.services.calendar.atoms import atom_ids
 from booking.services.calendar.intervals import Interval, merge
 from booking.services.calendar.opening_hours import open_intervals
@@ -86,8 +87,6 @@ def settle(
     actor: Actor, bookings: list[Booking], cancel_them: bool, reason: str, by: str
 ) -> list[dict[str, Any]]:
     """Cancel the bookings (each booker is told) or leave them; their summaries either way."""
-    from booking.services.booking.bookings import cancel
-
     if cancel_them:
         for booking in bookings:
             cancel(actor, booking, reason, by=by)
