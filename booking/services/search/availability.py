@@ -16,15 +16,17 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from booking.errors import Invalid
 from booking.extensions import db
 from booking.models import Closure, Occupancy, Place, Room, utcnow
 from booking.models.base import epoch_seconds
+from booking.models.place import closure_rooms
+from booking.models.room import room_parts
 from booking.services.calendar.atoms import atom_ids
-from booking.services.calendar.closures import ClosedSpan, closed_span, closing
+from booking.services.calendar.closures import ClosedSpan, closing
 from booking.services.calendar.intervals import (
     ONE_SECOND,
     Interval,
@@ -411,19 +413,45 @@ def occupancies_by_atom(
     return found
 
 
+# Each closure touching the window, once per atomic room it closes (the parts of a closed
+# room, else the room itself; no row of closure_rooms: NULL, the whole place). Built once.
+_CLOSED_ATOMS = (
+    select(
+        Closure.id,
+        Closure.place_id,
+        Closure.start,
+        Closure.end,
+        func.coalesce(room_parts.c.part_id, closure_rooms.c.room_id),
+    )
+    .select_from(Closure)
+    .outerjoin(closure_rooms, closure_rooms.c.closure_id == Closure.id)
+    .outerjoin(room_parts, room_parts.c.room_id == closure_rooms.c.room_id)
+    .where(
+        Closure.place_id.in_(bindparam("places", expanding=True)),
+        Closure.start < bindparam("end"),
+        Closure.end > bindparam("start"),
+    )
+)
+
+
 def closures_by_place(
     place_ids: set[int], start: datetime, end: datetime
 ) -> dict[int, list[ClosedSpan]]:
     """The closures of these places that touch [start, end), per place, with the atoms
-    each closes (none: the whole place)."""
-    rows = db.session.scalars(
-        select(Closure)
-        .where(Closure.place_id.in_(place_ids), Closure.start < end, Closure.end > start)
-        .options(selectinload(Closure.rooms).selectinload(Room.parts))
+    each closes (none: the whole place): one plain query, no Closure or Room objects."""
+    rows = db.session.connection().execute(
+        _CLOSED_ATOMS, {"places": sorted(place_ids), "start": start, "end": end}
     )
+    closures: dict[int, tuple[int, Interval, set[int]]] = {}
+    for closure_id, place_id, closed_start, closed_end, atom in rows:
+        _place, _span, atoms = closures.setdefault(
+            closure_id, (place_id, (closed_start, closed_end), set())
+        )
+        if atom is not None:
+            atoms.add(atom)
     found: dict[int, list[ClosedSpan]] = defaultdict(list)
-    for closure in rows:
-        found[closure.place_id].append(closed_span(closure))
+    for place_id, span, atoms in closures.values():
+        found[place_id].append((span, frozenset(atoms)))
     return found
 
 

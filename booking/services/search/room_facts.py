@@ -90,7 +90,7 @@ def room_facts(filters: AvailabilityFilter) -> list[RoomFacts]:
             capacity,
             ZoneInfo(timezone),
             own_hours if own_hours is not None else place_hours,
-            {**parsed(place_policy), **parsed(overrides)},
+            parsed.merged(place_policy, overrides),
             frozenset(parts[room_id]) or frozenset((room_id,)),
         )
         for (
@@ -112,8 +112,20 @@ def room_facts(filters: AvailabilityFilter) -> list[RoomFacts]:
 class _Parsed(dict[str, Any]):
     """JSON texts parsed once each: call it with a text for its value (not to be changed)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._merges: dict[tuple[str, str], dict[str, Any]] = {}
+
     def __call__(self, text: str) -> Any:
         found = self.get(text)
         if found is None:
             found = self[text] = json.loads(text)
+        return found
+
+    def merged(self, policy: str, overrides: str) -> dict[str, Any]:
+        """A place's policy with a room's overrides, merged once per pair of texts (most
+        rooms share both with the other rooms of their place)."""
+        found = self._merges.get((policy, overrides))
+        if found is None:
+            found = self._merges[policy, overrides] = {**self(policy), **self(overrides)}
         return found
