@@ -84,6 +84,8 @@ class Coming:
     place_id: int
     end: int  # epoch seconds
     takes_signups: bool
+    # The version of its place's data it was read under (its feed stamp).
+    stamp: str
 
 
 def kept_coming(
@@ -139,8 +141,9 @@ def kept_coming(
     every = [stamps, minute.isoformat(), days, limit, public_only]
     wanted = once_per_version("merged-coming-activities", every, merged, ttl=ROWS_TTL_SECONDS)
     second = now.timestamp()
+    stamp_of = dict(stamps)
     return [
-        Coming(booking_id, place_id, end, bool(takes_signups))
+        Coming(booking_id, place_id, end, bool(takes_signups), stamp_of[place_id])
         for _, booking_id, end, takes_signups, place_id in wanted
         if end > second
     ]

@@ -214,8 +214,7 @@ def _kept_agenda(
     if not coming:
         return Markup("")
     counts = counts_of([c.booking_id for c in coming if c.takes_signups])
-    stamps = dict(data_version(AvailabilityFilter(place=places)))
-    shown = [[c.booking_id, stamps.get(c.place_id)] for c in coming]
+    shown = [[c.booking_id, c.stamp] for c in coming]
 
     def render() -> str:
         items = activities_of(coming, now, counts)
